@@ -1,0 +1,1 @@
+"""DRS Orchestration: the package every Lambda function of the product ships."""
