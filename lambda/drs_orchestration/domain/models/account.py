@@ -1,0 +1,32 @@
+"""Target accounts: where recovery happens, reached by assuming a role with an ExternalId."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from drs_orchestration.domain.models.base import AccountId, CamelModel, Name, Region, Timestamp
+
+__all__ = ["RoleArn", "TargetAccount", "TargetAccountInput"]
+
+RoleArn = Annotated[
+    str, StringConstraints(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$")
+]
+ExternalId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+=,.@:/_-]{2,1224}$")]
+
+
+class TargetAccountInput(CamelModel):
+    account_id: AccountId
+    name: Name
+    role_arn: RoleArn
+    external_id: ExternalId
+    regions: Annotated[list[Region], Field(min_length=1, max_length=40)]
+
+
+class TargetAccount(TargetAccountInput):
+    version: Annotated[int, Field(ge=1)] = 1
+    created_at: Timestamp
+    created_by: str
+    updated_at: Timestamp
+    updated_by: str

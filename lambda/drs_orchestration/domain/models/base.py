@@ -1,0 +1,94 @@
+"""Shared model configuration and constrained types.
+
+Every model speaks camelCase on the wire (``alias_generator=to_camel``), accepts snake_case names
+in Python (``populate_by_name``), dumps camelCase by default and rejects unknown fields.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic.alias_generators import to_camel
+
+__all__ = [
+    "AccountId",
+    "CamelModel",
+    "Description",
+    "DocumentName",
+    "ExecutionId",
+    "Name",
+    "ProtectionGroupId",
+    "RecoveryPlanId",
+    "Region",
+    "SourceServerId",
+    "SsmParameters",
+    "Timestamp",
+    "WaveId",
+]
+
+
+class CamelModel(BaseModel):
+    """Base of every domain model: camelCase JSON, snake_case Python, unknown fields rejected."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        serialize_by_alias=True,
+        extra="forbid",
+        str_strip_whitespace=False,
+    )
+
+    def to_json(self) -> dict[str, Any]:
+        """The canonical JSON object (camelCase keys, ISO-8601 ``Z`` timestamps)."""
+        return self.model_dump(mode="json")
+
+
+def _to_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+Timestamp = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+"""A timezone-aware instant, normalised to UTC (dumps as ``…Z``)."""
+
+AccountId = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
+Region = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$", max_length=32)]
+SourceServerId = Annotated[str, StringConstraints(pattern=r"^s-[0-9a-zA-Z]{17}$")]
+ProtectionGroupId = Annotated[str, StringConstraints(pattern=r"^pg-[0-9A-Za-z][0-9A-Za-z-]{0,63}$")]
+RecoveryPlanId = Annotated[str, StringConstraints(pattern=r"^rp-[0-9A-Za-z][0-9A-Za-z-]{0,63}$")]
+ExecutionId = Annotated[str, StringConstraints(pattern=r"^ex-[0-9A-Za-z][0-9A-Za-z-]{0,63}$")]
+WaveId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
+"""A wave id is a slug: lower-case letters, digits and inner hyphens, at most 64 characters."""
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+Description = Annotated[str, StringConstraints(max_length=1024)]
+DocumentName = Annotated[
+    str,
+    StringConstraints(pattern=r"^(arn:aws[a-z-]*:ssm:[a-z0-9-]*:\d{0,12}:document/)?[A-Za-z0-9_.\-]{3,128}$"),
+]
+"""An SSM document name (or its ARN)."""
+
+
+def _listify(value: object) -> object:
+    """SSM parameters are lists of strings; a lone string is accepted as a one-element list."""
+    if isinstance(value, dict):
+        return {key: [item] if isinstance(item, str) else item for key, item in value.items()}
+    return value
+
+
+SsmParameterName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
+SsmParameters = Annotated[
+    dict[SsmParameterName, list[Annotated[str, StringConstraints(max_length=4096)]]],
+    BeforeValidator(_listify),
+    Field(max_length=50),
+]
+"""SSM document parameters: ``{"Name": ["value", ...]}`` (a plain string is taken as one value)."""

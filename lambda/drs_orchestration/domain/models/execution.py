@@ -1,0 +1,314 @@
+"""Executions (drills and recoveries), stored as many small items, never one growing record.
+
+Items: one ``ExecutionHeader``; one ``WaveState`` per wave; one ``ServerState`` per server; one
+``LaunchBatch`` per DRS job request (intent recorded before StartRecovery); one ``ExecutionEvent``
+per timeline entry. ``Execution`` is the API view assembled from them (``execution_summary``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import Field, JsonValue, StringConstraints, model_validator
+
+from drs_orchestration.domain.models.base import (
+    CamelModel,
+    ExecutionId,
+    Name,
+    RecoveryPlanId,
+    SourceServerId,
+    Timestamp,
+    WaveId,
+)
+from drs_orchestration.domain.models.drs import LaunchStatus
+from drs_orchestration.domain.models.recovery_plan import RecoveryPlan
+
+__all__ = [
+    "ACTIVE_EXECUTION_STATUSES",
+    "TERMINAL_EXECUTION_STATUSES",
+    "TERMINAL_WAVE_STATUSES",
+    "BatchStatus",
+    "EventType",
+    "Execution",
+    "ExecutionEvent",
+    "ExecutionHeader",
+    "ExecutionMode",
+    "ExecutionStatus",
+    "HealthStatus",
+    "LaunchBatch",
+    "RtoMeasurement",
+    "ServerImpact",
+    "ServerState",
+    "ServerSummary",
+    "SkipCause",
+    "StartExecutionRequest",
+    "WaveState",
+    "WaveStatus",
+    "WaveSummary",
+]
+
+
+class ExecutionMode(StrEnum):
+    DRILL = "DRILL"
+    RECOVERY = "RECOVERY"
+
+
+class ExecutionStatus(StrEnum):
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    PAUSED = "PAUSED"
+    WAITING_APPROVAL = "WAITING_APPROVAL"
+    CANCELLING = "CANCELLING"
+    CANCELLED = "CANCELLED"
+    SUCCEEDED = "SUCCEEDED"
+    PARTIAL = "PARTIAL"
+    FAILED = "FAILED"
+
+
+TERMINAL_EXECUTION_STATUSES = frozenset(
+    {ExecutionStatus.CANCELLED, ExecutionStatus.SUCCEEDED, ExecutionStatus.PARTIAL, ExecutionStatus.FAILED}
+)
+ACTIVE_EXECUTION_STATUSES = frozenset(set(ExecutionStatus) - TERMINAL_EXECUTION_STATUSES)
+
+
+class WaveStatus(StrEnum):
+    """``PENDING -> PRE_ACTIONS -> LAUNCHING -> LAUNCHED -> HEALTH_CHECK -> POST_ACTIONS -> COMPLETED``,
+    or ``FAILED`` / ``SKIPPED`` (with a reason)."""
+
+    PENDING = "PENDING"
+    PRE_ACTIONS = "PRE_ACTIONS"
+    LAUNCHING = "LAUNCHING"
+    LAUNCHED = "LAUNCHED"
+    HEALTH_CHECK = "HEALTH_CHECK"
+    POST_ACTIONS = "POST_ACTIONS"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+    SKIPPED = "SKIPPED"
+
+
+TERMINAL_WAVE_STATUSES = frozenset({WaveStatus.COMPLETED, WaveStatus.FAILED, WaveStatus.SKIPPED})
+
+
+class SkipCause(StrEnum):
+    """Why a wave was skipped: an operator chose to (dependants may go on), or a dependency failed."""
+
+    OPERATOR = "OPERATOR"
+    DEPENDENCY = "DEPENDENCY"
+
+
+class ServerImpact(StrEnum):
+    """A CRITICAL server's failure fails its wave; an OPTIONAL one's makes the run PARTIAL."""
+
+    CRITICAL = "CRITICAL"
+    OPTIONAL = "OPTIONAL"
+
+
+class HealthStatus(StrEnum):
+    HEALTHY = "HEALTHY"
+    UNHEALTHY = "UNHEALTHY"
+    UNKNOWN = "UNKNOWN"
+
+
+class BatchStatus(StrEnum):
+    """``INTENDED`` is written before StartRecovery so a crash never launches a server twice."""
+
+    INTENDED = "INTENDED"
+    STARTED = "STARTED"
+    FAILED_TO_START = "FAILED_TO_START"
+
+
+class StartExecutionRequest(CamelModel):
+    """``POST /executions``; a RECOVERY must repeat the plan's name to confirm."""
+
+    plan_id: RecoveryPlanId
+    mode: ExecutionMode
+    confirm_plan_name: Name | None = None
+
+    @model_validator(mode="after")
+    def _recovery_is_confirmed(self) -> Self:
+        if self.mode is ExecutionMode.RECOVERY and not self.confirm_plan_name:
+            raise ValueError("a RECOVERY needs confirmPlanName, the plan's name typed again")
+        return self
+
+
+class ExecutionHeader(CamelModel):
+    """The execution's own item: identity, status and the plan snapshot it runs (bounded in size)."""
+
+    id: ExecutionId
+    plan_id: RecoveryPlanId
+    plan_version: Annotated[int, Field(ge=1)]
+    plan_name: Name
+    mode: ExecutionMode
+    status: ExecutionStatus = ExecutionStatus.PENDING
+    status_reason: str | None = None
+    created_at: Timestamp
+    started_at: Timestamp | None = None
+    ended_at: Timestamp | None = None
+    started_by: str
+    plan_snapshot: RecoveryPlan
+    drill_expires_at: Timestamp | None = None
+    """When a drill's recovery instances are due for automatic termination (``drillTtlHours``)."""
+    version: Annotated[int, Field(ge=1)] = 1
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in TERMINAL_EXECUTION_STATUSES
+
+
+class WaveState(CamelModel):
+    """One item per wave of an execution."""
+
+    execution_id: ExecutionId
+    wave_id: WaveId
+    name: Name
+    position: Annotated[int, Field(ge=0)]
+    """The wave's index in the plan snapshot."""
+    status: WaveStatus = WaveStatus.PENDING
+    reason: str | None = None
+    skip_cause: SkipCause | None = None
+    started_at: Timestamp | None = None
+    launched_at: Timestamp | None = None
+    healthy_at: Timestamp | None = None
+    ended_at: Timestamp | None = None
+    version: Annotated[int, Field(ge=1)] = 1
+
+    @model_validator(mode="after")
+    def _skip_has_reason(self) -> Self:
+        if self.status is WaveStatus.SKIPPED and (not self.reason or self.skip_cause is None):
+            raise ValueError("a SKIPPED wave needs a reason and a skipCause")
+        return self
+
+
+class ServerState(CamelModel):
+    """One item per server of an execution."""
+
+    execution_id: ExecutionId
+    wave_id: WaveId
+    source_server_id: SourceServerId
+    impact: ServerImpact = ServerImpact.CRITICAL
+    batch_id: str | None = None
+    job_id: str | None = None
+    launch_status: LaunchStatus | None = None
+    """``None`` until the server is put in a DRS job."""
+    recovery_instance_id: str | None = None
+    health: HealthStatus | None = None
+    error: str | None = None
+    attempt: Annotated[int, Field(ge=0)] = 0
+    launch_requested_at: Timestamp | None = None
+    launched_at: Timestamp | None = None
+    healthy_at: Timestamp | None = None
+    ended_at: Timestamp | None = None
+
+
+class LaunchBatch(CamelModel):
+    """One DRS StartRecovery request: at most 100 servers of one wave."""
+
+    execution_id: ExecutionId
+    batch_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,128}$")]
+    wave_id: WaveId
+    source_server_ids: Annotated[list[SourceServerId], Field(min_length=1, max_length=100)]
+    status: BatchStatus = BatchStatus.INTENDED
+    job_id: str | None = None
+    requested_at: Timestamp
+    attempt: Annotated[int, Field(ge=0)] = 0
+
+
+class EventType(StrEnum):
+    """Timeline entry kinds the domain knows; ``ExecutionEvent.type`` also accepts other UPPER_SNAKE names."""
+
+    EXECUTION_CREATED = "EXECUTION_CREATED"
+    EXECUTION_STARTED = "EXECUTION_STARTED"
+    EXECUTION_PAUSED = "EXECUTION_PAUSED"
+    EXECUTION_RESUMED = "EXECUTION_RESUMED"
+    CANCEL_REQUESTED = "CANCEL_REQUESTED"
+    EXECUTION_FINISHED = "EXECUTION_FINISHED"
+    READINESS_CHECKED = "READINESS_CHECKED"
+    WAVE_STATUS_CHANGED = "WAVE_STATUS_CHANGED"
+    WAVE_SKIPPED = "WAVE_SKIPPED"
+    WAVE_RETRIED = "WAVE_RETRIED"
+    ACTION_STARTED = "ACTION_STARTED"
+    ACTION_SUCCEEDED = "ACTION_SUCCEEDED"
+    ACTION_FAILED = "ACTION_FAILED"
+    APPROVAL_REQUESTED = "APPROVAL_REQUESTED"
+    APPROVAL_GRANTED = "APPROVAL_GRANTED"
+    APPROVAL_REJECTED = "APPROVAL_REJECTED"
+    JOB_STARTED = "JOB_STARTED"
+    JOB_LOG = "JOB_LOG"
+    SERVER_LAUNCHED = "SERVER_LAUNCHED"
+    SERVER_FAILED = "SERVER_FAILED"
+    SERVER_HEALTHY = "SERVER_HEALTHY"
+    SERVER_UNHEALTHY = "SERVER_UNHEALTHY"
+    INSTANCES_TERMINATED = "INSTANCES_TERMINATED"
+
+
+class ExecutionEvent(CamelModel):
+    """One timeline entry; ``eventId`` sorts in time order within an execution."""
+
+    execution_id: ExecutionId
+    event_id: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    at: Timestamp
+    type: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{0,63}$")]
+    message: Annotated[str, StringConstraints(max_length=2000)]
+    wave_id: WaveId | None = None
+    source_server_id: SourceServerId | None = None
+    actor: str | None = None
+    details: dict[str, JsonValue] = {}
+
+
+class RtoMeasurement(CamelModel):
+    """Measured RTO: from the run's start to the last CRITICAL server recovered, against the target."""
+
+    target_minutes: int
+    started_at: Timestamp | None
+    recovered_at: Timestamp | None
+    """When the last CRITICAL server became healthy (or launched, if no health check); else ``None``."""
+    measured_seconds: float | None
+    """``None`` until every CRITICAL server has recovered; see ``elapsed_seconds`` meanwhile."""
+    elapsed_seconds: float | None
+    met: bool | None
+    """Whether the target was met; ``None`` while it cannot be known yet."""
+    critical_servers: int
+    recovered_critical_servers: int
+
+
+class ServerSummary(CamelModel):
+    source_server_id: SourceServerId
+    impact: ServerImpact
+    batch_id: str | None
+    job_id: str | None
+    launch_status: LaunchStatus | None
+    recovery_instance_id: str | None
+    health: HealthStatus | None
+    error: str | None
+    launched_at: Timestamp | None
+    healthy_at: Timestamp | None
+
+
+class WaveSummary(CamelModel):
+    id: WaveId
+    name: Name
+    status: WaveStatus
+    reason: str | None
+    skip_cause: SkipCause | None
+    started_at: Timestamp | None
+    ended_at: Timestamp | None
+    servers: list[ServerSummary]
+
+
+class Execution(CamelModel):
+    """The API view of an execution, assembled from its items."""
+
+    id: ExecutionId
+    plan_id: RecoveryPlanId
+    plan_version: int
+    plan_name: Name
+    mode: ExecutionMode
+    status: ExecutionStatus
+    status_reason: str | None
+    created_at: Timestamp
+    started_at: Timestamp | None
+    ended_at: Timestamp | None
+    started_by: str
+    waves: list[WaveSummary]
+    rto: RtoMeasurement

@@ -1,0 +1,111 @@
+"""Recovery plans: waves of protection groups that form a DAG through ``dependsOn``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field
+
+from drs_orchestration.domain.models.actions import Action
+from drs_orchestration.domain.models.base import (
+    CamelModel,
+    Description,
+    DocumentName,
+    Name,
+    ProtectionGroupId,
+    RecoveryPlanId,
+    SourceServerId,
+    SsmParameters,
+    Timestamp,
+    WaveId,
+)
+
+__all__ = [
+    "MAX_ACTIONS_PER_PHASE",
+    "MAX_SERVERS_PER_PLAN",
+    "MAX_WAVES_PER_PLAN",
+    "DependencyCondition",
+    "HealthCheck",
+    "RecoveryPlan",
+    "RecoveryPlanInput",
+    "RecoveryPlanUpdate",
+    "Wave",
+    "WaveDependency",
+]
+
+MAX_WAVES_PER_PLAN = 100
+MAX_SERVERS_PER_PLAN = 4000
+MAX_ACTIONS_PER_PHASE = 20
+
+
+class DependencyCondition(StrEnum):
+    """When a dependency lets its dependants start.
+
+    ``LAUNCHED``: every server of the dependency has launched (health and post-actions may still run).
+    ``HEALTHY``: the dependency has completed: launched, health gate passed, post-actions done.
+    """
+
+    LAUNCHED = "LAUNCHED"
+    HEALTHY = "HEALTHY"
+
+
+class WaveDependency(CamelModel):
+    wave_id: WaveId
+    condition: DependencyCondition = DependencyCondition.HEALTHY
+
+
+class HealthCheck(CamelModel):
+    """An SSM command document run on each recovered instance; success means healthy."""
+
+    document_name: DocumentName
+    parameters: SsmParameters = {}
+    timeout_seconds: Annotated[int, Field(ge=30, le=7200)] = 900
+
+
+class Wave(CamelModel):
+    id: WaveId
+    name: Name
+    protection_group_ids: Annotated[list[ProtectionGroupId], Field(min_length=1, max_length=100)]
+    depends_on: Annotated[list[WaveDependency], Field(max_length=MAX_WAVES_PER_PLAN)] = []
+    pre_actions: Annotated[list[Action], Field(max_length=MAX_ACTIONS_PER_PHASE)] = []
+    post_actions: Annotated[list[Action], Field(max_length=MAX_ACTIONS_PER_PHASE)] = []
+    health_check: HealthCheck | None = None
+    pause_before: bool = False
+    optional_server_ids: Annotated[list[SourceServerId], Field(max_length=MAX_SERVERS_PER_PLAN)] = []
+    """Servers whose failure does not fail the wave (every other server is CRITICAL)."""
+    timeout_minutes: Annotated[int, Field(ge=1, le=1440)] = 60
+
+
+class RecoveryPlanInput(CamelModel):
+    """What a client sends to create a recovery plan (structure only; see ``plan_validation``)."""
+
+    name: Name
+    description: Description = ""
+    rto_target_minutes: Annotated[int, Field(ge=1, le=10_080)]
+    drill_ttl_hours: Annotated[int, Field(ge=1, le=720)] | None = None
+    waves: Annotated[list[Wave], Field(min_length=1, max_length=MAX_WAVES_PER_PLAN)]
+
+    def wave(self, wave_id: str) -> Wave | None:
+        return next((wave for wave in self.waves if wave.id == wave_id), None)
+
+    def protection_group_ids(self) -> list[str]:
+        """Every protection group the plan uses, once, in plan order."""
+        return list(dict.fromkeys(pg for wave in self.waves for pg in wave.protection_group_ids))
+
+
+class RecoveryPlanUpdate(RecoveryPlanInput):
+    """A full replacement of a plan; ``version`` is the version the client last read."""
+
+    version: Annotated[int, Field(ge=1)]
+
+
+class RecoveryPlan(RecoveryPlanInput):
+    """A stored recovery plan."""
+
+    id: RecoveryPlanId
+    version: Annotated[int, Field(ge=1)] = 1
+    created_at: Timestamp
+    created_by: str
+    updated_at: Timestamp
+    updated_by: str

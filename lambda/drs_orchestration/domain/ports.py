@@ -1,0 +1,223 @@
+"""Ports: what the domain needs from the outside world. Adapters implement them (DynamoDB, DRS,
+Step Functions; in-memory ones for unit tests in ``drs_orchestration.adapters.memory``).
+
+Repository conventions, shared by every implementation:
+
+- ``get`` raises ``NotFound``; ``create`` raises ``Conflict`` when the id already exists.
+- ``update(entity, expected_version)`` stores ``entity`` with ``version = expected_version + 1`` and returns
+  what it stored, or raises ``StaleVersion`` (a ``Conflict`` carrying ``current_version``) when the stored
+  version differs, or ``NotFound``.
+- ``delete(id, expected_version)`` raises ``NotFound`` or ``StaleVersion`` the same way.
+- ``list`` pages: ``limit`` items at most, resumed from an opaque ``next_token``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from enum import StrEnum
+from typing import Any, Generic, Protocol, TypeVar
+
+from pydantic import JsonValue, SerializationInfo, SerializerFunctionWrapHandler, model_serializer
+
+from drs_orchestration.domain.models.account import TargetAccount
+from drs_orchestration.domain.models.audit import AuditRecord
+from drs_orchestration.domain.models.base import CamelModel
+from drs_orchestration.domain.models.drs import DrsJob, DrsTarget, JobLogItem, RecoveryInstance, SourceServer
+from drs_orchestration.domain.models.execution import (
+    ExecutionEvent,
+    ExecutionHeader,
+    LaunchBatch,
+    ServerState,
+    WaveState,
+)
+from drs_orchestration.domain.models.protection_group import ProtectionGroup
+from drs_orchestration.domain.models.recovery_plan import RecoveryPlan
+
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "AccountRepository",
+    "AuditRepository",
+    "DrsGateway",
+    "DrsGatewayFactory",
+    "ExecutionRepository",
+    "ExecutionRunner",
+    "Page",
+    "ProtectionGroupRepository",
+    "RecoveryPlanRepository",
+    "RunnerSignal",
+    "iterate_pages",
+]
+
+DEFAULT_PAGE_SIZE = 50
+
+T = TypeVar("T")
+
+
+class Page(CamelModel, Generic[T]):
+    """One page of a list: ``{"items": [...], "nextToken": "…"}``; no ``nextToken`` on the last page."""
+
+    items: list[T]
+    next_token: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_last_token(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and data.get("nextToken", data.get("next_token")) is None:
+            data.pop("nextToken", None)
+            data.pop("next_token", None)
+        return data
+
+
+def iterate_pages(fetch: Callable[[str | None], Page[T]]) -> Iterator[T]:
+    """Every item of a paged list, page after page (never silently capped).
+
+    ``fetch`` gets the next token (``None`` first): ``iterate_pages(lambda t: repo.list(next_token=t))``.
+    """
+    token: str | None = None
+    while True:
+        page = fetch(token)
+        yield from page.items
+        token = page.next_token
+        if token is None:
+            return
+
+
+class ProtectionGroupRepository(Protocol):
+    def get(self, group_id: str) -> ProtectionGroup: ...
+    def list(
+        self, *, limit: int = DEFAULT_PAGE_SIZE, next_token: str | None = None
+    ) -> Page[ProtectionGroup]: ...
+    def create(self, group: ProtectionGroup) -> ProtectionGroup: ...
+    def update(self, group: ProtectionGroup, expected_version: int) -> ProtectionGroup: ...
+    def delete(self, group_id: str, expected_version: int | None = None) -> None: ...
+
+
+class RecoveryPlanRepository(Protocol):
+    def get(self, plan_id: str) -> RecoveryPlan: ...
+    def list(
+        self, *, limit: int = DEFAULT_PAGE_SIZE, next_token: str | None = None
+    ) -> Page[RecoveryPlan]: ...
+    def create(self, plan: RecoveryPlan) -> RecoveryPlan: ...
+    def update(self, plan: RecoveryPlan, expected_version: int) -> RecoveryPlan: ...
+    def delete(self, plan_id: str, expected_version: int | None = None) -> None: ...
+
+
+class AccountRepository(Protocol):
+    """Target accounts, keyed by ``accountId``."""
+
+    def get(self, account_id: str) -> TargetAccount: ...
+    def list(
+        self, *, limit: int = DEFAULT_PAGE_SIZE, next_token: str | None = None
+    ) -> Page[TargetAccount]: ...
+    def create(self, account: TargetAccount) -> TargetAccount: ...
+    def update(self, account: TargetAccount, expected_version: int) -> TargetAccount: ...
+    def delete(self, account_id: str, expected_version: int | None = None) -> None: ...
+
+
+class ExecutionRepository(Protocol):
+    """An execution as many small items: header, waves, servers, launch batches, events."""
+
+    def create(
+        self, header: ExecutionHeader, waves: Sequence[WaveState], servers: Sequence[ServerState]
+    ) -> None:
+        """Write a new execution's items; ``Conflict`` if the id exists. Never half-written."""
+        ...
+
+    def get_header(self, execution_id: str) -> ExecutionHeader: ...
+    def list_headers(
+        self, *, plan_id: str | None = None, limit: int = DEFAULT_PAGE_SIZE, next_token: str | None = None
+    ) -> Page[ExecutionHeader]:
+        """Newest first; only one plan's executions when ``plan_id`` is given."""
+        ...
+
+    def update_header(self, header: ExecutionHeader, expected_version: int) -> ExecutionHeader: ...
+    def get_waves(self, execution_id: str) -> list[WaveState]:
+        """Every wave item, in plan order (``position``)."""
+        ...
+
+    def update_wave(self, wave: WaveState, expected_version: int) -> WaveState: ...
+    def get_servers(self, execution_id: str, wave_id: str | None = None) -> list[ServerState]: ...
+    def put_servers(self, servers: Sequence[ServerState]) -> None:
+        """Create or replace server items (the engine is their one writer)."""
+        ...
+
+    def put_batch(self, batch: LaunchBatch) -> None: ...
+    def get_batches(self, execution_id: str) -> list[LaunchBatch]: ...
+    def append_event(self, event: ExecutionEvent) -> None:
+        """Add a timeline entry; ``Conflict`` if its ``eventId`` exists for that execution."""
+        ...
+
+    def list_events(
+        self, execution_id: str, *, limit: int = DEFAULT_PAGE_SIZE, next_token: str | None = None
+    ) -> Page[ExecutionEvent]:
+        """Oldest first, by ``eventId``."""
+        ...
+
+
+class AuditRepository(Protocol):
+    def append(self, record: AuditRecord) -> None: ...
+    def list(
+        self,
+        *,
+        resource_id: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        next_token: str | None = None,
+    ) -> Page[AuditRecord]:
+        """Newest first; only one resource's records when ``resource_id`` is given."""
+        ...
+
+
+class DrsGateway(Protocol):
+    """DRS in one target account and region (the adapter assumes the account's role)."""
+
+    def list_source_servers(self) -> list[SourceServer]:
+        """Every source server with its tags, replication state, lag and last launch (all pages)."""
+        ...
+
+    def launch_configuration_present(self, source_server_ids: Sequence[str]) -> dict[str, bool]:
+        """Whether each server has a launch configuration (a launch template) DRS can use."""
+        ...
+
+    def start_recovery(
+        self, source_server_ids: Sequence[str], *, is_drill: bool, tags: dict[str, str]
+    ) -> DrsJob:
+        """One StartRecovery call; ``tags`` let a crashed caller find the job again."""
+        ...
+
+    def describe_jobs(self, job_ids: Sequence[str]) -> list[DrsJob]: ...
+    def find_jobs_by_tag(self, key: str, value: str) -> list[DrsJob]: ...
+    def list_active_jobs(self) -> list[DrsJob]:
+        """Every job of the account and region not yet COMPLETED (for the quota arithmetic)."""
+        ...
+
+    def describe_job_log_items(self, job_id: str) -> list[JobLogItem]: ...
+    def list_recovery_instances(
+        self, source_server_ids: Sequence[str] | None = None
+    ) -> list[RecoveryInstance]: ...
+    def terminate_recovery_instances(self, recovery_instance_ids: Sequence[str]) -> DrsJob: ...
+
+
+class DrsGatewayFactory(Protocol):
+    def for_target(self, target: DrsTarget) -> DrsGateway: ...
+
+
+class RunnerSignal(StrEnum):
+    """What an operator asks of a running execution; the runner wakes the engine to act on it."""
+
+    WAKE = "WAKE"
+    PAUSE = "PAUSE"
+    RESUME = "RESUME"
+    CANCEL = "CANCEL"
+
+
+class ExecutionRunner(Protocol):
+    """Starts and steers the engine run of an execution (Step Functions on AWS)."""
+
+    def start(self, execution_id: str) -> str:
+        """Start the run; returns the runner's handle for it (e.g. the state machine execution ARN)."""
+        ...
+
+    def signal(self, execution_id: str, signal: RunnerSignal) -> None: ...
+    def complete_task(self, task_token: str, *, succeeded: bool, output: dict[str, JsonValue]) -> None:
+        """Finish a task the run waits on (an approval, a resume) with the decision."""
+        ...
