@@ -1,0 +1,243 @@
+"""In-memory repositories with the same contract as the DynamoDB ones (see ``domain.ports``).
+
+Stored and returned values are deep copies, so a caller's later changes never leak into the store.
+Page tokens are opaque (base64 of the last key returned); a token that was not issued is refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import builtins
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
+
+from drs_orchestration.domain.errors import Conflict, FieldError, NotFound, StaleVersion, ValidationFailed
+from drs_orchestration.domain.models.account import TargetAccount
+from drs_orchestration.domain.models.audit import AuditRecord
+from drs_orchestration.domain.models.execution import (
+    ExecutionEvent,
+    ExecutionHeader,
+    LaunchBatch,
+    ServerState,
+    WaveState,
+)
+from drs_orchestration.domain.models.protection_group import ProtectionGroup
+from drs_orchestration.domain.models.recovery_plan import RecoveryPlan
+from drs_orchestration.domain.ports import DEFAULT_PAGE_SIZE, Page
+
+__all__ = [
+    "InMemoryAccountRepository",
+    "InMemoryAuditRepository",
+    "InMemoryExecutionRepository",
+    "InMemoryProtectionGroupRepository",
+    "InMemoryRecoveryPlanRepository",
+]
+
+M = TypeVar("M", bound=BaseModel)
+V = TypeVar("V", ProtectionGroup, RecoveryPlan, TargetAccount, ExecutionHeader, WaveState)
+
+
+def _encode_token(key: str) -> str:
+    return base64.urlsafe_b64encode(key.encode()).decode()
+
+
+def _decode_token(token: str) -> str:
+    try:
+        return base64.urlsafe_b64decode(token.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise ValidationFailed(
+            [FieldError(name="nextToken", message="is not a token this API issued")]
+        ) from None
+
+
+def _page(items: Sequence[tuple[str, M]], limit: int, next_token: str | None) -> Page[M]:
+    """One page of ``(sort key, item)`` pairs already in order; resumes after the token's key."""
+    if limit < 1:
+        raise ValidationFailed([FieldError(name="limit", message="must be at least 1")])
+    start = 0
+    if next_token is not None:
+        after = _decode_token(next_token)
+        keys = [key for key, _ in items]
+        if after not in keys:
+            raise ValidationFailed([FieldError(name="nextToken", message="is not a token this API issued")])
+        start = keys.index(after) + 1
+    chunk = items[start : start + limit]
+    more = start + limit < len(items)
+    return Page[M](
+        items=[item.model_copy(deep=True) for _, item in chunk],
+        next_token=_encode_token(chunk[-1][0]) if more and chunk else None,
+    )
+
+
+class _VersionedStore(Generic[V]):
+    """Items keyed by id with optimistic locking on ``version``."""
+
+    def __init__(self, resource: str, key: Callable[[V], str]) -> None:
+        self._resource = resource
+        self._key: Callable[[V], str] = key
+        self._items: dict[str, V] = {}
+
+    def get(self, item_id: str) -> V:
+        try:
+            return self._items[item_id].model_copy(deep=True)
+        except KeyError:
+            raise NotFound(self._resource, item_id) from None
+
+    def list(self, *, limit: int = DEFAULT_PAGE_SIZE, next_token: str | None = None) -> Page[V]:
+        return _page(sorted(self._items.items()), limit, next_token)
+
+    def create(self, item: V) -> V:
+        item_id = self._key(item)
+        if item_id in self._items:
+            raise Conflict(f"{self._resource} {item_id} already exists")
+        self._items[item_id] = item.model_copy(deep=True)
+        return item.model_copy(deep=True)
+
+    def _check_version(self, item_id: str, expected_version: int | None) -> V:
+        current = self._items.get(item_id)
+        if current is None:
+            raise NotFound(self._resource, item_id)
+        if expected_version is not None and current.version != expected_version:
+            raise StaleVersion(
+                self._resource, item_id, expected_version=expected_version, current_version=current.version
+            )
+        return current
+
+    def update(self, item: V, expected_version: int) -> V:
+        item_id = self._key(item)
+        self._check_version(item_id, expected_version)
+        stored = item.model_copy(update={"version": expected_version + 1}, deep=True)
+        self._items[item_id] = stored
+        return stored.model_copy(deep=True)
+
+    def delete(self, item_id: str, expected_version: int | None = None) -> None:
+        self._check_version(item_id, expected_version)
+        del self._items[item_id]
+
+    def values(self) -> builtins.list[V]:
+        return [item.model_copy(deep=True) for item in self._items.values()]
+
+
+class InMemoryProtectionGroupRepository(_VersionedStore[ProtectionGroup]):
+    def __init__(self) -> None:
+        super().__init__("protection group", lambda group: group.id)
+
+
+class InMemoryRecoveryPlanRepository(_VersionedStore[RecoveryPlan]):
+    def __init__(self) -> None:
+        super().__init__("recovery plan", lambda plan: plan.id)
+
+
+class InMemoryAccountRepository(_VersionedStore[TargetAccount]):
+    def __init__(self) -> None:
+        super().__init__("target account", lambda account: account.account_id)
+
+
+class InMemoryExecutionRepository:
+    """An execution's items kept apart, as the DynamoDB adapter keeps them."""
+
+    def __init__(self) -> None:
+        self._headers = _VersionedStore[ExecutionHeader]("execution", lambda header: header.id)
+        self._waves: dict[str, _VersionedStore[WaveState]] = {}
+        self._servers: dict[str, dict[str, ServerState]] = {}
+        self._batches: dict[str, dict[str, LaunchBatch]] = {}
+        self._events: dict[str, dict[str, ExecutionEvent]] = {}
+
+    def create(
+        self, header: ExecutionHeader, waves: Sequence[WaveState], servers: Sequence[ServerState]
+    ) -> None:
+        owners = {wave.execution_id for wave in waves} | {server.execution_id for server in servers}
+        if owners - {header.id}:
+            raise ValueError(f"items of another execution given to {header.id}")
+        self._headers.create(header)
+        wave_store = _VersionedStore[WaveState]("wave", lambda wave: wave.wave_id)
+        for wave in waves:
+            wave_store.create(wave)
+        self._waves[header.id] = wave_store
+        self._servers[header.id] = {
+            server.source_server_id: server.model_copy(deep=True) for server in servers
+        }
+        self._batches[header.id] = {}
+        self._events[header.id] = {}
+
+    def get_header(self, execution_id: str) -> ExecutionHeader:
+        return self._headers.get(execution_id)
+
+    def list_headers(
+        self, *, plan_id: str | None = None, limit: int = DEFAULT_PAGE_SIZE, next_token: str | None = None
+    ) -> Page[ExecutionHeader]:
+        headers = [h for h in self._headers.values() if plan_id is None or h.plan_id == plan_id]
+        headers.sort(key=lambda h: (h.created_at, h.id), reverse=True)
+        return _page([(h.id, h) for h in headers], limit, next_token)
+
+    def update_header(self, header: ExecutionHeader, expected_version: int) -> ExecutionHeader:
+        return self._headers.update(header, expected_version)
+
+    def _wave_store(self, execution_id: str) -> _VersionedStore[WaveState]:
+        self._headers.get(execution_id)
+        return self._waves[execution_id]
+
+    def get_waves(self, execution_id: str) -> list[WaveState]:
+        return sorted(self._wave_store(execution_id).values(), key=lambda wave: wave.position)
+
+    def update_wave(self, wave: WaveState, expected_version: int) -> WaveState:
+        return self._wave_store(wave.execution_id).update(wave, expected_version)
+
+    def get_servers(self, execution_id: str, wave_id: str | None = None) -> list[ServerState]:
+        self._headers.get(execution_id)
+        return [
+            server.model_copy(deep=True)
+            for server in self._servers[execution_id].values()
+            if wave_id is None or server.wave_id == wave_id
+        ]
+
+    def put_servers(self, servers: Sequence[ServerState]) -> None:
+        for execution_id in {server.execution_id for server in servers}:
+            self._headers.get(execution_id)
+        for server in servers:
+            self._servers[server.execution_id][server.source_server_id] = server.model_copy(deep=True)
+
+    def put_batch(self, batch: LaunchBatch) -> None:
+        self._headers.get(batch.execution_id)
+        self._batches[batch.execution_id][batch.batch_id] = batch.model_copy(deep=True)
+
+    def get_batches(self, execution_id: str) -> list[LaunchBatch]:
+        self._headers.get(execution_id)
+        return [batch.model_copy(deep=True) for batch in self._batches[execution_id].values()]
+
+    def append_event(self, event: ExecutionEvent) -> None:
+        self._headers.get(event.execution_id)
+        events = self._events[event.execution_id]
+        if event.event_id in events:
+            raise Conflict(f"event {event.event_id} of execution {event.execution_id} already exists")
+        events[event.event_id] = event.model_copy(deep=True)
+
+    def list_events(
+        self, execution_id: str, *, limit: int = DEFAULT_PAGE_SIZE, next_token: str | None = None
+    ) -> Page[ExecutionEvent]:
+        self._headers.get(execution_id)
+        return _page(sorted(self._events[execution_id].items()), limit, next_token)
+
+
+class InMemoryAuditRepository:
+    def __init__(self) -> None:
+        self._records: dict[str, AuditRecord] = {}
+
+    def append(self, record: AuditRecord) -> None:
+        if record.id in self._records:
+            raise Conflict(f"audit record {record.id} already exists")
+        self._records[record.id] = record.model_copy(deep=True)
+
+    def list(
+        self,
+        *,
+        resource_id: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        next_token: str | None = None,
+    ) -> Page[AuditRecord]:
+        records = [r for r in self._records.values() if resource_id is None or r.resource_id == resource_id]
+        records.sort(key=lambda r: (r.at, r.id), reverse=True)
+        return _page([(r.id, r) for r in records], limit, next_token)
