@@ -1,0 +1,93 @@
+"""The one factory of boto3 clients: built lazily, cached, all with the same retry configuration.
+
+Nothing here runs at import time. Cross-account clients come from the same factory given a role ARN
+and ExternalId; the assumed-role credentials refresh themselves before they expire, so a cached
+session stays usable for the life of the container.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import botocore.session
+from botocore.config import Config
+from botocore.credentials import RefreshableCredentials
+
+if TYPE_CHECKING:
+    from mypy_boto3_drs import DrsClient
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_sts import STSClient
+
+__all__ = ["BOTO_CONFIG", "clear_client_cache", "drs_client", "dynamodb_client", "sts_client"]
+
+BOTO_CONFIG = Config(retries={"mode": "standard"})
+_ASSUMED_ROLE_SECONDS = 3600
+
+
+@lru_cache(maxsize=8)
+def dynamodb_client(region: str, endpoint_url: str | None = None) -> DynamoDBClient:
+    return boto3.session.Session().client(
+        "dynamodb", region_name=region, endpoint_url=endpoint_url, config=BOTO_CONFIG
+    )
+
+
+@lru_cache(maxsize=8)
+def sts_client(region: str, endpoint_url: str | None = None) -> STSClient:
+    return boto3.session.Session().client(
+        "sts", region_name=region, endpoint_url=endpoint_url, config=BOTO_CONFIG
+    )
+
+
+@lru_cache(maxsize=64)
+def _assumed_role_session(
+    role_arn: str, external_id: str, session_name: str, region: str, sts_endpoint_url: str | None
+) -> boto3.session.Session:
+    sts = sts_client(region, sts_endpoint_url)
+
+    def fetch() -> dict[str, Any]:
+        response = sts.assume_role(
+            RoleArn=role_arn,
+            RoleSessionName=session_name,
+            ExternalId=external_id,
+            DurationSeconds=_ASSUMED_ROLE_SECONDS,
+        )
+        credentials = response["Credentials"]
+        return {
+            "access_key": credentials["AccessKeyId"],
+            "secret_key": credentials["SecretAccessKey"],
+            "token": credentials["SessionToken"],
+            "expiry_time": credentials["Expiration"].isoformat(),
+        }
+
+    refreshable = RefreshableCredentials.create_from_metadata(
+        metadata=fetch(), refresh_using=fetch, method="sts-assume-role"
+    )
+    core = botocore.session.get_session()
+    core._credentials = refreshable  # type: ignore[attr-defined]  # botocore has no public setter for refreshable credentials
+    return boto3.session.Session(botocore_session=core, region_name=region)
+
+
+@lru_cache(maxsize=64)
+def drs_client(
+    region: str,
+    *,
+    endpoint_url: str | None = None,
+    role_arn: str | None = None,
+    external_id: str | None = None,
+    session_name: str = "drs-orchestration",
+    sts_endpoint_url: str | None = None,
+) -> DrsClient:
+    """DRS in ``region``: the function's own account, or ``role_arn`` assumed with ``external_id``."""
+    if role_arn is None:
+        session = boto3.session.Session()
+    else:
+        session = _assumed_role_session(role_arn, external_id or "", session_name, region, sts_endpoint_url)
+    return session.client("drs", region_name=region, endpoint_url=endpoint_url, config=BOTO_CONFIG)
+
+
+def clear_client_cache() -> None:
+    """Forget every cached client and session (tests switch fake AWS environments)."""
+    for cached in (dynamodb_client, sts_client, _assumed_role_session, drs_client):
+        cached.cache_clear()

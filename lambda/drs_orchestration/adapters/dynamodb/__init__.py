@@ -1,0 +1,1 @@
+"""DynamoDB repositories (the tables are defined in cfn/data-stack.yaml)."""

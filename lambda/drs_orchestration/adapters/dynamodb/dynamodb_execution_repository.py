@@ -1,0 +1,224 @@
+"""Executions in DynamoDB: one partition per run, many small items, never one growing record.
+
+Sort keys: ``HEADER``; ``WAVE#<position>#<waveId>``; ``SERVER#<waveId>#<serverId>``;
+``BATCH#<batchId>``; ``EVENT#<eventId>``. Only the header carries the index attributes (``planId``,
+``kind``, ``startedAt`` = when the run was requested, and ``active`` while it is not finished).
+A new execution's child items are written before its header: until the header exists nobody can
+see the run, so a crash mid-way never leaves a half-written execution visible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from botocore.exceptions import ClientError
+
+from drs_orchestration.adapters.dynamodb.table_access import Item, TableAccess, is_conditional_failure, n, s
+from drs_orchestration.domain.errors import Conflict, NotFound, StaleVersion
+from drs_orchestration.domain.models.execution import (
+    ExecutionEvent,
+    ExecutionHeader,
+    ExecutionStatus,
+    LaunchBatch,
+    ServerState,
+    WaveState,
+)
+from drs_orchestration.domain.ports import DEFAULT_PAGE_SIZE, Page
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+__all__ = ["DynamoDBExecutionRepository"]
+
+KIND = "EXECUTION"
+HEADER = "HEADER"
+_BATCH_WRITE = 25
+
+
+def _timestamp(header: ExecutionHeader) -> str:
+    return header.created_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class DynamoDBExecutionRepository:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+        self.client = client
+        self.table_name = table_name
+        self.table = TableAccess(client, table_name, "execution", ("pk", "sk"))
+
+    # -- items -------------------------------------------------------------------------------
+    def _header_item(self, header: ExecutionHeader) -> Item:
+        item: Item = {
+            "pk": s(header.id),
+            "sk": s(HEADER),
+            "kind": s(KIND),
+            "planId": s(header.plan_id),
+            "startedAt": s(_timestamp(header)),
+            "status": s(header.status.value),
+            "version": n(header.version),
+            "doc": s(header.model_dump_json(by_alias=True)),
+        }
+        if not header.is_terminal:
+            item["active"] = s("ACTIVE")
+        return item
+
+    @staticmethod
+    def _wave_sk(wave: WaveState) -> str:
+        return f"WAVE#{wave.position:04d}#{wave.wave_id}"
+
+    def _wave_item(self, wave: WaveState) -> Item:
+        return {
+            "pk": s(wave.execution_id),
+            "sk": s(self._wave_sk(wave)),
+            "version": n(wave.version),
+            "doc": s(wave.model_dump_json(by_alias=True)),
+        }
+
+    @staticmethod
+    def _child(execution_id: str, sort_key: str, document: str) -> Item:
+        return {"pk": s(execution_id), "sk": s(sort_key), "doc": s(document)}
+
+    def _server_item(self, server: ServerState) -> Item:
+        return self._child(
+            server.execution_id,
+            f"SERVER#{server.wave_id}#{server.source_server_id}",
+            server.model_dump_json(by_alias=True),
+        )
+
+    def _children(self, execution_id: str, prefix: str) -> list[Item]:
+        return self.table.query_all(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues={":pk": s(execution_id), ":prefix": s(prefix)},
+            ConsistentRead=True,
+        )
+
+    def _batch_put(self, items: Sequence[Item]) -> None:
+        for start in range(0, len(items), _BATCH_WRITE):
+            requests = [{"PutRequest": {"Item": item}} for item in items[start : start + _BATCH_WRITE]]
+            while requests:
+                response = self.client.batch_write_item(RequestItems={self.table_name: requests})  # type: ignore[dict-item]
+                requests = list(response.get("UnprocessedItems", {}).get(self.table_name, []))  # type: ignore[arg-type]
+
+    # -- header ------------------------------------------------------------------------------
+    def create(
+        self, header: ExecutionHeader, waves: Sequence[WaveState], servers: Sequence[ServerState]
+    ) -> None:
+        key = {"pk": s(header.id), "sk": s(HEADER)}
+        if self.table.get(key) is not None:
+            raise Conflict(f"execution {header.id} already exists")
+        self._batch_put([*(self._wave_item(w) for w in waves), *(self._server_item(x) for x in servers)])
+        self.table.put_new(self._header_item(header))
+
+    def get_header(self, execution_id: str) -> ExecutionHeader:
+        item = self.table.get({"pk": s(execution_id), "sk": s(HEADER)})
+        if item is None:
+            raise NotFound("execution", execution_id)
+        return ExecutionHeader.model_validate_json(item["doc"]["S"])
+
+    def list_headers(
+        self,
+        *,
+        plan_id: str | None = None,
+        status: Sequence[ExecutionStatus] = (),
+        limit: int = DEFAULT_PAGE_SIZE,
+        next_token: str | None = None,
+    ) -> Page[ExecutionHeader]:
+        """Newest first; one plan's when ``plan_id`` is given; only ``status`` ones when given."""
+        wanted = {value.value for value in status}
+        index, partition = ("ByPlan", ("planId", plan_id)) if plan_id else ("ByStart", ("kind", KIND))
+        raw = self.table.query_page(
+            limit=limit,
+            next_token=next_token,
+            index_keys=(partition[0], "startedAt"),
+            keep=(lambda item: item["status"]["S"] in wanted) if wanted else None,
+            pinned={partition[0]: partition[1]},
+            IndexName=index,
+            KeyConditionExpression="#p = :p",
+            ExpressionAttributeNames={"#p": partition[0]},
+            ExpressionAttributeValues={":p": s(partition[1])},
+            ScanIndexForward=False,
+        )
+        headers = [ExecutionHeader.model_validate_json(item["doc"]["S"]) for item in raw.items]
+        return Page[ExecutionHeader](items=headers, next_token=raw.next_token)
+
+    def list_active(self, plan_id: str | None = None) -> list[ExecutionHeader]:
+        """Every run not yet finished (the sparse ``Active`` index), newest first."""
+        items = self.table.query_all(
+            IndexName="Active",
+            KeyConditionExpression="active = :a",
+            ExpressionAttributeValues={":a": s("ACTIVE")},
+            ScanIndexForward=False,
+        )
+        headers = [ExecutionHeader.model_validate_json(item["doc"]["S"]) for item in items]
+        return [header for header in headers if plan_id is None or header.plan_id == plan_id]
+
+    def _put_versioned(self, item: Item, resource_id: str, expected_version: int) -> None:
+        try:
+            self.client.put_item(
+                TableName=self.table_name,
+                Item=item,
+                ConditionExpression="version = :expected",
+                ExpressionAttributeValues={":expected": n(expected_version)},
+            )
+        except ClientError as error:
+            if not is_conditional_failure(error):
+                raise
+            current = self.table.get({"pk": item["pk"], "sk": item["sk"]})
+            if current is None:
+                raise NotFound("execution", resource_id) from error
+            raise StaleVersion(
+                "execution",
+                resource_id,
+                expected_version=expected_version,
+                current_version=int(current["version"]["N"]),
+            ) from error
+
+    def update_header(self, header: ExecutionHeader, expected_version: int) -> ExecutionHeader:
+        stored = header.model_copy(update={"version": expected_version + 1})
+        self._put_versioned(self._header_item(stored), header.id, expected_version)
+        return stored
+
+    # -- waves, servers, batches, events -----------------------------------------------------
+    def get_waves(self, execution_id: str) -> list[WaveState]:
+        return [WaveState.model_validate_json(i["doc"]["S"]) for i in self._children(execution_id, "WAVE#")]
+
+    def update_wave(self, wave: WaveState, expected_version: int) -> WaveState:
+        stored = wave.model_copy(update={"version": expected_version + 1})
+        self._put_versioned(self._wave_item(stored), f"{wave.execution_id}/{wave.wave_id}", expected_version)
+        return stored
+
+    def get_servers(self, execution_id: str, wave_id: str | None = None) -> list[ServerState]:
+        prefix = f"SERVER#{wave_id}#" if wave_id else "SERVER#"
+        return [ServerState.model_validate_json(i["doc"]["S"]) for i in self._children(execution_id, prefix)]
+
+    def put_servers(self, servers: Sequence[ServerState]) -> None:
+        self._batch_put([self._server_item(server) for server in servers])
+
+    def put_batch(self, batch: LaunchBatch) -> None:
+        item = self._child(
+            batch.execution_id, f"BATCH#{batch.batch_id}", batch.model_dump_json(by_alias=True)
+        )
+        self.client.put_item(TableName=self.table_name, Item=item)
+
+    def get_batches(self, execution_id: str) -> list[LaunchBatch]:
+        return [
+            LaunchBatch.model_validate_json(i["doc"]["S"]) for i in self._children(execution_id, "BATCH#")
+        ]
+
+    def append_event(self, event: ExecutionEvent) -> None:
+        self.table.put_new(
+            self._child(event.execution_id, f"EVENT#{event.event_id}", event.model_dump_json(by_alias=True))
+        )
+
+    def list_events(
+        self, execution_id: str, *, limit: int = DEFAULT_PAGE_SIZE, next_token: str | None = None
+    ) -> Page[ExecutionEvent]:
+        raw = self.table.query_page(
+            limit=limit,
+            next_token=next_token,
+            pinned={"pk": execution_id},
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues={":pk": s(execution_id), ":prefix": s("EVENT#")},
+        )
+        events = [ExecutionEvent.model_validate_json(item["doc"]["S"]) for item in raw.items]
+        return Page[ExecutionEvent](items=events, next_token=raw.next_token)

@@ -1,0 +1,120 @@
+"""Recovery plans in DynamoDB, listed by name.
+
+Each write also maintains, in the same transaction, the ``usedBy`` set on every protection group the
+plan names: the group must exist at that moment, and a group in use cannot be deleted. So a plan never
+points at a deleted group, whatever runs concurrently.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import TYPE_CHECKING
+
+from drs_orchestration.adapters.dynamodb.documents import DocumentTable
+from drs_orchestration.adapters.dynamodb.table_access import s, transact
+from drs_orchestration.domain.errors import Conflict, StaleVersion
+from drs_orchestration.domain.models.recovery_plan import RecoveryPlan
+from drs_orchestration.domain.ports import DEFAULT_PAGE_SIZE, Page
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+__all__ = ["MAX_GROUPS_PER_PLAN", "DynamoDBRecoveryPlanRepository"]
+
+KIND = "RECOVERY_PLAN"
+MAX_GROUPS_PER_PLAN = 98
+"""A plan write touches the plan and each group it adds or drops in one transaction (100 items)."""
+
+
+class DynamoDBRecoveryPlanRepository:
+    def __init__(self, client: DynamoDBClient, table_name: str, protection_groups_table: str) -> None:
+        self.client = client
+        self.groups_table = protection_groups_table
+        self.documents = DocumentTable(
+            client,
+            table_name,
+            model=RecoveryPlan,
+            resource="recovery plan",
+            key_name="id",
+            kind=KIND,
+            sort_name=lambda plan: plan.name,
+        )
+
+    def get(self, plan_id: str) -> RecoveryPlan:
+        return self.documents.get(plan_id)
+
+    def list(self, *, limit: int = DEFAULT_PAGE_SIZE, next_token: str | None = None) -> Page[RecoveryPlan]:
+        raw = self.documents.page(
+            limit=limit, next_token=next_token, index="ByName", partition=("kind", KIND)
+        )
+        return Page[RecoveryPlan](
+            items=[self.documents.load(i) for i in raw.items], next_token=raw.next_token
+        )
+
+    def _group_use(self, plan_id: str, group_id: str, *, add: bool) -> TransactWriteItemTypeDef:
+        return {
+            "Update": {
+                "TableName": self.groups_table,
+                "Key": {"id": s(group_id)},
+                "UpdateExpression": ("ADD" if add else "DELETE") + " usedBy :plan",
+                "ConditionExpression": "attribute_exists(id)",
+                "ExpressionAttributeValues": {":plan": {"SS": [plan_id]}},
+            }
+        }
+
+    def _write(
+        self,
+        plan_id: str,
+        first: TransactWriteItemTypeDef,
+        added: builtins.list[str],
+        dropped: builtins.list[str],
+    ) -> bool:
+        """Run the plan write with its group bookkeeping; False when the plan's own condition failed."""
+        operations = [
+            first,
+            *(self._group_use(plan_id, group, add=True) for group in added),
+            *(self._group_use(plan_id, group, add=False) for group in dropped),
+        ]
+        reasons = transact(self.client, operations)
+        if reasons is None:
+            return True
+        missing = [
+            group
+            for group, reason in zip(added, reasons[1:], strict=False)
+            if reason == "ConditionalCheckFailed"
+        ]
+        if missing:
+            raise Conflict(f"protection group(s) {', '.join(missing)} do not exist")
+        return False
+
+    def create(self, plan: RecoveryPlan) -> RecoveryPlan:
+        put = self.documents.table.put_new_op(self.documents.item(plan, plan.id))
+        if not self._write(plan.id, put, plan.protection_group_ids(), []):
+            raise Conflict(f"recovery plan {plan.id} already exists")
+        return plan
+
+    def update(self, plan: RecoveryPlan, expected_version: int) -> RecoveryPlan:
+        current = self.documents.get(plan.id)
+        key = self.documents.key(plan.id)
+        if current.version != expected_version:
+            raise StaleVersion(
+                "recovery plan", plan.id, expected_version=expected_version, current_version=current.version
+            )
+        stored = plan.model_copy(update={"version": expected_version + 1})
+        before, after = set(current.protection_group_ids()), stored.protection_group_ids()
+        put = self.documents.table.put_versioned_op(self.documents.item(stored, plan.id), expected_version)
+        if not self._write(plan.id, put, [g for g in after if g not in before], sorted(before - set(after))):
+            raise self.documents.table.stale_or_missing(plan.id, key, expected_version)
+        return stored
+
+    def delete(self, plan_id: str, expected_version: int | None = None) -> None:
+        current = self.documents.get(plan_id)
+        version = current.version if expected_version is None else expected_version
+        delete = self.documents.table.delete_versioned_op(self.documents.key(plan_id), version)
+        reasons = transact(
+            self.client,
+            [delete, *(self._group_use(plan_id, g, add=False) for g in current.protection_group_ids())],
+        )
+        if reasons is not None:
+            raise self.documents.table.stale_or_missing(plan_id, self.documents.key(plan_id), version)

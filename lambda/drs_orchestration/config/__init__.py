@@ -1,0 +1,1 @@
+"""Function settings: pydantic-settings models validated at cold start."""

@@ -1,0 +1,63 @@
+"""The REST resolver: checks body size and identity before anything parses the request.
+
+Powertools validates the request before any route or middleware runs, so what must come first
+(413 for an oversize body, 401 without an identity) happens here; the caller's principal is put in
+the request context for the routes' permission checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from drs_orchestration.domain.errors import Forbidden
+from drs_orchestration.handlers.api.errors import error_proxy_response
+from drs_orchestration.handlers.api.security import (
+    Permission,
+    Principal,
+    Unauthenticated,
+    principal_from_claims,
+)
+
+__all__ = ["DrsApiResolver", "require"]
+
+_PRINCIPAL = "principal"
+
+
+def _body_size(event: Mapping[str, Any]) -> int:
+    body = event.get("body") or ""
+    size = len(body.encode()) if isinstance(body, str) else len(body)
+    return size * 3 // 4 if event.get("isBase64Encoded") else size
+
+
+class DrsApiResolver(APIGatewayRestResolver):
+    def __init__(self, max_body_bytes: Callable[[], int], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._max_body_bytes = max_body_bytes
+
+    def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
+        limit = self._max_body_bytes()
+        if _body_size(event) > limit:
+            return error_proxy_response(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "PAYLOAD_TOO_LARGE", f"the body exceeds {limit} bytes"
+            )
+        authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
+        try:
+            principal = principal_from_claims(authorizer.get("claims"))
+        except Unauthenticated as error:
+            return error_proxy_response(HTTPStatus.UNAUTHORIZED, "UNAUTHENTICATED", str(error))
+        self.append_context(**{_PRINCIPAL: principal})  # type: ignore[no-untyped-call]
+        return super().resolve(event, context)
+
+
+def require(router: Router | APIGatewayRestResolver, permission: Permission) -> Principal:
+    """The caller, if their groups grant ``permission``; ``Forbidden`` otherwise."""
+    principal: Principal = router.context[_PRINCIPAL]
+    if not principal.can(permission):
+        raise Forbidden(f"this needs the {permission.value} permission, which your groups do not grant")
+    return principal
