@@ -1,0 +1,85 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useApi } from '../context';
+import { fetchAllPages } from '../paging';
+import { queryKeys } from '../query-keys';
+import type { Execution, ExecutionEvent, ExecutionReport, ExecutionStatus, Page, StartExecutionInput } from '../types';
+import { itemPath, maybeItemPath, useAllPages, useItem } from './resource';
+
+const path = '/executions';
+
+/** How often the live view polls while a run is active. */
+export const LIVE_POLL_MS = 3000;
+
+const ACTIVE: ReadonlySet<ExecutionStatus> = new Set(['PENDING', 'RUNNING', 'PAUSED', 'CANCELLING']);
+
+export function isActive(status: ExecutionStatus | undefined): boolean {
+  return status !== undefined && ACTIVE.has(status);
+}
+
+/** refetchInterval for a query about an execution: poll while it is active, stop once it has ended. */
+export function livePollInterval(status: ExecutionStatus | undefined): number | false {
+  return status === undefined || isActive(status) ? LIVE_POLL_MS : false;
+}
+
+export const useExecutions = () => useAllPages<Execution>(path, queryKeys.executions.list());
+
+export function useExecution(id: string | undefined) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.executions.detail(id ?? ''),
+    queryFn: () => api.request<Execution>(itemPath(path, id ?? '')),
+    enabled: id !== undefined,
+    refetchInterval: query => livePollInterval(query.state.data?.status),
+  });
+}
+
+export function useExecutionEvents(id: string | undefined, status: ExecutionStatus | undefined) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.executions.events(id ?? ''),
+    queryFn: () =>
+      fetchAllPages(nextToken =>
+        api.request<Page<ExecutionEvent>>(`${itemPath(path, id ?? '')}/events`, { query: { nextToken } }),
+      ),
+    enabled: id !== undefined,
+    refetchInterval: livePollInterval(status),
+  });
+}
+
+export const useExecutionReport = (id: string | undefined) =>
+  useItem<ExecutionReport>(maybeItemPath(path, id, '/report'), queryKeys.executions.report(id ?? ''));
+
+export function useStartExecution() {
+  const api = useApi();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: StartExecutionInput) => api.request<{ id: string }>(path, { method: 'POST', body: input }),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.executions.all }),
+  });
+}
+
+export type ExecutionCommand =
+  | { kind: 'cancel' | 'pause' | 'resume' | 'terminate-instances' }
+  | { kind: 'retry' | 'skip' | 'approve'; waveId: string };
+
+export function commandPath(executionId: string, command: ExecutionCommand): string {
+  const base = itemPath(path, executionId);
+  switch (command.kind) {
+    case 'retry':
+    case 'skip':
+    case 'approve':
+      return `${base}/waves/${encodeURIComponent(command.waveId)}/${command.kind}`;
+    default:
+      return `${base}/${command.kind}`;
+  }
+}
+
+export function useExecutionCommand(executionId: string) {
+  const api = useApi();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (command: ExecutionCommand) =>
+      api.request<unknown>(commandPath(executionId, command), { method: 'POST' }),
+    onSettled: () => client.invalidateQueries({ queryKey: queryKeys.executions.detail(executionId) }),
+  });
+}

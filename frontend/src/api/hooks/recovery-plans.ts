@@ -1,0 +1,24 @@
+import { useMutation } from '@tanstack/react-query';
+import { useApi } from '../context';
+import { queryKeys } from '../query-keys';
+import type { ReadinessReport, RecoveryPlan, RecoveryPlanInput } from '../types';
+import { itemPath, maybeItemPath, useAllPages, useDeleteItem, useItem, useSaveItem } from './resource';
+
+const path = '/recovery-plans';
+const keys = queryKeys.recoveryPlans;
+
+export const useRecoveryPlans = () => useAllPages<RecoveryPlan>(path, keys.list());
+
+export const useRecoveryPlan = (id: string | undefined) => useItem<RecoveryPlan>(maybeItemPath(path, id), keys.detail(id ?? ''));
+
+export const useSaveRecoveryPlan = () => useSaveItem<RecoveryPlanInput, RecoveryPlan>(path, keys.all);
+
+export const useDeleteRecoveryPlan = () => useDeleteItem(path, keys.all);
+
+/** The readiness check: verdict READY / WARNINGS / BLOCKED with reasons per wave. */
+export function useValidatePlan() {
+  const api = useApi();
+  return useMutation({
+    mutationFn: (id: string) => api.request<ReadinessReport>(`${itemPath(path, id)}/validate`, { method: 'POST' }),
+  });
+}

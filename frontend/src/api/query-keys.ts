@@ -1,0 +1,56 @@
+import type { SourceServerQuery } from './types';
+
+// Every query key in one place, so invalidation after a mutation reaches exactly the right caches.
+export const queryKeys = {
+  me: ['me'] as const,
+  protectionGroups: {
+    all: ['protection-groups'] as const,
+    list: () => ['protection-groups', 'list'] as const,
+    detail: (id: string) => ['protection-groups', 'detail', id] as const,
+    servers: (id: string) => ['protection-groups', 'detail', id, 'servers'] as const,
+  },
+  recoveryPlans: {
+    all: ['recovery-plans'] as const,
+    list: () => ['recovery-plans', 'list'] as const,
+    detail: (id: string) => ['recovery-plans', 'detail', id] as const,
+  },
+  executions: {
+    all: ['executions'] as const,
+    list: () => ['executions', 'list'] as const,
+    detail: (id: string) => ['executions', 'detail', id] as const,
+    events: (id: string) => ['executions', 'detail', id, 'events'] as const,
+    report: (id: string) => ['executions', 'detail', id, 'report'] as const,
+  },
+  sourceServers: (query: SourceServerQuery) =>
+    ['drs', 'source-servers', normaliseServerQuery(query)] as const,
+  accounts: ['accounts'] as const,
+  audit: ['audit'] as const,
+};
+
+/** A stable shape for a server query: no empty values, tag keys and values sorted. */
+export function normaliseServerQuery(query: SourceServerQuery): SourceServerQuery {
+  const out: SourceServerQuery = {};
+  if (query.accountId) out.accountId = query.accountId;
+  if (query.region) out.region = query.region;
+  const tags = Object.entries(query.tags ?? {})
+    .filter(([key, values]) => key !== '' && values.length > 0)
+    .sort(([a], [b]) => a.localeCompare(b));
+  if (tags.length > 0) {
+    out.tags = Object.fromEntries(tags.map(([key, values]) => [key, [...values].sort()]));
+  }
+  return out;
+}
+
+/** Tag filters as query parameters: `tag:<key>=v1,v2`. */
+export function serverQueryParams(query: SourceServerQuery, nextToken?: string): Record<string, string | undefined> {
+  const normal = normaliseServerQuery(query);
+  const params: Record<string, string | undefined> = {
+    accountId: normal.accountId,
+    region: normal.region,
+    nextToken,
+  };
+  for (const [key, values] of Object.entries(normal.tags ?? {})) {
+    params[`tag:${key}`] = values.join(',');
+  }
+  return params;
+}

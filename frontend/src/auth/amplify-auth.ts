@@ -1,0 +1,64 @@
+import {
+  confirmSignIn,
+  fetchAuthSession,
+  signIn,
+  signOut,
+  type SignInOutput,
+} from '@aws-amplify/auth';
+import { Amplify } from '@aws-amplify/core';
+import type { AppConfig } from '../config';
+import type { AuthService, Session, SignInStep } from './session';
+import { sessionFromClaims } from './session';
+
+function toStep(output: SignInOutput): SignInStep {
+  const step = output.nextStep.signInStep;
+  if (step === 'DONE') return { kind: 'DONE' };
+  if (step === 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED') return { kind: 'NEW_PASSWORD_REQUIRED' };
+  return { kind: 'UNSUPPORTED', step };
+}
+
+/**
+ * Cognito through Amplify Auth v6. With a custom `cognitoEndpoint` (local mode) the user pool is reached there
+ * and the plain USER_PASSWORD_AUTH flow is used; against AWS, SRP (the password never leaves the browser).
+ */
+export function amplifyAuth(config: AppConfig): AuthService {
+  Amplify.configure({
+    Auth: {
+      Cognito: {
+        userPoolId: config.userPoolId,
+        userPoolClientId: config.userPoolClientId,
+        ...(config.cognitoEndpoint ? { userPoolEndpoint: config.cognitoEndpoint } : {}),
+      },
+    },
+  });
+  const authFlowType = config.cognitoEndpoint ? 'USER_PASSWORD_AUTH' : 'USER_SRP_AUTH';
+
+  const tokens = async () => (await fetchAuthSession()).tokens;
+
+  return {
+    async currentSession(): Promise<Session | null> {
+      try {
+        const idToken = (await tokens())?.idToken;
+        return idToken ? sessionFromClaims(idToken.payload) : null;
+      } catch {
+        return null;
+      }
+    },
+    async signIn(username, password) {
+      return toStep(await signIn({ username, password, options: { authFlowType } }));
+    },
+    async confirmNewPassword(password) {
+      return toStep(await confirmSignIn({ challengeResponse: password }));
+    },
+    async signOut() {
+      await signOut();
+    },
+    async idToken() {
+      try {
+        return (await tokens())?.idToken?.toString() ?? null;
+      } catch {
+        return null;
+      }
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import Box from '@cloudscape-design/components/box';
+import FormField from '@cloudscape-design/components/form-field';
+import Header from '@cloudscape-design/components/header';
+import Pagination from '@cloudscape-design/components/pagination';
+import StatusIndicator from '@cloudscape-design/components/status-indicator';
+import Table from '@cloudscape-design/components/table';
+import { useSourceServers } from '../../api/hooks/drs';
+import type { FieldError, SourceServer } from '../../api/types';
+import { paginationLabels } from '../../common/collection-table';
+import { ReplicationBadge } from '../../common/status';
+import { EmptyState } from '../../common/table-states';
+import { usePagedInfinite } from '../../common/use-paged-infinite';
+import { strings } from '../../strings';
+
+const t = strings.groups;
+
+export interface ServerPickerProps {
+  accountId: string;
+  region: string;
+  groupId: string | undefined;
+  selectedIds: string[];
+  onChange: (ids: string[]) => void;
+  /** The API's field errors for `sourceServerIds` / `sourceServerIds[i]` (e.g. a server already in another group). */
+  errors: FieldError[];
+}
+
+/** Whether a server already belongs to a different protection group (the one-group-per-server rule). */
+export function conflictOf(server: SourceServer, groupId: string | undefined): string | null {
+  return server.protectionGroupId && server.protectionGroupId !== groupId ? server.protectionGroupId : null;
+}
+
+/** The error messages that concern one server: by its index in the selection, or naming its id. */
+export function serverErrors(errors: readonly FieldError[], selectedIds: readonly string[], serverId: string): string[] {
+  const index = selectedIds.indexOf(serverId);
+  return errors
+    .filter(e => (index >= 0 && e.name === `sourceServerIds[${index}]`) || e.message.includes(serverId))
+    .map(e => e.message);
+}
+
+/** A server-side paged picker over the DRS inventory of one account and Region (thousands of servers). */
+export function ServerPicker({ accountId, region, groupId, selectedIds, onChange, errors }: ServerPickerProps) {
+  const ready = accountId !== '' && region !== '';
+  const paged = usePagedInfinite(useSourceServers({ accountId, region }, ready));
+  const selected = new Set(selectedIds);
+  const selectedOnPage = paged.items.filter(s => selected.has(s.sourceServerId));
+  const listErrors = errors.filter(e => e.name === 'sourceServerIds').map(e => e.message);
+
+  return (
+    <FormField label={t.fields.servers} description={t.fields.serversDescription} errorText={listErrors.join(' ') || undefined} stretch>
+      <Table
+        header={
+          <Header variant="h2" counter={t.selectedCount(selectedIds.length)}>
+            {t.fields.servers}
+          </Header>
+        }
+        items={paged.items}
+        loading={ready && paged.loading}
+        loadingText={strings.common.loading}
+        trackBy="sourceServerId"
+        selectionType="multi"
+        selectedItems={selectedOnPage}
+        isItemDisabled={server => conflictOf(server, groupId) !== null && !selected.has(server.sourceServerId)}
+        onSelectionChange={({ detail }) => {
+          const onPage = new Set(paged.items.map(s => s.sourceServerId));
+          const kept = selectedIds.filter(id => !onPage.has(id));
+          onChange([...kept, ...detail.selectedItems.map(s => s.sourceServerId)]);
+        }}
+        ariaLabels={{
+          tableLabel: t.fields.servers,
+          itemSelectionLabel: (_, server) => server.hostname || server.sourceServerId,
+          allItemsSelectionLabel: () => t.fields.servers,
+          selectionGroupLabel: t.fields.servers,
+        }}
+        empty={<EmptyState title={ready ? t.inventoryEmpty : t.chooseAccount} />}
+        pagination={
+          <Pagination
+            currentPageIndex={paged.pageIndex}
+            pagesCount={paged.pagesCount}
+            openEnd={paged.openEnd}
+            onChange={({ detail }) => paged.setPageIndex(detail.currentPageIndex)}
+            ariaLabels={paginationLabels}
+          />
+        }
+        columnDefinitions={[
+          { id: 'id', header: t.serverColumns.id, cell: s => s.sourceServerId },
+          { id: 'hostname', header: t.serverColumns.hostname, cell: s => s.hostname },
+          { id: 'replication', header: t.serverColumns.replication, cell: s => <ReplicationBadge state={s.replicationState} /> },
+          { id: 'launch', header: t.serverColumns.lastLaunch, cell: s => s.lastLaunchResult },
+          {
+            id: 'group',
+            header: t.serverColumns.group,
+            cell: s => {
+              const messages = serverErrors(errors, selectedIds, s.sourceServerId);
+              const conflict = conflictOf(s, groupId);
+              if (messages.length > 0) return <StatusIndicator type="error">{messages.join(' ')}</StatusIndicator>;
+              if (conflict) return <StatusIndicator type="warning">{`${t.conflict}: ${conflict}`}</StatusIndicator>;
+              return <Box>{s.protectionGroupId ?? strings.common.none}</Box>;
+            },
+          },
+        ]}
+      />
+    </FormField>
+  );
+}
