@@ -14,6 +14,7 @@ from pydantic import Field
 from drs_orchestration.domain.models.base import AccountId, CamelModel, Region, SourceServerId, Timestamp
 
 __all__ = [
+    "DEFAULT_QUOTAS",
     "DrsJob",
     "DrsQuotas",
     "DrsTarget",
@@ -150,3 +151,6 @@ class DrsQuotas:
     max_servers_per_job: int = 100
     max_concurrent_jobs: int = 20
     max_servers_in_active_jobs: int = 500
+
+
+DEFAULT_QUOTAS = DrsQuotas()
