@@ -1,0 +1,1 @@
+"""CloudFormation custom resources: console deployment and bucket emptying."""

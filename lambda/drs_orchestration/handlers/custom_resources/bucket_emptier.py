@@ -1,0 +1,79 @@
+"""Custom resource that empties S3 buckets when it is deleted, so the stack can delete them.
+
+Property ``Buckets``: the bucket names. Create and Update do nothing; Delete removes every
+object version and delete marker. A bucket that is already gone counts as empty.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from drs_orchestration.handlers.custom_resources.cfn_response import (
+    CustomResourceRequest,
+    CustomResourceResult,
+    InvalidProperties,
+    custom_resource,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import ObjectIdentifierTypeDef
+
+BOTO_CONFIG = Config(retries={"mode": "standard"})
+DELETE_BATCH = 1000
+
+
+def bucket_names(properties: Any) -> list[str]:
+    names = properties.get("Buckets")
+    if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+        raise InvalidProperties("Buckets: required list of bucket names")
+    return list(names)
+
+
+def empty_bucket(s3: S3Client, bucket: str) -> int:
+    """Delete every version and delete marker in ``bucket``; return how many were deleted."""
+    deleted = 0
+    paginator = s3.get_paginator("list_object_versions")
+    try:
+        for page in paginator.paginate(Bucket=bucket):
+            entries = [*page.get("Versions", []), *page.get("DeleteMarkers", [])]
+            identifiers: list[ObjectIdentifierTypeDef] = [
+                {"Key": entry["Key"], "VersionId": entry["VersionId"]}
+                if entry.get("VersionId")
+                else {"Key": entry["Key"]}
+                for entry in entries
+                if "Key" in entry
+            ]
+            for start in range(0, len(identifiers), DELETE_BATCH):
+                batch = identifiers[start : start + DELETE_BATCH]
+                response = s3.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
+                errors = response.get("Errors", [])
+                if errors:
+                    first = errors[0]
+                    raise RuntimeError(
+                        f"could not delete {len(errors)} objects from {bucket}: "
+                        f"{first.get('Key')}: {first.get('Code')} {first.get('Message')}"
+                    )
+                deleted += len(batch)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "NoSuchBucket":
+            return deleted
+        raise
+    return deleted
+
+
+def empty_buckets(request: CustomResourceRequest) -> CustomResourceResult:
+    names = bucket_names(request.resource_properties)
+    physical_id = request.physical_resource_id or f"empty-on-delete:{request.logical_resource_id}"
+    if request.request_type != "Delete":
+        return CustomResourceResult(physical_resource_id=physical_id)
+    s3 = boto3.client("s3", config=BOTO_CONFIG)
+    deleted = sum(empty_bucket(s3, name) for name in names)
+    return CustomResourceResult(physical_resource_id=physical_id, data={"DeletedObjects": str(deleted)})
+
+
+lambda_handler = custom_resource(empty_buckets)
