@@ -1,0 +1,195 @@
+"""Source-server replication: loading fixtures, replication states, stalls and PIT snapshots."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from .events import PIT_SNAPSHOT, REPLICATION_STALLED
+from .fleet import OS_STRINGS, ServerFixture
+from .records import Partition, Snapshot, SourceServer
+
+if TYPE_CHECKING:
+    from .simulator import Simulator
+
+UNIT_SECONDS = {"MINUTE": 60, "HOUR": 3600, "DAY": 86400}
+SNAPSHOT_STATES = ("CONTINUOUS", "BACKLOG", "RESCAN", "CREATING_SNAPSHOT", "PAUSED")
+STALLED = "STALLED"
+
+
+def check_quotas(sim: Simulator, fixtures: list[ServerFixture]) -> None:
+    """Refuse fixtures that would pass the replicating or total source-server quota of a partition."""
+    quotas = sim.config.quotas
+    adding: Counter[tuple[str, str]] = Counter()
+    replicating: Counter[tuple[str, str]] = Counter()
+    for fixture in fixtures:
+        key = (fixture.account_id, fixture.region)
+        adding[key] += 1
+        if fixture.staging_account is None and fixture.replication_state != "STOPPED":
+            replicating[key] += 1
+    for key, count in adding.items():
+        part = sim.partition(*key)
+        if len(part.servers) + count > quotas.max_source_servers:
+            raise ValueError(
+                f"{key[0]}/{key[1]}: {len(part.servers) + count} source servers exceed the quota of "
+                f"{quotas.max_source_servers} (L-E28BE5E0)"
+            )
+        total = sum(1 for s in part.servers.values() if s.replicating) + replicating[key]
+        if total > quotas.max_replicating_servers:
+            raise ValueError(
+                f"{key[0]}/{key[1]}: {total} replicating source servers exceed the quota of "
+                f"{quotas.max_replicating_servers} (L-C1D14A2B); use extended source servers"
+            )
+
+
+def load_server(sim: Simulator, fixture: ServerFixture) -> SourceServer:
+    part = sim.partition(fixture.account_id, fixture.region)
+    part.initialized = True
+    server_id = fixture.source_server_id or part.new_id("s-")
+    if server_id in part.servers:
+        raise ValueError(f"source server {server_id} already exists in {part.account_id}/{part.region}")
+    now = sim.now
+    server = SourceServer(
+        seq=part.next_seq(),
+        source_server_id=server_id,
+        arn=part.arn("source-server", server_id),
+        hostname=fixture.hostname,
+        os_family=fixture.os_family,
+        os_string=fixture.os_string or OS_STRINGS[fixture.os_family][0],
+        origin=fixture.origin,
+        disks_gib=list(fixture.disks_gib),
+        instance_type=fixture.instance_type,
+        added_at=now - timedelta(days=30),
+        tags=dict(fixture.tags),
+        replication_state=fixture.replication_state,
+        replication_error=fixture.replication_error,
+        state_since=now if fixture.replication_state != "CONTINUOUS" else None,
+        origin_account=part.account_id if fixture.origin == "AWS" else None,
+        origin_region=(fixture.origin_region or part.region) if fixture.origin == "AWS" else None,
+        origin_instance_id=part.new_id("i-") if fixture.origin == "AWS" else None,
+        staging_account=fixture.staging_account,
+        launch_configuration=default_launch_configuration(server_id, fixture.hostname),
+    )
+    part.servers[server_id] = server
+    interval = _slot_seconds(sim)
+    last_slot = _floor(now, interval)
+    for back in range(fixture.snapshot_history, 0, -1):
+        take_snapshot(part, server, last_slot - timedelta(seconds=interval * (back - 1)))
+    if fixture.replication_state in ("INITIATING", "INITIAL_SYNC"):
+        remaining = fixture.initial_sync_remaining_seconds
+        if remaining is None:
+            remaining = sim.draw(part, sim.config.timings.initial_sync)
+        sim.after(remaining, lambda: set_state(sim, part, server, "CONTINUOUS", None))
+    return server
+
+
+def default_launch_configuration(server_id: str, hostname: str) -> dict[str, Any]:
+    return {
+        "sourceServerID": server_id,
+        "name": hostname,
+        "ec2LaunchTemplateID": "lt-" + server_id[2:],
+        "launchDisposition": "STARTED",
+        "targetInstanceTypeRightSizingMethod": "BASIC",
+        "copyPrivateIp": False,
+        "copyTags": True,
+        "licensing": {"osByol": True},
+        "postLaunchEnabled": False,
+        "recoveryMode": "OPTIMAL",
+    }
+
+
+def set_state(sim: Simulator, part: Partition, server: SourceServer, state: str, error: str | None) -> None:
+    """Move a server's replication state; entering or leaving STALLED emits the Stalled Change event."""
+    was_stalled = server.replication_state == STALLED
+    server.replication_state = state
+    server.replication_error = error
+    server.state_since = sim.now if state != "CONTINUOUS" else None
+    if was_stalled != (state == STALLED):
+        detail = {"state": STALLED if state == STALLED else "NOT_STALLED"}
+        sim.emit(part, REPLICATION_STALLED, server.arn, detail)
+
+
+def apply_replication_faults(sim: Simulator, overrides: dict[str, dict[str, Any]]) -> None:
+    """``{server_id: {"state": "STALLED", "error": "AGENT_NOT_SEEN", "until_seconds": 600}}``."""
+    for server_id, spec in overrides.items():
+        found = find_server(sim, server_id)
+        if found is None:
+            raise ValueError(f"replication_state: unknown source server {server_id}")
+        part, server = found
+        state = str(spec.get("state", STALLED))
+        error = spec.get("error", "AGENT_NOT_SEEN" if state == STALLED else None)
+        set_state(sim, part, server, state, error)
+        if spec.get("until_seconds"):
+            sim.after(float(spec["until_seconds"]), _recover(sim, part, server))
+
+
+def _recover(sim: Simulator, part: Partition, server: SourceServer) -> Callable[[], None]:
+    return lambda: set_state(sim, part, server, "CONTINUOUS", None)
+
+
+def find_server(sim: Simulator, server_id: str) -> tuple[Partition, SourceServer] | None:
+    for part in sim.partitions():
+        if server_id in part.servers:
+            return part, part.servers[server_id]
+    return None
+
+
+def recoverable(sim: Simulator, server: SourceServer) -> bool:
+    return server.replication_state in sim.config.behaviour.recoverable_states
+
+
+def take_snapshot(part: Partition, server: SourceServer, slot: datetime) -> Snapshot:
+    snapshot = Snapshot(
+        snapshot_id=part.new_id("pit-"),
+        source_server_id=server.source_server_id,
+        expected=slot,
+        taken=slot + timedelta(seconds=part.rng.randint(1, 9)),
+        ebs_snapshots=[part.new_id("snap-") for _ in server.disks_gib],
+    )
+    server.snapshots.append(snapshot)
+    return snapshot
+
+
+def _slot_seconds(sim: Simulator) -> int:
+    return min(rule.interval * UNIT_SECONDS[rule.units] for rule in sim.config.behaviour.pit_policy)
+
+
+def _floor(moment: datetime, seconds: int) -> datetime:
+    epoch = int(moment.timestamp())
+    return moment - timedelta(seconds=epoch % seconds, microseconds=moment.microsecond)
+
+
+def _keep(sim: Simulator, snapshot: Snapshot, now: datetime) -> bool:
+    age = (now - snapshot.expected).total_seconds()
+    slot = int(snapshot.expected.timestamp())
+    for rule in sim.config.behaviour.pit_policy:
+        unit = UNIT_SECONDS[rule.units]
+        if slot % (rule.interval * unit) == 0 and age <= rule.retention_duration * unit:
+            return True
+    return False
+
+
+def start_pit_rounds(sim: Simulator) -> None:
+    interval = _slot_seconds(sim)
+    first = _floor(sim.now, interval) + timedelta(seconds=interval)
+    sim.schedule(first, lambda: _pit_round(sim, first, interval))
+
+
+def _pit_round(sim: Simulator, slot: datetime, interval: int) -> None:
+    """One PIT slot: snapshot every healthy server, prune by the retention rules, emit events."""
+    emit = sim.config.behaviour.pit_snapshot_events
+    for part in sim.partitions():
+        for server in part.servers.values():
+            if server.replication_state in SNAPSHOT_STATES:
+                snapshot = take_snapshot(part, server, slot)
+                if emit:
+                    detail = {
+                        "DrsSnapshotID": snapshot.snapshot_id,
+                        "EbsSnapshotIDs": ",".join(snapshot.ebs_snapshots),
+                    }
+                    sim.emit(part, PIT_SNAPSHOT, server.arn, detail)
+            server.snapshots = [s for s in server.snapshots if _keep(sim, s, slot)]
+    following = slot + timedelta(seconds=interval)
+    sim.schedule(following, lambda: _pit_round(sim, following, interval))
