@@ -26,6 +26,7 @@ from drs_orchestration.domain.models.drs import DrsJob, DrsTarget, JobLogItem, R
 from drs_orchestration.domain.models.execution import (
     ExecutionEvent,
     ExecutionHeader,
+    ExecutionStatus,
     LaunchBatch,
     ServerState,
     WaveState,
@@ -85,8 +86,16 @@ def iterate_pages(fetch: Callable[[str | None], Page[T]]) -> Iterator[T]:
 class ProtectionGroupRepository(Protocol):
     def get(self, group_id: str) -> ProtectionGroup: ...
     def list(
-        self, *, limit: int = DEFAULT_PAGE_SIZE, next_token: str | None = None
-    ) -> Page[ProtectionGroup]: ...
+        self,
+        *,
+        limit: int = DEFAULT_PAGE_SIZE,
+        next_token: str | None = None,
+        account_id: str | None = None,
+        region: str | None = None,
+    ) -> Page[ProtectionGroup]:
+        """Only one target account's (and region's) groups when those are given."""
+        ...
+
     def create(self, group: ProtectionGroup) -> ProtectionGroup: ...
     def update(self, group: ProtectionGroup, expected_version: int) -> ProtectionGroup: ...
     def delete(self, group_id: str, expected_version: int | None = None) -> None: ...
@@ -125,9 +134,18 @@ class ExecutionRepository(Protocol):
 
     def get_header(self, execution_id: str) -> ExecutionHeader: ...
     def list_headers(
-        self, *, plan_id: str | None = None, limit: int = DEFAULT_PAGE_SIZE, next_token: str | None = None
+        self,
+        *,
+        plan_id: str | None = None,
+        status: Sequence[ExecutionStatus] = (),
+        limit: int = DEFAULT_PAGE_SIZE,
+        next_token: str | None = None,
     ) -> Page[ExecutionHeader]:
-        """Newest first; only one plan's executions when ``plan_id`` is given."""
+        """Newest first; one plan's when ``plan_id`` is given; only those in ``status`` when given."""
+        ...
+
+    def list_active(self, plan_id: str | None = None) -> list[ExecutionHeader]:
+        """Every execution not yet in a terminal status (of one plan when ``plan_id`` is given)."""
         ...
 
     def update_header(self, header: ExecutionHeader, expected_version: int) -> ExecutionHeader: ...

@@ -18,15 +18,17 @@ from drs_orchestration.domain.errors import Conflict, FieldError, NotFound, Stal
 from drs_orchestration.domain.models.account import TargetAccount
 from drs_orchestration.domain.models.audit import AuditRecord
 from drs_orchestration.domain.models.execution import (
+    ACTIVE_EXECUTION_STATUSES,
     ExecutionEvent,
     ExecutionHeader,
+    ExecutionStatus,
     LaunchBatch,
     ServerState,
     WaveState,
 )
 from drs_orchestration.domain.models.protection_group import ProtectionGroup
 from drs_orchestration.domain.models.recovery_plan import RecoveryPlan
-from drs_orchestration.domain.ports import DEFAULT_PAGE_SIZE, Page
+from drs_orchestration.domain.ports import DEFAULT_PAGE_SIZE, Page, iterate_pages
 
 __all__ = [
     "InMemoryAccountRepository",
@@ -125,6 +127,21 @@ class InMemoryProtectionGroupRepository(_VersionedStore[ProtectionGroup]):
     def __init__(self) -> None:
         super().__init__("protection group", lambda group: group.id)
 
+    def list(
+        self,
+        *,
+        limit: int = DEFAULT_PAGE_SIZE,
+        next_token: str | None = None,
+        account_id: str | None = None,
+        region: str | None = None,
+    ) -> Page[ProtectionGroup]:
+        groups = [
+            (g.id, g)
+            for g in sorted(self.values(), key=lambda g: g.id)
+            if account_id in (None, g.account_id) and region in (None, g.region)
+        ]
+        return _page(groups, limit, next_token)
+
 
 class InMemoryRecoveryPlanRepository(_VersionedStore[RecoveryPlan]):
     def __init__(self) -> None:
@@ -167,11 +184,26 @@ class InMemoryExecutionRepository:
         return self._headers.get(execution_id)
 
     def list_headers(
-        self, *, plan_id: str | None = None, limit: int = DEFAULT_PAGE_SIZE, next_token: str | None = None
+        self,
+        *,
+        plan_id: str | None = None,
+        status: Sequence[ExecutionStatus] = (),
+        limit: int = DEFAULT_PAGE_SIZE,
+        next_token: str | None = None,
     ) -> Page[ExecutionHeader]:
-        headers = [h for h in self._headers.values() if plan_id is None or h.plan_id == plan_id]
+        headers = [
+            h
+            for h in self._headers.values()
+            if plan_id in (None, h.plan_id) and (not status or h.status in status)
+        ]
         headers.sort(key=lambda h: (h.created_at, h.id), reverse=True)
         return _page([(h.id, h) for h in headers], limit, next_token)
+
+    def list_active(self, plan_id: str | None = None) -> list[ExecutionHeader]:
+        active = sorted(ACTIVE_EXECUTION_STATUSES)
+        return list(
+            iterate_pages(lambda token: self.list_headers(plan_id=plan_id, status=active, next_token=token))
+        )
 
     def update_header(self, header: ExecutionHeader, expected_version: int) -> ExecutionHeader:
         return self._headers.update(header, expected_version)
