@@ -110,7 +110,7 @@ def format_field_path(loc: Iterable[int | str], prefix: str = "") -> str:
     for part in loc:
         if isinstance(part, int):
             path += f"[{part}]"
-        elif part in _UNION_TAGS or part.startswith(("function-", "json-or-python")):
+        elif part in _UNION_TAGS or part == "[key]" or part.startswith(("function-", "json-or-python")):
             continue
         else:
             path = f"{path}.{part}" if path else part
