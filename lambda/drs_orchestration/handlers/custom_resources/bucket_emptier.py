@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from mypy_boto3_s3.type_defs import ObjectIdentifierTypeDef
 
 BOTO_CONFIG = Config(retries={"mode": "standard"})
-DELETE_BATCH = 1000
+# DeleteObjects takes at most 1000 keys; one listing page fills one call.
+PAGE_SIZE = 1000
 
 
 def bucket_names(properties: Any) -> list[str]:
@@ -35,35 +36,40 @@ def bucket_names(properties: Any) -> list[str]:
 
 
 def empty_bucket(s3: S3Client, bucket: str) -> int:
-    """Delete every version and delete marker in ``bucket``; return how many were deleted."""
+    """Delete every version and delete marker in ``bucket``; return how many were deleted.
+
+    Lists the first page again after each deletion instead of paginating, since deleting
+    moves the ground under a version marker.
+    """
     deleted = 0
-    paginator = s3.get_paginator("list_object_versions")
-    try:
-        for page in paginator.paginate(Bucket=bucket):
-            entries = [*page.get("Versions", []), *page.get("DeleteMarkers", [])]
-            identifiers: list[ObjectIdentifierTypeDef] = [
-                {"Key": entry["Key"], "VersionId": entry["VersionId"]}
-                if entry.get("VersionId")
-                else {"Key": entry["Key"]}
-                for entry in entries
-                if "Key" in entry
-            ]
-            for start in range(0, len(identifiers), DELETE_BATCH):
-                batch = identifiers[start : start + DELETE_BATCH]
-                response = s3.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
-                errors = response.get("Errors", [])
-                if errors:
-                    first = errors[0]
-                    raise RuntimeError(
-                        f"could not delete {len(errors)} objects from {bucket}: "
-                        f"{first.get('Key')}: {first.get('Code')} {first.get('Message')}"
-                    )
-                deleted += len(batch)
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") == "NoSuchBucket":
+    while True:
+        try:
+            page = s3.list_object_versions(Bucket=bucket, MaxKeys=PAGE_SIZE)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "NoSuchBucket":
+                return deleted
+            raise
+        entries = [*page.get("Versions", []), *page.get("DeleteMarkers", [])]
+        identifiers: list[ObjectIdentifierTypeDef] = [
+            {"Key": entry["Key"], "VersionId": entry["VersionId"]}
+            if entry.get("VersionId")
+            else {"Key": entry["Key"]}
+            for entry in entries
+            if "Key" in entry
+        ]
+        if not identifiers:
             return deleted
-        raise
-    return deleted
+        response = s3.delete_objects(
+            Bucket=bucket, Delete={"Objects": identifiers[:PAGE_SIZE], "Quiet": True}
+        )
+        errors = response.get("Errors", [])
+        if errors:
+            first = errors[0]
+            raise RuntimeError(
+                f"could not delete {len(errors)} objects from {bucket}: "
+                f"{first.get('Key')}: {first.get('Code')} {first.get('Message')}"
+            )
+        deleted += len(identifiers[:PAGE_SIZE])
 
 
 def empty_buckets(request: CustomResourceRequest) -> CustomResourceResult:
