@@ -16,6 +16,7 @@ export interface CollectionTableProps<T> {
   trackBy: keyof T & string;
   pageSize?: number;
   defaultSort?: TableProps.ColumnDefinition<T>;
+  defaultSortDescending?: boolean;
   selectionType?: TableProps.SelectionType;
   selectedItems?: T[];
   onSelectionChange?: (selected: T[]) => void;
@@ -33,6 +34,7 @@ export function CollectionTable<T>({
   trackBy,
   pageSize = 20,
   defaultSort,
+  defaultSortDescending = false,
   selectionType,
   selectedItems,
   onSelectionChange,
@@ -45,7 +47,9 @@ export function CollectionTable<T>({
         noMatch: <NoMatchState onClear={() => actions.setFiltering('')} />,
       },
       pagination: { pageSize },
-      sorting: defaultSort ? { defaultState: { sortingColumn: defaultSort } } : {},
+      sorting: defaultSort
+        ? { defaultState: { sortingColumn: defaultSort, isDescending: defaultSortDescending } }
+        : {},
     });
   return (
     <Table<T>

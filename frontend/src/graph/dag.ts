@@ -90,21 +90,3 @@ export function findCycle(waves: readonly WaveLinks[]): string[] | null {
   }
   return null;
 }
-
-/** Waves in an order where every wave comes after the waves it depends on (input order kept otherwise). */
-export function topologicalOrder<W extends WaveLinks>(waves: readonly W[]): W[] {
-  const placed = new Set<string>();
-  const ordered: W[] = [];
-  const known = new Set(waves.map(w => w.id));
-  let remaining = [...waves];
-  while (remaining.length > 0) {
-    const ready = remaining.filter(w => w.dependsOn.every(d => placed.has(d.waveId) || !known.has(d.waveId)));
-    if (ready.length === 0) return [...ordered, ...remaining];
-    for (const w of ready) {
-      placed.add(w.id);
-      ordered.push(w);
-    }
-    remaining = remaining.filter(w => !placed.has(w.id));
-  }
-  return ordered;
-}

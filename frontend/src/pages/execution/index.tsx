@@ -1,0 +1,32 @@
+import Spinner from '@cloudscape-design/components/spinner';
+import { useParams } from 'react-router';
+import { isActive, useExecution, useExecutionCommand, useExecutionEvents } from '../../api/hooks/executions';
+import { useRecoveryPlan } from '../../api/hooks/recovery-plans';
+import { useAccess } from '../../auth/auth-context';
+import { ApiErrorAlert } from '../../common/api-error-alert';
+import { ExecutionRoot } from './root';
+
+export default function ExecutionPage() {
+  const { id } = useParams();
+  const execution = useExecution(id);
+  const plan = useRecoveryPlan(execution.data?.planId);
+  const events = useExecutionEvents(id, execution.data?.status);
+  const command = useExecutionCommand(id ?? '');
+  const { permissions } = useAccess();
+  if (execution.isPending) return <Spinner size="large" />;
+  if (execution.error) return <ApiErrorAlert error={execution.error} />;
+  return (
+    <ExecutionRoot
+      execution={execution.data}
+      plan={plan.data}
+      events={events.data ?? []}
+      eventsLoading={events.isPending}
+      permissions={permissions}
+      live={isActive(execution.data.status)}
+      now={new Date(execution.dataUpdatedAt || Date.now())}
+      onCommand={c => command.mutate(c)}
+      commandPending={command.isPending}
+      commandError={command.error}
+    />
+  );
+}

@@ -1,0 +1,125 @@
+import Box from '@cloudscape-design/components/box';
+import ColumnLayout from '@cloudscape-design/components/column-layout';
+import Container from '@cloudscape-design/components/container';
+import ContentLayout from '@cloudscape-design/components/content-layout';
+import Header from '@cloudscape-design/components/header';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import StatusIndicator from '@cloudscape-design/components/status-indicator';
+import { useMemo } from 'react';
+import type { ExecutionCommand } from '../../api/hooks/executions';
+import type { Execution, ExecutionEvent, Permission, RecoveryPlan, WaveStatus } from '../../api/types';
+import { ApiErrorAlert } from '../../common/api-error-alert';
+import { elapsedMinutes, formatDateTime, formatMinutes } from '../../common/format';
+import { RouterLink } from '../../common/router-link';
+import { ExecutionStatusBadge } from '../../common/status';
+import { Gantt } from '../../gantt/gantt';
+import { executionGantt } from '../../gantt/gantt-model';
+import { WaveGraph } from '../../graph/wave-graph';
+import { strings } from '../../strings';
+import { RunControls, WaveControls } from './controls';
+import { EventsTable } from './events-table';
+import { ServersTable } from './servers-table';
+
+const t = strings.executions;
+
+export interface ExecutionRootProps {
+  execution: Execution;
+  plan: RecoveryPlan | undefined;
+  events: ExecutionEvent[];
+  eventsLoading: boolean;
+  permissions: ReadonlySet<Permission>;
+  live: boolean;
+  now: Date;
+  onCommand: (command: ExecutionCommand) => void;
+  commandPending: boolean;
+  commandError: unknown;
+}
+
+function Field({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <Box variant="awsui-key-label">{label}</Box>
+      <div>{children}</div>
+    </div>
+  );
+}
+
+export function ExecutionRoot(props: ExecutionRootProps) {
+  const { execution, plan, events, eventsLoading, permissions, live, now, onCommand, commandPending, commandError } = props;
+  const waveName = (id: string) => plan?.waves.find(w => w.id === id)?.name ?? id;
+  const graphWaves = useMemo(
+    () =>
+      execution.waves.map(w => ({
+        id: w.id,
+        name: plan?.waves.find(p => p.id === w.id)?.name ?? w.id,
+        dependsOn: plan?.waves.find(p => p.id === w.id)?.dependsOn ?? [],
+      })),
+    [execution.waves, plan],
+  );
+  const statusByWave = useMemo(
+    () => new Map<string, WaveStatus>(execution.waves.map(w => [w.id, w.status])),
+    [execution.waves],
+  );
+  const elapsed = elapsedMinutes(execution.startedAt, execution.endedAt, now);
+  return (
+    <ContentLayout
+      header={
+        <Header
+          variant="h1"
+          description={`${t.modes[execution.mode]} · ${plan?.name ?? execution.planId}`}
+          actions={<RunControls execution={execution} permissions={permissions} onCommand={onCommand} pending={commandPending} />}
+        >
+          {execution.id}
+        </Header>
+      }
+    >
+      <SpaceBetween size="l">
+        {commandError ? <ApiErrorAlert error={commandError} /> : null}
+        <Container>
+          <ColumnLayout columns={4} variant="text-grid">
+            <Field label={t.status}>
+              <SpaceBetween direction="horizontal" size="xs">
+                <ExecutionStatusBadge status={execution.status} />
+                {live ? <StatusIndicator type="loading">{t.polling}</StatusIndicator> : null}
+              </SpaceBetween>
+            </Field>
+            <Field label={t.plan}>
+              <RouterLink href={`/recovery-plans/${execution.planId}`}>{plan?.name ?? execution.planId}</RouterLink>
+            </Field>
+            <Field label={t.startedAt}>
+              {formatDateTime(execution.startedAt)} ({execution.startedBy})
+            </Field>
+            <Field label={t.duration}>
+              {elapsed === null ? strings.common.none : formatMinutes(elapsed)}
+              {live ? null : (
+                <>
+                  {' · '}
+                  <RouterLink href={`/history/${execution.id}`}>{t.report}</RouterLink>
+                </>
+              )}
+            </Field>
+          </ColumnLayout>
+        </Container>
+        <Container header={<Header variant="h2">{t.graph}</Header>}>
+          <WaveGraph ariaLabel={t.graph} waves={graphWaves} statusByWave={statusByWave} height={260} />
+        </Container>
+        <WaveControls
+          execution={execution}
+          permissions={permissions}
+          onCommand={onCommand}
+          pending={commandPending}
+          waveName={waveName}
+        />
+        <Container header={<Header variant="h2">{t.timeline}</Header>}>
+          {execution.waves.some(w => w.startedAt) ? (
+            <Gantt model={executionGantt(execution, now, waveName)} ariaLabel={t.timeline} />
+          ) : (
+            <Box color="text-status-inactive">{t.timelineEmpty}</Box>
+          )}
+        </Container>
+        <ServersTable execution={execution} waveName={waveName} />
+        <EventsTable events={events} loading={eventsLoading} waveName={waveName} />
+      </SpaceBetween>
+    </ContentLayout>
+  );
+}

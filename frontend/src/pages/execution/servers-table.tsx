@@ -1,0 +1,48 @@
+import Header from '@cloudscape-design/components/header';
+import type { Execution, ExecutionServer } from '../../api/types';
+import { CollectionTable } from '../../common/collection-table';
+import { HealthBadge, LaunchStatusBadge } from '../../common/status';
+import { EmptyState } from '../../common/table-states';
+import { strings } from '../../strings';
+
+const c = strings.executions.serverColumns;
+
+interface Row extends ExecutionServer {
+  key: string;
+  waveId: string;
+}
+
+export function serverRows(execution: Execution): Row[] {
+  return execution.waves.flatMap(w =>
+    w.servers.map(s => ({ ...s, waveId: w.id, key: `${w.id}/${s.sourceServerId}` })),
+  );
+}
+
+/** Every server of the run: launch status, DRS phase, health, recovery instance. */
+export function ServersTable({ execution, waveName }: { execution: Execution; waveName: (id: string) => string }) {
+  const rows = serverRows(execution);
+  return (
+    <CollectionTable
+      items={rows}
+      trackBy="key"
+      filterWhat={strings.executions.servers.toLowerCase()}
+      ariaLabel={strings.executions.servers}
+      pageSize={50}
+      empty={<EmptyState title={strings.executions.timelineEmpty} />}
+      header={
+        <Header variant="h2" counter={`(${rows.length})`}>
+          {strings.executions.servers}
+        </Header>
+      }
+      columns={[
+        { id: 'wave', header: c.wave, cell: r => waveName(r.waveId), sortingField: 'waveId' },
+        { id: 'server', header: c.server, cell: r => r.sourceServerId, sortingField: 'sourceServerId' },
+        { id: 'launch', header: c.launch, cell: r => <LaunchStatusBadge status={r.launchStatus} />, sortingField: 'launchStatus' },
+        { id: 'phase', header: c.phase, cell: r => r.drsPhase ?? strings.common.none },
+        { id: 'health', header: c.health, cell: r => <HealthBadge health={r.health} /> },
+        { id: 'impact', header: c.impact, cell: r => r.impact ?? 'CRITICAL' },
+        { id: 'instance', header: c.instance, cell: r => r.recoveryInstanceId ?? strings.common.none },
+      ]}
+    />
+  );
+}

@@ -1,0 +1,73 @@
+import Header from '@cloudscape-design/components/header';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import type { Execution } from '../../api/types';
+import { ApiErrorAlert } from '../../common/api-error-alert';
+import { CollectionTable } from '../../common/collection-table';
+import { elapsedMinutes, formatDateTime, formatMinutes } from '../../common/format';
+import { RouterLink } from '../../common/router-link';
+import { ExecutionStatusBadge } from '../../common/status';
+import { EmptyState } from '../../common/table-states';
+import { strings } from '../../strings';
+
+const t = strings.history;
+
+export function HistoryRoot({
+  executions,
+  loading,
+  error,
+  planName,
+  now,
+}: {
+  executions: Execution[];
+  loading: boolean;
+  error: unknown;
+  planName: (id: string) => string;
+  now: Date;
+}) {
+  const columns = [
+    {
+      id: 'id',
+      header: t.columns.id,
+      cell: (e: Execution) => <RouterLink href={`/executions/${e.id}`}>{e.id}</RouterLink>,
+      sortingField: 'id',
+    },
+    { id: 'plan', header: t.columns.plan, cell: (e: Execution) => e.planName ?? planName(e.planId) },
+    { id: 'mode', header: t.columns.mode, cell: (e: Execution) => strings.executions.modes[e.mode], sortingField: 'mode' },
+    { id: 'status', header: t.columns.status, cell: (e: Execution) => <ExecutionStatusBadge status={e.status} />, sortingField: 'status' },
+    { id: 'started', header: t.columns.started, cell: (e: Execution) => formatDateTime(e.startedAt), sortingField: 'startedAt' },
+    {
+      id: 'duration',
+      header: t.columns.duration,
+      cell: (e: Execution) => {
+        const minutes = elapsedMinutes(e.startedAt, e.endedAt, now);
+        return minutes === null ? strings.common.none : formatMinutes(minutes);
+      },
+    },
+    {
+      id: 'report',
+      header: strings.executions.report,
+      cell: (e: Execution) => <RouterLink href={`/history/${e.id}`}>{strings.executions.report}</RouterLink>,
+    },
+  ];
+  return (
+    <SpaceBetween size="m">
+      {error ? <ApiErrorAlert error={error} /> : null}
+      <CollectionTable
+        items={executions}
+        columns={columns}
+        loading={loading}
+        trackBy="id"
+        filterWhat={t.title.toLowerCase()}
+        ariaLabel={t.title}
+        defaultSort={columns[4]}
+        defaultSortDescending
+        empty={<EmptyState title={t.empty} />}
+        header={
+          <Header variant="awsui-h1-sticky" counter={`(${executions.length})`} description={t.description}>
+            {t.title}
+          </Header>
+        }
+      />
+    </SpaceBetween>
+  );
+}

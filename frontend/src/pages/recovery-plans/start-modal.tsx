@@ -1,0 +1,100 @@
+import Alert from '@cloudscape-design/components/alert';
+import Box from '@cloudscape-design/components/box';
+import Button from '@cloudscape-design/components/button';
+import FormField from '@cloudscape-design/components/form-field';
+import Input from '@cloudscape-design/components/input';
+import Modal from '@cloudscape-design/components/modal';
+import RadioGroup from '@cloudscape-design/components/radio-group';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { useStartExecution } from '../../api/hooks/executions';
+import type { ExecutionMode, Permission, RecoveryPlan } from '../../api/types';
+import { startGate } from '../../auth/permissions';
+import { ApiErrorAlert } from '../../common/api-error-alert';
+import { errorFor, mergeFieldErrors } from '../../common/field-errors';
+import { GatedButton } from '../../common/gated-button';
+import { strings } from '../../strings';
+
+const t = strings.executions;
+
+/** A recovery needs the plan's name typed exactly; a drill needs no confirmation. */
+export function confirmationOk(mode: ExecutionMode, typed: string, planName: string): boolean {
+  return mode === 'DRILL' || typed === planName;
+}
+
+export function StartModal({
+  plan,
+  permissions,
+  initialMode,
+  onDismiss,
+}: {
+  plan: Pick<RecoveryPlan, 'id' | 'name'>;
+  permissions: ReadonlySet<Permission>;
+  initialMode: ExecutionMode;
+  onDismiss: () => void;
+}) {
+  const navigate = useNavigate();
+  const start = useStartExecution();
+  const [mode, setMode] = useState<ExecutionMode>(initialMode);
+  const [typed, setTyped] = useState('');
+  const allowed = startGate(permissions, mode);
+  const confirmed = confirmationOk(mode, typed, plan.name);
+  const errors = mergeFieldErrors([], start.error);
+  const submit = () =>
+    start.mutate(
+      { planId: plan.id, mode, ...(mode === 'RECOVERY' ? { confirmPlanName: typed } : {}) },
+      { onSuccess: ({ id }) => navigate(`/executions/${id}`) },
+    );
+  return (
+    <Modal
+      visible
+      onDismiss={onDismiss}
+      header={t.startTitle(plan.name)}
+      footer={
+        <Box float="right">
+          <SpaceBetween direction="horizontal" size="xs">
+            <Button variant="link" onClick={onDismiss}>
+              {strings.common.cancel}
+            </Button>
+            <GatedButton
+              gate={allowed}
+              variant="primary"
+              disabled={!confirmed}
+              loading={start.isPending}
+              onClick={submit}
+            >
+              {mode === 'DRILL' ? t.startDrill : t.startRecovery}
+            </GatedButton>
+          </SpaceBetween>
+        </Box>
+      }
+    >
+      <SpaceBetween size="m">
+        <FormField label={t.mode} errorText={errorFor(errors, 'mode')}>
+          <RadioGroup
+            value={mode}
+            onChange={({ detail }) => setMode(detail.value as ExecutionMode)}
+            items={(['DRILL', 'RECOVERY'] as const).map(value => ({
+              value,
+              label: t.modes[value],
+              description: t.modeDescriptions[value],
+            }))}
+          />
+        </FormField>
+        {mode === 'RECOVERY' ? (
+          <FormField
+            label={t.confirmLabel(plan.name)}
+            errorText={
+              errorFor(errors, 'confirmPlanName') ?? (typed !== '' && !confirmed ? t.confirmMismatch : undefined)
+            }
+          >
+            <Input value={typed} onChange={({ detail }) => setTyped(detail.value)} ariaLabel={t.confirmLabel(plan.name)} />
+          </FormField>
+        ) : null}
+        {!allowed.allowed ? <Alert type="info">{allowed.reason}</Alert> : null}
+        {start.error ? <ApiErrorAlert error={start.error} hideFields /> : null}
+      </SpaceBetween>
+    </Modal>
+  );
+}

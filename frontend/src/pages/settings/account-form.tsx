@@ -1,0 +1,104 @@
+import Button from '@cloudscape-design/components/button';
+import ColumnLayout from '@cloudscape-design/components/column-layout';
+import Form from '@cloudscape-design/components/form';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import { useState } from 'react';
+import type { FieldError, TargetAccount } from '../../api/types';
+import { ApiErrorAlert } from '../../common/api-error-alert';
+import { errorFor, mergeFieldErrors } from '../../common/field-errors';
+import { TextField } from '../../common/text-field';
+import { strings } from '../../strings';
+import { ACCOUNT_ID } from '../protection-group-edit/validation';
+
+const f = strings.settings.accountFields;
+
+export interface AccountDraft {
+  accountId: string;
+  name: string;
+  roleArn: string;
+  externalId: string;
+  regions: string;
+}
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+
+export function validateAccount(draft: AccountDraft): FieldError[] {
+  const errors: FieldError[] = [];
+  if (!ACCOUNT_ID.test(draft.accountId)) errors.push({ name: 'accountId', message: strings.settings.invalidAccountId });
+  if (draft.name.trim() === '') errors.push({ name: 'name', message: strings.common.required });
+  if (!ROLE_ARN.test(draft.roleArn.trim())) errors.push({ name: 'roleArn', message: 'Must be an IAM role ARN' });
+  if (draftRegions(draft).length === 0) errors.push({ name: 'regions', message: strings.common.required });
+  return errors;
+}
+
+function draftRegions(draft: AccountDraft): string[] {
+  return draft.regions
+    .split(',')
+    .map(r => r.trim())
+    .filter(r => r !== '');
+}
+
+export function draftToAccount(draft: AccountDraft): TargetAccount {
+  return {
+    accountId: draft.accountId,
+    name: draft.name.trim(),
+    roleArn: draft.roleArn.trim(),
+    regions: draftRegions(draft),
+    ...(draft.externalId.trim() ? { externalId: draft.externalId.trim() } : {}),
+  };
+}
+
+export function AccountForm({
+  onSave,
+  onCancel,
+  saving,
+  saveError,
+}: {
+  onSave: (account: TargetAccount) => void;
+  onCancel: () => void;
+  saving: boolean;
+  saveError: unknown;
+}) {
+  const [draft, setDraft] = useState<AccountDraft>({ accountId: '', name: '', roleArn: '', externalId: '', regions: '' });
+  const [submitted, setSubmitted] = useState(false);
+  const errors = mergeFieldErrors(submitted ? validateAccount(draft) : [], saveError);
+  const field = (key: keyof AccountDraft, label: string) => (
+    <TextField
+      label={label}
+      value={draft[key]}
+      error={errorFor(errors, key)}
+      onChange={value => setDraft(d => ({ ...d, [key]: value }))}
+    />
+  );
+  return (
+    <form
+      onSubmit={event => {
+        event.preventDefault();
+        setSubmitted(true);
+        if (validateAccount(draft).length === 0) onSave(draftToAccount(draft));
+      }}
+    >
+      <Form
+        errorText={saveError ? <ApiErrorAlert error={saveError} hideFields /> : undefined}
+        actions={
+          <SpaceBetween direction="horizontal" size="xs">
+            <Button formAction="none" variant="link" onClick={onCancel}>
+              {strings.common.cancel}
+            </Button>
+            <Button variant="primary" formAction="submit" loading={saving}>
+              {strings.common.save}
+            </Button>
+          </SpaceBetween>
+        }
+      >
+        <ColumnLayout columns={2}>
+          {field('accountId', f.accountId)}
+          {field('name', f.name)}
+          {field('roleArn', f.roleArn)}
+          {field('externalId', f.externalId)}
+          {field('regions', f.regions)}
+        </ColumnLayout>
+      </Form>
+    </form>
+  );
+}
