@@ -54,12 +54,21 @@ class ServerRun:
     boot_fails: bool = False
     point_in_time: datetime | None = None
     conversion_server: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    slow: dict[str, float] = field(default_factory=dict)
+    stuck: str | None = None
+    retries: int = 0
+    retry_phase: str = ""
 
 
 def start_job(sim: Simulator, part: Partition, job: Job, runs: list[ServerRun]) -> None:
-    """Schedule a new job's pickup (PENDING -> STARTED) unless the job_stuck_pending fault holds it."""
-    if sim.faults.job_stuck_pending:
+    """Fix each server's slow/stuck/retry faults, then schedule the job's pickup (PENDING -> STARTED)
+    unless the job_stuck_pending fault holds it."""
+    faults = sim.faults
+    for run in runs:
+        run.slow = dict(faults.slow_factors)
+        run.stuck = faults.stuck_phase.get(run.server.source_server_id, faults.stuck_phase.get("*"))
+        run.retries, run.retry_phase = min(faults.transient_retry_count, 8), faults.launch_failure_phase
+    if faults.job_stuck_pending:
         return
     sim.after(
         sim.draw(part, sim.config.timings.pending_to_started), lambda: _job_started(sim, part, job, runs)
@@ -102,7 +111,7 @@ def _duration(sim: Simulator, part: Partition, run: ServerRun, phase: str) -> fl
         )
     else:
         span = getattr(timings, phase)
-    return sim.draw(part, span, sim.faults.slow_factors.get(phase, 1.0))
+    return sim.draw(part, span, run.slow.get(phase, 1.0))
 
 
 def _begin_phase(sim: Simulator, part: Partition, run: ServerRun, index: int, attempt: int) -> None:
@@ -111,7 +120,7 @@ def _begin_phase(sim: Simulator, part: Partition, run: ServerRun, index: int, at
         return
     phase = run.phases[index]
     start_event = PHASE_EVENTS[phase][0]
-    retries = min(sim.faults.transient_retry_count, 8) if phase == sim.faults.launch_failure_phase else 0
+    retries = run.retries if phase == run.retry_phase else 0
     attempts = {"attemptCount": attempt, "maxAttemptsCount": retries + 1} if retries else {}
     if phase == "snapshot" and not recoverable(sim, run.server):
         reason = (
@@ -132,14 +141,11 @@ def _begin_phase(sim: Simulator, part: Partition, run: ServerRun, index: int, at
         return
     if phase == "launch" and attempt == 1:
         _create_instance(sim, part, run)
-    if phase == "terminate" and run.instance is not None:
-        run.instance.ec2_state = "SHUTTING-DOWN"
     if start_event:
         _log(sim, run, start_event, **attempts, **_start_data(run, phase))
     if phase == "snapshot":
         run.point_in_time = sim.now
-    stuck = sim.faults.stuck_phase
-    if stuck.get(run.server.source_server_id, stuck.get("*")) == phase:
+    if run.stuck == phase:
         return
     duration = _duration(sim, part, run, phase)
     if attempt <= retries:

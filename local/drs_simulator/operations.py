@@ -251,6 +251,7 @@ def terminate_recovery_instances(sim: Simulator, part: Partition, params: dict[s
     for instance in instances:
         participant = job.participants[instance.source_server_id]
         participant.recovery_instance_id = instance.recovery_instance_id
+        instance.ec2_state = "SHUTTING-DOWN"
         fail = "terminate" if sim.chance(sim.faults.terminate_failure_rate) else None
         runs.append(
             ServerRun(job, participant, instance.server, ["terminate"], fail_phase=fail, instance=instance)

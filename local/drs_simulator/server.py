@@ -128,7 +128,9 @@ def serve(
 ) -> tuple[DrsHttpServer, threading.Thread]:
     """Start the HTTP server (and the simulator's ticker) in background threads."""
     server = DrsHttpServer((host, port), simulator)
-    thread = threading.Thread(target=server.serve_forever, name="drs-sim-http", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="drs-sim-http", daemon=True
+    )
     thread.start()
     simulator.start()
     return server, thread

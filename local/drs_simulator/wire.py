@@ -44,7 +44,7 @@ def routes() -> tuple[Route, ...]:
         operation = service_model().operation_model(name)
         uri = operation.http["requestUri"].split("?")[0]
         labels = tuple(re.findall(r"\{(\w+)\+?\}", uri))
-        regex = re.sub(r"\\\{(\w+)\\\+?\\\}", r"([^/]+)", re.escape(uri))
+        regex = re.sub(r"\\\{(\w+)(?:\\\+)?\\\}", r"([^/]+)", re.escape(uri))
         out.append(Route(operation, operation.http["method"], re.compile(f"^{regex}$"), labels))
     return tuple(out)
 
