@@ -28,11 +28,11 @@ from drs_orchestration.domain.errors import (
     format_field_path,
 )
 from drs_orchestration.domain.models.base import CamelModel
+from drs_orchestration.domain.services.executions import EngineUnavailable
 from drs_orchestration.handlers.api.security import Unauthenticated
 
 __all__ = [
     "ERROR_RESPONSES",
-    "EngineUnavailable",
     "ErrorBody",
     "ErrorResponse",
     "error_proxy_response",
@@ -41,12 +41,6 @@ __all__ = [
 ]
 
 logger = Logger(child=True)
-
-
-class EngineUnavailable(DomainError):
-    """No execution engine is configured in this deployment (503)."""
-
-    code = "ENGINE_UNAVAILABLE"
 
 
 class ErrorBody(CamelModel):

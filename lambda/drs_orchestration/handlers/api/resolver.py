@@ -24,7 +24,7 @@ from drs_orchestration.handlers.api.security import (
     principal_from_claims,
 )
 
-__all__ = ["DrsApiResolver", "require"]
+__all__ = ["DrsApiResolver", "current_principal", "require"]
 
 _PRINCIPAL = "principal"
 
@@ -55,9 +55,14 @@ class DrsApiResolver(APIGatewayRestResolver):
         return super().resolve(event, context)
 
 
+def current_principal(router: Router | APIGatewayRestResolver) -> Principal:
+    principal: Principal = router.context[_PRINCIPAL]
+    return principal
+
+
 def require(router: Router | APIGatewayRestResolver, permission: Permission) -> Principal:
     """The caller, if their groups grant ``permission``; ``Forbidden`` otherwise."""
-    principal: Principal = router.context[_PRINCIPAL]
+    principal = current_principal(router)
     if not principal.can(permission):
         raise Forbidden(f"this needs the {permission.value} permission, which your groups do not grant")
     return principal

@@ -1,0 +1,1 @@
+"""Adapters: DynamoDB, DRS, the execution runner; in-memory twins for tests."""

@@ -1,0 +1,248 @@
+"""The DRS gateway: the real boto3 ``drs`` client, one per target account and Region.
+
+Every listing follows DRS's pagination to the end (never capped). Another account is reached by
+assuming its registered role with its ExternalId; sessions and clients are cached by the factory.
+An endpoint override points the same client at the local DRS simulator.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from drs_orchestration.adapters.aws_clients import drs_client
+from drs_orchestration.domain.models.drs import (
+    DrsJob,
+    DrsTarget,
+    JobLogItem,
+    LastLaunch,
+    ParticipatingServer,
+    RecoveryInstance,
+    SourceServer,
+)
+from drs_orchestration.domain.ports import AccountRepository
+
+if TYPE_CHECKING:
+    from mypy_boto3_drs import DrsClient
+
+__all__ = ["BotoDrsGateway", "BotoDrsGatewayFactory", "parse_duration_seconds"]
+
+_DURATION = re.compile(
+    r"^P(?:(?P<days>\d+(?:\.\d+)?)D)?(?:T(?:(?P<hours>\d+(?:\.\d+)?)H)?(?:(?P<minutes>\d+(?:\.\d+)?)M)?"
+    r"(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
+)
+_FILTER_CHUNK = 200
+
+
+def parse_duration_seconds(value: str | None) -> int | None:
+    """ISO-8601 duration (``PT5M12S``) -> whole seconds; ``None`` when absent or unreadable."""
+    if not value:
+        return None
+    match = _DURATION.match(value)
+    if not match:
+        return None
+    parts = {key: float(amount) for key, amount in match.groupdict().items() if amount}
+    return int(
+        parts.get("days", 0) * 86400
+        + parts.get("hours", 0) * 3600
+        + parts.get("minutes", 0) * 60
+        + parts.get("seconds", 0)
+    )
+
+
+def _timestamp(value: Any) -> datetime | None:
+    if not value:
+        return None
+    if isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+
+
+def _source_server(raw: Mapping[str, Any]) -> SourceServer:
+    replication = raw.get("dataReplicationInfo") or {}
+    life_cycle = raw.get("lifeCycle") or {}
+    last = life_cycle.get("lastLaunch") or {}
+    initiated = last.get("initiated") or {}
+    hints = (raw.get("sourceProperties") or {}).get("identificationHints") or {}
+    return SourceServer(
+        source_server_id=raw["sourceServerID"],
+        hostname=hints.get("hostname") or hints.get("fqdn"),
+        tags=dict(raw.get("tags") or {}),
+        replication_state=replication.get("dataReplicationState"),
+        lag_seconds=parse_duration_seconds(replication.get("lagDuration")),
+        last_launch=(
+            LastLaunch(
+                launch_type=initiated["type"],
+                status=last.get("status"),
+                job_id=initiated.get("jobID"),
+                initiated_at=_timestamp(initiated.get("apiCallDateTime")),
+            )
+            if initiated.get("type")
+            else None
+        ),
+        recovery_instance_id=raw.get("recoveryInstanceId"),
+        last_seen_at=_timestamp(life_cycle.get("lastSeenByServiceDateTime")),
+    )
+
+
+def _job(raw: Mapping[str, Any]) -> DrsJob:
+    initiated_by = raw.get("initiatedBy")
+    return DrsJob(
+        job_id=raw["jobID"],
+        type=raw.get("type", "LAUNCH"),
+        status=raw["status"],
+        is_drill=True
+        if initiated_by == "START_DRILL"
+        else False
+        if initiated_by == "START_RECOVERY"
+        else None,
+        created_at=_timestamp(raw.get("creationDateTime")),
+        ended_at=_timestamp(raw.get("endDateTime")),
+        participating_servers=[
+            ParticipatingServer(
+                source_server_id=server["sourceServerID"],
+                launch_status=server.get("launchStatus"),
+                recovery_instance_id=server.get("recoveryInstanceID"),
+            )
+            for server in raw.get("participatingServers", [])
+        ],
+        tags=dict(raw.get("tags") or {}),
+    )
+
+
+def _chunks(items: Sequence[str], size: int = _FILTER_CHUNK) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+class BotoDrsGateway:
+    """DRS in one account and Region."""
+
+    def __init__(self, client: DrsClient) -> None:
+        self.client = client
+
+    def list_source_servers(self) -> list[SourceServer]:
+        pages = self.client.get_paginator("describe_source_servers").paginate(filters={})
+        return [_source_server(item) for page in pages for item in page.get("items", [])]
+
+    def launch_configuration_present(self, source_server_ids: Sequence[str]) -> dict[str, bool]:
+        present: dict[str, bool] = {}
+        for server_id in source_server_ids:
+            try:
+                configuration = self.client.get_launch_configuration(sourceServerID=server_id)
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+                    raise
+                present[server_id] = False
+            else:
+                present[server_id] = bool(configuration.get("ec2LaunchTemplateID"))
+        return present
+
+    def start_recovery(
+        self, source_server_ids: Sequence[str], *, is_drill: bool, tags: dict[str, str]
+    ) -> DrsJob:
+        response = self.client.start_recovery(
+            sourceServers=[{"sourceServerID": server_id} for server_id in source_server_ids],
+            isDrill=is_drill,
+            tags=tags,
+        )
+        return _job(response["job"])
+
+    def _jobs(self, filters: Mapping[str, Any]) -> list[DrsJob]:
+        pages = self.client.get_paginator("describe_jobs").paginate(filters=dict(filters))  # type: ignore[arg-type]
+        return [_job(item) for page in pages for item in page.get("items", [])]
+
+    def describe_jobs(self, job_ids: Sequence[str]) -> list[DrsJob]:
+        return [job for chunk in _chunks(job_ids, 1000) for job in self._jobs({"jobIDs": chunk})]
+
+    def find_jobs_by_tag(self, key: str, value: str) -> list[DrsJob]:
+        return [job for job in self._jobs({}) if job.tags.get(key) == value]
+
+    def list_active_jobs(self) -> list[DrsJob]:
+        return [job for job in self._jobs({}) if job.is_active]
+
+    def describe_job_log_items(self, job_id: str) -> list[JobLogItem]:
+        pages = self.client.get_paginator("describe_job_log_items").paginate(jobID=job_id)
+        items: list[JobLogItem] = []
+        for page in pages:
+            for item in page.get("items", []):
+                data = dict(item.get("eventData") or {})
+                items.append(
+                    JobLogItem(
+                        job_id=job_id,
+                        event=item.get("event", "UNKNOWN"),
+                        at=_timestamp(item.get("logDateTime")),
+                        source_server_id=data.pop("sourceServerID", None),
+                        details={
+                            key: str(value) for key, value in data.items() if not isinstance(value, dict)
+                        },
+                    )
+                )
+        return items
+
+    def list_recovery_instances(
+        self, source_server_ids: Sequence[str] | None = None
+    ) -> list[RecoveryInstance]:
+        paginator = self.client.get_paginator("describe_recovery_instances")
+        filters = (
+            [{"sourceServerIDs": chunk} for chunk in _chunks(source_server_ids)]
+            if source_server_ids
+            else [{}]
+        )
+        instances: list[RecoveryInstance] = []
+        for selected in filters:
+            for page in paginator.paginate(filters=selected):  # type: ignore[arg-type]
+                instances += [
+                    RecoveryInstance(
+                        recovery_instance_id=item["recoveryInstanceID"],
+                        source_server_id=item["sourceServerID"],
+                        ec2_instance_id=item.get("ec2InstanceID"),
+                        ec2_instance_state=item.get("ec2InstanceState"),
+                        is_drill=bool(item.get("isDrill")),
+                        job_id=item.get("jobID"),
+                        launched_at=_timestamp(item.get("pointInTimeSnapshotDateTime")),
+                    )
+                    for item in page.get("items", [])
+                ]
+        return instances
+
+    def terminate_recovery_instances(self, recovery_instance_ids: Sequence[str]) -> DrsJob:
+        response = self.client.terminate_recovery_instances(recoveryInstanceIDs=list(recovery_instance_ids))
+        return _job(response["job"])
+
+
+class BotoDrsGatewayFactory:
+    """A gateway per target: the home account with the function's credentials, others via their role."""
+
+    def __init__(
+        self,
+        accounts: AccountRepository,
+        *,
+        home_account_id: str,
+        endpoint_url: str | None = None,
+        sts_endpoint_url: str | None = None,
+        session_name: str = "drs-orchestration",
+    ) -> None:
+        self.accounts = accounts
+        self.home_account_id = home_account_id
+        self.endpoint_url = endpoint_url
+        self.sts_endpoint_url = sts_endpoint_url
+        self.session_name = session_name
+
+    def for_target(self, target: DrsTarget) -> BotoDrsGateway:
+        if target.account_id == self.home_account_id:
+            return BotoDrsGateway(drs_client(target.region, endpoint_url=self.endpoint_url))
+        account = self.accounts.get(target.account_id)
+        client = drs_client(
+            target.region,
+            endpoint_url=self.endpoint_url,
+            role_arn=account.role_arn,
+            external_id=account.external_id,
+            session_name=self.session_name,
+            sts_endpoint_url=self.sts_endpoint_url,
+        )
+        return BotoDrsGateway(client)

@@ -1,0 +1,1 @@
+"""Execution runners: how a run is started and steered (Step Functions on AWS)."""

@@ -1,0 +1,218 @@
+"""Execution use cases: start a run, read it, and steer it through the ``ExecutionRunner`` port.
+
+The API writes a new run's header and wave items (PENDING) and hands it to the runner; from then on
+the engine is the one writer of wave and server state. Steering records the operator's request as a
+timeline event and signals the runner; nothing here pretends a step happened.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import timedelta
+
+from pydantic import JsonValue
+
+from drs_orchestration.domain.errors import Conflict, DomainError, FieldError, NotFound, ValidationFailed
+from drs_orchestration.domain.execution_summary import assemble_execution
+from drs_orchestration.domain.models.base import CamelModel
+from drs_orchestration.domain.models.execution import (
+    TERMINAL_EXECUTION_STATUSES,
+    EventType,
+    Execution,
+    ExecutionEvent,
+    ExecutionHeader,
+    ExecutionMode,
+    ExecutionStatus,
+    StartExecutionRequest,
+    WaveState,
+    WaveStatus,
+)
+from drs_orchestration.domain.ports import DEFAULT_PAGE_SIZE, ExecutionRunner, Page, RunnerSignal
+from drs_orchestration.domain.services.context import Request, Services, new_id, record_audit
+
+__all__ = [
+    "EngineUnavailable",
+    "ExecutionStarted",
+    "execution_summary",
+    "list_executions",
+    "record_event",
+    "start_execution",
+    "steer_execution",
+    "steer_wave",
+]
+
+RESOURCE = "Execution"
+
+
+class EngineUnavailable(DomainError):
+    """No execution engine is configured in this deployment (503)."""
+
+    code = "ENGINE_UNAVAILABLE"
+
+
+class ExecutionStarted(CamelModel):
+    execution_id: str
+    status: ExecutionStatus
+
+
+def _runner(services: Services) -> ExecutionRunner:
+    if services.runner is None:
+        raise EngineUnavailable("no execution engine is configured in this deployment")
+    return services.runner
+
+
+def record_event(
+    services: Services,
+    request: Request,
+    execution_id: str,
+    event_type: str,
+    message: str,
+    *,
+    wave_id: str | None = None,
+    **details: JsonValue,
+) -> None:
+    at = request.now
+    services.executions.append_event(
+        ExecutionEvent(
+            execution_id=execution_id,
+            event_id=f"{at.strftime('%Y%m%dT%H%M%S.%fZ')}-{uuid.uuid4().hex[:8]}",
+            at=at,
+            type=event_type,
+            message=message,
+            wave_id=wave_id,
+            actor=request.actor,
+            details=dict(details),
+        )
+    )
+
+
+def start_execution(services: Services, request: Request, body: StartExecutionRequest) -> ExecutionStarted:
+    runner = _runner(services)
+    plan = services.plans.get(body.plan_id)
+    if body.mode is ExecutionMode.RECOVERY and body.confirm_plan_name != plan.name:
+        message = "must repeat the plan's name exactly to confirm a RECOVERY"
+        raise ValidationFailed([FieldError(name="confirmPlanName", message=message)])
+    active = services.executions.list_active(plan.id)
+    if active:
+        raise Conflict(f"recovery plan {plan.id} already has an active execution ({active[0].id})")
+    execution_id = new_id("ex")
+    header = ExecutionHeader(
+        id=execution_id,
+        plan_id=plan.id,
+        plan_version=plan.version,
+        plan_name=plan.name,
+        mode=body.mode,
+        created_at=request.now,
+        started_by=request.actor,
+        plan_snapshot=plan,
+        drill_expires_at=(
+            request.now + timedelta(hours=plan.drill_ttl_hours)
+            if body.mode is ExecutionMode.DRILL and plan.drill_ttl_hours
+            else None
+        ),
+    )
+    waves = [
+        WaveState(execution_id=execution_id, wave_id=wave.id, name=wave.name, position=index)
+        for index, wave in enumerate(plan.waves)
+    ]
+    services.executions.create(header, waves, [])
+    record_event(services, request, execution_id, EventType.EXECUTION_CREATED, f"{body.mode.value} requested")
+    try:
+        runner.start(execution_id)
+    except Exception as error:
+        failed = header.model_copy(
+            update={"status": ExecutionStatus.FAILED, "status_reason": "the engine did not start the run"}
+        )
+        services.executions.update_header(failed, header.version)
+        raise EngineUnavailable(
+            f"the execution engine did not start the run: {type(error).__name__}"
+        ) from error
+    record_audit(
+        services, request, "StartExecution", RESOURCE, execution_id, mode=body.mode.value, planId=plan.id
+    )
+    return ExecutionStarted(execution_id=execution_id, status=header.status)
+
+
+def list_executions(
+    services: Services,
+    *,
+    plan_id: str | None,
+    status: Sequence[ExecutionStatus],
+    limit: int = DEFAULT_PAGE_SIZE,
+    next_token: str | None = None,
+) -> Page[ExecutionHeader]:
+    return services.executions.list_headers(
+        plan_id=plan_id, status=status, limit=limit, next_token=next_token
+    )
+
+
+def execution_summary(services: Services, execution_id: str, request: Request) -> Execution:
+    header = services.executions.get_header(execution_id)
+    return assemble_execution(
+        header,
+        services.executions.get_waves(execution_id),
+        services.executions.get_servers(execution_id),
+        now=request.now,
+    )
+
+
+_STEERING: dict[RunnerSignal, tuple[frozenset[ExecutionStatus], str, str]] = {
+    RunnerSignal.CANCEL: (
+        frozenset(set(ExecutionStatus) - TERMINAL_EXECUTION_STATUSES - {ExecutionStatus.CANCELLING}),
+        EventType.CANCEL_REQUESTED,
+        "CancelExecution",
+    ),
+    RunnerSignal.PAUSE: (
+        frozenset({ExecutionStatus.PENDING, ExecutionStatus.RUNNING, ExecutionStatus.WAITING_APPROVAL}),
+        "PAUSE_REQUESTED",
+        "PauseExecution",
+    ),
+    RunnerSignal.RESUME: (frozenset({ExecutionStatus.PAUSED}), "RESUME_REQUESTED", "ResumeExecution"),
+}
+
+
+def steer_execution(
+    services: Services, request: Request, execution_id: str, signal: RunnerSignal
+) -> ExecutionStarted:
+    """Cancel, pause or resume; ``Conflict`` when the run's status does not allow it."""
+    runner = _runner(services)
+    header = services.executions.get_header(execution_id)
+    allowed, event_type, action = _STEERING[signal]
+    if header.status not in allowed:
+        raise Conflict(f"cannot {signal.value.lower()} an execution that is {header.status.value}")
+    record_event(services, request, execution_id, event_type, f"{signal.value.lower()} requested")
+    runner.signal(execution_id, signal)
+    record_audit(services, request, action, RESOURCE, execution_id, status=header.status.value)
+    return ExecutionStarted(execution_id=execution_id, status=header.status)
+
+
+_WAVE_STEERING: dict[str, tuple[frozenset[WaveStatus], str, str]] = {
+    "retry": (frozenset({WaveStatus.FAILED}), EventType.WAVE_RETRIED, "RetryWave"),
+    "skip": (frozenset({WaveStatus.PENDING, WaveStatus.FAILED}), "WAVE_SKIP_REQUESTED", "SkipWave"),
+    "approve": (frozenset({WaveStatus.PENDING}), EventType.APPROVAL_GRANTED, "ApproveWave"),
+}
+
+
+def steer_wave(
+    services: Services, request: Request, execution_id: str, wave_id: str, verb: str
+) -> ExecutionStarted:
+    """Retry a failed wave (its failed servers), skip a wave, or approve a wave waiting for approval."""
+    runner = _runner(services)
+    header = services.executions.get_header(execution_id)
+    if header.status in TERMINAL_EXECUTION_STATUSES - {ExecutionStatus.FAILED, ExecutionStatus.PARTIAL} or (
+        header.status is ExecutionStatus.CANCELLING
+    ):
+        raise Conflict(f"execution {execution_id} is {header.status.value}")
+    wave = next((w for w in services.executions.get_waves(execution_id) if w.wave_id == wave_id), None)
+    if wave is None:
+        raise NotFound("wave", wave_id)
+    allowed, event_type, action = _WAVE_STEERING[verb]
+    if verb == "approve" and header.status is not ExecutionStatus.WAITING_APPROVAL:
+        raise Conflict(f"execution {execution_id} is not waiting for an approval")
+    if wave.status not in allowed:
+        raise Conflict(f"cannot {verb} wave {wave_id} while it is {wave.status.value}")
+    record_event(services, request, execution_id, event_type, f"{verb} wave {wave_id}", wave_id=wave_id)
+    runner.signal(execution_id, RunnerSignal.WAKE)
+    record_audit(services, request, action, RESOURCE, execution_id, waveId=wave_id)
+    return ExecutionStarted(execution_id=execution_id, status=header.status)

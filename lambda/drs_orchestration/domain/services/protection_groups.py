@@ -1,0 +1,134 @@
+"""Protection group use cases: list, create, update, delete, and the resolved member view."""
+
+from __future__ import annotations
+
+from drs_orchestration.domain.errors import Conflict, FieldError, ValidationFailed
+from drs_orchestration.domain.membership import find_membership_conflicts
+from drs_orchestration.domain.models.drs import DrsTarget, SourceServer
+from drs_orchestration.domain.models.protection_group import (
+    ProtectionGroup,
+    ProtectionGroupInput,
+    ProtectionGroupUpdate,
+)
+from drs_orchestration.domain.ports import iterate_pages
+from drs_orchestration.domain.services.context import Request, Services, new_id, record_audit
+
+__all__ = [
+    "check_target",
+    "create_protection_group",
+    "delete_protection_group",
+    "inventory",
+    "plans_using_group",
+    "update_protection_group",
+]
+
+RESOURCE = "ProtectionGroup"
+
+
+def check_target(services: Services, account_id: str, region: str) -> None:
+    """The account must be this deployment's own or a registered target account serving ``region``."""
+    if account_id == services.home_account_id:
+        return
+    known = {
+        account.account_id: account
+        for account in iterate_pages(lambda t: services.accounts.list(next_token=t))
+    }
+    if account_id not in known:
+        raise ValidationFailed(
+            [FieldError(name="accountId", message=f"{account_id} is not a registered account")]
+        )
+    if region not in known[account_id].regions:
+        message = f"account {account_id} is not registered for {region}"
+        raise ValidationFailed([FieldError(name="region", message=message)])
+
+
+def inventory(services: Services, account_id: str, region: str) -> list[SourceServer]:
+    """Every DRS source server of the account and Region (all pages)."""
+    return services.drs.for_target(DrsTarget(account_id=account_id, region=region)).list_source_servers()
+
+
+def _check_membership(services: Services, candidate: ProtectionGroupInput) -> None:
+    others = list(
+        iterate_pages(
+            lambda token: services.groups.list(
+                next_token=token, account_id=candidate.account_id, region=candidate.region
+            )
+        )
+    )
+    conflicts = find_membership_conflicts(
+        candidate, others, inventory(services, candidate.account_id, candidate.region)
+    )
+    if conflicts:
+        sample = ", ".join(f"{c.source_server_id} ({c.protection_group_name})" for c in conflicts[:5])
+        more = f" and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""
+        raise Conflict(f"a server belongs to one protection group only; already grouped: {sample}{more}")
+
+
+def create_protection_group(
+    services: Services, request: Request, data: ProtectionGroupInput
+) -> ProtectionGroup:
+    check_target(services, data.account_id, data.region)
+    _check_membership(services, data)
+    group = ProtectionGroup(
+        **data.model_dump(by_alias=False),
+        id=new_id("pg"),
+        created_at=request.now,
+        created_by=request.actor,
+        updated_at=request.now,
+        updated_by=request.actor,
+    )
+    stored = services.groups.create(group)
+    record_audit(
+        services, request, "CreateProtectionGroup", RESOURCE, stored.id, after_version=stored.version
+    )
+    return stored
+
+
+def update_protection_group(
+    services: Services, request: Request, group_id: str, data: ProtectionGroupUpdate
+) -> ProtectionGroup:
+    current = services.groups.get(group_id)
+    check_target(services, data.account_id, data.region)
+    changed = ProtectionGroup.model_validate(
+        {
+            **current.model_dump(by_alias=False),
+            **data.model_dump(by_alias=False, exclude={"version"}),
+            "updated_at": request.now,
+            "updated_by": request.actor,
+        }
+    )
+    _check_membership(services, changed)
+    stored = services.groups.update(changed, data.version)
+    record_audit(
+        services,
+        request,
+        "UpdateProtectionGroup",
+        RESOURCE,
+        group_id,
+        before_version=data.version,
+        after_version=stored.version,
+    )
+    return stored
+
+
+def plans_using_group(services: Services, group_id: str) -> list[str]:
+    """Names of the stored plans that list the group in a wave."""
+    return [
+        plan.name
+        for plan in iterate_pages(lambda token: services.plans.list(next_token=token))
+        if group_id in plan.protection_group_ids()
+    ]
+
+
+def delete_protection_group(services: Services, request: Request, group_id: str, version: int | None) -> None:
+    current = services.groups.get(group_id)
+    users = plans_using_group(services, group_id)
+    if users:
+        raise Conflict(
+            f"protection group {group_id} is used by recovery plan(s) {', '.join(users)}",
+            current_version=current.version,
+        )
+    services.groups.delete(group_id, version)
+    record_audit(
+        services, request, "DeleteProtectionGroup", RESOURCE, group_id, before_version=current.version
+    )

@@ -1,0 +1,34 @@
+"""The REST API function: decorators and ``app.resolve``; the routes live in one Router per resource."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from drs_orchestration.config.settings import get_api_settings
+from drs_orchestration.handlers.api.errors import register_error_handlers
+from drs_orchestration.handlers.api.resolver import DrsApiResolver
+from drs_orchestration.handlers.api.routes import (
+    accounts,
+    executions,
+    inventory,
+    protection_groups,
+    recovery_plans,
+)
+
+logger = Logger(service="drs-orchestration-api")
+tracer = Tracer(service="drs-orchestration-api")
+
+app = DrsApiResolver(max_body_bytes=lambda: get_api_settings().max_body_bytes, enable_validation=True)
+register_error_handlers(app)
+for module in (protection_groups, recovery_plans, executions, inventory, accounts):
+    app.include_router(module.router)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

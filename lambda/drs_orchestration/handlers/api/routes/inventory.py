@@ -1,0 +1,99 @@
+"""/drs/source-servers, /audit and /me: the DRS inventory, the audit trail and the caller."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from drs_orchestration.domain.errors import FieldError, ValidationFailed
+from drs_orchestration.domain.models.audit import AuditRecord
+from drs_orchestration.domain.models.base import AccountId, CamelModel, Region
+from drs_orchestration.domain.models.drs import SourceServer
+from drs_orchestration.domain.ports import Page
+from drs_orchestration.domain.services.paging import page_after
+from drs_orchestration.domain.services.protection_groups import check_target, inventory
+from drs_orchestration.handlers.api.dependencies import get_services
+from drs_orchestration.handlers.api.resolver import current_principal, require
+from drs_orchestration.handlers.api.routes.common import PAGE_SIZE, Limit, NextToken, responses
+from drs_orchestration.handlers.api.security import Permission
+
+router = Router()  # type: ignore[no-untyped-call]
+
+TagFilter = Annotated[
+    list[Annotated[str, Query(max_length=512)]] | None,
+    Query(description="Key=Value; repeat to require several tags", max_length=20),
+]
+
+
+def _tag_filters(raw: list[str]) -> dict[str, str]:
+    tags: dict[str, str] = {}
+    for index, item in enumerate(raw):
+        key, separator, value = item.partition("=")
+        if not separator or not key:
+            raise ValidationFailed([FieldError(name=f"tag[{index}]", message="expected Key=Value")])
+        tags[key] = value
+    return tags
+
+
+@router.get(
+    "/drs/source-servers",
+    summary="DRS source servers of an account and Region (the whole inventory, paged)",
+    responses=responses(400, 403, _200=Page[SourceServer]),
+)
+def source_servers(
+    account_id: Annotated[AccountId, Query(alias="accountId")],
+    region: Annotated[Region, Query()],
+    tag: TagFilter = None,
+    limit: Limit = PAGE_SIZE,
+    next_token: NextToken = None,
+) -> Page[SourceServer]:
+    require(router, Permission.READ)
+    wanted = _tag_filters(tag or [])
+    services = get_services()
+    check_target(services, account_id, region)
+    servers = [
+        server
+        for server in inventory(services, account_id, region)
+        if all(server.tags.get(key) == value for key, value in wanted.items())
+    ]
+    return page_after(
+        servers,
+        lambda server: server.source_server_id,
+        name="sourceServerId",
+        limit=limit,
+        next_token=next_token,
+    )
+
+
+@router.get(
+    "/audit", summary="The audit trail, newest first", responses=responses(400, 403, _200=Page[AuditRecord])
+)
+def audit(
+    limit: Limit = PAGE_SIZE,
+    next_token: NextToken = None,
+    resource_id: Annotated[str | None, Query(alias="resourceId", max_length=128)] = None,
+) -> Page[AuditRecord]:
+    require(router, Permission.READ)
+    return get_services().audit.list(resource_id=resource_id, limit=limit, next_token=next_token)
+
+
+class Me(CamelModel):
+    username: str
+    subject: str
+    email: str | None
+    groups: list[str]
+    permissions: list[str]
+
+
+@router.get("/me", summary="The caller: user, groups and permissions", responses=responses(_200=Me))
+def me() -> Me:
+    principal = current_principal(router)
+    return Me(
+        username=principal.username,
+        subject=principal.subject,
+        email=principal.email,
+        groups=sorted(principal.groups),
+        permissions=sorted(p.value for p in principal.permissions),
+    )

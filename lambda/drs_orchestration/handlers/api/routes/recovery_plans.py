@@ -1,0 +1,90 @@
+"""/recovery-plans: list, create, get, update, delete, and validate (a readiness report)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+from drs_orchestration.domain.models.execution import ExecutionMode
+from drs_orchestration.domain.models.recovery_plan import RecoveryPlan, RecoveryPlanInput, RecoveryPlanUpdate
+from drs_orchestration.domain.ports import Page
+from drs_orchestration.domain.readiness import PlanReadiness
+from drs_orchestration.domain.services import recovery_plans as service
+from drs_orchestration.domain.services.readiness_reports import validate_plan
+from drs_orchestration.handlers.api.dependencies import get_services, service_request
+from drs_orchestration.handlers.api.resolver import require
+from drs_orchestration.handlers.api.routes.common import (
+    PAGE_SIZE,
+    Limit,
+    NextToken,
+    Version,
+    json_response,
+    responses,
+)
+from drs_orchestration.handlers.api.security import Permission
+
+router = Router()  # type: ignore[no-untyped-call]
+
+PlanId = Annotated[str, Path(pattern=r"^rp-[0-9A-Za-z][0-9A-Za-z-]{0,63}$", max_length=67)]
+
+
+@router.get(
+    "/recovery-plans",
+    summary="List recovery plans by name",
+    responses=responses(400, 403, _200=Page[RecoveryPlan]),
+)
+def list_plans(limit: Limit = PAGE_SIZE, next_token: NextToken = None) -> Page[RecoveryPlan]:
+    require(router, Permission.READ)
+    return get_services().plans.list(limit=limit, next_token=next_token)
+
+
+@router.post(
+    "/recovery-plans", summary="Create a recovery plan", responses=responses(400, 403, 409, _201=RecoveryPlan)
+)
+def create_plan(body: RecoveryPlanInput) -> Response[str]:
+    principal = require(router, Permission.EDIT_CONFIGURATION)
+    return json_response(201, service.create_recovery_plan(get_services(), service_request(principal), body))
+
+
+@router.get(
+    "/recovery-plans/<plan_id>",
+    summary="Get a recovery plan",
+    responses=responses(400, 403, 404, _200=RecoveryPlan),
+)
+def get_plan(plan_id: PlanId) -> RecoveryPlan:
+    require(router, Permission.READ)
+    return get_services().plans.get(plan_id)
+
+
+@router.put(
+    "/recovery-plans/<plan_id>",
+    summary="Replace a recovery plan (version required)",
+    responses=responses(400, 403, 404, 409, _200=RecoveryPlan),
+)
+def update_plan(plan_id: PlanId, body: RecoveryPlanUpdate) -> RecoveryPlan:
+    principal = require(router, Permission.EDIT_CONFIGURATION)
+    return service.update_recovery_plan(get_services(), service_request(principal), plan_id, body)
+
+
+@router.delete(
+    "/recovery-plans/<plan_id>",
+    summary="Delete a recovery plan (refused while an execution is active)",
+    responses=responses(400, 403, 404, 409, _204=None),
+)
+def delete_plan(plan_id: PlanId, version: Version = None) -> Response[None]:
+    principal = require(router, Permission.EDIT_CONFIGURATION)
+    service.delete_recovery_plan(get_services(), service_request(principal), plan_id, version)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/recovery-plans/<plan_id>/validate",
+    summary="Readiness report per wave and server, launching nothing",
+    responses=responses(400, 403, 404, _200=PlanReadiness),
+)
+def validate(plan_id: PlanId, mode: Annotated[ExecutionMode, Query()] = ExecutionMode.DRILL) -> PlanReadiness:
+    principal = require(router, Permission.READ)
+    return validate_plan(get_services(), plan_id, mode, service_request(principal).now)
