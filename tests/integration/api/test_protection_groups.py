@@ -25,7 +25,9 @@ def test_group_is_created_read_and_listed_when_the_body_is_valid(api: Api) -> No
     # Then
     assert created.status == 201, created.text
     group = created.json
-    assert group["id"].startswith("pg-") and group["version"] == 1 and group["createdBy"] == "alice"
+    assert group["id"].startswith("pg-")
+    assert group["version"] == 1
+    assert group["createdBy"] == "alice"
     assert api.get(f"/protection-groups/{group['id']}", as_="Viewer").json == group
     assert [g["id"] for g in api.get("/protection-groups", as_="Viewer").json["items"]] == [group["id"]]
 
@@ -42,10 +44,12 @@ def test_group_servers_show_replication_and_readiness_when_resolved_by_tags(api:
 def test_update_returns_409_with_current_version_when_the_version_is_stale(api: Api) -> None:
     group = api.post("/protection-groups", group_body()).json
     first = api.put(f"/protection-groups/{group['id']}", {**group_body(description="one"), "version": 1})
-    assert first.status == 200 and first.json["version"] == 2
+    assert first.status == 200
+    assert first.json["version"] == 2
     stale = api.put(f"/protection-groups/{group['id']}", {**group_body(description="two"), "version": 1})
     assert stale.status == 409
-    assert stale.error_code == "STALE_VERSION" and stale.json["error"]["currentVersion"] == 2
+    assert stale.error_code == "STALE_VERSION"
+    assert stale.json["error"]["currentVersion"] == 2
     assert api.get(f"/protection-groups/{group['id']}").json["description"] == "one"
 
 
@@ -75,7 +79,8 @@ def test_group_is_refused_with_409_when_its_tags_select_a_server_of_another_grou
     clash = api.post(
         "/protection-groups", group_body("explicit", tagSelector=None, sourceServerIds=[server_id(3)])
     )
-    assert clash.status == 409 and server_id(3) in clash.json["error"]["message"]
+    assert clash.status == 409
+    assert server_id(3) in clash.json["error"]["message"]
     disjoint = api.post("/protection-groups", group_body("db", tagSelector={"Tier": ["db"]}))
     assert disjoint.status == 201
 
@@ -94,30 +99,35 @@ def test_listing_filters_by_account_and_region_and_pages_with_a_token(api: Api) 
             "nextToken": first.json["nextToken"],
         },
     )
-    assert [g["name"] for g in second.json["items"]] == ["g2"] and "nextToken" not in second.json
+    assert [g["name"] for g in second.json["items"]] == ["g2"]
+    assert "nextToken" not in second.json
     assert api.get("/protection-groups", query={"region": "eu-west-1"}).json["items"] == []
 
 
 def test_garbage_token_is_400_naming_next_token_when_it_was_not_issued(api: Api) -> None:
     response = api.get("/protection-groups", query={"nextToken": "bm90LWEtdG9rZW4"})
-    assert response.status == 400 and response.field_names == ["nextToken"]
+    assert response.status == 400
+    assert response.field_names == ["nextToken"]
 
 
 def test_invalid_body_is_400_naming_each_field_when_fields_are_wrong_or_unknown(api: Api) -> None:
     response = api.post("/protection-groups", group_body(accountId="12", colour="red"))
-    assert response.status == 400 and response.error_code == "VALIDATION_FAILED"
+    assert response.status == 400
+    assert response.error_code == "VALIDATION_FAILED"
     assert {"accountId", "colour"} <= set(response.field_names)
     assert api.get("/protection-groups").json["items"] == []
 
 
 def test_malformed_json_is_400_when_the_body_does_not_parse(api: Api) -> None:
     response = api.post("/protection-groups", raw_body="{not json")
-    assert response.status == 400 and response.error_code == "VALIDATION_FAILED"
+    assert response.status == 400
+    assert response.error_code == "VALIDATION_FAILED"
 
 
 def test_oversize_body_is_413_when_it_exceeds_the_limit(api: Api) -> None:
     response = api.post("/protection-groups", raw_body="x" * (300 * 1024))
-    assert response.status == 413 and response.error_code == "PAYLOAD_TOO_LARGE"
+    assert response.status == 413
+    assert response.error_code == "PAYLOAD_TOO_LARGE"
 
 
 def test_unknown_group_is_404_and_unknown_route_is_404(api: Api) -> None:
@@ -136,7 +146,8 @@ def test_delete_is_409_while_a_plan_uses_the_group_and_204_after(api: Api) -> No
         },
     ).json
     refused = api.delete(f"/protection-groups/{group['id']}")
-    assert refused.status == 409 and "shop-dr" in refused.json["error"]["message"]
+    assert refused.status == 409
+    assert "shop-dr" in refused.json["error"]["message"]
     assert api.delete(f"/recovery-plans/{plan['id']}").status == 204
     assert api.delete(f"/protection-groups/{group['id']}", query={"version": "1"}).status == 204
     assert api.get(f"/protection-groups/{group['id']}").status == 404

@@ -1,0 +1,177 @@
+"""Plans, validate and executions through the real handler with the DRS simulator."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from drs_orchestration.domain.models.drs import LaunchStatus
+from drs_orchestration.domain.models.execution import ExecutionStatus, ServerState
+from drs_orchestration.domain.ports import RunnerSignal
+from drs_orchestration.handlers.api import dependencies
+from tests.integration.api.client import Api
+from tests.integration.api.conftest import HOME_ACCOUNT, REGION, server_id
+
+
+def make_plan(api: Api, *, name: str = "shop-dr", servers: list[str] | None = None) -> dict[str, object]:
+    body = {"name": "g-" + name, "accountId": HOME_ACCOUNT, "region": REGION}
+    if servers is None:
+        body["tagSelector"] = {"Tier": ["web"]}
+    else:
+        body["sourceServerIds"] = servers
+    group = api.post("/protection-groups", body).json
+    plan = api.post(
+        "/recovery-plans",
+        {
+            "name": name,
+            "rtoTargetMinutes": 60,
+            "waves": [{"id": "web", "name": "Web", "protectionGroupIds": [group["id"]]}],
+        },
+    )
+    assert plan.status == 201, plan.text
+    return plan.json
+
+
+def test_plan_with_a_cycle_is_400_naming_depends_on_when_waves_depend_on_each_other(api: Api) -> None:
+    group = api.post(
+        "/protection-groups",
+        {"name": "g", "accountId": HOME_ACCOUNT, "region": REGION, "tagSelector": {"Tier": ["db"]}},
+    ).json
+    waves = [
+        {"id": "a", "name": "A", "protectionGroupIds": [group["id"]], "dependsOn": [{"waveId": "b"}]},
+        {"id": "b", "name": "B", "protectionGroupIds": ["pg-missing"], "dependsOn": [{"waveId": "a"}]},
+    ]
+    response = api.post("/recovery-plans", {"name": "p", "rtoTargetMinutes": 30, "waves": waves})
+    assert response.status == 400
+    assert "waves[0].dependsOn" in response.field_names
+    assert "waves[1].protectionGroupIds[0]" in response.field_names
+
+
+def test_validate_blocks_initial_sync_and_warns_on_stalled_when_the_plan_holds_them(api: Api) -> None:
+    plan = make_plan(api, servers=[server_id(0), server_id(10), server_id(11)])
+    report = api.post(f"/recovery-plans/{plan['id']}/validate", as_="Viewer")
+    assert report.status == 200, report.text
+    servers = {s["sourceServerId"]: s for s in report.json["waves"][0]["servers"]}
+    assert servers[server_id(11)]["verdict"] == "BLOCKED"
+    assert servers[server_id(11)]["replicationState"] == "INITIAL_SYNC"
+    assert servers[server_id(10)]["verdict"] == "WARNINGS"
+    assert servers[server_id(10)]["replicationState"] == "STALLED"
+    assert report.json["verdict"] == "BLOCKED"
+    assert report.json["waves"][0]["quotaFit"]["jobsNeeded"] == 1
+
+
+def test_recovery_needs_the_plan_name_and_admin_when_started(api: Api) -> None:
+    plan = make_plan(api)
+    wrong = api.post("/executions", {"planId": plan["id"], "mode": "RECOVERY", "confirmPlanName": "nope"})
+    assert wrong.status == 400
+    assert wrong.field_names == ["confirmPlanName"]
+    by_operator = api.post(
+        "/executions",
+        {"planId": plan["id"], "mode": "RECOVERY", "confirmPlanName": "shop-dr"},
+        as_="Operator",
+    )
+    assert by_operator.status == 403
+    started = api.post(
+        "/executions", {"planId": plan["id"], "mode": "RECOVERY", "confirmPlanName": "shop-dr"}
+    )
+    assert started.status == 202
+
+
+def test_drill_starts_once_and_blocks_plan_deletion_while_active(api: Api) -> None:
+    plan = make_plan(api)
+    started = api.post("/executions", {"planId": plan["id"], "mode": "DRILL"}, as_="Operator")
+    assert started.status == 202, started.text
+    execution_id = started.json["executionId"]
+    runner = dependencies.get_services().runner
+    assert [call.operation for call in runner.calls] == ["start"]  # type: ignore[union-attr]
+    assert api.post("/executions", {"planId": plan["id"], "mode": "DRILL"}).status == 409
+    assert api.delete(f"/recovery-plans/{plan['id']}").status == 409
+    summary = api.get(f"/executions/{execution_id}", as_="Viewer").json
+    assert summary["status"] == "PENDING"
+    assert [w["id"] for w in summary["waves"]] == ["web"]
+    listed = api.get("/executions", query={"planId": plan["id"], "status": "PENDING"}).json["items"]
+    assert [e["id"] for e in listed] == [execution_id]
+
+
+def test_steering_signals_the_runner_and_refuses_what_the_status_forbids(api: Api) -> None:
+    plan = make_plan(api)
+    execution_id = api.post("/executions", {"planId": plan["id"], "mode": "DRILL"}).json["executionId"]
+    runner = dependencies.get_services().runner
+    assert api.post(f"/executions/{execution_id}/resume", as_="Operator").status == 409
+    assert api.post(f"/executions/{execution_id}/pause", as_="Viewer").status == 403
+    assert api.post(f"/executions/{execution_id}/pause", as_="Operator").status == 202
+    assert api.post(f"/executions/{execution_id}/waves/web/retry", as_="Operator").status == 409
+    assert api.post(f"/executions/{execution_id}/cancel", as_="Operator").status == 202
+    signals = [call.signal for call in runner.calls if call.operation == "signal"]  # type: ignore[union-attr]
+    assert signals == [RunnerSignal.PAUSE, RunnerSignal.CANCEL]
+    events = api.get(f"/executions/{execution_id}/events").json["items"]
+    assert [e["type"] for e in events] == ["EXECUTION_CREATED", "PAUSE_REQUESTED", "CANCEL_REQUESTED"]
+    audit = api.get("/audit", query={"resourceId": execution_id}).json["items"]
+    assert [a["action"] for a in audit] == ["CancelExecution", "PauseExecution", "StartExecution"]
+
+
+def test_report_is_csv_when_asked_and_lists_each_server(api: Api) -> None:
+    plan = make_plan(api)
+    execution_id = api.post("/executions", {"planId": plan["id"], "mode": "DRILL"}).json["executionId"]
+    runner = dependencies.get_services().runner
+    now = datetime.now(UTC)
+    runner.advance(  # type: ignore[union-attr]
+        execution_id,
+        ExecutionStatus.SUCCEEDED,
+        at=now,
+        servers=[
+            ServerState(
+                execution_id=execution_id,
+                wave_id="web",
+                source_server_id=server_id(0),
+                launch_status=LaunchStatus.LAUNCHED,
+                launched_at=now,
+            )
+        ],
+    )
+    as_json = api.get(f"/executions/{execution_id}/report").json
+    assert [row["sourceServerId"] for row in as_json["servers"]] == [server_id(0)]
+    as_csv = api.get(f"/executions/{execution_id}/report", headers={"Accept": "text/csv"})
+    assert as_csv.headers["content-type"] == "text/csv"
+    lines = as_csv.text.strip().splitlines()
+    assert lines[0].startswith("waveId,waveName")
+    assert server_id(0) in lines[1]
+
+
+def test_source_servers_page_through_the_whole_inventory_with_tag_filters(api: Api) -> None:
+    first = api.get(
+        "/drs/source-servers", query={"accountId": HOME_ACCOUNT, "region": REGION, "limit": "5"}, as_="Viewer"
+    ).json
+    second = api.get(
+        "/drs/source-servers",
+        query={"accountId": HOME_ACCOUNT, "region": REGION, "limit": "20", "nextToken": first["nextToken"]},
+    ).json
+    ids = [s["sourceServerId"] for s in first["items"] + second["items"]]
+    assert ids == [server_id(n) for n in range(12)]
+    tagged = api.get(
+        "/drs/source-servers", query={"accountId": HOME_ACCOUNT, "region": REGION, "tag": ["Tier=db"]}
+    ).json["items"]
+    assert [s["sourceServerId"] for s in tagged] == [server_id(n) for n in (2, 5, 8, 11)]
+
+
+def test_accounts_hide_the_external_id_from_non_admins(api: Api) -> None:
+    body = {
+        "accountId": "444455556666",
+        "name": "dr",
+        "roleArn": "arn:aws:iam::444455556666:role/drs-orchestration",
+        "externalId": "very-secret-external-id",
+        "regions": ["us-west-2"],
+    }
+    assert api.post("/accounts", body, as_="Operator").status == 403
+    assert api.post("/accounts", body).json["externalId"] == "very-secret-external-id"
+    assert api.get("/accounts/444455556666", as_="Viewer").json["externalId"] == "****l-id"
+    assert api.get("/accounts").json["items"][0]["externalId"] == "very-secret-external-id"
+
+
+def test_me_names_the_user_groups_and_permissions_and_401_without_identity(api: Api) -> None:
+    me = api.get(
+        "/me", claims={"sub": "x", "cognito:username": "bob", "cognito:groups": "Admin,Operator"}
+    ).json
+    assert me["username"] == "bob"
+    assert me["groups"] == ["Admin", "Operator"]
+    assert "run-recovery" in me["permissions"]
+    assert api.get("/me", anonymous=True).status == 401
