@@ -50,9 +50,12 @@ def test_conflicts_name_server_and_other_group_when_membership_overlaps() -> Non
     elsewhere = group("pg-west", region="us-west-2", source_server_ids=[server_id(2)])
     # When a candidate wants servers 1, 2 and 3
     candidate = ProtectionGroupInput(
-        name="all", account_id=ACCOUNT, region=REGION, source_server_ids=[server_id(3)],
+        name="all",
+        account_id=ACCOUNT,
+        region=REGION,
+        source_server_ids=[server_id(3)],
         tag_selector={"Tier": ["db", "web"]},
-    )  # fmt: skip
+    )
     conflicts = find_membership_conflicts(candidate, [by_id, by_tag, elsewhere], inventory)
     # Then the overlaps in its own account and region are named
     assert [(c.source_server_id, c.protection_group_id, c.protection_group_name) for c in conflicts] == [
