@@ -7,21 +7,26 @@ from datetime import timedelta
 import pytest
 
 from drs_orchestration.adapters.memory import (
+    InMemoryAccountRepository,
     InMemoryAuditRepository,
     InMemoryExecutionRepository,
     InMemoryProtectionGroupRepository,
+    InMemoryRecoveryPlanRepository,
 )
 from drs_orchestration.domain.errors import Conflict, NotFound, StaleVersion, ValidationFailed
+from drs_orchestration.domain.models.account import TargetAccount
 from drs_orchestration.domain.models.audit import AuditRecord
 from drs_orchestration.domain.models.execution import (
+    BatchStatus,
     ExecutionEvent,
     ExecutionStatus,
+    LaunchBatch,
     ServerState,
     WaveState,
     WaveStatus,
 )
 from drs_orchestration.domain.ports import iterate_pages
-from tests.unit.domain.builders import T0, group, header, server_id
+from tests.unit.domain.builders import T0, group, header, plan, server_id, wave
 
 
 def test_update_bumps_version_when_expected_version_is_current() -> None:
@@ -167,3 +172,72 @@ def test_audit_lists_newest_first_for_one_resource() -> None:
             )
         )
     assert [r.id for r in repo.list(resource_id="rp-a").items] == ["au-2", "au-0"]
+
+
+def test_groups_list_filters_by_account_and_region() -> None:
+    repo = InMemoryProtectionGroupRepository()
+    repo.create(group("pg-east"))
+    repo.create(group("pg-west", region="us-west-2"))
+    repo.create(group("pg-other", account_id="444455556666"))
+    assert [g.id for g in repo.list(region="us-west-2").items] == ["pg-west"]
+    assert [g.id for g in repo.list(account_id="111122223333").items] == ["pg-east", "pg-west"]
+
+
+def test_active_executions_are_those_not_yet_ended() -> None:
+    repo = InMemoryExecutionRepository()
+    repo.create(header("ex-run", status=ExecutionStatus.RUNNING), [], [])
+    repo.create(header("ex-done", status=ExecutionStatus.SUCCEEDED), [], [])
+    repo.create(header("ex-wait", status=ExecutionStatus.WAITING_APPROVAL, plan_id="rp-other"), [], [])
+    assert sorted(h.id for h in repo.list_active()) == ["ex-run", "ex-wait"]
+    assert [h.id for h in repo.list_active(plan_id="rp-other")] == ["ex-wait"]
+    assert [h.id for h in repo.list_headers(status=[ExecutionStatus.SUCCEEDED]).items] == ["ex-done"]
+
+
+def test_launch_batches_are_kept_per_execution() -> None:
+    repo = InMemoryExecutionRepository()
+    repo.create(header("ex-1"), [], [])
+    batch = LaunchBatch(
+        execution_id="ex-1", batch_id="db-1", wave_id="db", source_server_ids=[server_id(1)], requested_at=T0
+    )
+    repo.put_batch(batch)
+    repo.put_batch(batch.model_copy(update={"status": BatchStatus.STARTED, "job_id": "drsjob-1"}))
+    assert [(b.batch_id, b.status, b.job_id) for b in repo.get_batches("ex-1")] == [
+        ("db-1", BatchStatus.STARTED, "drsjob-1")
+    ]
+
+
+def test_execution_create_refuses_items_of_another_execution() -> None:
+    repo = InMemoryExecutionRepository()
+    stray = WaveState(execution_id="ex-2", wave_id="db", name="Db", position=0)
+    with pytest.raises(ValueError, match="another execution"):
+        repo.create(header("ex-1"), [stray], [])
+    with pytest.raises(NotFound):
+        repo.get_header("ex-1")
+
+
+@pytest.mark.parametrize(("limit", "token"), [(0, None), (10, "***"), (10, "//8=")])
+def test_list_rejects_bad_limit_or_token(limit: int, token: str | None) -> None:
+    repo = InMemoryProtectionGroupRepository()
+    with pytest.raises(ValidationFailed):
+        repo.list(limit=limit, next_token=token)
+
+
+def test_accounts_and_plans_share_the_versioned_contract() -> None:
+    accounts = InMemoryAccountRepository()
+    account = TargetAccount(
+        account_id="444455556666",
+        name="dr",
+        role_arn="arn:aws:iam::444455556666:role/Drs",
+        external_id="ext-1",
+        regions=["us-east-1"],
+        created_at=T0,
+        created_by="a",
+        updated_at=T0,
+        updated_by="a",
+    )
+    accounts.create(account)
+    assert accounts.update(account, expected_version=1).version == 2
+    plans = InMemoryRecoveryPlanRepository()
+    plans.create(plan(wave("db")))
+    with pytest.raises(StaleVersion):
+        plans.delete("rp-shop", expected_version=2)

@@ -383,3 +383,15 @@ def test_protection_group_round_trips_when_fields_vary(
     original = group("pg-x", name=name, tag_selector=selector, source_server_ids=ids, updated_at=at)
     assert type(original).model_validate_json(original.model_dump_json()) == original
     assert type(original).model_validate(original.to_json()) == original
+
+
+def test_plan_lists_each_protection_group_once_in_plan_order() -> None:
+    parsed = plan(wave("db", groups=("pg-b", "pg-a")), wave("app", groups=("pg-a", "pg-c")))
+    assert parsed.protection_group_ids() == ["pg-b", "pg-a", "pg-c"]
+
+
+def test_job_is_active_until_completed_and_execution_terminal_once_ended() -> None:
+    assert DrsJob(job_id="j", status="PENDING").is_active
+    assert not DrsJob(job_id="j", status="COMPLETED").is_active
+    assert not header(status="PAUSED").is_terminal
+    assert header(status="PARTIAL").is_terminal

@@ -74,9 +74,3 @@ class ProtectionGroup(ProtectionGroupInput):
     created_by: str
     updated_at: Timestamp
     updated_by: str
-
-    def matches(self, source_server_id: str, tags: dict[str, str]) -> bool:
-        """Whether a server of this group's account and region belongs to the group."""
-        if source_server_id in self.source_server_ids:
-            return True
-        return self.tag_selector is not None and selector_matches(self.tag_selector, tags)

@@ -86,9 +86,6 @@ class RecoveryPlanInput(CamelModel):
     drill_ttl_hours: Annotated[int, Field(ge=1, le=720)] | None = None
     waves: Annotated[list[Wave], Field(min_length=1, max_length=MAX_WAVES_PER_PLAN)]
 
-    def wave(self, wave_id: str) -> Wave | None:
-        return next((wave for wave in self.waves if wave.id == wave_id), None)
-
     def protection_group_ids(self) -> list[str]:
         """Every protection group the plan uses, once, in plan order."""
         return list(dict.fromkeys(pg for wave in self.waves for pg in wave.protection_group_ids))
