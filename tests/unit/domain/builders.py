@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from drs_orchestration.domain.models.account import TargetAccount
 from drs_orchestration.domain.models.drs import ReplicationState, SourceServer
 from drs_orchestration.domain.models.execution import ExecutionHeader, ExecutionMode
 from drs_orchestration.domain.models.protection_group import ProtectionGroup
@@ -95,3 +96,19 @@ def header(
     }
     fields.update(overrides)
     return ExecutionHeader(**fields)
+
+
+def target_account(account_id: str = "444455556666", **overrides: Any) -> TargetAccount:
+    fields: dict[str, Any] = {
+        "account_id": account_id,
+        "name": "dr",
+        "role_arn": f"arn:aws:iam::{account_id}:role/Drs",
+        "external_id": "ext-123",
+        "regions": ["us-west-2"],
+        "created_at": T0,
+        "created_by": "admin",
+        "updated_at": T0,
+        "updated_by": "admin",
+    }
+    fields.update(overrides)
+    return TargetAccount(**fields)

@@ -14,7 +14,6 @@ from drs_orchestration.adapters.memory import (
     InMemoryRecoveryPlanRepository,
 )
 from drs_orchestration.domain.errors import Conflict, NotFound, StaleVersion, ValidationFailed
-from drs_orchestration.domain.models.account import TargetAccount
 from drs_orchestration.domain.models.audit import AuditRecord
 from drs_orchestration.domain.models.execution import (
     BatchStatus,
@@ -26,7 +25,7 @@ from drs_orchestration.domain.models.execution import (
     WaveStatus,
 )
 from drs_orchestration.domain.ports import iterate_pages
-from tests.unit.domain.builders import T0, group, header, plan, server_id, wave
+from tests.unit.domain.builders import T0, group, header, plan, server_id, target_account, wave
 
 
 def test_update_bumps_version_when_expected_version_is_current() -> None:
@@ -224,17 +223,7 @@ def test_list_rejects_bad_limit_or_token(limit: int, token: str | None) -> None:
 
 def test_accounts_and_plans_share_the_versioned_contract() -> None:
     accounts = InMemoryAccountRepository()
-    account = TargetAccount(
-        account_id="444455556666",
-        name="dr",
-        role_arn="arn:aws:iam::444455556666:role/Drs",
-        external_id="ext-1",
-        regions=["us-east-1"],
-        created_at=T0,
-        created_by="a",
-        updated_at=T0,
-        updated_by="a",
-    )
+    account = target_account()
     accounts.create(account)
     assert accounts.update(account, expected_version=1).version == 2
     plans = InMemoryRecoveryPlanRepository()

@@ -25,12 +25,11 @@ from drs_orchestration.domain.models import (
     ServerState,
     SourceServer,
     StartExecutionRequest,
-    TargetAccount,
     WaveState,
 )
 from drs_orchestration.domain.models.execution import ExecutionEvent
 from drs_orchestration.domain.ports import Page
-from tests.unit.domain.builders import T0, group, header, plan, server_id, wave
+from tests.unit.domain.builders import T0, group, header, plan, server_id, target_account, wave
 
 ACTIONS: list[dict[str, Any]] = [
     {
@@ -121,17 +120,7 @@ EXAMPLES: list[BaseModel] = [
         details={"jobId": "drsjob-1"},
     ),
     StartExecutionRequest(plan_id="rp-shop", mode="RECOVERY", confirm_plan_name="shop-dr"),
-    TargetAccount(
-        account_id="444455556666",
-        name="dr",
-        role_arn="arn:aws:iam::444455556666:role/Drs",
-        external_id="ext-123",
-        regions=["us-west-2"],
-        created_at=T0,
-        created_by="a",
-        updated_at=T0,
-        updated_by="a",
-    ),
+    target_account(),
     AuditRecord(
         id="au-1",
         at=T0,

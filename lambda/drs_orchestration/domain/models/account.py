@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from drs_orchestration.domain.models.base import AccountId, CamelModel, Name, Region, Timestamp
+from drs_orchestration.domain.models.base import AccountId, CamelModel, Name, Region, Stamped
 
 __all__ = ["RoleArn", "TargetAccount", "TargetAccountInput"]
 
@@ -24,9 +24,5 @@ class TargetAccountInput(CamelModel):
     regions: Annotated[list[Region], Field(min_length=1, max_length=40)]
 
 
-class TargetAccount(TargetAccountInput):
-    version: Annotated[int, Field(ge=1)] = 1
-    created_at: Timestamp
-    created_by: str
-    updated_at: Timestamp
-    updated_by: str
+class TargetAccount(TargetAccountInput, Stamped):
+    """A target account where plans recover, with the role the product assumes there."""

@@ -32,7 +32,9 @@ __all__ = [
     "Region",
     "SourceServerId",
     "SsmParameters",
+    "Stamped",
     "Timestamp",
+    "Version",
     "WaveId",
 ]
 
@@ -59,6 +61,19 @@ def _to_utc(value: datetime) -> datetime:
 
 Timestamp = Annotated[AwareDatetime, AfterValidator(_to_utc)]
 """A timezone-aware instant, normalised to UTC (dumps as ``…Z``)."""
+
+Version = Annotated[int, Field(ge=1)]
+
+
+class Stamped(CamelModel):
+    """What every stored, versioned record carries: its version, and who changed it when."""
+
+    version: Version = 1
+    created_at: Timestamp
+    created_by: str
+    updated_at: Timestamp
+    updated_by: str
+
 
 AccountId = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
 Region = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$", max_length=32)]

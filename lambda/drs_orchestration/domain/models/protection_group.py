@@ -15,7 +15,8 @@ from drs_orchestration.domain.models.base import (
     ProtectionGroupId,
     Region,
     SourceServerId,
-    Timestamp,
+    Stamped,
+    Version,
 )
 
 __all__ = [
@@ -62,15 +63,10 @@ class ProtectionGroupInput(CamelModel):
 class ProtectionGroupUpdate(ProtectionGroupInput):
     """A full replacement of a protection group; ``version`` is the version the client last read."""
 
-    version: Annotated[int, Field(ge=1)]
+    version: Version
 
 
-class ProtectionGroup(ProtectionGroupInput):
+class ProtectionGroup(ProtectionGroupInput, Stamped):
     """A stored protection group."""
 
     id: ProtectionGroupId
-    version: Annotated[int, Field(ge=1)] = 1
-    created_at: Timestamp
-    created_by: str
-    updated_at: Timestamp
-    updated_by: str

@@ -17,7 +17,8 @@ from drs_orchestration.domain.models.base import (
     RecoveryPlanId,
     SourceServerId,
     SsmParameters,
-    Timestamp,
+    Stamped,
+    Version,
     WaveId,
 )
 
@@ -94,15 +95,10 @@ class RecoveryPlanInput(CamelModel):
 class RecoveryPlanUpdate(RecoveryPlanInput):
     """A full replacement of a plan; ``version`` is the version the client last read."""
 
-    version: Annotated[int, Field(ge=1)]
+    version: Version
 
 
-class RecoveryPlan(RecoveryPlanInput):
+class RecoveryPlan(RecoveryPlanInput, Stamped):
     """A stored recovery plan."""
 
     id: RecoveryPlanId
-    version: Annotated[int, Field(ge=1)] = 1
-    created_at: Timestamp
-    created_by: str
-    updated_at: Timestamp
-    updated_by: str
