@@ -66,8 +66,9 @@ class SimClock:
 
 def iso(moment: datetime) -> str:
     """ISO-8601 in UTC with milliseconds, as DRS sends timestamps."""
-    moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    if moment.utcoffset():
+        moment = moment.astimezone(UTC)
+    return moment.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 def parse_iso(text: str) -> datetime:

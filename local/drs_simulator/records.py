@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from .clock import iso, iso_duration
@@ -77,51 +78,15 @@ class SourceServer:
     def replicating(self) -> bool:
         return self.staging_account is None and self.replication_state not in ("STOPPED", "DISCONNECTED")
 
-    def render(self, now: datetime) -> dict[str, Any]:
-        since = self.state_since or self.added_at
-        stalled = self.replication_state in ("STALLED", "DISCONNECTED", "STOPPED")
-        lag = (now - since).total_seconds() if stalled else 0.0
+    @cached_property
+    def static_members(self) -> dict[str, Any]:
+        """The members that never change after loading (rendered once)."""
         devices = [(_device(i, self.os_family), size * GIB) for i, size in enumerate(self.disks_gib)]
-        disks = [{"deviceName": name, "bytes": size} for name, size in devices]
-        syncing = self.replication_state in ("INITIATING", "INITIAL_SYNC")
-        replicated = [
-            {
-                "deviceName": name,
-                "totalStorageBytes": size,
-                "replicatedStorageBytes": size // 2 if syncing else size,
-                "rescannedStorageBytes": 0,
-                "backloggedStorageBytes": 0,
-            }
-            for name, size in devices
-        ]
         return compact(
             {
                 "sourceServerID": self.source_server_id,
                 "arn": self.arn,
-                "tags": self.tags,
-                "recoveryInstanceId": self.recovery_instance_id,
-                "lastLaunchResult": self.last_launch_result,
-                "replicationDirection": self.replication_direction,
-                "reversedDirectionSourceServerArn": self.reversed_arn,
                 "agentVersion": "4.7.1",
-                "dataReplicationInfo": {
-                    "dataReplicationState": self.replication_state,
-                    "lagDuration": iso_duration(lag),
-                    "etaDateTime": iso(since) if syncing else None,
-                    "replicatedDisks": replicated,
-                    "dataReplicationError": (
-                        {"error": self.replication_error, "rawError": self.replication_error}
-                        if self.replication_error
-                        else None
-                    ),
-                },
-                "lifeCycle": {
-                    "addedToServiceDateTime": iso(self.added_at),
-                    "firstByteDateTime": iso(self.added_at),
-                    "elapsedReplicationDuration": iso_duration((now - self.added_at).total_seconds()),
-                    "lastSeenByServiceDateTime": iso(since if stalled else now),
-                    "lastLaunch": self.last_launch,
-                },
                 "sourceProperties": {
                     "lastUpdatedDateTime": iso(self.added_at),
                     "recommendedInstanceType": self.instance_type,
@@ -130,7 +95,7 @@ class SourceServer:
                         "fqdn": f"{self.hostname}.corp.example.com",
                         "awsInstanceID": self.origin_instance_id,
                     },
-                    "disks": disks,
+                    "disks": [{"deviceName": name, "bytes": size} for name, size in devices],
                     "cpus": [{"cores": 2, "modelName": "Intel(R) Xeon(R) Platinum"}],
                     "ramBytes": 8 * GIB,
                     "os": {"fullString": self.os_string},
@@ -157,8 +122,58 @@ class SourceServer:
                     if self.staging_account
                     else {"status": "NOT_EXTENDED"}
                 ),
+                "_devices": devices,
+                "_added": iso(self.added_at),
             }
         )
+
+    def render(self, now: datetime) -> dict[str, Any]:
+        static = dict(self.static_members)
+        devices, added = static.pop("_devices"), static.pop("_added")
+        since = self.state_since or self.added_at
+        stalled = self.replication_state in ("STALLED", "DISCONNECTED", "STOPPED")
+        syncing = self.replication_state in ("INITIATING", "INITIAL_SYNC")
+        replication: dict[str, Any] = {
+            "dataReplicationState": self.replication_state,
+            "lagDuration": iso_duration((now - since).total_seconds() if stalled else 0.0),
+            "replicatedDisks": [
+                {
+                    "deviceName": name,
+                    "totalStorageBytes": size,
+                    "replicatedStorageBytes": size // 2 if syncing else size,
+                    "rescannedStorageBytes": 0,
+                    "backloggedStorageBytes": 0,
+                }
+                for name, size in devices
+            ],
+        }
+        if syncing:
+            replication["etaDateTime"] = iso(since)
+        if self.replication_error:
+            replication["dataReplicationError"] = {
+                "error": self.replication_error,
+                "rawError": self.replication_error,
+            }
+        life: dict[str, Any] = {
+            "addedToServiceDateTime": added,
+            "firstByteDateTime": added,
+            "elapsedReplicationDuration": iso_duration((now - self.added_at).total_seconds()),
+            "lastSeenByServiceDateTime": iso(since if stalled else now),
+        }
+        if self.last_launch:
+            life["lastLaunch"] = self.last_launch
+        static.update(
+            tags=dict(self.tags),
+            lastLaunchResult=self.last_launch_result,
+            replicationDirection=self.replication_direction,
+            dataReplicationInfo=replication,
+            lifeCycle=life,
+        )
+        if self.recovery_instance_id:
+            static["recoveryInstanceId"] = self.recovery_instance_id
+        if self.reversed_arn:
+            static["reversedDirectionSourceServerArn"] = self.reversed_arn
+        return static
 
 
 def _device(index: int, os_family: str) -> str:

@@ -73,6 +73,7 @@ def load_server(sim: Simulator, fixture: ServerFixture) -> SourceServer:
         launch_configuration=default_launch_configuration(server_id, fixture.hostname),
     )
     part.servers[server_id] = server
+    _ = server.static_members  # render the unchanging members once, at load time
     interval = _slot_seconds(sim)
     last_slot = _floor(now, interval)
     for back in range(fixture.snapshot_history, 0, -1):

@@ -100,7 +100,11 @@ class DrsRequestHandler(BaseHTTPRequestHandler):
         status = success_status(operation)
         if status == 204:
             return status, {}, b""
-        return status, {"Content-Type": "application/json"}, json.dumps(result).encode()
+        return (
+            status,
+            {"Content-Type": "application/json"},
+            json.dumps(result, separators=(",", ":")).encode(),
+        )
 
     def _scope(self, sim: Simulator) -> tuple[str, str]:
         found = _CREDENTIAL.search(self.headers.get("Authorization", ""))
