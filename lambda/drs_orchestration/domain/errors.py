@@ -6,8 +6,9 @@ from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
-from drs_orchestration.domain.models.base import CamelModel
+from drs_orchestration.domain.models.base import PATTERN_HINTS, CamelModel
 
 __all__ = [
     "Conflict",
@@ -120,8 +121,14 @@ def format_field_path(loc: Iterable[int | str], prefix: str = "") -> str:
 def field_errors_from_pydantic(error: ValidationError, prefix: str = "") -> list[FieldError]:
     """Every problem pydantic found, named by field path with camelCase names."""
     return [
-        FieldError(
-            name=format_field_path(item["loc"], prefix), message=item["msg"].removeprefix("Value error, ")
-        )
+        FieldError(name=format_field_path(item["loc"], prefix), message=_message(item))
         for item in error.errors(include_url=False)
     ]
+
+
+def _message(item: ErrorDetails) -> str:
+    if item["type"] == "string_pattern_mismatch":
+        hint = PATTERN_HINTS.get(str(item.get("ctx", {}).get("pattern")))
+        if hint:
+            return f"must be {hint}"
+    return item["msg"].removeprefix("Value error, ")

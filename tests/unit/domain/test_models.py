@@ -228,6 +228,14 @@ def test_protection_group_names_the_field_when_it_is_invalid(field: str, value: 
     assert path in errors
 
 
+def test_pattern_mismatch_says_what_the_value_should_look_like() -> None:
+    document = {"name": "web", "accountId": "1234", "region": "us-east-1", "sourceServerIds": ["s-1"]}
+    assert _errors(ProtectionGroupInput, document) == {
+        "accountId": "must be a 12-digit AWS account id",
+        "sourceServerIds[0]": "must be a DRS source server id: s- and 17 letters or digits",
+    }
+
+
 def test_protection_group_rejects_server_listed_twice() -> None:
     document = {
         "name": "w",
@@ -289,7 +297,7 @@ def test_actions_parse_by_type_and_take_a_lone_ssm_value_as_a_list() -> None:
         (
             {"type": "LAMBDA", "name": "x", "functionArn": "arn:aws:lambda:us-east-1:1:function:f"},
             "waves[0].postActions[0].functionArn",
-            "pattern",
+            "must be a Lambda function ARN",
         ),
         (
             {
@@ -315,7 +323,7 @@ def test_actions_parse_by_type_and_take_a_lone_ssm_value_as_a_list() -> None:
         (
             {"type": "SSM_AUTOMATION", "name": "x", "documentName": "AWS-X", "parameters": {"a b": ["1"]}},
             "waves[0].postActions[0].parameters.a b",
-            "pattern",
+            "must be a parameter name",
         ),
         (
             {

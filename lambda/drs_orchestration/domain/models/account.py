@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
-from drs_orchestration.domain.models.base import AccountId, CamelModel, Name, Region, Stamped
+from drs_orchestration.domain.models.base import AccountId, CamelModel, Name, Region, Stamped, matching
 
 __all__ = ["RoleArn", "TargetAccount", "TargetAccountInput"]
 
 RoleArn = Annotated[
-    str, StringConstraints(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$")
+    str, matching(r"^arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$", "an IAM role ARN")
 ]
-ExternalId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+=,.@:/_-]{2,1224}$")]
+ExternalId = Annotated[
+    str, matching(r"^[A-Za-z0-9+=,.@:/_-]{2,1224}$", "2-1224 of A-Z a-z 0-9 + = , . @ : / _ -")
+]
 
 
 class TargetAccountInput(CamelModel):

@@ -8,7 +8,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, JsonValue, StringConstraints, field_validator, model_validator
 
-from drs_orchestration.domain.models.base import CamelModel, DocumentName, Name, SsmParameters
+from drs_orchestration.domain.models.base import CamelModel, DocumentName, Name, SsmParameters, matching
 
 __all__ = [
     "Action",
@@ -65,9 +65,10 @@ class SsmRunCommandAction(ActionBase):
 
 FunctionArn = Annotated[
     str,
-    StringConstraints(
-        pattern=r"^arn:aws[a-z-]*:lambda:[a-z]{2}(-[a-z]+)+-\d{1,2}:\d{12}:function:[A-Za-z0-9_-]{1,64}"
-        r"(:[A-Za-z0-9_$-]{1,128})?$"
+    matching(
+        r"^arn:aws[a-z-]*:lambda:[a-z]{2}(-[a-z]+)+-\d{1,2}:\d{12}:function:[A-Za-z0-9_-]{1,64}"
+        r"(:[A-Za-z0-9_$-]{1,128})?$",
+        "a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>])",
     ),
 ]
 
@@ -89,7 +90,7 @@ class LambdaAction(ActionBase):
         return value
 
 
-CognitoGroup = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9 _+=,.@-]{1,128}$")]
+CognitoGroup = Annotated[str, matching(r"^[A-Za-z0-9 _+=,.@-]{1,128}$", "a user group name")]
 
 
 class ApprovalAction(ActionBase):

@@ -75,20 +75,45 @@ class Stamped(CamelModel):
     updated_by: str
 
 
-AccountId = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
-Region = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$", max_length=32)]
-SourceServerId = Annotated[str, StringConstraints(pattern=r"^s-[0-9a-zA-Z]{17}$")]
-ProtectionGroupId = Annotated[str, StringConstraints(pattern=r"^pg-[0-9A-Za-z][0-9A-Za-z-]{0,63}$")]
-RecoveryPlanId = Annotated[str, StringConstraints(pattern=r"^rp-[0-9A-Za-z][0-9A-Za-z-]{0,63}$")]
-ExecutionId = Annotated[str, StringConstraints(pattern=r"^ex-[0-9A-Za-z][0-9A-Za-z-]{0,63}$")]
-WaveId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
+PATTERN_HINTS: dict[str, str] = {}
+"""Regular expression -> what a matching value looks like, for error messages people can act on."""
+
+
+def matching(regex: str, hint: str, **constraints: Any) -> StringConstraints:
+    """String constraints with ``regex``; a mismatch is reported as ``must be <hint>``."""
+    PATTERN_HINTS[regex] = hint
+    return StringConstraints(pattern=regex, **constraints)
+
+
+AccountId = Annotated[str, matching(r"^\d{12}$", "a 12-digit AWS account id")]
+Region = Annotated[
+    str, matching(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$", "an AWS region such as us-east-1", max_length=32)
+]
+SourceServerId = Annotated[
+    str, matching(r"^s-[0-9a-zA-Z]{17}$", "a DRS source server id: s- and 17 letters or digits")
+]
+ProtectionGroupId = Annotated[
+    str, matching(r"^pg-[0-9A-Za-z][0-9A-Za-z-]{0,63}$", "a protection group id (pg-…)")
+]
+RecoveryPlanId = Annotated[str, matching(r"^rp-[0-9A-Za-z][0-9A-Za-z-]{0,63}$", "a recovery plan id (rp-…)")]
+ExecutionId = Annotated[str, matching(r"^ex-[0-9A-Za-z][0-9A-Za-z-]{0,63}$", "an execution id (ex-…)")]
+WaveId = Annotated[
+    str,
+    matching(
+        r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$",
+        "a slug of at most 64 lower-case letters, digits and inner hyphens",
+    ),
+]
 """A wave id is a slug: lower-case letters, digits and inner hyphens, at most 64 characters."""
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 Description = Annotated[str, StringConstraints(max_length=1024)]
 DocumentName = Annotated[
     str,
-    StringConstraints(pattern=r"^(arn:aws[a-z-]*:ssm:[a-z0-9-]*:\d{0,12}:document/)?[A-Za-z0-9_.\-]{3,128}$"),
+    matching(
+        r"^(arn:aws[a-z-]*:ssm:[a-z0-9-]*:\d{0,12}:document/)?[A-Za-z0-9_.\-]{3,128}$",
+        "an SSM document name (3-128 of A-Z a-z 0-9 _ . -) or its ARN",
+    ),
 ]
 """An SSM document name (or its ARN)."""
 
@@ -100,7 +125,9 @@ def _listify(value: object) -> object:
     return value
 
 
-SsmParameterName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
+SsmParameterName = Annotated[
+    str, matching(r"^[A-Za-z0-9_.-]{1,64}$", "a parameter name of letters, digits, _ . -")
+]
 SsmParameters = Annotated[
     dict[SsmParameterName, list[Annotated[str, StringConstraints(max_length=4096)]]],
     BeforeValidator(_listify),

@@ -20,6 +20,7 @@ from drs_orchestration.domain.models.base import (
     SourceServerId,
     Timestamp,
     WaveId,
+    matching,
 )
 from drs_orchestration.domain.models.drs import LaunchStatus
 from drs_orchestration.domain.models.recovery_plan import RecoveryPlan
@@ -205,7 +206,7 @@ class LaunchBatch(CamelModel):
     """One DRS StartRecovery request: at most 100 servers of one wave."""
 
     execution_id: ExecutionId
-    batch_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,128}$")]
+    batch_id: Annotated[str, matching(r"^[A-Za-z0-9_.-]{1,128}$", "1-128 of A-Z a-z 0-9 _ . -")]
     wave_id: WaveId
     source_server_ids: Annotated[list[SourceServerId], Field(min_length=1, max_length=100)]
     status: BatchStatus = BatchStatus.INTENDED
@@ -248,7 +249,7 @@ class ExecutionEvent(CamelModel):
     execution_id: ExecutionId
     event_id: Annotated[str, StringConstraints(min_length=1, max_length=128)]
     at: Timestamp
-    type: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{0,63}$")]
+    type: Annotated[str, matching(r"^[A-Z][A-Z0-9_]{0,63}$", "an UPPER_SNAKE_CASE name")]
     message: Annotated[str, StringConstraints(max_length=2000)]
     wave_id: WaveId | None = None
     source_server_id: SourceServerId | None = None
