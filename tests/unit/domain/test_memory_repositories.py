@@ -205,11 +205,17 @@ def test_launch_batches_are_kept_per_execution() -> None:
     ]
 
 
-def test_execution_create_refuses_items_of_another_execution() -> None:
+def test_execution_create_writes_nothing_when_its_items_are_inconsistent() -> None:
     repo = InMemoryExecutionRepository()
     stray = WaveState(execution_id="ex-2", wave_id="db", name="Db", position=0)
     with pytest.raises(ValueError, match="another execution"):
         repo.create(header("ex-1"), [stray], [])
+    twice = ServerState(execution_id="ex-1", wave_id="db", source_server_id=server_id(1))
+    with pytest.raises(ValueError, match="listed twice"):
+        repo.create(header("ex-1"), [], [twice, twice])
+    wave_state = WaveState(execution_id="ex-1", wave_id="db", name="Db", position=0)
+    with pytest.raises(Conflict):
+        repo.create(header("ex-1"), [wave_state, wave_state], [])
     with pytest.raises(NotFound):
         repo.get_header("ex-1")
 

@@ -27,9 +27,11 @@ from drs_orchestration.domain.models import (
     StartExecutionRequest,
     WaveState,
 )
+from drs_orchestration.domain.models.base import CamelModel
 from drs_orchestration.domain.models.execution import ExecutionEvent
 from drs_orchestration.domain.ports import Page
 from tests.unit.domain.builders import T0, group, header, plan, server_id, target_account, wave
+from tests.unit.domain.strategies import events, plans, server_states, wave_states
 
 ACTIONS: list[dict[str, Any]] = [
     {
@@ -392,3 +394,12 @@ def test_job_is_active_until_completed_and_execution_terminal_once_ended() -> No
     assert not DrsJob(job_id="j", status="COMPLETED").is_active
     assert not header(status="PAUSED").is_terminal
     assert header(status="PARTIAL").is_terminal
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.one_of(plans(), wave_states, server_states, events))
+def test_generated_models_round_trip_through_camel_case_json(model: BaseModel) -> None:
+    document = model.to_json() if isinstance(model, CamelModel) else {}
+    assert type(model).model_validate(document) == model
+    assert type(model).model_validate_json(model.model_dump_json()) == model
+    assert all("_" not in key for key in _keys(document))

@@ -169,14 +169,15 @@ class InMemoryExecutionRepository:
         owners = {wave.execution_id for wave in waves} | {server.execution_id for server in servers}
         if owners - {header.id}:
             raise ValueError(f"items of another execution given to {header.id}")
-        self._headers.create(header)
+        server_items = {server.source_server_id: server.model_copy(deep=True) for server in servers}
+        if len(server_items) < len(servers):
+            raise ValueError(f"a server is listed twice in execution {header.id}")
         wave_store = _VersionedStore[WaveState]("wave", lambda wave: wave.wave_id)
         for wave in waves:
             wave_store.create(wave)
+        self._headers.create(header)
         self._waves[header.id] = wave_store
-        self._servers[header.id] = {
-            server.source_server_id: server.model_copy(deep=True) for server in servers
-        }
+        self._servers[header.id] = server_items
         self._batches[header.id] = {}
         self._events[header.id] = {}
 

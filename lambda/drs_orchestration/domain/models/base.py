@@ -47,7 +47,6 @@ class CamelModel(BaseModel):
         populate_by_name=True,
         serialize_by_alias=True,
         extra="forbid",
-        str_strip_whitespace=False,
     )
 
     def to_json(self) -> dict[str, Any]:
