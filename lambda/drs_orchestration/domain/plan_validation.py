@@ -194,6 +194,25 @@ def _document(plan: Mapping[str, Any] | BaseModel) -> tuple[Mapping[str, Any], l
     return plan, []
 
 
+def _check(
+    plan: Mapping[str, Any] | RecoveryPlanInput, membership: Membership | None, model: type[P]
+) -> tuple[P | None, list[FieldError]]:
+    parsed: P | None = None
+    document, problems = _document(plan)
+    if isinstance(plan, model):
+        parsed = plan
+    elif not problems:
+        try:
+            parsed = model.model_validate(document)
+        except ValidationError as error:
+            problems.extend(field_errors_from_pydantic(error))
+    views = _wave_views(document)
+    problems += _duplicates(views) + _dependencies(views) + _cycles(views)
+    if membership is not None:
+        problems += _groups(views, membership)
+    return parsed, list({(p.name, p.message): p for p in problems}.values())
+
+
 def plan_problems(
     plan: Mapping[str, Any] | RecoveryPlanInput,
     *,
@@ -205,22 +224,12 @@ def plan_problems(
     ``membership`` (protection group id -> its servers) enables the checks that need groups: unknown
     groups, a server in two waves, the server limit and optional servers. Without it they are skipped.
     """
-    document, problems = _document(plan)
-    if not isinstance(plan, BaseModel) and not problems:
-        try:
-            model.model_validate(document)
-        except ValidationError as error:
-            problems.extend(field_errors_from_pydantic(error))
-    views = _wave_views(document)
-    problems += _duplicates(views) + _dependencies(views) + _cycles(views)
-    if membership is not None:
-        problems += _groups(views, membership)
-    return list({(p.name, p.message): p for p in problems}.values())
+    return _check(plan, membership, model)[1]
 
 
 def parse_plan(document: Mapping[str, Any], model: type[P], *, membership: Membership | None = None) -> P:
     """The parsed plan, or ``ValidationFailed`` naming every problem found."""
-    problems = plan_problems(document, membership=membership, model=model)
-    if problems:
+    parsed, problems = _check(document, membership, model)
+    if problems or parsed is None:
         raise ValidationFailed(problems)
-    return model.model_validate(document)
+    return parsed
