@@ -145,8 +145,8 @@ class EventLog:
             self._log.clear()
 
     def flush(self, timeout: float = 10.0) -> None:
-        """Wait until every queued event has been handed to the sinks."""
-        if self._thread is None:
+        """Wait until every queued event has been handed to the sinks (no-op from a sink itself)."""
+        if self._thread is None or threading.current_thread() is self._thread:
             return
         done = threading.Event()
 

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import conflict, not_found
 from .events import FAILBACK_STATE
+from .fleet import ServerFixture
 from .lifecycle import ServerRun, check_job_quotas, new_job, start_job
-from .records import Partition, RecoveryInstance, SourceServer
-from .replication import default_launch_configuration
+from .records import Partition, RecoveryInstance
+from .replication import load_server
 
 if TYPE_CHECKING:
     from .simulator import Handler, Simulator
@@ -123,38 +124,27 @@ def reverse_replication(sim: Simulator, part: Partition, params: dict[str, Any])
         )
     if server.reversed_arn:
         raise conflict("Replication is already reversed", server.source_server_id, "SOURCE_SERVER")
-    target = sim.partition(server.origin_account or part.account_id, server.origin_region)
-    target.initialized = True
-    new_id = target.new_id("s-")
-    reversed_server = SourceServer(
-        seq=target.next_seq(),
-        source_server_id=new_id,
-        arn=target.arn("source-server", new_id),
+    fixture = ServerFixture(
         hostname=server.hostname,
+        account_id=server.origin_account or part.account_id,
+        region=server.origin_region,
         os_family=server.os_family,
         os_string=server.os_string,
         origin="AWS",
-        disks_gib=list(server.disks_gib),
-        instance_type=server.instance_type,
-        added_at=sim.now,
-        tags=dict(server.tags),
-        replication_state="INITIAL_SYNC",
-        state_since=sim.now,
-        origin_account=part.account_id,
         origin_region=part.region,
+        origin_account=part.account_id,
         origin_instance_id=instance.recovery_instance_id,
-        replication_direction="FAILBACK",
-        reversed_arn=server.arn,
-        launch_configuration=default_launch_configuration(new_id, server.hostname),
+        disks_gib=server.disks_gib,
+        instance_type=server.instance_type,
+        tags=server.tags,
+        replication_state="INITIAL_SYNC",
+        initial_sync_remaining_seconds=sim.draw(part, sim.config.timings.failback_sync),
+        snapshot_history=0,
     )
-    target.servers[new_id] = reversed_server
+    reversed_server = load_server(sim, fixture)
+    reversed_server.replication_direction = "FAILBACK"
+    reversed_server.reversed_arn = server.arn
     server.reversed_arn = reversed_server.arn
-
-    def synced() -> None:
-        if reversed_server.replication_state == "INITIAL_SYNC":
-            reversed_server.replication_state, reversed_server.state_since = "CONTINUOUS", None
-
-    sim.after(sim.draw(part, sim.config.timings.failback_sync), synced)
     return {"reversedDirectionSourceServerArn": reversed_server.arn}
 
 

@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .config import DEFAULT_ACCOUNT
+from .records import OsFamily
 
 OS_STRINGS = {
     "LINUX": ["Amazon Linux 2023", "Red Hat Enterprise Linux 9.4", "Ubuntu 22.04.4 LTS"],
@@ -32,10 +33,12 @@ class ServerFixture(BaseModel):
     account_id: str = DEFAULT_ACCOUNT
     region: str = "us-east-1"
     source_server_id: str | None = Field(default=None, pattern=r"^s-[0-9a-zA-Z]{17}$")
-    os_family: Literal["LINUX", "WINDOWS"] = "LINUX"
+    os_family: OsFamily = "LINUX"
     os_string: str | None = None
     origin: Literal["ON_PREMISES", "AWS"] = "ON_PREMISES"
     origin_region: str | None = None
+    origin_account: str | None = Field(default=None, pattern=r"^[0-9]{12}$")
+    origin_instance_id: str | None = Field(default=None, pattern=r"^i-[0-9a-f]{8,17}$")
     disks_gib: list[int] = Field(default_factory=lambda: [50])
     instance_type: str = "t3.medium"
     tags: dict[str, str] = Field(default_factory=dict)
@@ -55,7 +58,7 @@ def _server(
     index: int,
     account: str,
     region: str,
-    os_family: Literal["LINUX", "WINDOWS"],
+    os_family: OsFamily,
 ) -> ServerFixture:
     return ServerFixture(
         hostname=f"{app}-{tier}-{index:02d}",
@@ -89,7 +92,7 @@ def generate_fleet(
     fleet = []
     for i in range(count):
         account, region = partitions[i % len(partitions)]
-        os_family: Literal["LINUX", "WINDOWS"] = "WINDOWS" if rng.random() < windows_fraction else "LINUX"
+        os_family: OsFamily = "WINDOWS" if rng.random() < windows_fraction else "LINUX"
         server = _server(
             rng, f"app{i % apps:03d}", ("web", "app", "db")[i % 3], i, account, region, os_family
         )
@@ -122,9 +125,7 @@ def demo_fleet() -> list[ServerFixture]:
     for app, tiers in layout.items():
         for tier, n in tiers.items():
             for index in range(1, n + 1):
-                os_family: Literal["LINUX", "WINDOWS"] = (
-                    "WINDOWS" if app == "payroll" and tier != "db" else "LINUX"
-                )
+                os_family: OsFamily = "WINDOWS" if app == "payroll" and tier != "db" else "LINUX"
                 fleet.append(_server(rng, app, tier, index, DEFAULT_ACCOUNT, "us-east-1", os_family))
     by_name = {server.hostname: server for server in fleet}
     by_name["crm-app-01"].replication_state = "STALLED"

@@ -6,11 +6,13 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 from .clock import iso, iso_duration
 
 GIB = 1024**3
+
+OsFamily = Literal["LINUX", "WINDOWS"]
 
 
 def compact(value: dict[str, Any]) -> dict[str, Any]:
@@ -50,7 +52,7 @@ class SourceServer:
     source_server_id: str
     arn: str
     hostname: str
-    os_family: str  # LINUX | WINDOWS
+    os_family: OsFamily
     os_string: str
     origin: str  # ON_PREMISES | AWS
     disks_gib: list[int]

@@ -66,9 +66,11 @@ def load_server(sim: Simulator, fixture: ServerFixture) -> SourceServer:
         replication_state=fixture.replication_state,
         replication_error=fixture.replication_error,
         state_since=now if fixture.replication_state != "CONTINUOUS" else None,
-        origin_account=part.account_id if fixture.origin == "AWS" else None,
+        origin_account=(fixture.origin_account or part.account_id) if fixture.origin == "AWS" else None,
         origin_region=(fixture.origin_region or part.region) if fixture.origin == "AWS" else None,
-        origin_instance_id=part.new_id("i-") if fixture.origin == "AWS" else None,
+        origin_instance_id=(fixture.origin_instance_id or part.new_id("i-"))
+        if fixture.origin == "AWS"
+        else None,
         staging_account=fixture.staging_account,
         launch_configuration=default_launch_configuration(server_id, fixture.hostname),
     )

@@ -20,13 +20,14 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from . import replication
+from . import failback, replication
 from .clock import SimClock, iso
 from .config import Faults, SimConfig, Span
 from .ec2_mirror import Ec2Mirror
 from .errors import DrsError
 from .events import EventLog, EventSink, make_event
 from .fleet import ServerFixture, demo_fleet, generate_fleet
+from .operations import OPERATIONS, unsupported
 from .records import Partition, RecoveryInstance, SourceServer
 
 logger = logging.getLogger(__name__)
@@ -144,6 +145,7 @@ class Simulator:
             return [replication.load_server(self, fixture).source_server_id for fixture in fixtures]
 
     def reset(self) -> None:
+        """Forget every partition, job, event, request count and fault (the clock keeps its time)."""
         with self._lock:
             self._partitions.clear()
             self._heap.clear()
@@ -278,8 +280,6 @@ class Simulator:
 
     def handle(self, operation: str, account: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
         """Run one DRS operation for (account, region) and return its response members."""
-        from .operations import OPERATIONS, unsupported
-
         with self._lock:
             self.process_due()
             part = self.partition(account, region)
@@ -316,8 +316,8 @@ class Simulator:
 
     def connect_failback_client(self, account: str, region: str, recovery_instance_id: str) -> dict[str, Any]:
         """Simulate a DRS Failback Client pairing with a recovery instance (starts failback replication)."""
-        from .failback import connect_failback_client
-
         with self._lock:
             self.process_due()
-            return connect_failback_client(self, self.partition(account, region), recovery_instance_id)
+            return failback.connect_failback_client(
+                self, self.partition(account, region), recovery_instance_id
+            )
