@@ -145,6 +145,8 @@ class Faults(_Model):
     ec2_instance_vanishes: list[str] = Field(default_factory=list)
     boot_failure_rate: float = 0.0
     boot_failure_servers: list[str] = Field(default_factory=list)
+    windows_low_disk: bool = False  # Windows servers fail conversion (needs 2 GB free)
+    stall_rate_per_hour: float = 0.0  # chance per healthy server per hour of a 10-60 minute stall
     terminate_failure_rate: float = 0.0
     failback_error: bool = False
     event_drop_rate: float = 0.0

@@ -48,6 +48,7 @@ class ServerRun:
     server: SourceServer
     phases: list[str]
     fail_phase: str | None = None
+    fail_reason: str = ""
     snapshot: Snapshot | None = None
     snapshot_missing: bool = False
     instance: RecoveryInstance | None = None
@@ -166,7 +167,8 @@ def _end_phase(sim: Simulator, part: Partition, run: ServerRun, index: int) -> N
     phase = run.phases[index]
     _, end_event, fail_event = PHASE_EVENTS[phase]
     if run.fail_phase == phase:
-        _log(sim, run, fail_event, rawError=f"Simulated failure in {phase} phase", **_start_data(run, phase))
+        reason = run.fail_reason or f"Simulated failure in {phase} phase"
+        _log(sim, run, fail_event, rawError=reason, **_start_data(run, phase))
         if phase == "launch" and run.instance is not None:
             sim.remove_instance(part, run.instance, terminate_ec2=True)
             run.participant.recovery_instance_id = None
@@ -366,10 +368,18 @@ def new_job(
     return job
 
 
-def failure_phase(sim: Simulator, server_id: str, attempt: int) -> str | None:
-    faults = sim.faults
+LOW_DISK = "Windows needs at least 2 GB of free disk space on the source server for conversion"
+
+
+def plan_failure(sim: Simulator, run: ServerRun) -> None:
+    """Decide at job start whether (and where) this server's launch fails."""
+    faults, server = sim.faults, run.server
+    server_id = server.source_server_id
     if server_id in faults.fail_servers:
-        return faults.fail_servers[server_id]
-    if attempt in faults.fail_on_attempt.get(server_id, []):
-        return faults.launch_failure_phase
-    return faults.launch_failure_phase if sim.chance(faults.launch_failure_rate) else None
+        run.fail_phase = faults.fail_servers[server_id]
+    elif server.launch_attempts in faults.fail_on_attempt.get(server_id, []):
+        run.fail_phase = faults.launch_failure_phase
+    elif faults.windows_low_disk and server.os_family == "WINDOWS":
+        run.fail_phase, run.fail_reason = "conversion", LOW_DISK
+    elif sim.chance(faults.launch_failure_rate):
+        run.fail_phase = faults.launch_failure_phase

@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import failback
-from .clock import parse_iso
+from .clock import iso, parse_iso
 from .errors import DrsError, conflict, not_found, validation
-from .lifecycle import ServerRun, check_job_quotas, failure_phase, new_job, start_job
+from .lifecycle import ServerRun, check_job_quotas, new_job, plan_failure, start_job
 from .records import Partition
 from .wire import modeled_errors, service_model
 
@@ -157,7 +157,7 @@ def start_recovery(sim: Simulator, part: Partition, params: dict[str, Any]) -> d
         server.last_launch_result = "PENDING"
         server.last_launch = {
             "initiated": {
-                "apiCallDateTime": job.render()["creationDateTime"],
+                "apiCallDateTime": iso(job.created),
                 "jobID": job.job_id,
                 "type": "DRILL" if is_drill else "RECOVERY",
             },
@@ -171,7 +171,6 @@ def start_recovery(sim: Simulator, part: Partition, params: dict[str, Any]) -> d
             job.participants[server.source_server_id],
             server,
             phases,
-            fail_phase=failure_phase(sim, server.source_server_id, server.launch_attempts),
             snapshot=snapshot,
             snapshot_missing=bool(snapshot_id) and snapshot is None,
             point_in_time=snapshot.taken if snapshot else None,
@@ -179,6 +178,7 @@ def start_recovery(sim: Simulator, part: Partition, params: dict[str, Any]) -> d
             boot_fails=server.source_server_id in sim.faults.boot_failure_servers
             or sim.chance(sim.faults.boot_failure_rate),
         )
+        plan_failure(sim, run)
         runs.append(run)
     start_job(sim, part, job, runs)
     return {"job": job.render()}

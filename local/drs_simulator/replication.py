@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 UNIT_SECONDS = {"MINUTE": 60, "HOUR": 3600, "DAY": 86400}
 SNAPSHOT_STATES = ("CONTINUOUS", "BACKLOG", "RESCAN", "CREATING_SNAPSHOT", "PAUSED")
 STALLED = "STALLED"
+RANDOM_STALL_ERRORS = ("AGENT_NOT_SEEN", "UNSTABLE_NETWORK", "NOT_CONVERGING")
 
 
 def check_quotas(sim: Simulator, fixtures: list[ServerFixture]) -> None:
@@ -183,8 +184,12 @@ def start_pit_rounds(sim: Simulator) -> None:
 def _pit_round(sim: Simulator, slot: datetime, interval: int) -> None:
     """One PIT slot: snapshot every healthy server, prune by the retention rules, emit events."""
     emit = sim.config.behaviour.pit_snapshot_events
+    stall_chance = sim.faults.stall_rate_per_hour * interval / 3600
     for part in sim.partitions():
         for server in part.servers.values():
+            if server.replication_state == "CONTINUOUS" and sim.chance(stall_chance):
+                set_state(sim, part, server, STALLED, part.rng.choice(RANDOM_STALL_ERRORS))
+                sim.after(part.rng.uniform(600, 3600), _recover(sim, part, server))
             if server.replication_state in SNAPSHOT_STATES:
                 snapshot = take_snapshot(part, server, slot)
                 if emit:

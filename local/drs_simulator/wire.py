@@ -174,6 +174,13 @@ def _validate(shape: Shape, value: Any, path: str, errors: list[dict[str, str]])
             _validate(shape.value, item, f"{name}[{key}]", errors)
 
 
+def shape_errors(shape: Shape, value: Any) -> list[dict[str, str]]:
+    """Every violation of ``shape`` by ``value`` (used to check the simulator's own responses)."""
+    errors: list[dict[str, str]] = []
+    _validate(shape, value, "", errors)
+    return errors
+
+
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,8 @@ from drs_simulator.events import (
     LAUNCH_RESULT,
     PIT_SNAPSHOT,
     REPLICATION_STALLED,
+    CallbackSink,
+    Event,
     EventBridgeSink,
     WebhookSink,
 )
@@ -177,3 +180,31 @@ def test_the_eventbridge_sink_puts_events_that_rules_match() -> None:
         messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
         bodies = [json.loads(m["Body"]) for m in messages]
         assert [(b["detail-type"], b["detail"]["job-id"]) for b in bodies] == [(LAUNCH_RESULT, job_id)]
+
+
+def test_random_stalls_emit_stalled_and_recovered_events_when_a_stall_rate_is_set(
+    sim: SimulatorHandle, drs: DrsClient
+) -> None:
+    sim.simulator.set_faults(stall_rate_per_hour=0.5)
+    sim.simulator.clock.advance(6 * 3600)
+    sim.simulator.clear_faults()
+    sim.simulator.clock.advance(3600)
+    states = Counter(e["detail"]["state"] for e in sim_events(sim, REPLICATION_STALLED))
+    assert states["STALLED"] > 0
+    assert states["NOT_STALLED"] == states["STALLED"]
+
+
+def test_a_scaled_clock_runs_jobs_and_delivers_events_without_requests() -> None:
+    # Given a simulator whose clock runs 100,000x faster than real time
+    arrived = threading.Event()
+
+    def on_event(event: Event) -> None:
+        if event["detail-type"] == LAUNCH_RESULT:
+            arrived.set()
+
+    with simulator_server(fleet="demo", time_scale=100_000, sinks=[CallbackSink(on_event)]) as sim:
+        drs = sim.drs_client(max_attempts=1)
+        # When a drill starts and nobody polls
+        drill(drs, server_ids(drs)[0])
+        # Then the background ticker finishes it and the sink hears the launch result
+        assert arrived.wait(timeout=30)

@@ -336,3 +336,17 @@ def test_the_same_seed_and_requests_give_the_same_job_logs() -> None:
             return list(drs.describe_job_log_items(jobID=job_id)["items"])
 
     assert run() == run()
+
+
+def test_windows_servers_fail_conversion_when_their_disk_is_low(sim: SimulatorHandle, drs: DrsClient) -> None:
+    sim.simulator.set_faults(windows_low_disk=True)
+    names = hostname_ids(drs)
+    windows, linux = names["payroll-web-01"], names["shop-app-01"]
+    job_id = drill(drs, windows, linux)
+    finish(sim)
+    statuses = {p["sourceServerID"]: p["launchStatus"] for p in job(drs, job_id)["participatingServers"]}
+    assert statuses == {windows: "FAILED", linux: "LAUNCHED"}
+    failure = [
+        i for i in drs.describe_job_log_items(jobID=job_id)["items"] if i["event"] == "CONVERSION_FAIL"
+    ]
+    assert "2 GB" in failure[0]["eventData"]["rawError"]
