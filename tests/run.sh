@@ -1,33 +1,74 @@
 #!/usr/bin/env bash
-# The project's one test command. On a fresh machine it creates the virtual environment,
-# installs every pinned dependency and runs every suite: lint, types, and pytest.
+# The project's one test command. On a fresh machine it installs everything it needs
+# (Python virtual environments, npm packages, Debian tools) and runs every suite:
+# lint and types, pytest (unit, integration, infra, e2e) and the console's checks and tests.
+# Arguments are passed to pytest; with arguments, the console suite is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-venv="$root/.venv"
-stamp="$venv/.installed"
-want=$(cat requirements.txt requirements-dev.txt pyproject.toml | sha256sum | cut -d' ' -f1)
+step() { printf '\n==> %s\n' "$*"; }
 
-if [ ! -x "$venv/bin/python" ]; then
-  echo "==> creating virtual environment in .venv"
-  python3 -m venv "$venv"
-fi
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "==> installing Python dependencies"
-  "$venv/bin/pip" install --quiet --upgrade pip
-  "$venv/bin/pip" install --quiet -r requirements-dev.txt
-  "$venv/bin/pip" install --quiet --no-deps -e .
-  echo "$want" > "$stamp"
-fi
-export PATH="$venv/bin:$PATH"
+# Install a Debian package when its command is missing.
+need_deb() {
+  local command=$1 package=$2
+  command -v "$command" >/dev/null 2>&1 && return 0
+  step "installing $package (Debian)"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if [ -z "${apt_updated:-}" ]; then
+    $sudo apt-get update -qq
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$package" >/dev/null
+}
 
-echo "==> ruff"
+# Create or refresh a virtual environment when its requirement files changed.
+venv_install() {
+  local venv=$1
+  shift
+  local want
+  want=$(cat "$@" pyproject.toml | sha256sum | cut -d' ' -f1)
+  if [ ! -x "$venv/bin/python" ]; then
+    step "creating virtual environment $(basename "$venv")"
+    python3 -m venv "$venv"
+  fi
+  if [ "$(cat "$venv/.installed" 2>/dev/null)" != "$want" ]; then
+    step "installing Python dependencies into $(basename "$venv")"
+    "$venv/bin/pip" install --quiet --upgrade pip
+    local file
+    for file in "$@"; do "$venv/bin/pip" install --quiet -r "$file"; done
+    echo "$want" >"$venv/.installed"
+  fi
+}
+
+need_deb shellcheck shellcheck
+venv_install "$root/.venv" requirements-dev.txt
+"$root/.venv/bin/pip" show --quiet drs-orchestration >/dev/null 2>&1 ||
+  "$root/.venv/bin/pip" install --quiet --no-deps -e .
+# checkov's dependencies clash with the project's pins: it lives in a venv of its own.
+venv_install "$root/.venv-tools" tests/infra/requirements-checkov.txt
+export PATH="$root/.venv/bin:$PATH"
+
+step "ruff"
 ruff check lambda local tests bench
 ruff format --check lambda local tests bench
 
-echo "==> mypy (strict)"
+step "mypy (strict)"
 mypy lambda/drs_orchestration local
 
-echo "==> pytest"
+if [ $# -eq 0 ] && [ -f frontend/package.json ]; then
+  step "console: npm ci, typecheck, build, unit tests"
+  (
+    cd frontend
+    if [ ! -d node_modules ] || ! cmp -s package-lock.json node_modules/.package-lock.json.installed; then
+      npm ci --no-audit --no-fund --loglevel=error
+      cp package-lock.json node_modules/.package-lock.json.installed
+    fi
+    npm run --silent build
+    npm test --silent
+  )
+fi
+
+step "pytest"
 pytest -n 2 -q "$@"
