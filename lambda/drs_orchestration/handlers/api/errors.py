@@ -14,7 +14,10 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import Field
 
@@ -65,6 +68,7 @@ ERROR_RESPONSES: dict[int, OpenAPIResponse] = {
     404: _model_response("No such resource"),
     409: _model_response("Conflict with the current state, or a stale version"),
     413: _model_response("Request body too large"),
+    415: _model_response("The body is not application/json"),
     500: _model_response("Unexpected server error"),
     503: _model_response("A backing service is unavailable"),
 }
@@ -157,6 +161,12 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
             ValidationFailed.code,
             "invalid request: " + "; ".join(f"{f.name}: {f.message}" for f in fields[:3]),
             fields,
+        )
+
+    @app.exception_handler(RequestUnsupportedContentType)  # type: ignore[untyped-decorator]
+    def _unsupported_media(_: RequestUnsupportedContentType) -> Response[str]:
+        return error_response(
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE", "send the body as application/json"
         )
 
     @app.exception_handler(Unauthenticated)  # type: ignore[untyped-decorator]

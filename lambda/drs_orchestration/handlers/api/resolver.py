@@ -1,12 +1,14 @@
 """The REST resolver: checks body size and identity before anything parses the request.
 
 Powertools validates the request before any route or middleware runs, so what must come first
-(413 for an oversize body, 401 without an identity) happens here; the caller's principal is put in
+(413 for an oversize body, 415 for a body that is not JSON,
+401 without an identity) happens here; the caller's principal is put in
 the request context for the routes' permission checks.
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
@@ -35,6 +37,22 @@ def _body_size(event: Mapping[str, Any]) -> int:
     return size * 3 // 4 if event.get("isBase64Encoded") else size
 
 
+def _is_text(event: Mapping[str, Any]) -> bool:
+    if not event.get("isBase64Encoded") or not event.get("body"):
+        return True
+    try:
+        base64.b64decode(event["body"]).decode()
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return True
+
+
+def _content_type(event: Mapping[str, Any]) -> str:
+    headers = event.get("headers") or {}
+    value = next((v for k, v in headers.items() if k.lower() == "content-type"), "application/json")
+    return str(value).lower()
+
+
 class DrsApiResolver(APIGatewayRestResolver):
     def __init__(self, max_body_bytes: Callable[[], int], **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -45,6 +63,16 @@ class DrsApiResolver(APIGatewayRestResolver):
         if _body_size(event) > limit:
             return error_proxy_response(
                 HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "PAYLOAD_TOO_LARGE", f"the body exceeds {limit} bytes"
+            )
+        if event.get("body") and "json" not in _content_type(event):
+            return error_proxy_response(
+                HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "send the body as application/json",
+            )
+        if not _is_text(event):
+            return error_proxy_response(
+                HTTPStatus.BAD_REQUEST, "VALIDATION_FAILED", "the body is not UTF-8 JSON"
             )
         authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
         try:

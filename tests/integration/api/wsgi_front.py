@@ -1,0 +1,53 @@
+"""A small in-process WSGI front over the Lambda handler, for schemathesis: HTTP in, proxy event out."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from drs_orchestration.handlers.api.app import lambda_handler
+from drs_orchestration.handlers.api.openapi import DOCUMENT_PATH
+from drs_orchestration.handlers.api.rest_proxy_event import rest_proxy_event
+from tests.integration.api.client import LambdaContext, claims_for
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+
+
+def wsgi_front(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    path = environ.get("PATH_INFO") or "/"
+    if path == "/openapi.json":
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [DOCUMENT_PATH.read_bytes()]
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else None
+    headers = {
+        key[5:].replace("_", "-").title(): value for key, value in environ.items() if key.startswith("HTTP_")
+    }
+    if environ.get("CONTENT_TYPE"):
+        headers["Content-Type"] = environ["CONTENT_TYPE"]
+    text: str | bytes | None = body
+    if body is not None:
+        try:
+            text = body.decode()
+        except UnicodeDecodeError:
+            text = body
+    event = rest_proxy_event(
+        environ["REQUEST_METHOD"],
+        path,
+        body=text,
+        headers=headers,
+        query=environ.get("QUERY_STRING") or None,
+        claims=claims_for("Admin"),
+    )
+    result = lambda_handler(event, LambdaContext())
+    payload = result.get("body") or ""
+    raw = base64.b64decode(payload) if result.get("isBase64Encoded") else payload.encode()
+    response_headers = [(key, str(value)) for key, value in (result.get("headers") or {}).items()]
+    response_headers += [
+        (key, str(value))
+        for key, values in (result.get("multiValueHeaders") or {}).items()
+        for value in values
+    ]
+    start_response(f"{result['statusCode']} STATUS", response_headers)
+    return [raw]
