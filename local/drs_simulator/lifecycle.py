@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 TERMINAL = ("LAUNCHED", "FAILED", "TERMINATED")
 
 #: phase -> (event logged at start, event logged on success, event logged on failure)
-PHASE_EVENTS: dict[str, tuple[str | None, str | None, str]] = {
+PHASE_EVENTS: dict[str, tuple[str, str | None, str]] = {
     "cleanup": ("CLEANUP_START", "CLEANUP_END", "CLEANUP_FAIL"),
     "snapshot": ("SNAPSHOT_START", "SNAPSHOT_END", "SNAPSHOT_FAIL"),
     "use_previous_snapshot": ("USING_PREVIOUS_SNAPSHOT", None, "USING_PREVIOUS_SNAPSHOT_FAILED"),
@@ -142,8 +142,7 @@ def _begin_phase(sim: Simulator, part: Partition, run: ServerRun, index: int, at
         return
     if phase == "launch" and attempt == 1:
         _create_instance(sim, part, run)
-    if start_event:
-        _log(sim, run, start_event, **attempts, **_start_data(run, phase))
+    _log(sim, run, start_event, **attempts, **_start_data(run, phase))
     if phase == "snapshot":
         run.point_in_time = sim.now
     if run.stuck == phase:
@@ -250,7 +249,7 @@ def _launch_finished(sim: Simulator, part: Partition, run: ServerRun) -> None:
             "ssmAgentDiscoveryDatetime": iso(sim.now),
             "runs": [
                 {
-                    "runId": "00000000-0000-4000-8000-" + run.server.source_server_id[2:14].ljust(12, "0"),
+                    "runId": "00000000-0000-4000-8000-" + part.new_id("", 12),
                     "status": "FAILED",
                     "failureReason": "Simulated post-launch action failure",
                 }
@@ -260,7 +259,7 @@ def _launch_finished(sim: Simulator, part: Partition, run: ServerRun) -> None:
         return
     _server_done(sim, part, run, "LAUNCHED")
     instance = run.instance
-    if instance is None:
+    if instance is None or run.job.initiated_by == "FAILBACK":
         return
     if run.server.launch_configuration.get("launchDisposition") == "STOPPED":
         instance.ec2_state = "STOPPED"

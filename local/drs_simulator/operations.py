@@ -17,7 +17,7 @@ from . import failback
 from .clock import iso, parse_iso
 from .errors import DrsError, conflict, not_found, validation
 from .lifecycle import ServerRun, check_job_quotas, new_job, plan_failure, start_job
-from .records import Partition
+from .records import Partition, Snapshot
 from .wire import modeled_errors, service_model
 
 if TYPE_CHECKING:
@@ -108,9 +108,13 @@ def describe_recovery_snapshots(sim: Simulator, part: Partition, params: dict[st
         s for s in server.snapshots if (start is None or s.taken >= start) and (end is None or s.taken <= end)
     ]
     descending = params.get("order") == "DESC"
-    ordered = list(enumerate(reversed(snaps) if descending else snaps))
-    page, extra = paginate(sim, params, ordered, lambda pair: pair[0])
-    return {"items": [s.render() for _, s in page], **extra}
+    ordered = list(reversed(snaps)) if descending else snaps
+    page, extra = paginate(sim, params, ordered, _snapshot_key, newest_first=descending)
+    return {"items": [s.render() for s in page], **extra}
+
+
+def _snapshot_key(snapshot: Snapshot) -> int:
+    return int(snapshot.expected.timestamp() * 1000)
 
 
 def _server(part: Partition, server_id: str) -> Any:

@@ -173,6 +173,12 @@ def test_job_paginators_reach_the_end_newest_job_first(sim: SimulatorHandle, drs
     assert len([s for page in snaps for s in page["items"]]) == len(
         drs.describe_recovery_snapshots(sourceServerID=server)["items"]
     )
+    newest_first = drs.get_paginator("describe_recovery_snapshots").paginate(
+        sourceServerID=server, order="DESC", PaginationConfig={"PageSize": 4}
+    )
+    assert [s["snapshotID"] for page in newest_first for s in page["items"]] == [
+        s["snapshotID"] for s in drs.describe_recovery_snapshots(sourceServerID=server, order="DESC")["items"]
+    ]
 
 
 def test_an_invalid_next_token_is_a_validation_error(drs: DrsClient) -> None:
