@@ -13,7 +13,8 @@ export default defineConfig({
     port: 5173,
   },
   test: {
-    environment: 'jsdom',
+    // Pure logic runs in Node; component and hook tests opt into jsdom with a `@vitest-environment jsdom` docblock.
+    environment: 'node',
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
     css: false,

@@ -103,7 +103,7 @@ export function reportToCsv(report: ExecutionReport): string {
 }
 
 export function reportFileName(report: ExecutionReport, extension: 'csv' | 'json'): string {
-  const safe = report.planName.replace(/[^A-Za-z0-9_-]+/g, '-');
+  const safe = report.planName.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
   return `${safe}-${report.executionId}.${extension}`;
 }
 

@@ -1,0 +1,54 @@
+// @vitest-environment jsdom
+import createWrapper from '@cloudscape-design/components/test-utils/dom';
+import { render, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { ExecutionCommand } from '../../api/hooks/executions';
+import type { Execution } from '../../api/types';
+import { ROLE_PERMISSIONS } from '../../auth/permissions';
+import { RunControls, WaveControls } from './controls';
+
+const running: Execution = {
+  id: 'ex-1',
+  planId: 'rp-1',
+  planVersion: 1,
+  mode: 'DRILL',
+  status: 'RUNNING',
+  startedAt: '2026-01-01T10:00:00Z',
+  endedAt: null,
+  startedBy: 'op',
+  waves: [{ id: 'db', status: 'AWAITING_APPROVAL', startedAt: '2026-01-01T10:00:00Z', endedAt: null, servers: [] }],
+};
+
+const button = (label: string) => createWrapper(document.body).findAllButtons().find(b => b.findTextRegion()?.getElement().textContent === label)!;
+
+describe('execution controls', () => {
+  it('test_disables_controls_with_the_reason_when_user_is_a_viewer', () => {
+    render(<RunControls execution={running} permissions={new Set(ROLE_PERMISSIONS.Viewer)} onCommand={() => undefined} pending={false} />);
+    expect(button('Pause').isDisabled()).toBe(true);
+    expect(screen.getAllByText('Your role does not allow you to control executions.').length).toBeGreaterThan(0);
+  });
+
+  it('test_sends_pause_when_operator_presses_pause_on_a_running_run', () => {
+    const sent: ExecutionCommand[] = [];
+    render(<RunControls execution={running} permissions={new Set(ROLE_PERMISSIONS.Operator)} onCommand={c => sent.push(c)} pending={false} />);
+    expect(button('Resume').isDisabled()).toBe(true);
+    button('Pause').click();
+    expect(sent).toEqual([{ kind: 'pause' }]);
+  });
+
+  it('test_approves_the_waiting_wave_when_operator_presses_approve', () => {
+    const sent: ExecutionCommand[] = [];
+    render(
+      <WaveControls
+        execution={running}
+        permissions={new Set(ROLE_PERMISSIONS.Operator)}
+        onCommand={c => sent.push(c)}
+        pending={false}
+        waveName={id => id}
+      />,
+    );
+    expect(button('Retry failed servers').isDisabled()).toBe(true);
+    button('Approve').click();
+    expect(sent).toEqual([{ kind: 'approve', waveId: 'db' }]);
+  });
+});
