@@ -1,0 +1,84 @@
+"""The few pieces every local emulation shares: moto internals patched and restored exactly, a guard
+that fails loudly when a moto upgrade moves what we patch, and the clock emulated work runs on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, Protocol, Self
+
+from drs_simulator.clock import SimClock
+
+from .step_functions import HookMissingError
+
+__all__ = [
+    "Clock",
+    "HookMissingError",
+    "Installable",
+    "Patches",
+    "require_attributes",
+    "scaled_clock",
+]
+
+_ABSENT = object()
+
+
+class Clock(Protocol):
+    """Simulated time (the DRS simulator's ``SimClock`` is one): emulated work is measured against it."""
+
+    def now(self) -> datetime: ...
+
+
+def scaled_clock(time_scale: float) -> Clock:
+    """A clock that runs ``time_scale`` times faster than real time."""
+    return SimClock("scaled", time_scale)
+
+
+def require_attributes(hooks: Iterable[tuple[object, str]]) -> None:
+    """Raise :class:`HookMissingError` when any ``(owner, name)`` is gone from moto."""
+    for owner, name in hooks:
+        if not hasattr(owner, name):
+            raise HookMissingError(f"moto has no {getattr(owner, '__name__', owner)}.{name} any more")
+
+
+class Patches:
+    """Attributes set on moto classes or modules, undone in reverse order, each back to exactly what it
+    was (an attribute that was only inherited is deleted again, not copied down)."""
+
+    def __init__(self) -> None:
+        self._saved: list[tuple[object, str, Any]] = []
+
+    @property
+    def active(self) -> bool:
+        return bool(self._saved)
+
+    def set(self, owner: object, name: str, value: Any) -> None:
+        self._saved.append((owner, name, vars(owner).get(name, _ABSENT)))
+        setattr(owner, name, value)
+
+    def restore(self) -> None:
+        while self._saved:
+            owner, name, value = self._saved.pop()
+            if value is _ABSENT:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, value)
+
+
+class Installable:
+    """An emulation hooked into moto for the duration of ``with x.installed(): ...``."""
+
+    def install(self) -> None:
+        raise NotImplementedError
+
+    def uninstall(self) -> None:
+        raise NotImplementedError
+
+    @contextmanager
+    def installed(self) -> Iterator[Self]:
+        self.install()
+        try:
+            yield self
+        finally:
+            self.uninstall()
