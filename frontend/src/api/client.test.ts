@@ -26,7 +26,12 @@ describe('API client', () => {
       }),
     });
     // When the console posts it
-    const error = await server.client.request('/protection-groups', { method: 'POST', body: {} }).catch((e: unknown) => e as ApiError);
+    const error = await server.client.request('/protection-groups', { method: 'POST', body: {} }).then(
+      () => {
+        throw new Error('expected a failure');
+      },
+      (e: unknown) => e as ApiError,
+    );
     // Then the error carries status, code and the field error by name
     expect(error).toBeInstanceOf(ApiError);
     expect([error.status, error.code]).toEqual([409, 'CONFLICT']);
@@ -41,13 +46,23 @@ describe('API client', () => {
         throw new TypeError('Failed to fetch');
       },
     );
-    const error = await client.request('/me').catch((e: unknown) => e as ApiError);
+    const error = await client.request('/me').then(
+      () => {
+        throw new Error('expected a failure');
+      },
+      (e: unknown) => e as ApiError,
+    );
     expect([error.status, error.code]).toEqual([0, 'NETWORK_ERROR']);
   });
 
   it('test_keeps_statusText_when_error_has_no_json_body', async () => {
     const server = fakeServer({ 'GET /v1/me': () => ({ status: 502, body: 'not an error body' }) });
-    const error = await server.client.request('/me').catch((e: unknown) => e as ApiError);
+    const error = await server.client.request('/me').then(
+      () => {
+        throw new Error('expected a failure');
+      },
+      (e: unknown) => e as ApiError,
+    );
     expect([error.status, error.code]).toEqual([502, 'HTTP_502']);
   });
 
