@@ -45,7 +45,7 @@ def build(args: argparse.Namespace) -> Simulator:
         config.clock_mode = args.clock
     sinks: list[EventSink] = [WebhookSink(url) for url in args.webhook]
     if args.eventbridge_endpoint:
-        sinks.append(EventBridgeSink(args.eventbridge_endpoint, region=config.default_region))
+        sinks.append(EventBridgeSink(args.eventbridge_endpoint))
     mirror = Ec2Mirror(args.ec2_endpoint) if args.ec2_endpoint else None
     simulator = Simulator(
         config, clock=SimClock(config.clock_mode, config.time_scale), sinks=sinks, ec2_mirror=mirror

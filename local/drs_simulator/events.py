@@ -61,26 +61,33 @@ class WebhookSink:
 
 
 class EventBridgeSink:
-    """PutEvents each event on ``event_bus_name`` (source, detail-type, resources and detail kept)."""
+    """PutEvents each event on ``event_bus_name`` in the event's own account and Region (as DRS does),
+    keeping source, detail-type, resources and detail. Clients use the account ID as access key (moto
+    files the event under that account); pass ``client`` to send everything through one client."""
 
     def __init__(
-        self,
-        endpoint_url: str | None = None,
-        region: str = "us-east-1",
-        event_bus_name: str = "default",
-        client: Any = None,
+        self, endpoint_url: str | None = None, event_bus_name: str = "default", client: Any = None
     ) -> None:
+        self.endpoint_url = endpoint_url
         self.event_bus_name = event_bus_name
-        self.client = client or boto3.client(
-            "events",
-            region_name=region,
-            endpoint_url=endpoint_url,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",  # noqa: S106 - local endpoints only
-        )
+        self.client = client
+        self._clients: dict[tuple[str, str], Any] = {}
+
+    def _client_for(self, account: str, region: str) -> Any:
+        if self.client is not None:
+            return self.client
+        if (account, region) not in self._clients:
+            self._clients[(account, region)] = boto3.client(
+                "events",
+                region_name=region,
+                endpoint_url=self.endpoint_url,
+                aws_access_key_id=account,
+                aws_secret_access_key="testing",  # noqa: S106 - local endpoints only
+            )
+        return self._clients[(account, region)]
 
     def deliver(self, event: Event) -> None:
-        response = self.client.put_events(
+        response = self._client_for(event["account"], event["region"]).put_events(
             Entries=[
                 {
                     "Source": event["source"],

@@ -161,18 +161,20 @@ def test_the_webhook_sink_posts_each_event(webhook: tuple[str, list[dict[str, An
 
 def test_the_eventbridge_sink_puts_events_that_rules_match() -> None:
     with mock_aws():
-        # Given an EventBridge rule for DRS launch results with an SQS target (moto)
-        sqs = boto3.client("sqs", region_name="us-east-1")
+        # Given an EventBridge rule in the DRS account for its drill launch results, with an SQS target (moto)
+        sqs = boto3.client(
+            "sqs", region_name="us-east-1", aws_access_key_id="111122223333", aws_secret_access_key="x"
+        )
         queue = sqs.create_queue(QueueName="drs-events")["QueueUrl"]
-        queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"][
-            "QueueArn"
-        ]
-        events = boto3.client("events", region_name="us-east-1")
+        attributes = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]
+        events = boto3.client(
+            "events", region_name="us-east-1", aws_access_key_id="111122223333", aws_secret_access_key="x"
+        )
         pattern = {"source": ["aws.drs"], "detail-type": [LAUNCH_RESULT], "detail": {"is-drill": ["TRUE"]}}
         events.put_rule(Name="drs-launch", EventPattern=json.dumps(pattern))
-        events.put_targets(Rule="drs-launch", Targets=[{"Id": "queue", "Arn": queue_arn}])
+        events.put_targets(Rule="drs-launch", Targets=[{"Id": "queue", "Arn": attributes["QueueArn"]}])
         # When a drill completes with the EventBridge sink on
-        with simulator_server(fleet="demo", sinks=[EventBridgeSink(region="us-east-1")]) as sim:
+        with simulator_server(fleet="demo", sinks=[EventBridgeSink()]) as sim:
             drs = sim.drs_client(max_attempts=1)
             job_id = drill(drs, server_ids(drs)[0])
             finish(sim)
