@@ -13,7 +13,7 @@ from drs_orchestration.adapters.runner.in_memory_execution_runner import InMemor
 from drs_orchestration.handlers.api import dependencies
 from drs_simulator.fleet import ServerFixture
 from drs_simulator.testing import SimulatorHandle, simulator_server
-from tests.integration.api.aws_tables import create_tables
+from tests.integration.api.aws_tables import create_tables, empty_tables
 from tests.integration.api.client import Api
 
 HOME_ACCOUNT = "111122223333"
@@ -49,27 +49,38 @@ def drs() -> Iterator[SimulatorHandle]:
         yield handle
 
 
+@pytest.fixture(scope="session")
+def fake_aws(drs: SimulatorHandle) -> Iterator[dict[str, str]]:
+    """moto for the whole session (per worker) with fake credentials and the template's tables."""
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SESSION_TOKEN": "testing",
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION,
+            "HOME_ACCOUNT_ID": HOME_ACCOUNT,
+            "DRS_ENDPOINT_URL": drs.endpoint_url,
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_DEV": "false",
+        }.items():
+            patch.setenv(key, value)
+        patch.delenv("AWS_ENDPOINT_URL", raising=False)
+        with mock_aws():
+            clear_client_cache()
+            names = create_tables(boto3.client("dynamodb", region_name=REGION))
+            for key, value in names.items():
+                patch.setenv(key, value)
+            yield names
+            clear_client_cache()
+        dependencies.reset()
+
+
 @pytest.fixture
-def api(monkeypatch: pytest.MonkeyPatch, drs: SimulatorHandle) -> Iterator[Api]:
-    for key, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-        "AWS_REGION": REGION,
-        "HOME_ACCOUNT_ID": HOME_ACCOUNT,
-        "DRS_ENDPOINT_URL": drs.endpoint_url,
-        "POWERTOOLS_TRACE_DISABLED": "true",
-        "POWERTOOLS_DEV": "false",
-    }.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    with mock_aws():
-        clear_client_cache()
-        dependencies.reset()
-        for key, value in create_tables(boto3.client("dynamodb", region_name=REGION)).items():
-            monkeypatch.setenv(key, value)
-        monkeypatch.setattr(dependencies, "execution_runner_factory", InMemoryExecutionRunner)
-        yield Api()
-        dependencies.reset()
-        clear_client_cache()
+def api(fake_aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
+    """The handler over empty tables, with an in-memory runner standing in for the engine."""
+    monkeypatch.setattr(dependencies, "execution_runner_factory", InMemoryExecutionRunner)
+    dependencies.reset()
+    yield Api()
+    empty_tables(boto3.client("dynamodb", region_name=REGION), fake_aws.values())
+    dependencies.reset()

@@ -25,7 +25,7 @@ schema = schemathesis.openapi.from_wsgi("/openapi.json", wsgi_front)
 
 
 @pytest.fixture
-def fake_aws(api: Api) -> Api:
+def api_over_moto(api: Api) -> Api:
     return api
 
 
@@ -39,7 +39,7 @@ def fake_aws(api: Api) -> Api:
         HealthCheck.filter_too_much,
     ],
 )
-def test_api_never_fails_and_answers_as_documented(case: schemathesis.Case, fake_aws: Api) -> None:
+def test_api_never_fails_and_answers_as_documented(case: schemathesis.Case, api_over_moto: Api) -> None:
     # Schema-valid input may still be refused for what a schema cannot say (an id that does not exist,
     # a token never issued): those are 4xx by design, so that acceptance check is left out.
     case.call_and_validate(excluded_checks=[positive_data_acceptance, unsupported_method])
