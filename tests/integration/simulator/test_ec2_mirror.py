@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 from moto import mock_aws
+from moto.server import ThreadedMotoServer
 
 from drs_simulator.ec2_mirror import BOOT_FAILURE_TAG, Ec2Mirror
 from drs_simulator.testing import SimulatorHandle, simulator_server
@@ -80,15 +81,25 @@ def test_a_boot_failure_stops_and_tags_the_ec2_instance(mirrored: tuple[Simulato
 
 
 def test_the_mirror_can_target_an_ec2_endpoint_url() -> None:
-    with (
-        mock_aws(),
-        simulator_server(fleet="demo", ec2_endpoint="https://ec2.us-east-1.amazonaws.com") as sim,
-    ):
-        drs = sim.drs_client(max_attempts=1)
-        drill(drs, server_ids(drs)[0])
-        finish(sim)
-        instance_id = drs.describe_recovery_instances()["items"][0]["recoveryInstanceID"]
+    # Given a moto server (its own HTTP endpoint, as in local mode)
+    moto_server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto_server.start()
+    try:
+        endpoint = "http://{}:{}".format(*moto_server.get_host_and_port())
+        # When a drill runs with the mirror pointed at it
+        with simulator_server(fleet="demo", ec2_endpoint=endpoint) as sim:
+            drs = sim.drs_client(max_attempts=1)
+            drill(drs, server_ids(drs)[0])
+            finish(sim)
+            instance_id = drs.describe_recovery_instances()["items"][0]["recoveryInstanceID"]
+        # Then the recovery instance is an EC2 instance of that endpoint, in the DRS account
         ec2 = boto3.client(
-            "ec2", region_name="us-east-1", aws_access_key_id="111122223333", aws_secret_access_key="x"
+            "ec2",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="111122223333",
+            aws_secret_access_key="x",
         )
         assert _instance(ec2, instance_id)["InstanceId"] == instance_id
+    finally:
+        moto_server.stop()
