@@ -88,10 +88,10 @@ def simulator_server(
     sim_clock = SimClock(mode, time_scale or 1.0)
     mirror = ec2_mirror or (Ec2Mirror(ec2_endpoint) if ec2_endpoint else None)
     simulator = Simulator(config, clock=sim_clock, sinks=sinks, ec2_mirror=mirror)
-    if faults:
-        simulator.set_faults(faults)
     if fleet is not None:
         simulator.load_fleet(fleet)
+    if faults:
+        simulator.set_faults(faults)
     server, thread = serve(simulator, host, port)
     try:
         yield SimulatorHandle(simulator, server)
