@@ -3,6 +3,7 @@ against a moto server (the real AWS CLI talking to a local endpoint)."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -10,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ import boto3
 import pytest
 import yaml
 
-from tests.infra.templates import ROOT
+from tests.infra.templates import ROOT, functions
 
 DEPLOY = ROOT / "deploy.sh"
 CLEANUP = ROOT / "cleanup.sh"
@@ -177,6 +179,7 @@ class CfnLoader(yaml.SafeLoader):
 CfnLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
+@pytest.mark.slow
 @needs_aws_cli
 def test_deploy_package_only_uploads_templates_code_and_console_when_pointed_at_an_endpoint(
     moto_endpoint: str, script_env: dict[str, str], tmp_path: Path
@@ -232,8 +235,15 @@ def test_deploy_package_only_uploads_templates_code_and_console_when_pointed_at_
         for url in nested
     )
     code_uris = set(re.findall(r"^\s+CodeUri: (s3://\S+)$", nested_text, flags=re.M))
-    assert len(code_uris) == 1
-    assert (code_uris.pop().rsplit("/", 1)[1]) in uploaded
+    assert len(code_uris) == 1, "every function ships the one package"
+    code_key = f"packages/{code_uris.pop().rsplit('/', 1)[1]}"
+    with zipfile.ZipFile(
+        io.BytesIO(s3.get_object(Bucket="deploy-test-artifacts", Key=code_key)["Body"].read())
+    ) as code:
+        shipped = set(code.namelist())
+    handlers = {f"{function.handler.rpartition('.')[0].replace('.', '/')}.py" for function in functions()}
+    assert handlers <= shipped
+    assert not any(name.endswith(".yaml") for name in shipped), "the templates folder was zipped instead"
     assert re.search(r"Location: s3://deploy-test-artifacts/packages/\w+", nested_text)
     assert (build / "lambda" / "drs_orchestration" / "handlers" / "api" / "app.py").is_file()
 
@@ -267,6 +277,7 @@ def stack_names(endpoint: str) -> set[str]:
     return {stack["StackName"] for stack in stacks if stack["StackStatus"] != "DELETE_COMPLETE"}
 
 
+@pytest.mark.slow
 @needs_aws_cli
 def test_cleanup_empties_buckets_and_deletes_the_stack_and_is_idempotent_when_run_twice(
     moto_endpoint: str, script_env: dict[str, str]
@@ -293,6 +304,7 @@ def test_cleanup_empties_buckets_and_deletes_the_stack_and_is_idempotent_when_ru
     assert "not found: nothing to delete" in second.stdout
 
 
+@pytest.mark.slow
 @needs_aws_cli
 def test_cleanup_deletes_nothing_when_not_confirmed_and_not_interactive(
     moto_endpoint: str, script_env: dict[str, str]
@@ -321,6 +333,7 @@ Resources:
 """
 
 
+@pytest.mark.slow
 @needs_aws_cli
 def test_cleanup_deletes_protected_tables_only_when_data_deletion_is_asked_for(
     moto_endpoint: str, script_env: dict[str, str]
