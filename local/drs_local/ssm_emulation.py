@@ -161,6 +161,30 @@ class _Execution:
         return steps
 
 
+def find_document(
+    backend: SimpleSystemManagerBackend, name: str, version: str | None = None
+) -> tuple[dict[str, Any], str, str] | None:
+    """A document's parsed content, version and type from moto SSM; ``None`` when there is none."""
+    try:
+        document = backend.get_document(name, version, None, "JSON")  # type: ignore[arg-type]
+    except InvalidDocument:
+        return None
+    content: dict[str, Any] = json.loads(document["Content"])
+    return content, str(document["DocumentVersion"]), str(document.get("DocumentType"))
+
+
+def page(response: SimpleSystemManagerResponse, key: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """One page of ``items`` under ``key`` for the request's ``MaxResults`` / ``NextToken`` (an offset)."""
+    token = response._get_param("NextToken") or "0"
+    if not str(token).isdigit():
+        raise SSMException("InvalidNextToken", "The specified token is not valid.")
+    size, offset = int(response._get_param("MaxResults") or 50), int(token)
+    result: dict[str, Any] = {key: items[offset : offset + size]}
+    if offset + size < len(items):
+        result["NextToken"] = str(offset + size)
+    return result
+
+
 def _compact(values: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
@@ -246,25 +270,23 @@ class SsmAutomationEmulation(Installable):
         self, backend: SimpleSystemManagerBackend, name: str, version: str | None
     ) -> tuple[list[tuple[str, str]], str, dict[str, Any]]:
         try:
-            document = backend.get_document(name, version, None, "JSON")  # type: ignore[arg-type]
-        except InvalidDocument:
-            if name.startswith("AWS") and self._configured(name):
-                return [("main", "aws:executeAwsApi")], version or "1", {}
-            raise SSMException(
-                "AutomationDefinitionNotFoundException", f"Document {name} does not exist."
-            ) from None
+            found = find_document(backend, name, version)
         except InvalidDocumentVersion:
             raise SSMException(
                 "AutomationDefinitionVersionNotFoundException",
                 f"Document {name} has no version {version}.",
             ) from None
-        if document.get("DocumentType") != "Automation":
+        if found is None:
+            if name.startswith("AWS") and self._configured(name):
+                return [("main", "aws:executeAwsApi")], version or "1", {}
+            raise SSMException("AutomationDefinitionNotFoundException", f"Document {name} does not exist.")
+        content, resolved_version, document_type = found
+        if document_type != "Automation":
             raise SSMException(
                 "AutomationDefinitionNotFoundException", f"Document {name} is not an Automation document."
             )
-        content = json.loads(document["Content"])
         steps = [(str(s.get("name", "")), str(s.get("action", ""))) for s in content.get("mainSteps") or []]
-        return steps or [("main", "aws:sleep")], str(document["DocumentVersion"]), content
+        return steps or [("main", "aws:sleep")], resolved_version, content
 
     @staticmethod
     def _check_parameters(name: str, declared: Mapping[str, Any], given: Mapping[str, list[str]]) -> None:
@@ -356,13 +378,7 @@ class SsmAutomationEmulation(Installable):
 
         def describe_automation_executions(response: SimpleSystemManagerResponse) -> ActionResult:
             listed = emulation.describe_all(response.ssm_backend, response._get_param("Filters") or [])
-            page_size = int(response._get_param("MaxResults") or 50)
-            offset = int(response._get_param("NextToken") or 0)
-            page = listed[offset : offset + page_size]
-            result: dict[str, Any] = {"AutomationExecutionMetadataList": page}
-            if offset + page_size < len(listed):
-                result["NextToken"] = str(offset + page_size)
-            return ActionResult(result)
+            return ActionResult(page(response, "AutomationExecutionMetadataList", listed))
 
         for action in (
             start_automation_execution,

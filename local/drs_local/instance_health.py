@@ -1,0 +1,386 @@
+"""Per-instance outcomes for moto's Run Command and EC2 status checks, driven by the DRS simulator.
+
+moto reports every ``SendCommand`` invocation ``Success`` at once, with empty output, on any instance
+ID. Installed, this module makes Run Command answer as AWS would for each instance:
+
+* ``SendCommand`` refuses a document that does not exist (``InvalidDocument``; AWS-owned ``AWS-*``
+  documents, which moto does not carry, are accepted) and an instance that does not exist or is
+  terminated (``InvalidInstanceId``).
+* A reachable instance (running, agent online) shows ``InProgress`` for the command's duration in
+  simulated seconds, then ``Success`` or ``Failed`` with the exit code. For the post-launch health-check
+  document the standard output holds the lines its script would print (PASS per check, FAIL for the
+  checks configured to fail on that instance); other documents print nothing.
+* An instance the simulator failed to boot (stopped and tagged ``DrsSimulatorBootFailure=true``), any
+  stopped instance, or one whose agent is set ``unreachable`` stays ``Pending`` until the command's
+  delivery timeout (``TimeoutSeconds``, 3600 s by default), then ``TimedOut`` / ``DeliveryTimedOut``.
+  An agent set ``missing`` is ``Failed`` / ``Undeliverable`` at once; so is an instance terminated
+  after the command was sent. A command set to hang stays ``InProgress`` until its execution timeout
+  (the ``executionTimeout`` parameter, else 3600 s), then ``TimedOut`` / ``ExecutionTimedOut``.
+* ``ListCommands`` aggregates per-invocation results; ``ListCommandInvocations``, which moto lacks,
+  is added.
+
+EC2 status checks: moto reports ``ok`` for every running instance. A simulated boot failure leaves the
+instance stopped, as the simulator's ``DescribeRecoveryInstances`` reports it, so ``DescribeInstanceStatus``
+leaves it out (with ``IncludeAllInstances``: state ``stopped``, checks ``not-applicable``) - exactly
+what EC2 shows for a stopped instance. A boot-failed instance that is started again, or one set
+``status_check="impaired"``, reports the instance status check ``impaired`` (reachability ``failed``)
+with the system check ``ok``: EC2's picture of an operating system that does not come up. Results are
+worked out from the clock when asked and frozen once terminal; nothing runs in the background.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from moto.core.responses import ActionResult
+from moto.ec2.models import ec2_backends
+from moto.ec2.models.instances import Instance
+from moto.ssm.exceptions import SSMException
+from moto.ssm.models import Command, SimpleSystemManagerBackend
+from moto.ssm.responses import SimpleSystemManagerResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from drs_simulator.ec2_mirror import BOOT_FAILURE_TAG
+
+from . import health_check_output
+from .health_check_output import Platform
+from .moto_hooks import Clock, HookMissingError, Installable, Patches, require_attributes, scaled_clock
+from .ssm_emulation import check_hooks as check_ssm_dispatch
+from .ssm_emulation import find_document, page
+
+DEFAULT_TIMEOUT_SECONDS = 3600
+_HOOKS: tuple[tuple[object, str], ...] = (
+    (SimpleSystemManagerBackend, "send_command"),
+    (Command, "response_object"),
+    (Command, "get_invocation"),
+    (Command, "invocations"),
+    (Instance, "instance_status"),
+    (Instance, "system_status"),
+)
+
+
+def check_hooks() -> None:
+    """Raise if a moto internal this module patches has moved or changed shape."""
+    check_ssm_dispatch()
+    require_attributes((owner, name) for owner, name in _HOOKS if name != "invocations")
+    if "invocations" not in Command.__init__.__code__.co_names:
+        raise HookMissingError("moto's Command no longer keeps its invocations")
+    for name in ("instance_status", "system_status"):
+        if not isinstance(vars(Instance).get(name), property):
+            raise HookMissingError(f"moto's Instance.{name} is no longer a property")
+
+
+class InstanceBehaviour(BaseModel):
+    """How one instance answers. ``failing_checks``: ``check`` or ``check:target`` of the health check."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    agent: Literal["online", "unreachable", "missing"] = "online"
+    failing_checks: frozenset[str] = frozenset()
+    command_seconds: float | None = Field(default=None, ge=0)
+    hang: bool = False
+    exit_code: int = Field(default=0, ge=0, le=255)
+    status_check: Literal["ok", "impaired", "initializing"] = "ok"
+    platform: Platform | None = None
+
+
+@dataclass
+class _Sent:
+    document_name: str
+    parameters: dict[str, list[str]]
+    declared: dict[str, Any] | None
+    at: datetime
+    delivery_timeout: float
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def seconds(self, parameter: str, default: float) -> float:
+        values = self.parameters.get(parameter) or []
+        return float(values[0]) if values and values[0].isdigit() else default
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds")
+
+
+def _elapsed(seconds: float) -> str:
+    return f"PT{seconds:.3f}S"
+
+
+def _tags(instance: Instance) -> dict[str, str]:
+    return {tag["key"]: tag["value"] for tag in instance.get_tags()}
+
+
+def _boot_failed(instance: Instance) -> bool:
+    return _tags(instance).get(BOOT_FAILURE_TAG) == "true"
+
+
+def _instance(account: str, region: str, instance_id: str) -> Instance | None:
+    backend = ec2_backends[account][region]
+    try:
+        found: Instance = backend.get_instance(instance_id)
+    except Exception:  # moto's InvalidInstanceIdError: the instance does not exist
+        return None
+    return found
+
+
+@dataclass
+class InstanceHealth(Installable):
+    """Install with ``installed()``; set per-instance behaviour with ``set_instance(instance_id, ...)``."""
+
+    time_scale: float = 1.0
+    clock: Clock | None = None
+    command_seconds: float = 5.0
+    default: InstanceBehaviour = field(default_factory=InstanceBehaviour)
+    _behaviours: dict[str, InstanceBehaviour] = field(default_factory=dict)
+    _sent: dict[str, _Sent] = field(default_factory=dict)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    _patches: Patches = field(default_factory=Patches)
+
+    def __post_init__(self) -> None:
+        if self.time_scale <= 0:
+            raise ValueError("time_scale must be positive")
+        self._clock: Clock = self.clock or scaled_clock(self.time_scale)
+
+    def set_instance(self, instance_id: str, behaviour: InstanceBehaviour) -> None:
+        with self._lock:
+            self._behaviours[instance_id] = behaviour
+
+    def clear_instances(self) -> None:
+        with self._lock:
+            self._behaviours.clear()
+
+    def behaviour(self, instance_id: str) -> InstanceBehaviour:
+        with self._lock:
+            return self._behaviours.get(instance_id, self.default)
+
+    # ---- Run Command -------------------------------------------------------------------------
+    def _validate(self, backend: SimpleSystemManagerBackend, arguments: dict[str, Any]) -> _Sent:
+        name = str(arguments.get("document_name") or "")
+        found = find_document(backend, name)
+        if found is None and not name.startswith("AWS-"):
+            raise SSMException("InvalidDocument", f"Document {name} does not exist.")
+        declared = (found[0].get("parameters") or {}) if found else None
+        for instance_id in arguments.get("instance_ids") or []:
+            instance = _instance(backend.account_id, backend.region_name, instance_id)
+            if instance is None or instance.state in ("terminated", "shutting-down"):
+                raise SSMException(
+                    "InvalidInstanceId",
+                    f"Instances [[{instance_id}]] not in a valid state for account {backend.account_id}",
+                )
+        return _Sent(
+            document_name=name,
+            parameters=dict(arguments.get("parameters") or {}),
+            declared=declared,
+            at=self._clock.now(),
+            delivery_timeout=float(arguments.get("timeout_seconds") or DEFAULT_TIMEOUT_SECONDS),
+        )
+
+    def _outcome(self, command: Command, sent: _Sent, instance_id: str, now: datetime) -> dict[str, Any]:
+        """Status, details, exit code, output and timing of one invocation at ``now``."""
+        behaviour = self.behaviour(instance_id)
+        instance = _instance(command.account_id, command.backend_region, instance_id)
+        gone = instance is None or instance.state in ("terminated", "shutting-down")
+        if instance is None or gone or behaviour.agent == "missing":
+            return {"Status": "Failed", "StatusDetails": "Undeliverable", "final": True}
+        if instance.state != "running" or _boot_failed(instance) or behaviour.agent == "unreachable":
+            if now >= sent.at + timedelta(seconds=sent.delivery_timeout):
+                return {"Status": "TimedOut", "StatusDetails": "DeliveryTimedOut", "final": True}
+            return {"Status": "Pending", "StatusDetails": "Pending"}
+        started = {"ExecutionStartDateTime": _iso(sent.at)}
+        if behaviour.hang:
+            limit = sent.seconds("executionTimeout", DEFAULT_TIMEOUT_SECONDS)
+            if now >= sent.at + timedelta(seconds=limit):
+                end = sent.at + timedelta(seconds=limit)
+                return {
+                    "Status": "TimedOut",
+                    "StatusDetails": "ExecutionTimedOut",
+                    "ExecutionEndDateTime": _iso(end),
+                    "ExecutionElapsedTime": _elapsed(limit),
+                    "final": True,
+                    **started,
+                }
+            return {"Status": "InProgress", "StatusDetails": "InProgress", **started}
+        duration = (
+            behaviour.command_seconds if behaviour.command_seconds is not None else self.command_seconds
+        )
+        if now < sent.at + timedelta(seconds=duration):
+            return {"Status": "InProgress", "StatusDetails": "InProgress", **started}
+        output, code = "", behaviour.exit_code
+        if sent.declared is not None and health_check_output.is_health_check_document(sent.declared):
+            platform = behaviour.platform or ("Windows" if instance.platform == "windows" else "Linux")
+            output, code = health_check_output.render(
+                sent.declared, sent.parameters, platform, behaviour.failing_checks
+            )
+        status = "Success" if code == 0 else "Failed"
+        return {
+            "Status": status,
+            "StatusDetails": status,
+            "ResponseCode": code,
+            "StandardOutputContent": output,
+            "ExecutionEndDateTime": _iso(sent.at + timedelta(seconds=duration)),
+            "ExecutionElapsedTime": _elapsed(duration),
+            "final": True,
+            **started,
+        }
+
+    def invocation(self, command: Command, moto_invocation: dict[str, Any]) -> dict[str, Any]:
+        """moto's invocation with this instance's status, output and timing laid over it."""
+        with self._lock:
+            sent = self._sent.get(command.command_id)
+            if sent is None:  # sent before this emulation was installed: moto's own answer
+                return moto_invocation
+            instance_id = moto_invocation["InstanceId"]
+            if instance_id not in sent.results:
+                outcome = self._outcome(command, sent, instance_id, self._clock.now())
+                result = {
+                    "ResponseCode": -1,
+                    "ExecutionStartDateTime": "",
+                    "ExecutionEndDateTime": "",
+                    "ExecutionElapsedTime": "",
+                    "StandardOutputContent": "",
+                    **outcome,
+                }
+                if not result.pop("final", False):
+                    return {**moto_invocation, **result}
+                sent.results[instance_id] = result
+            return {**moto_invocation, **sent.results[instance_id]}
+
+    def command_summary(self, command: Command, response: dict[str, Any]) -> dict[str, Any]:
+        """moto's command description with the status and counts its invocations add up to."""
+        with self._lock:
+            sent = self._sent.get(command.command_id)
+        if sent is None:
+            return response
+        invocations = [
+            self.invocation(command, dict(moto_invocation)) for moto_invocation in command.invocations
+        ]
+        statuses = [invocation["Status"] for invocation in invocations]
+        details = [invocation["StatusDetails"] for invocation in invocations]
+        done = [status for status in statuses if status not in ("Pending", "InProgress")]
+        if len(done) < len(statuses):
+            status = "InProgress" if done or "InProgress" in statuses else "Pending"
+        elif "Failed" in statuses:
+            status = "Failed"
+        elif "TimedOut" in statuses:
+            status = "TimedOut"
+        else:
+            status = "Success"
+        return {
+            **response,
+            "Status": status,
+            "StatusDetails": status,
+            "RequestedDateTime": sent.at,
+            "CompletedCount": len(done),
+            "ErrorCount": sum(s in ("Failed", "TimedOut") for s in statuses),
+            "DeliveryTimedOutCount": details.count("DeliveryTimedOut"),
+        }
+
+    # ---- EC2 status checks ---------------------------------------------------------------------
+    def _status_check(self, instance: Instance) -> str:
+        if not instance.is_running():
+            return "not-applicable"
+        chosen = self.behaviour(instance.id).status_check
+        return "impaired" if _boot_failed(instance) else chosen
+
+    # ---- installation ----------------------------------------------------------------------
+    def install(self) -> None:
+        check_hooks()
+        if self._patches.active:
+            raise RuntimeError("the instance health emulation is already installed")
+        runtime = self
+        original_send = SimpleSystemManagerBackend.send_command
+        original_response = Command.response_object
+        original_invocation = Command.get_invocation
+        original_instance_status: property = vars(Instance)["instance_status"]
+        original_system_status: property = vars(Instance)["system_status"]
+
+        def send_command(backend: SimpleSystemManagerBackend, **arguments: Any) -> Command:
+            sent = runtime._validate(backend, arguments)
+            command: Command = original_send(backend, **arguments)
+            with runtime._lock:
+                runtime._sent[command.command_id] = sent
+            return command
+
+        def response_object(command: Command) -> dict[str, Any]:
+            return runtime.command_summary(command, original_response(command))
+
+        def get_invocation(command: Command, instance_id: str, plugin_name: str | None) -> dict[str, Any]:
+            return runtime.invocation(command, original_invocation(command, instance_id, plugin_name))
+
+        def instance_status(instance: Instance) -> dict[str, Any]:
+            check = runtime._status_check(instance)
+            if check == "impaired":
+                since = runtime._clock.now()
+                reachability = {"Name": "reachability", "Status": "failed", "ImpairedSince": since}
+                return {"Status": "impaired", "Details": [reachability]}
+            if check == "initializing":
+                return {
+                    "Status": "initializing",
+                    "Details": [{"Name": "reachability", "Status": "initializing"}],
+                }
+            result: dict[str, Any] = original_instance_status.__get__(instance)
+            return result
+
+        def system_status(instance: Instance) -> dict[str, Any]:
+            if runtime._status_check(instance) == "initializing":
+                return {
+                    "Status": "initializing",
+                    "Details": [{"Name": "reachability", "Status": "initializing"}],
+                }
+            result: dict[str, Any] = original_system_status.__get__(instance)
+            return result
+
+        def list_command_invocations(response: SimpleSystemManagerResponse) -> ActionResult:
+            return ActionResult(runtime._list_invocations(response))
+
+        self._patches.set(SimpleSystemManagerBackend, "send_command", send_command)
+        self._patches.set(Command, "response_object", response_object)
+        self._patches.set(Command, "get_invocation", get_invocation)
+        self._patches.set(Instance, "instance_status", property(instance_status))
+        self._patches.set(Instance, "system_status", property(system_status))
+        self._patches.set(SimpleSystemManagerResponse, "list_command_invocations", list_command_invocations)
+
+    def uninstall(self) -> None:
+        self._patches.restore()
+
+    def _list_invocations(self, response: SimpleSystemManagerResponse) -> dict[str, Any]:
+        instance_filter = response._get_param("InstanceId")
+        details = bool(response._get_param("Details"))
+        listed = []
+        for command in response.ssm_backend.list_commands(response._get_param("CommandId"), instance_filter):
+            for instance_id in command.instance_ids:
+                if instance_filter and instance_id != instance_filter:
+                    continue
+                invocation = command.get_invocation(instance_id, None)
+                entry: dict[str, Any] = {
+                    "CommandId": command.command_id,
+                    "InstanceId": instance_id,
+                    "Comment": command.comment,
+                    "DocumentName": command.document_name,
+                    "DocumentVersion": "$DEFAULT",
+                    "RequestedDateTime": self._requested(command),
+                    "Status": invocation["Status"],
+                    "StatusDetails": invocation["StatusDetails"],
+                    "StandardOutputUrl": "",
+                    "StandardErrorUrl": "",
+                }
+                if details:
+                    entry["CommandPlugins"] = [
+                        {
+                            "Name": invocation["PluginName"],
+                            "Status": invocation["Status"],
+                            "StatusDetails": invocation["StatusDetails"],
+                            "ResponseCode": invocation["ResponseCode"],
+                            "Output": invocation["StandardOutputContent"],
+                        }
+                    ]
+                listed.append(entry)
+        return page(response, "CommandInvocations", listed)
+
+    def _requested(self, command: Command) -> datetime:
+        with self._lock:
+            sent = self._sent.get(command.command_id)
+        return sent.at if sent else command.requested_date_time
