@@ -9,7 +9,8 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from drs_simulator.testing import SimulatorHandle
+from drs_simulator.config import Bucket, RateLimits, SimConfig
+from drs_simulator.testing import SimulatorHandle, simulator_server
 
 from .conftest import drill, server_ids
 
@@ -176,3 +177,16 @@ def _control_error(sim: SimulatorHandle, path: str, body: dict[str, Any]) -> tup
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
     raise AssertionError("expected an HTTP error")
+
+
+def test_the_token_bucket_throttles_reads_beyond_the_burst_when_enabled() -> None:
+    config = SimConfig(rate_limits=RateLimits(enabled=True, read=Bucket(rps=0.001, burst=2)))
+    with simulator_server(fleet="demo", config=config) as sim:
+        drs = sim.drs_client(max_attempts=1)
+        drs.describe_jobs()
+        drs.describe_jobs()
+        with pytest.raises(drs.exceptions.ThrottlingException):
+            drs.describe_jobs()
+        # mutations draw from their own bucket: this one reaches the handler (and its unknown-server check)
+        with pytest.raises(drs.exceptions.ConflictException):
+            drs.start_recovery(sourceServers=[{"sourceServerID": "s-00000000000000000"}])

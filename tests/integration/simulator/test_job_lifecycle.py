@@ -350,3 +350,27 @@ def test_windows_servers_fail_conversion_when_their_disk_is_low(sim: SimulatorHa
         i for i in drs.describe_job_log_items(jobID=job_id)["items"] if i["event"] == "CONVERSION_FAIL"
     ]
     assert "2 GB" in failure[0]["eventData"]["rawError"]
+
+
+def test_a_server_that_is_not_ready_is_skipped_when_configured() -> None:
+    with simulator_server(fleet="demo") as sim:
+        sim.simulator.config.behaviour.not_ready_handling = "skip"
+        drs = sim.drs_client(max_attempts=1)
+        job_id = drill(drs, server_ids(drs, "INITIAL_SYNC")[0])
+        finish(sim)
+        assert log_events(drs, job_id) == [
+            "JOB_START",
+            "CLEANUP_START",
+            "CLEANUP_END",
+            "SERVER_SKIPPED",
+            "JOB_END",
+        ]
+
+
+def test_describe_jobs_filters_by_creation_date(sim: SimulatorHandle, drs: DrsClient) -> None:
+    first = drill(drs, server_ids(drs)[0])
+    finish(sim)
+    cutoff = drs.describe_jobs(filters={"jobIDs": [first]})["items"][0]["endDateTime"]
+    second = drill(drs, server_ids(drs)[1])
+    assert [j["jobID"] for j in drs.describe_jobs(filters={"fromDate": cutoff})["items"]] == [second]
+    assert [j["jobID"] for j in drs.describe_jobs(filters={"toDate": cutoff})["items"]] == [first]
