@@ -151,6 +151,14 @@ class ExecutionHeader(CamelModel):
     drill_expires_at: Timestamp | None = None
     """When a drill's recovery instances are due for automatic termination (``drillTtlHours``)."""
     version: Annotated[int, Field(ge=1)] = 1
+    task_token: str | None = None
+    """The engine's current WaitForChange task token: completing it wakes the run (engine-written)."""
+    handled_requests: list[str] = []
+    """Event ids of the operator requests the engine has acted on."""
+    active_jobs: dict[str, str] = {}
+    """The run's DRS jobs not yet finished: job id -> ``accountId/region`` (for the DRS event handler)."""
+    instances_terminated_at: Timestamp | None = None
+    """When the drill's recovery instances were terminated (on demand or by the drill TTL)."""
 
     @property
     def is_terminal(self) -> bool:
@@ -173,6 +181,15 @@ class WaveState(CamelModel):
     healthy_at: Timestamp | None = None
     ended_at: Timestamp | None = None
     version: Annotated[int, Field(ge=1)] = 1
+    approved_at: Timestamp | None = None
+    """When an operator approved the wave's ``pauseBefore`` gate or its current APPROVAL action."""
+    phase_started_at: Timestamp | None = None
+    """When the wave entered its current status (actions and health gates time out from here)."""
+    action_index: Annotated[int, Field(ge=0)] = 0
+    """The pre/post action the wave is at."""
+    action_ref: str | None = None
+    """The running action's handle (SSM automation or command id, or ``invoked``)."""
+    action_started_at: Timestamp | None = None
 
     @model_validator(mode="after")
     def _skip_has_reason(self) -> Self:
@@ -200,6 +217,15 @@ class ServerState(CamelModel):
     launched_at: Timestamp | None = None
     healthy_at: Timestamp | None = None
     ended_at: Timestamp | None = None
+    account_id: str | None = None
+    """The DRS account and region the server lives in (from its protection group)."""
+    region: str | None = None
+    health_ref: str | None = None
+    """The running health-check command id."""
+    health_evidence: dict[str, JsonValue] = {}
+    """What the health gate saw: EC2 status checks, command status and output."""
+    phase_seconds: dict[str, float] = {}
+    """DRS phase durations from the job log (snapshot, conversion, launch, ...)."""
 
 
 class LaunchBatch(CamelModel):
@@ -213,6 +239,8 @@ class LaunchBatch(CamelModel):
     job_id: str | None = None
     requested_at: Timestamp
     attempt: Annotated[int, Field(ge=0)] = 0
+    account_id: str | None = None
+    region: str | None = None
 
 
 class EventType(StrEnum):

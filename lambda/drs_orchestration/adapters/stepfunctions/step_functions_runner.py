@@ -1,0 +1,73 @@
+"""The ExecutionRunner port on Step Functions: start = StartExecution named after the execution;
+steer = the API has recorded the request, so wake the run by completing its stored task token."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import TYPE_CHECKING
+
+from botocore.exceptions import ClientError
+from pydantic import JsonValue
+
+from drs_orchestration.domain.ports import ExecutionRepository, RunnerSignal
+
+if TYPE_CHECKING:
+    from mypy_boto3_stepfunctions import SFNClient
+
+__all__ = ["StepFunctionsExecutionRunner", "StepFunctionsWaker"]
+
+_GONE = {"TaskTimedOut", "TaskDoesNotExist", "InvalidToken"}
+
+
+class StepFunctionsWaker:
+    """Completes a WaitForChange task token; a token already used or expired is not an error."""
+
+    def __init__(self, client: SFNClient) -> None:
+        self.client = client
+
+    def wake(self, task_token: str, reason: str) -> bool:
+        try:
+            self.client.send_task_success(taskToken=task_token, output=json.dumps({"wokenBy": reason}))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in _GONE:
+                return False
+            raise
+        return True
+
+
+class StepFunctionsExecutionRunner:
+    def __init__(self, executions: ExecutionRepository, client: SFNClient, state_machine_arn: str) -> None:
+        self.executions = executions
+        self.client = client
+        self.state_machine_arn = state_machine_arn
+        self.waker = StepFunctionsWaker(client)
+
+    def _start(self, name: str, execution_id: str) -> str:
+        response = self.client.start_execution(
+            stateMachineArn=self.state_machine_arn, name=name, input=json.dumps({"executionId": execution_id})
+        )
+        return str(response["executionArn"])
+
+    def start(self, execution_id: str) -> str:
+        try:
+            return self._start(execution_id, execution_id)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ExecutionAlreadyExists":
+                raise
+            arn = self.state_machine_arn.replace(":stateMachine:", ":execution:")
+            return f"{arn}:{execution_id}"
+
+    def signal(self, execution_id: str, signal: RunnerSignal) -> None:
+        header = self.executions.get_header(execution_id)
+        if header.is_terminal:
+            # A retry or skip on a finished run: a new engine run reopens it (Initialize).
+            self._start(f"{execution_id}-{uuid.uuid4().hex[:12]}", execution_id)
+        elif header.task_token:
+            self.waker.wake(header.task_token, signal.value)
+
+    def complete_task(self, task_token: str, *, succeeded: bool, output: dict[str, JsonValue]) -> None:
+        if succeeded:
+            self.client.send_task_success(taskToken=task_token, output=json.dumps(output))
+        else:
+            self.client.send_task_failure(taskToken=task_token, error="Rejected", cause=json.dumps(output))

@@ -1,0 +1,163 @@
+"""What one engine step works with: the ports, the tuning, the current time, and the run's items."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pydantic import JsonValue
+
+from drs_orchestration.domain.engine.ports import Notifier, TargetGateways
+from drs_orchestration.domain.models.drs import DEFAULT_QUOTAS, DrsQuotas, DrsTarget
+from drs_orchestration.domain.models.execution import (
+    ExecutionEvent,
+    ExecutionHeader,
+    ServerState,
+    WaveState,
+)
+from drs_orchestration.domain.models.recovery_plan import Wave
+from drs_orchestration.domain.ports import (
+    DrsGateway,
+    DrsGatewayFactory,
+    ExecutionRepository,
+    ProtectionGroupRepository,
+)
+
+__all__ = ["EngineConfig", "EnginePorts", "Tick", "target_key", "target_of"]
+
+EXECUTION_TAG = "drs-orchestration:execution-id"
+BATCH_TAG = "drs-orchestration:batch-id"
+ENGINE_ACTOR = "engine"
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """Tuning: poll intervals bound how long a lost event can cost; quotas bound launches."""
+
+    poll_seconds: int = 30
+    """How often active DRS jobs are polled when no event wakes the run earlier."""
+    gate_poll_seconds: int = 10
+    """How often health checks and actions are polled."""
+    max_wait_seconds: int = 300
+    """The longest the run sleeps, even when nothing is in flight (paused, waiting for an approval)."""
+    quotas: DrsQuotas = DEFAULT_QUOTAS
+    console_url: str | None = None
+
+
+@dataclass(frozen=True)
+class EnginePorts:
+    executions: ExecutionRepository
+    groups: ProtectionGroupRepository
+    drs: DrsGatewayFactory
+    targets: TargetGateways
+    notifier: Notifier
+
+
+def target_key(target: DrsTarget) -> str:
+    return f"{target.account_id}/{target.region}"
+
+
+def target_of(server: ServerState) -> DrsTarget:
+    if not server.account_id or not server.region:
+        raise ValueError(f"server {server.source_server_id} has no account and region recorded")
+    return DrsTarget(account_id=server.account_id, region=server.region)
+
+
+@dataclass
+class Tick:
+    """One step over one execution: its items as read, what changed, and the timeline entries to add."""
+
+    ports: EnginePorts
+    config: EngineConfig
+    now: datetime
+    header: ExecutionHeader
+    waves: dict[str, WaveState]
+    servers: dict[str, list[ServerState]] = field(default_factory=dict)
+    """Servers of the waves loaded this tick, by wave id."""
+    changed_waves: set[str] = field(default_factory=set)
+    changed_servers: dict[tuple[str, str], ServerState] = field(default_factory=dict)
+    header_changed: bool = False
+    invoke: dict[str, JsonValue] | None = None
+    """A Lambda action the state machine is to invoke before the next Advance."""
+    notices: list[tuple[str, str | None, str]] = field(default_factory=list)
+    """Notifications to publish once the tick is saved: (kind, wave id, message)."""
+    waits: list[float] = field(default_factory=list)
+    """Candidate seconds until something is due; the shortest wins."""
+    _gateways: dict[str, DrsGateway] = field(default_factory=dict)
+    _event_seq: int = 0
+
+    @property
+    def plan_waves(self) -> dict[str, Wave]:
+        return {wave.id: wave for wave in self.header.plan_snapshot.waves}
+
+    def drs(self, target: DrsTarget) -> DrsGateway:
+        key = target_key(target)
+        if key not in self._gateways:
+            self._gateways[key] = self.ports.drs.for_target(target)
+        return self._gateways[key]
+
+    def wave_servers(self, wave_id: str) -> list[ServerState]:
+        if wave_id not in self.servers:
+            self.servers[wave_id] = self.ports.executions.get_servers(self.header.id, wave_id)
+        return self.servers[wave_id]
+
+    def set_header(self, **changes: object) -> None:
+        self.header = self.header.model_copy(update=changes)
+        self.header_changed = True
+
+    def set_wave(self, wave_id: str, **changes: object) -> WaveState:
+        wave = self.waves[wave_id].model_copy(update=changes)
+        self.waves[wave_id] = wave
+        self.changed_waves.add(wave_id)
+        return wave
+
+    def set_server(self, server: ServerState, **changes: object) -> ServerState:
+        updated = server.model_copy(update=changes)
+        servers = self.servers.get(server.wave_id)
+        if servers is not None:
+            servers[:] = [updated if s.source_server_id == server.source_server_id else s for s in servers]
+        self.changed_servers[(server.wave_id, server.source_server_id)] = updated
+        return updated
+
+    def wait(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+    def event(
+        self,
+        event_type: str,
+        message: str,
+        *,
+        wave_id: str | None = None,
+        source_server_id: str | None = None,
+        **details: JsonValue,
+    ) -> None:
+        self._event_seq += 1
+        stamp = self.now.strftime("%Y%m%dT%H%M%S.%fZ")
+        self.ports.executions.append_event(
+            ExecutionEvent(
+                execution_id=self.header.id,
+                event_id=f"{stamp}-{self._event_seq:04d}-{uuid.uuid4().hex[:8]}",
+                at=self.now,
+                type=event_type,
+                message=message[:2000],
+                wave_id=wave_id,
+                source_server_id=source_server_id,
+                actor=ENGINE_ACTOR,
+                details=dict(details),
+            )
+        )
+
+    def save(self) -> None:
+        """Write what changed: servers first, then waves, then the header (optimistic locks)."""
+        executions = self.ports.executions
+        if self.changed_servers:
+            executions.put_servers(list(self.changed_servers.values()))
+            self.changed_servers.clear()
+        for wave_id in sorted(self.changed_waves):
+            wave = self.waves[wave_id]
+            self.waves[wave_id] = executions.update_wave(wave, wave.version)
+        self.changed_waves.clear()
+        if self.header_changed:
+            self.header = executions.update_header(self.header, self.header.version)
+            self.header_changed = False

@@ -1,0 +1,414 @@
+"""The engine's steps: ``initialize``, ``advance`` (one level-triggered, idempotent tick) and ``finalize``.
+
+``advance`` reads the run's items, acts on operator requests, refreshes every active DRS job of the
+run (one DescribeJobs per target), moves each wave along
+``PENDING -> PRE_ACTIONS -> LAUNCHING -> LAUNCHED -> HEALTH_CHECK -> POST_ACTIONS -> COMPLETED``,
+starts every wave whose dependencies are met, launches within the quotas, and says how long to wait.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from datetime import datetime, timedelta
+
+from pydantic import JsonValue
+
+from drs_orchestration.domain.engine.context import EngineConfig, EnginePorts, Tick
+from drs_orchestration.domain.engine.gates import Gate, run_actions, run_health_check
+from drs_orchestration.domain.engine.launching import (
+    launch_waiting_servers,
+    recover_intended_batches,
+    refresh_jobs,
+)
+from drs_orchestration.domain.engine.notices import notification, publish_notices
+from drs_orchestration.domain.engine.requests import apply_requests, unhandled_requests
+from drs_orchestration.domain.membership import resolve_groups
+from drs_orchestration.domain.models.base import CamelModel
+from drs_orchestration.domain.models.drs import DrsTarget, LaunchStatus, SourceServer
+from drs_orchestration.domain.models.execution import (
+    TERMINAL_WAVE_STATUSES,
+    EventType,
+    ExecutionMode,
+    ExecutionStatus,
+    HealthStatus,
+    ServerImpact,
+    ServerState,
+    SkipCause,
+    WaveStatus,
+)
+from drs_orchestration.domain.scheduling import execution_outcome, startable_waves, wave_order, waves_to_skip
+
+__all__ = ["StepResult", "advance", "finalize", "initialize"]
+
+_IN_FLIGHT = (WaveStatus.LAUNCHING,)
+_PASSES = 6
+REAL_RECOVERY_INSTANCE = "its current recovery instance came from a real recovery; a drill would replace it"
+
+
+class StepResult(CamelModel):
+    """What a step hands the state machine: small, whatever the run's size."""
+
+    execution_id: str
+    wait_seconds: int = 1
+    done: bool = False
+    invoke: dict[str, JsonValue] | None = None
+
+
+def _load(ports: EnginePorts, config: EngineConfig, execution_id: str, now: datetime) -> Tick:
+    header = ports.executions.get_header(execution_id)
+    waves = {wave.wave_id: wave for wave in ports.executions.get_waves(execution_id)}
+    return Tick(ports=ports, config=config, now=now, header=header, waves=waves)
+
+
+def _resolve_servers(tick: Tick) -> list[ServerState]:
+    plan = tick.header.plan_snapshot
+    groups = {pg: tick.ports.groups.get(pg) for pg in plan.protection_group_ids()}
+    inventory: dict[tuple[str, str], list[SourceServer]] = {}
+    for group in groups.values():
+        key = (group.account_id, group.region)
+        if group.tag_selector and key not in inventory:
+            target = DrsTarget(account_id=group.account_id, region=group.region)
+            inventory[key] = tick.drs(target).list_source_servers()
+    members = resolve_groups(groups.values(), inventory)
+    servers: list[ServerState] = []
+    seen: set[str] = set()
+    for wave in plan.waves:
+        optional = set(wave.optional_server_ids)
+        for pg in wave.protection_group_ids:
+            group = groups[pg]
+            for server_id in members[pg]:
+                if server_id in seen:
+                    continue
+                seen.add(server_id)
+                servers.append(
+                    ServerState(
+                        execution_id=tick.header.id,
+                        wave_id=wave.id,
+                        source_server_id=server_id,
+                        impact=ServerImpact.OPTIONAL if server_id in optional else ServerImpact.CRITICAL,
+                        account_id=group.account_id,
+                        region=group.region,
+                    )
+                )
+    if tick.header.mode is ExecutionMode.DRILL:
+        servers = _refuse_drills_over_real_recoveries(tick, servers)
+    return servers
+
+
+def _refuse_drills_over_real_recoveries(tick: Tick, servers: list[ServerState]) -> list[ServerState]:
+    """A drill never starts for a server whose current recovery instance came from a real recovery."""
+    by_target: dict[str, list[ServerState]] = {}
+    for server in servers:
+        by_target.setdefault(f"{server.account_id}/{server.region}", []).append(server)
+    real: set[str] = set()
+    for group in by_target.values():
+        target = DrsTarget(account_id=group[0].account_id or "", region=group[0].region or "")
+        instances = tick.drs(target).list_recovery_instances([s.source_server_id for s in group])
+        real |= {i.source_server_id for i in instances if not i.is_drill}
+    refused = []
+    for server in servers:
+        if server.source_server_id in real:
+            server = server.model_copy(
+                update={
+                    "launch_status": LaunchStatus.FAILED,
+                    "error": REAL_RECOVERY_INSTANCE,
+                    "ended_at": tick.now,
+                }
+            )
+            tick.event(
+                EventType.SERVER_FAILED,
+                f"{server.source_server_id}: {REAL_RECOVERY_INSTANCE}",
+                wave_id=server.wave_id,
+                source_server_id=server.source_server_id,
+            )
+        refused.append(server)
+    return refused
+
+
+def initialize(ports: EnginePorts, config: EngineConfig, execution_id: str, now: datetime) -> StepResult:
+    """Resolve the plan's servers and write their items (once); mark the run RUNNING. Idempotent; a
+    finished run with operator requests not yet acted on (a retry, a skip) is reopened."""
+    tick = _load(ports, config, execution_id, now)
+    header = tick.header
+    if header.is_terminal:
+        if not unhandled_requests(ports.executions, execution_id, header.handled_requests):
+            return StepResult(execution_id=execution_id, done=True)
+        tick.set_header(status=ExecutionStatus.RUNNING, ended_at=None, status_reason=None)
+        tick.event(EventType.EXECUTION_RESUMED, "reopened to act on an operator request")
+        tick.save()
+        return StepResult(execution_id=execution_id)
+    if header.status is ExecutionStatus.PENDING:
+        if not ports.executions.get_servers(execution_id):
+            servers = _resolve_servers(tick)
+            ports.executions.put_servers(servers)
+        tick.set_header(status=ExecutionStatus.RUNNING, started_at=header.started_at or now)
+        tick.event(EventType.EXECUTION_STARTED, f"{header.mode.value} started")
+        tick.save()
+        ports.notifier.publish(notification("STARTED", tick.header, console_url=config.console_url))
+    return StepResult(execution_id=execution_id)
+
+
+def _servers_done(servers: list[ServerState]) -> bool:
+    return all(s.launch_status in (LaunchStatus.LAUNCHED, LaunchStatus.FAILED) for s in servers)
+
+
+def _fail(tick: Tick, wave_id: str, reason: str) -> None:
+    tick.set_wave(wave_id, status=WaveStatus.FAILED, reason=reason, ended_at=tick.now)
+    tick.event(
+        EventType.WAVE_STATUS_CHANGED, f"wave {wave_id} FAILED: {reason}", wave_id=wave_id, status="FAILED"
+    )
+    tick.notices.append(("WAVE_FAILED", wave_id, reason))
+
+
+def _move(tick: Tick, wave_id: str, status: WaveStatus, **changes: object) -> None:
+    tick.set_wave(
+        wave_id, status=status, phase_started_at=tick.now, action_index=0, action_ref=None, **changes
+    )
+    tick.event(
+        EventType.WAVE_STATUS_CHANGED, f"wave {wave_id} {status.value}", wave_id=wave_id, status=status.value
+    )
+    if status is WaveStatus.COMPLETED:
+        tick.notices.append(("WAVE_COMPLETED", wave_id, "wave completed"))
+
+
+def _step_wave(tick: Tick, wave_id: str, invoke_result: dict[str, JsonValue] | None, running: bool) -> bool:
+    """Move one wave as far as it can go now; whether it changed status."""
+    wave, plan = tick.waves[wave_id], tick.plan_waves[wave_id]
+    before = wave.status
+    if wave.status is WaveStatus.LAUNCHING:
+        servers = tick.wave_servers(wave_id)
+        deadline = (wave.started_at or tick.now) + timedelta(minutes=plan.timeout_minutes)
+        if _servers_done(servers):
+            failed = [
+                s
+                for s in servers
+                if s.impact is ServerImpact.CRITICAL and s.launch_status is LaunchStatus.FAILED
+            ]
+            if failed:
+                _fail(tick, wave_id, f"{len(failed)} critical server(s) failed to launch")
+            else:
+                _move(tick, wave_id, WaveStatus.LAUNCHED, launched_at=tick.now)
+        elif tick.now >= deadline:
+            for server in servers:
+                if server.launch_status not in (LaunchStatus.LAUNCHED, LaunchStatus.FAILED):
+                    tick.set_server(server, error=f"wave timed out after {plan.timeout_minutes} min")
+            _fail(tick, wave_id, f"timed out after {plan.timeout_minutes} min")
+        else:
+            tick.wait((deadline - tick.now).total_seconds())
+    if not running:
+        return tick.waves[wave_id].status is not before
+    wave = tick.waves[wave_id]
+    if wave.status is WaveStatus.PENDING and wave_id in startable_waves(
+        tick.header.plan_snapshot.waves, tick.waves.values()
+    ):
+        if plan.pause_before and wave.approved_at is None:
+            if wave.action_ref != "pause-before":
+                tick.set_wave(wave_id, action_ref="pause-before")
+                tick.event(
+                    EventType.APPROVAL_REQUESTED, f"wave {wave_id} waits for approval", wave_id=wave_id
+                )
+                tick.notices.append(
+                    ("APPROVAL_NEEDED", wave_id, f"wave {plan.name} is paused before it starts")
+                )
+        else:
+            _move(tick, wave_id, WaveStatus.PRE_ACTIONS, started_at=tick.now)
+    elif wave.status is WaveStatus.PRE_ACTIONS:
+        gate, reason = run_actions(tick, wave_id, list(plan.pre_actions), "pre", invoke_result)
+        if gate is Gate.DONE:
+            _move(tick, wave_id, WaveStatus.LAUNCHING)
+        elif gate is Gate.FAILED:
+            _fail(tick, wave_id, reason)
+    elif wave.status is WaveStatus.LAUNCHED:
+        _move(tick, wave_id, WaveStatus.HEALTH_CHECK if plan.health_check else WaveStatus.POST_ACTIONS)
+    elif wave.status is WaveStatus.HEALTH_CHECK and plan.health_check is not None:
+        if run_health_check(tick, wave_id, plan.health_check) is Gate.DONE:
+            servers = tick.wave_servers(wave_id)
+            unhealthy = [
+                s for s in servers if s.impact is ServerImpact.CRITICAL and s.health is HealthStatus.UNHEALTHY
+            ]
+            if unhealthy:
+                _fail(tick, wave_id, f"{len(unhealthy)} critical server(s) unhealthy")
+            else:
+                _move(tick, wave_id, WaveStatus.POST_ACTIONS, healthy_at=tick.now)
+    elif wave.status is WaveStatus.POST_ACTIONS:
+        gate, reason = run_actions(tick, wave_id, list(plan.post_actions), "post", invoke_result)
+        if gate is Gate.DONE:
+            _move(
+                tick, wave_id, WaveStatus.COMPLETED, ended_at=tick.now, healthy_at=wave.healthy_at or tick.now
+            )
+        elif gate is Gate.FAILED:
+            _fail(tick, wave_id, reason)
+    return tick.waves[wave_id].status is not before
+
+
+def _skip_unreachable(tick: Tick) -> None:
+    for decision in waves_to_skip(tick.header.plan_snapshot.waves, tick.waves.values()):
+        tick.set_wave(
+            decision.wave_id,
+            status=WaveStatus.SKIPPED,
+            skip_cause=SkipCause.DEPENDENCY,
+            reason=decision.reason,
+            ended_at=tick.now,
+        )
+        tick.event(
+            EventType.WAVE_SKIPPED,
+            f"wave {decision.wave_id} skipped: {decision.reason}",
+            wave_id=decision.wave_id,
+        )
+
+
+def _approval_pending(tick: Tick) -> bool:
+    return any(
+        (w.action_ref == "pause-before" and w.status is WaveStatus.PENDING and w.approved_at is None)
+        or w.action_ref == "approval"
+        for w in tick.waves.values()
+    )
+
+
+def _finish(tick: Tick, status: ExecutionStatus, reason: str | None = None) -> None:
+    tick.set_header(status=status, status_reason=reason, ended_at=tick.now, active_jobs={}, task_token=None)
+
+
+def advance(
+    ports: EnginePorts,
+    config: EngineConfig,
+    execution_id: str,
+    now: datetime,
+    invoke_result: dict[str, JsonValue] | None = None,
+) -> StepResult:
+    tick = _load(ports, config, execution_id, now)
+    if tick.header.is_terminal:
+        return StepResult(execution_id=execution_id, done=True)
+    requests = unhandled_requests(ports.executions, execution_id, tick.header.handled_requests)
+    if requests:
+        apply_requests(tick, requests)
+    status = tick.header.status
+    running = status in (ExecutionStatus.RUNNING, ExecutionStatus.WAITING_APPROVAL)
+    order = wave_order(tick.header.plan_snapshot.waves)
+    in_flight = [w for w in order if tick.waves[w].status in _IN_FLIGHT]
+    if in_flight:
+        recover_intended_batches(tick)
+        refresh_jobs(tick, in_flight)
+    for _ in range(_PASSES):
+        changed = False
+        if running:
+            _skip_unreachable(tick)
+        for wave_id in order:
+            if tick.waves[wave_id].status not in TERMINAL_WAVE_STATUSES:
+                changed |= _step_wave(tick, wave_id, invoke_result, running)
+        if running:
+            launch_waiting_servers(tick)
+        if not changed:
+            break
+    if running:
+        waiting = ExecutionStatus.WAITING_APPROVAL if _approval_pending(tick) else ExecutionStatus.RUNNING
+        if waiting is not status:
+            tick.set_header(status=waiting)
+    done = _maybe_finish(tick)
+    tick.save()
+    publish_notices(tick)
+    return StepResult(execution_id=execution_id, wait_seconds=_wait(tick), done=done, invoke=tick.invoke)
+
+
+def _maybe_finish(tick: Tick) -> bool:
+    if tick.header.status is ExecutionStatus.CANCELLING:
+        if tick.header.active_jobs:
+            tick.wait(tick.config.poll_seconds)
+            return False
+        for wave_id, wave in tick.waves.items():
+            if wave.status not in TERMINAL_WAVE_STATUSES:
+                tick.set_wave(
+                    wave_id,
+                    status=WaveStatus.SKIPPED,
+                    skip_cause=SkipCause.OPERATOR,
+                    reason="execution cancelled",
+                    ended_at=tick.now,
+                )
+        _finish(tick, ExecutionStatus.CANCELLED, "cancelled by an operator")
+        return True
+    if any(w.status not in TERMINAL_WAVE_STATUSES for w in tick.waves.values()):
+        return False
+    servers = tick.ports.executions.get_servers(tick.header.id)
+    merged = {(s.wave_id, s.source_server_id): s for s in servers} | tick.changed_servers
+    outcome = execution_outcome(tick.waves.values(), merged.values())
+    if outcome is None:
+        return False
+    _finish(tick, outcome)
+    return True
+
+
+def _wait(tick: Tick) -> int:
+    if tick.header.active_jobs:
+        tick.wait(tick.config.poll_seconds)
+    seconds = min([tick.config.max_wait_seconds, *tick.waits])
+    return max(1, min(tick.config.max_wait_seconds, math.ceil(seconds)))
+
+
+class PhaseTimings(CamelModel):
+    """DRS phase durations of one server, from the job log."""
+
+    source_server_id: str
+    phases: dict[str, float]
+
+
+_PHASES = {
+    "SNAPSHOT_START": ("snapshot", True),
+    "SNAPSHOT_END": ("snapshot", False),
+    "CONVERSION_START": ("conversion", True),
+    "CONVERSION_END": ("conversion", False),
+    "CLEANUP_START": ("cleanup", True),
+    "CLEANUP_END": ("cleanup", False),
+    "LAUNCH_START": ("launch", True),
+}
+
+
+def _phase_seconds(tick: Tick, job_ids: dict[str, DrsTarget]) -> dict[str, dict[str, float]]:
+    phases: dict[str, dict[str, float]] = {}
+    for job_id, target in job_ids.items():
+        starts: dict[tuple[str, str], datetime] = {}
+        for item in tick.drs(target).describe_job_log_items(job_id):
+            if not item.source_server_id or item.at is None or item.event not in _PHASES:
+                continue
+            phase, is_start = _PHASES[item.event]
+            if is_start:
+                starts[(item.source_server_id, phase)] = item.at
+            elif (item.source_server_id, phase) in starts:
+                elapsed = (item.at - starts[(item.source_server_id, phase)]).total_seconds()
+                phases.setdefault(item.source_server_id, {})[phase] = elapsed
+    return phases
+
+
+def finalize(
+    ports: EnginePorts, config: EngineConfig, execution_id: str, now: datetime, error: str | None = None
+) -> StepResult:
+    """Record the DRS phase timings from the job logs, close the run, and say so."""
+    tick = _load(ports, config, execution_id, now)
+    if not tick.header.is_terminal:
+        _finish(tick, ExecutionStatus.FAILED, f"the engine stopped: {error or 'unknown error'}"[:1000])
+    servers = ports.executions.get_servers(execution_id)
+    jobs = {
+        s.job_id: DrsTarget(account_id=s.account_id, region=s.region)
+        for s in servers
+        if s.job_id and s.account_id and s.region and not s.phase_seconds
+    }
+    phases = _phase_seconds(tick, jobs)
+    updated = [
+        s.model_copy(update={"phase_seconds": phases[s.source_server_id]})
+        for s in servers
+        if s.source_server_id in phases and s.job_id in jobs
+    ]
+    if updated:
+        ports.executions.put_servers(updated)
+    launch = Counter(s.launch_status.value if s.launch_status else "NOT_STARTED" for s in servers)
+    tick.event(
+        EventType.EXECUTION_FINISHED,
+        f"finished {tick.header.status.value}",
+        status=tick.header.status.value,
+        launch=dict(launch),
+    )
+    tick.save()
+    ports.notifier.publish(
+        notification("FINISHED", tick.header, console_url=config.console_url, servers=servers)
+    )
+    return StepResult(execution_id=execution_id, done=True)

@@ -1,0 +1,181 @@
+"""DRS launches: follow the run's jobs (one DescribeJobs per target a tick), find intended jobs again
+after a crash by their tags, and start new jobs within the account's quotas (other runs included).
+
+Success is per server, from ``participatingServers[].launchStatus``, never from the job's status.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+
+from drs_orchestration.domain.batching import plan_launch_batches
+from drs_orchestration.domain.engine.context import BATCH_TAG, EXECUTION_TAG, Tick, target_key, target_of
+from drs_orchestration.domain.models.drs import DrsJob, DrsTarget, LaunchStatus
+from drs_orchestration.domain.models.execution import (
+    BatchStatus,
+    EventType,
+    ExecutionMode,
+    LaunchBatch,
+    ServerState,
+    WaveStatus,
+)
+from drs_orchestration.domain.scheduling import wave_order
+
+__all__ = ["launch_waiting_servers", "recover_intended_batches", "refresh_jobs"]
+
+FINISHED = frozenset({LaunchStatus.LAUNCHED, LaunchStatus.FAILED, LaunchStatus.TERMINATED})
+
+
+def _in_flight(server: ServerState) -> bool:
+    return server.job_id is not None and server.launch_status not in FINISHED
+
+
+def _apply_job(tick: Tick, job: DrsJob, servers: list[ServerState]) -> None:
+    statuses = {p.source_server_id: p for p in job.participating_servers}
+    for server in servers:
+        participant = statuses.get(server.source_server_id)
+        status = participant.launch_status if participant else None
+        if status is LaunchStatus.LAUNCHED:
+            tick.set_server(
+                server,
+                launch_status=status,
+                recovery_instance_id=participant.recovery_instance_id if participant else None,
+                launched_at=tick.now,
+            )
+        elif status in (LaunchStatus.FAILED, LaunchStatus.TERMINATED) or (
+            not job.is_active and status not in FINISHED
+        ):
+            error = "DRS reported the launch FAILED" if status else "the job ended without launching it"
+            tick.set_server(server, launch_status=LaunchStatus.FAILED, error=error, ended_at=tick.now)
+            tick.event(
+                EventType.SERVER_FAILED,
+                f"{server.source_server_id}: {error} (job {job.job_id})",
+                wave_id=server.wave_id,
+                source_server_id=server.source_server_id,
+                jobId=job.job_id,
+            )
+        elif status is not None and status is not server.launch_status:
+            tick.set_server(server, launch_status=status)
+
+
+def refresh_jobs(tick: Tick, wave_ids: list[str]) -> None:
+    """Bring the servers of ``wave_ids`` up to date with their DRS jobs; one DescribeJobs per target."""
+    by_target: dict[str, tuple[DrsTarget, dict[str, list[ServerState]]]] = {}
+    for wave_id in wave_ids:
+        for server in tick.wave_servers(wave_id):
+            if _in_flight(server) and server.job_id:
+                target = target_of(server)
+                jobs = by_target.setdefault(target_key(target), (target, defaultdict(list)))[1]
+                jobs[server.job_id].append(server)
+    active: dict[str, str] = {}
+    for key, (target, jobs) in by_target.items():
+        for job in tick.drs(target).describe_jobs(sorted(jobs)):
+            _apply_job(tick, job, jobs.pop(job.job_id, []))
+            if job.is_active:
+                active[job.job_id] = key
+        for job_id in jobs:  # DRS no longer knows the job: keep following it until the wave times out
+            active[job_id] = key
+    if active != tick.header.active_jobs:
+        tick.set_header(active_jobs=active)
+
+
+def _tags(tick: Tick, batch_id: str) -> dict[str, str]:
+    return {EXECUTION_TAG: tick.header.id, BATCH_TAG: batch_id}
+
+
+def _started(tick: Tick, batch: LaunchBatch, job: DrsJob) -> None:
+    tick.ports.executions.put_batch(
+        batch.model_copy(update={"status": BatchStatus.STARTED, "job_id": job.job_id})
+    )
+    members = set(batch.source_server_ids)
+    for server in tick.wave_servers(batch.wave_id):
+        if server.source_server_id in members:
+            tick.set_server(server, job_id=job.job_id, launch_status=LaunchStatus.PENDING)
+    key = f"{batch.account_id}/{batch.region}"
+    tick.set_header(active_jobs={**tick.header.active_jobs, job.job_id: key})
+    tick.event(
+        EventType.JOB_STARTED,
+        f"DRS job {job.job_id} started for {len(members)} server(s)",
+        wave_id=batch.wave_id,
+        jobId=job.job_id,
+        batchId=batch.batch_id,
+        servers=len(members),
+    )
+
+
+def recover_intended_batches(tick: Tick) -> None:
+    """Batches recorded as INTENDED but never marked STARTED: a crash hit between the intent and the
+    record of the job. Find the job by its batch tag; start it only if DRS has none."""
+    for batch in tick.ports.executions.get_batches(tick.header.id):
+        if batch.status is not BatchStatus.INTENDED or not batch.account_id or not batch.region:
+            continue
+        if tick.waves[batch.wave_id].status is not WaveStatus.LAUNCHING:
+            continue
+        gateway = tick.drs(DrsTarget(account_id=batch.account_id, region=batch.region))
+        found = gateway.find_jobs_by_tag(BATCH_TAG, batch.batch_id)
+        job = found[0] if found else None
+        if job is None:
+            job = gateway.start_recovery(
+                batch.source_server_ids,
+                is_drill=tick.header.mode is ExecutionMode.DRILL,
+                tags=_tags(tick, batch.batch_id),
+            )
+        _started(tick, batch, job)
+
+
+def launch_waiting_servers(tick: Tick) -> None:
+    """Start jobs for the servers of LAUNCHING waves that are in none yet, within the quotas."""
+    order = wave_order(tick.header.plan_snapshot.waves)
+    by_target: dict[str, tuple[DrsTarget, list[tuple[str, list[str]]]]] = {}
+    for wave_id in order:
+        if tick.waves[wave_id].status is not WaveStatus.LAUNCHING:
+            continue
+        waiting: dict[str, list[str]] = defaultdict(list)
+        targets: dict[str, DrsTarget] = {}
+        for server in tick.wave_servers(wave_id):
+            if server.batch_id is None and server.launch_status is None:
+                target = target_of(server)
+                waiting[target_key(target)].append(server.source_server_id)
+                targets[target_key(target)] = target
+        for key, ids in waiting.items():
+            by_target.setdefault(key, (targets[key], []))[1].append((wave_id, ids))
+    for target, queue in by_target.values():
+        gateway = tick.drs(target)
+        active = gateway.list_active_jobs()
+        busy = {p.source_server_id for job in active for p in job.participating_servers}
+        plans = plan_launch_batches(
+            queue, servers_in_active_jobs=busy, active_job_count=len(active), quotas=tick.config.quotas
+        )
+        if len(plans) < len(queue) or sum(len(p.source_server_ids) for p in plans) < sum(
+            len(i) for _, i in queue
+        ):
+            tick.wait(tick.config.poll_seconds)  # waiting for quota is a state: look again later
+        for plan in plans:
+            _launch(tick, target, plan.wave_id, plan.source_server_ids)
+
+
+def _launch(tick: Tick, target: DrsTarget, wave_id: str, server_ids: list[str]) -> None:
+    batch = LaunchBatch(
+        execution_id=tick.header.id,
+        batch_id=f"{wave_id[:40]}-{uuid.uuid4().hex[:16]}",
+        wave_id=wave_id,
+        source_server_ids=server_ids,
+        requested_at=tick.now,
+        account_id=target.account_id,
+        region=target.region,
+    )
+    # Intent first: the batch and its servers are recorded before StartRecovery, so a retry after a
+    # crash finds the job by its tags instead of launching the same servers twice.
+    members = set(server_ids)
+    for server in tick.wave_servers(wave_id):
+        if server.source_server_id in members:
+            tick.set_server(server, batch_id=batch.batch_id, launch_requested_at=tick.now)
+    tick.ports.executions.put_servers(
+        [s for s in tick.changed_servers.values() if s.batch_id == batch.batch_id]
+    )
+    tick.ports.executions.put_batch(batch)
+    job = tick.drs(target).start_recovery(
+        server_ids, is_drill=tick.header.mode is ExecutionMode.DRILL, tags=_tags(tick, batch.batch_id)
+    )
+    _started(tick, batch, job)

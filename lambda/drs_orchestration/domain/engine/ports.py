@@ -1,0 +1,115 @@
+"""What the engine needs besides the repositories and DRS: EC2, SSM, notifications."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from pydantic import JsonValue
+
+from drs_orchestration.domain.models.base import CamelModel
+from drs_orchestration.domain.models.drs import DrsTarget
+
+__all__ = [
+    "CommandOutcome",
+    "Ec2Gateway",
+    "InstanceHealth",
+    "Notification",
+    "Notifier",
+    "SsmGateway",
+    "TargetGateways",
+    "Waker",
+]
+
+PENDING_COMMAND_STATUSES = frozenset({"Pending", "InProgress", "Delayed"})
+PENDING_AUTOMATION_STATUSES = frozenset(
+    {"Pending", "InProgress", "Waiting", "Cancelling", "PendingApproval", "Scheduled", "RunbookInProgress"}
+)
+
+
+class InstanceHealth(CamelModel):
+    """EC2's view of one instance: its state and the two status checks (``ok`` when passed)."""
+
+    instance_id: str
+    state: str | None
+    system_status: str | None = None
+    instance_status: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.state == "running" and self.system_status == "ok" and self.instance_status == "ok"
+
+    @property
+    def hopeless(self) -> bool:
+        """The instance can no longer become healthy (stopped, terminated, a failed check)."""
+        return self.state in {"stopped", "stopping", "terminated", "shutting-down", None} or (
+            "impaired" in {self.system_status, self.instance_status}
+        )
+
+
+class CommandOutcome(CamelModel):
+    """One instance's result of an SSM command (``Success``, ``Failed``, ``TimedOut``, ... or pending)."""
+
+    instance_id: str
+    status: str
+    output: str = ""
+
+    @property
+    def pending(self) -> bool:
+        return self.status in PENDING_COMMAND_STATUSES
+
+
+class Ec2Gateway(Protocol):
+    def instance_health(self, instance_ids: Sequence[str]) -> dict[str, InstanceHealth]:
+        """State and status checks of each instance; an unknown instance is absent."""
+        ...
+
+
+class SsmGateway(Protocol):
+    def send_command(
+        self,
+        document_name: str,
+        instance_ids: Sequence[str],
+        parameters: Mapping[str, Sequence[str]],
+        *,
+        timeout_seconds: int,
+        comment: str,
+    ) -> str:
+        """Run a command document on the instances; returns the command id."""
+        ...
+
+    def command_outcomes(self, command_id: str, instance_ids: Sequence[str]) -> dict[str, CommandOutcome]: ...
+    def start_automation(
+        self, document_name: str, parameters: Mapping[str, Sequence[str]], *, client_token: str
+    ) -> str:
+        """Start an Automation execution; returns its id."""
+        ...
+
+    def automation_status(self, automation_id: str) -> tuple[str, str | None]:
+        """The execution's status (``Success``, ``Failed``, ...) and its failure message."""
+        ...
+
+
+class TargetGateways(Protocol):
+    """EC2 and SSM in one target account and region."""
+
+    def ec2(self, target: DrsTarget) -> Ec2Gateway: ...
+    def ssm(self, target: DrsTarget) -> SsmGateway: ...
+
+
+class Notification(CamelModel):
+    """A lifecycle message: a human subject line and a JSON body (SNS and EventBridge alike)."""
+
+    kind: str
+    subject: str
+    body: dict[str, JsonValue]
+
+
+class Notifier(Protocol):
+    def publish(self, notification: Notification) -> None: ...
+
+
+class Waker(Protocol):
+    def wake(self, task_token: str, reason: str) -> bool:
+        """Complete a waiting run's task token; ``False`` when the token was already used or expired."""
+        ...

@@ -1,0 +1,49 @@
+"""Waking a waiting run: on a DRS launch result for one of its jobs, and after an operator request."""
+
+from __future__ import annotations
+
+from drs_orchestration.domain.engine.ports import Waker
+from drs_orchestration.domain.engine.requests import unhandled_requests
+from drs_orchestration.domain.models.drs import DrsTarget, LaunchStatus
+from drs_orchestration.domain.ports import DrsGatewayFactory, ExecutionRepository
+
+__all__ = ["store_task_token", "wake_for_launch_result"]
+
+
+def wake_for_launch_result(
+    executions: ExecutionRepository, drs: DrsGatewayFactory, waker: Waker, job_id: str
+) -> list[str]:
+    """Wake the run that owns ``job_id`` once the job has finished (every server LAUNCHED or FAILED).
+
+    Waking per finished job, not per server event, keeps a run's state transitions independent of its
+    size; a lost event only costs one poll interval, a duplicate one an extra tick.
+    """
+    woken: list[str] = []
+    for header in executions.list_active():
+        scope = header.active_jobs.get(job_id)
+        if scope is None or not header.task_token:
+            continue
+        account_id, _, region = scope.partition("/")
+        jobs = drs.for_target(DrsTarget(account_id=account_id, region=region)).describe_jobs([job_id])
+        finished = {LaunchStatus.LAUNCHED, LaunchStatus.FAILED, LaunchStatus.TERMINATED}
+        if (
+            jobs
+            and jobs[0].is_active
+            and any(p.launch_status not in finished for p in jobs[0].participating_servers)
+        ):
+            continue
+        if waker.wake(header.task_token, f"DRS job {job_id} finished"):
+            woken.append(header.id)
+    return woken
+
+
+def store_task_token(
+    executions: ExecutionRepository, waker: Waker, execution_id: str, task_token: str
+) -> bool:
+    """Record the run's WaitForChange token; wake it at once if an operator request arrived meanwhile
+    (it was recorded before this token existed, so its own wake-up found none). Whether it woke."""
+    header = executions.get_header(execution_id)
+    executions.update_header(header.model_copy(update={"task_token": task_token}), header.version)
+    if header.is_terminal or unhandled_requests(executions, execution_id, header.handled_requests):
+        return waker.wake(task_token, "pending operator request")
+    return False

@@ -1,0 +1,36 @@
+"""State machine task Advance: one reconciler tick over the run; returns how long to wait."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import JsonValue
+
+from drs_orchestration.domain.engine.engine import advance
+from drs_orchestration.handlers.engine import clock
+from drs_orchestration.handlers.engine.dependencies import engine_config, engine_ports
+
+__all__ = ["lambda_handler"]
+
+
+def _invoke_result(event: dict[str, Any]) -> dict[str, JsonValue] | None:
+    invoke, result = event.get("invoke"), event.get("invokeResult")
+    if not isinstance(invoke, dict) or result is None:
+        return None
+    outcome: dict[str, JsonValue] = {"waveId": invoke.get("waveId"), "index": invoke.get("index")}
+    if isinstance(result, dict) and "Error" in result:
+        outcome["error"] = f"{result.get('Error')}: {str(result.get('Cause', ''))[:500]}"
+    elif (
+        isinstance(result, dict)
+        and isinstance(result.get("Payload"), dict)
+        and "errorType" in result["Payload"]
+    ):
+        outcome["error"] = str(result["Payload"].get("errorType"))
+    return outcome
+
+
+def lambda_handler(event: dict[str, Any], context: object) -> dict[str, Any]:
+    result = advance(
+        engine_ports(), engine_config(), event["executionId"], clock.now(), _invoke_result(event)
+    )
+    return result.to_json()

@@ -1,0 +1,152 @@
+"""The engine's ports, built once per container from its validated environment."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import boto3
+from pydantic import AnyHttpUrl, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from drs_orchestration.adapters.aws_clients import BOTO_CONFIG, dynamodb_client
+from drs_orchestration.adapters.drs.boto_drs_gateway import BotoDrsGatewayFactory
+from drs_orchestration.adapters.dynamodb.dynamodb_account_repository import DynamoDBAccountRepository
+from drs_orchestration.adapters.dynamodb.dynamodb_protection_group_repository import (
+    DynamoDBProtectionGroupRepository,
+)
+from drs_orchestration.adapters.ec2.boto_ec2_gateway import BotoEc2Gateway
+from drs_orchestration.adapters.notify.sns_eventbridge_notifier import SnsEventBridgeNotifier
+from drs_orchestration.adapters.ssm.boto_ssm_gateway import BotoSsmGateway
+from drs_orchestration.domain.engine.context import EngineConfig, EnginePorts
+from drs_orchestration.domain.models.drs import DrsTarget
+from drs_orchestration.handlers.engine import store
+
+if TYPE_CHECKING:
+    from mypy_boto3_ec2 import EC2Client
+    from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_sns import SNSClient
+    from mypy_boto3_ssm import SSMClient
+
+__all__ = ["EngineSettings", "engine_config", "engine_ports", "reset"]
+
+
+class EngineSettings(BaseSettings):
+    """Environment of the engine functions (names as the template sets them)."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=False)
+
+    aws_region: str = Field(min_length=1, validation_alias="AWS_REGION")
+    protection_groups_table: str = Field(min_length=3, validation_alias="PROTECTION_GROUPS_TABLE")
+    accounts_table: str = Field(min_length=3, validation_alias="ACCOUNTS_TABLE")
+    home_account_id: str = Field(pattern=r"^\d{12}$", validation_alias="HOME_ACCOUNT_ID")
+    notifications_topic_arn: str | None = Field(default=None, validation_alias="NOTIFICATIONS_TOPIC_ARN")
+    event_bus_name: str | None = Field(default=None, validation_alias="EVENT_BUS_NAME")
+    console_url: str | None = Field(default=None, validation_alias="CONSOLE_URL")
+    drs_endpoint_url: AnyHttpUrl | None = Field(default=None, validation_alias="DRS_ENDPOINT_URL")
+    poll_seconds: int = Field(default=30, ge=1, le=300, validation_alias="ENGINE_POLL_SECONDS")
+    gate_poll_seconds: int = Field(default=10, ge=1, le=300, validation_alias="ENGINE_GATE_POLL_SECONDS")
+    max_wait_seconds: int = Field(default=300, ge=5, le=3600, validation_alias="ENGINE_MAX_WAIT_SECONDS")
+    role_session_name: str = Field(
+        default="drs-orchestration", min_length=2, validation_alias="ROLE_SESSION_NAME"
+    )
+
+
+@lru_cache(maxsize=1)
+def engine_settings() -> EngineSettings:
+    return EngineSettings()
+
+
+@lru_cache(maxsize=16)
+def _ec2(region: str, endpoint: str | None) -> EC2Client:
+    return boto3.session.Session().client(
+        "ec2", region_name=region, endpoint_url=endpoint, config=BOTO_CONFIG
+    )
+
+
+@lru_cache(maxsize=16)
+def _ssm(region: str, endpoint: str | None) -> SSMClient:
+    return boto3.session.Session().client(
+        "ssm", region_name=region, endpoint_url=endpoint, config=BOTO_CONFIG
+    )
+
+
+@lru_cache(maxsize=1)
+def _sns(region: str, endpoint: str | None) -> SNSClient:
+    return boto3.session.Session().client(
+        "sns", region_name=region, endpoint_url=endpoint, config=BOTO_CONFIG
+    )
+
+
+@lru_cache(maxsize=1)
+def _events(region: str, endpoint: str | None) -> EventBridgeClient:
+    return boto3.session.Session().client(
+        "events", region_name=region, endpoint_url=endpoint, config=BOTO_CONFIG
+    )
+
+
+class BotoTargetGateways:
+    """EC2 and SSM where the recovered instances live (the home account; see the README for others)."""
+
+    def __init__(self, endpoint: str | None) -> None:
+        self.endpoint = endpoint
+
+    def ec2(self, target: DrsTarget) -> BotoEc2Gateway:
+        return BotoEc2Gateway(_ec2(target.region, self.endpoint))
+
+    def ssm(self, target: DrsTarget) -> BotoSsmGateway:
+        return BotoSsmGateway(_ssm(target.region, self.endpoint))
+
+
+@lru_cache(maxsize=1)
+def drs_gateways() -> BotoDrsGatewayFactory:
+    settings = engine_settings()
+    endpoint = store.store_settings().endpoint
+    accounts = DynamoDBAccountRepository(
+        dynamodb_client(settings.aws_region, endpoint), settings.accounts_table
+    )
+    return BotoDrsGatewayFactory(
+        accounts,
+        home_account_id=settings.home_account_id,
+        endpoint_url=str(settings.drs_endpoint_url) if settings.drs_endpoint_url else None,
+        sts_endpoint_url=endpoint,
+        session_name=settings.role_session_name,
+    )
+
+
+@lru_cache(maxsize=1)
+def engine_ports() -> EnginePorts:
+    settings = engine_settings()
+    endpoint = store.store_settings().endpoint
+    region = settings.aws_region
+    return EnginePorts(
+        executions=store.executions(),
+        groups=DynamoDBProtectionGroupRepository(
+            dynamodb_client(region, endpoint), settings.protection_groups_table
+        ),
+        drs=drs_gateways(),
+        targets=BotoTargetGateways(endpoint),
+        notifier=SnsEventBridgeNotifier(
+            _sns(region, endpoint) if settings.notifications_topic_arn else None,
+            settings.notifications_topic_arn,
+            _events(region, endpoint) if settings.event_bus_name else None,
+            settings.event_bus_name,
+        ),
+    )
+
+
+def engine_config() -> EngineConfig:
+    settings = engine_settings()
+    return EngineConfig(
+        poll_seconds=settings.poll_seconds,
+        gate_poll_seconds=settings.gate_poll_seconds,
+        max_wait_seconds=settings.max_wait_seconds,
+        console_url=settings.console_url,
+    )
+
+
+def reset() -> None:
+    """Forget built ports and settings (tests switch environments)."""
+    for cached in (engine_settings, _ec2, _ssm, _sns, _events, drs_gateways, engine_ports):
+        cached.cache_clear()
+    store.reset()

@@ -1,0 +1,361 @@
+"""The engine under test: the real ASL on moto's Step Functions interpreter, the real handlers
+dispatched in-process, moto for AWS, the DRS simulator for DRS, all on one scaled clock.
+
+Runs are started and steered through the REST API handler, whose runner slot is filled with the
+Step Functions runner. DRS "Launch Result" events reach the event handler through a simulator sink
+(EventBridge in moto delivers to no Lambda).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from drs_local.step_functions import LocalStepFunctions
+from drs_orchestration.adapters.aws_clients import clear_client_cache
+from drs_orchestration.adapters.stepfunctions.step_functions_runner import StepFunctionsExecutionRunner
+from drs_orchestration.domain.models.execution import ExecutionEvent, ServerState
+from drs_orchestration.domain.ports import ExecutionRepository, iterate_pages
+from drs_orchestration.handlers.api import dependencies as api_dependencies
+from drs_orchestration.handlers.engine import clock, drs_events, store
+from drs_orchestration.handlers.engine import dependencies as engine_dependencies
+from drs_simulator.config import SimConfig, Span, Timings
+from drs_simulator.ec2_mirror import Ec2Mirror
+from drs_simulator.events import CallbackSink
+from drs_simulator.fleet import ServerFixture
+from drs_simulator.testing import SimulatorHandle, simulator_server
+from tests.integration.api.aws_tables import create_tables
+from tests.integration.api.client import Api
+
+ROOT = Path(__file__).resolve().parents[3]
+ASL = ROOT / "cfn" / "statemachine" / "execution-engine.asl.json"
+HEALTH_DOCUMENT = ROOT / "ssm-documents" / "post-launch-health-check.yaml"
+ACCOUNT = "111122223333"
+REGION = "us-east-1"
+FUNCTIONS = {
+    "InitializeFunctionArn": "drs_orchestration.handlers.engine.initialize.lambda_handler",
+    "AdvanceFunctionArn": "drs_orchestration.handlers.engine.advance.lambda_handler",
+    "WaitForChangeFunctionArn": "drs_orchestration.handlers.engine.wait_for_change.lambda_handler",
+    "FinalizeFunctionArn": "drs_orchestration.handlers.engine.finalize.lambda_handler",
+}
+TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ],
+}
+HEALTH_CHECK_DOCUMENT = "DrsPostLaunchHealthCheck"
+
+# Shorter DRS phases than the defaults (minutes, not a quarter hour), same shape.
+FAST_TIMINGS = Timings(
+    pending_to_started=Span(min=2, max=5),
+    cleanup_with_instance=Span(min=10, max=20),
+    cleanup_without_instance=Span(min=2, max=4),
+    snapshot=Span(min=10, max=30),
+    use_previous_snapshot=Span(min=2, max=4),
+    conversion_linux=Span(min=60, max=120),
+    conversion_windows=Span(min=60, max=120),
+    conversion_fast=Span(min=20, max=40),
+    launch=Span(min=10, max=20),
+    boot_linux=Span(min=5, max=10),
+    boot_windows=Span(min=5, max=10),
+    terminate=Span(min=10, max=20),
+    server_jitter=Span(min=0, max=5),
+)
+
+
+def server_id(n: int) -> str:
+    return f"s-{n:017d}"
+
+
+def fleet(count: int, *, tier_of: Callable[[int], str] = lambda n: "app") -> list[ServerFixture]:
+    return [
+        ServerFixture(
+            hostname=f"host-{n:04d}",
+            source_server_id=server_id(n),
+            account_id=ACCOUNT,
+            region=REGION,
+            tags={"Tier": tier_of(n)},
+        )
+        for n in range(count)
+    ]
+
+
+def _zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("placeholder.py", "")
+    return buffer.getvalue()
+
+
+@dataclass
+class Engine:
+    api: Api
+    drs: SimulatorHandle
+    sfn: Any
+    sqs: Any
+    queue_url: str
+    machine_arn: str
+    runtime: LocalStepFunctions
+    role_arn: str
+    events_enabled: bool = True
+    event_log: list[dict[str, Any]] = field(default_factory=list)
+    _lambda_names: set[str] = field(default_factory=set)
+
+    # -- building plans ------------------------------------------------------------------------
+    def group(self, name: str, servers: list[str]) -> str:
+        body = {"name": name, "accountId": ACCOUNT, "region": REGION, "sourceServerIds": servers}
+        response = self.api.post("/protection-groups", body)
+        assert response.status == 201, response.text
+        return str(response.json["id"])
+
+    def plan(self, waves: list[dict[str, Any]], *, name: str = "plan", **extra: Any) -> str:
+        body = {"name": name, "rtoTargetMinutes": 120, "waves": waves, **extra}
+        response = self.api.post("/recovery-plans", body)
+        assert response.status == 201, response.text
+        return str(response.json["id"])
+
+    def lambda_function(self, name: str, handler: str) -> str:
+        arn = boto3.client("lambda").create_function(
+            FunctionName=name,
+            Runtime="python3.12",
+            Role=self.role_arn,
+            Handler=handler,
+            Code={"ZipFile": _zip()},
+            Timeout=60,
+        )["FunctionArn"]
+        return str(arn)
+
+    # -- running -------------------------------------------------------------------------------
+    def start(self, plan_id: str, mode: str = "DRILL") -> str:
+        response = self.api.post("/executions", {"planId": plan_id, "mode": mode}, as_="Operator")
+        assert response.status == 202, response.text
+        return str(response.json["executionId"])
+
+    def execution(self, execution_id: str) -> dict[str, Any]:
+        response = self.api.get(f"/executions/{execution_id}", as_="Viewer")
+        assert response.status == 200, response.text
+        return dict(response.json)
+
+    def wait_until(
+        self, execution_id: str, predicate: Callable[[dict[str, Any]], bool], limit: float = 60.0
+    ) -> dict[str, Any]:
+        deadline = time.monotonic() + limit
+        while True:
+            execution = self.execution(execution_id)
+            if predicate(execution):
+                return execution
+            if time.monotonic() > deadline:
+                raise AssertionError(f"condition not met in {limit} s: {json.dumps(execution)[:3000]}")
+            time.sleep(0.05)
+
+    def finish(self, execution_id: str, limit: float = 60.0) -> dict[str, Any]:
+        return self.wait_until(
+            execution_id,
+            lambda e: (
+                e["status"] in {"SUCCEEDED", "PARTIAL", "FAILED", "CANCELLED"} and not self.engine_running()
+            ),
+            limit,
+        )
+
+    def engine_running(self) -> bool:
+        executions = self.sfn.list_executions(stateMachineArn=self.machine_arn)["executions"]
+        return any(e["status"] == "RUNNING" for e in executions)
+
+    def wave(self, execution: dict[str, Any], wave_id: str) -> dict[str, Any]:
+        return next(w for w in execution["waves"] if w["id"] == wave_id)
+
+    def timeline(self, execution_id: str) -> list[ExecutionEvent]:
+        executions = store.executions()
+        return list(
+            iterate_pages(lambda token: executions.list_events(execution_id, limit=500, next_token=token))
+        )
+
+    def servers(self, execution_id: str) -> list[ServerState]:
+        return store.executions().get_servers(execution_id)
+
+    def notifications(self) -> list[dict[str, Any]]:
+        messages: list[dict[str, Any]] = []
+        while True:
+            batch = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10).get(
+                "Messages", []
+            )
+            if not batch:
+                return messages
+            for message in batch:
+                envelope = json.loads(message["Body"])
+                messages.append({"subject": envelope.get("Subject"), "body": json.loads(envelope["Message"])})
+                self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+    def state_transitions(self) -> int:
+        total = 0
+        for execution in self.sfn.list_executions(stateMachineArn=self.machine_arn)["executions"]:
+            history = self.sfn.get_execution_history(executionArn=execution["executionArn"], maxResults=1000)
+            total += sum(1 for event in history["events"] if event["type"].endswith("StateEntered"))
+        return total
+
+
+def _deliver(engine_ref: list[Engine]) -> Callable[[dict[str, Any]], None]:
+    def deliver(event: dict[str, Any]) -> None:
+        if not engine_ref or not engine_ref[0].events_enabled:
+            return
+        if event.get("detail-type") == "DRS Source Server Launch Result":
+            engine_ref[0].event_log.append(event)
+            drs_events.lambda_handler(event, None)
+
+    return deliver
+
+
+@pytest.fixture
+def engine_factory(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Engine]]:
+    """``engine_factory(fleet=..., scale=..., faults=...)`` starts everything for one test."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "HOME_ACCOUNT_ID": ACCOUNT,
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "ENGINE_POLL_SECONDS": "30",
+        "ENGINE_GATE_POLL_SECONDS": "10",
+        "CONSOLE_URL": "https://console.example.com",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    stack = _Stack()
+    try:
+        yield lambda **options: stack.start(monkeypatch, **options)
+    finally:
+        stack.close()
+        api_dependencies.reset()
+        engine_dependencies.reset()
+        clear_client_cache()
+        clock.set_clock(None)
+
+
+class _Stack:
+    def __init__(self) -> None:
+        self.closers: list[Callable[[], None]] = []
+
+    def close(self) -> None:
+        while self.closers:
+            self.closers.pop()()
+
+    def start(
+        self,
+        monkeypatch: pytest.MonkeyPatch,
+        *,
+        servers: list[ServerFixture],
+        scale: float = 300.0,
+        faults: dict[str, Any] | None = None,
+        events: bool = True,
+        timings: Timings = FAST_TIMINGS,
+    ) -> Engine:
+        mock = mock_aws(
+            config={"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
+        )
+        mock.start()
+        self.closers.append(mock.stop)
+        runtime = LocalStepFunctions(time_scale=scale)
+        runtime.install()
+        self.closers.append(runtime.uninstall)
+        clear_client_cache()
+        api_dependencies.reset()
+        engine_dependencies.reset()
+        engine_ref: list[Engine] = []
+        config = SimConfig(timings=timings)
+        context = simulator_server(
+            fleet=servers,
+            time_scale=scale,
+            ec2_mirror=Ec2Mirror(),
+            sinks=[CallbackSink(_deliver(engine_ref))],
+            config=config,
+            faults=faults,
+        )
+        handle = context.__enter__()
+        self.closers.append(lambda: context.__exit__(None, None, None))
+        monkeypatch.setenv("DRS_ENDPOINT_URL", handle.endpoint_url)
+        clock.set_clock(handle.simulator.clock.now)
+        for name, value in create_tables(boto3.client("dynamodb", region_name=REGION)).items():
+            monkeypatch.setenv(name, value)
+        sns, sqs = boto3.client("sns"), boto3.client("sqs")
+        topic = sns.create_topic(Name="notifications")["TopicArn"]
+        queue_url = sqs.create_queue(QueueName="notifications")["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
+        boto3.client("events").create_event_bus(Name="engine-events")
+        monkeypatch.setenv("NOTIFICATIONS_TOPIC_ARN", topic)
+        monkeypatch.setenv("EVENT_BUS_NAME", "engine-events")
+        boto3.client("ssm").create_document(
+            Name=HEALTH_CHECK_DOCUMENT,
+            Content=HEALTH_DOCUMENT.read_text(),
+            DocumentType="Command",
+            DocumentFormat="YAML",
+        )
+        role_arn = boto3.client("iam").create_role(
+            RoleName="engine", AssumeRolePolicyDocument=json.dumps(TRUST)
+        )["Role"]["Arn"]
+        lam = boto3.client("lambda")
+        substitutions = {}
+        for key, handler in FUNCTIONS.items():
+            substitutions[key] = lam.create_function(
+                FunctionName=key.removesuffix("FunctionArn"),
+                Runtime="python3.12",
+                Role=role_arn,
+                Handler=handler,
+                Code={"ZipFile": _zip()},
+                Timeout=300,
+            )["FunctionArn"]
+        definition = ASL.read_text()
+        for key, value in substitutions.items():
+            definition = definition.replace("${" + key + "}", value)
+        sfn = boto3.client("stepfunctions")
+        machine_arn = sfn.create_state_machine(name="engine", definition=definition, roleArn=role_arn)[
+            "stateMachineArn"
+        ]
+
+        def runner(executions: ExecutionRepository) -> StepFunctionsExecutionRunner:
+            return StepFunctionsExecutionRunner(executions, boto3.client("stepfunctions"), machine_arn)
+
+        monkeypatch.setattr(api_dependencies, "execution_runner_factory", runner)
+        engine = Engine(
+            api=Api(),
+            drs=handle,
+            sfn=sfn,
+            sqs=sqs,
+            queue_url=queue_url,
+            machine_arn=machine_arn,
+            runtime=runtime,
+            role_arn=role_arn,
+            events_enabled=events,
+        )
+        engine_ref.append(engine)
+        self.closers.append(_stop_executions(sfn, machine_arn))
+        return engine
+
+
+def _stop_executions(sfn: Any, machine_arn: str) -> Callable[[], None]:
+    def stop() -> None:
+        for execution in sfn.list_executions(stateMachineArn=machine_arn, statusFilter="RUNNING")[
+            "executions"
+        ]:
+            sfn.stop_execution(executionArn=execution["executionArn"])
+
+    return stop
+
+
+_ = threading
