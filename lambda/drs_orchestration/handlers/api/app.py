@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools import Logger, Tracer
@@ -22,7 +23,11 @@ from drs_orchestration.handlers.api.routes import (
 logger = Logger(service="drs-orchestration-api")
 tracer = Tracer(service="drs-orchestration-api")
 
-app = DrsApiResolver(max_body_bytes=lambda: get_api_settings().max_body_bytes, enable_validation=True)
+app = DrsApiResolver(
+    max_body_bytes=lambda: get_api_settings().max_body_bytes,
+    enable_validation=True,
+    response_validation_error_http_code=HTTPStatus.INTERNAL_SERVER_ERROR,
+)
 register_error_handlers(app)
 for module in (protection_groups, recovery_plans, executions, inventory, accounts):
     app.include_router(module.router)

@@ -1,6 +1,8 @@
 """Write the API's OpenAPI document, generated from the routes.
 
-Regenerate the committed copy with ``python -m drs_orchestration.handlers.api.openapi``.
+Powertools documents its own 422 and response-validation shapes; this API answers neither (invalid
+requests are 400, a response that fails validation is a 500), so every error is given the API's one
+error shape. Regenerate the committed copy with ``python -m drs_orchestration.handlers.api.openapi``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,16 @@ def openapi_document() -> str:
             description="Protection groups, recovery plans, drills and recoveries for AWS DRS.",
         )
     )
+    server_error = {
+        "description": "Unexpected server error",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+    }
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            operation["responses"].pop("422", None)
+            operation["responses"]["500"] = server_error
+    for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+        schema["components"]["schemas"].pop(unused, None)
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"
 
 

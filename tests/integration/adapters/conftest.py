@@ -1,0 +1,58 @@
+"""Adapters under moto (tables from the template) and the DRS simulator (two accounts, small pages)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from drs_orchestration.adapters.aws_clients import clear_client_cache
+from drs_simulator.config import Pagination, SimConfig
+from drs_simulator.fleet import ServerFixture
+from drs_simulator.testing import SimulatorHandle, simulator_server
+from tests.integration.api.aws_tables import create_tables, empty_tables
+
+HOME = "111122223333"
+TARGET = "444455556666"
+REGION = "us-east-1"
+
+
+def sid(n: int) -> str:
+    return f"s-{n:017d}"
+
+
+@pytest.fixture(scope="session")
+def drs() -> Iterator[SimulatorHandle]:
+    """Twenty home-account servers and five in a target account; DRS pages hold 7 items."""
+    fleet = [
+        ServerFixture(hostname=f"home-{n}", source_server_id=sid(n), account_id=HOME, tags={"n": str(n)})
+        for n in range(20)
+    ] + [
+        ServerFixture(hostname=f"target-{n}", source_server_id=sid(100 + n), account_id=TARGET)
+        for n in range(5)
+    ]
+    config = SimConfig(pagination=Pagination(default_page_size=7, describe_max_page=7))
+    with simulator_server(fleet=fleet, config=config) as handle:
+        yield handle
+
+
+@pytest.fixture(scope="session")
+def tables() -> Iterator[dict[str, str]]:
+    with pytest.MonkeyPatch.context() as patch:
+        for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+            patch.setenv(key, "testing")
+        patch.setenv("AWS_DEFAULT_REGION", REGION)
+        patch.delenv("AWS_ENDPOINT_URL", raising=False)
+        with mock_aws():
+            clear_client_cache()
+            yield create_tables(boto3.client("dynamodb", region_name=REGION), prefix="adapters")
+            clear_client_cache()
+
+
+@pytest.fixture
+def dynamodb(tables: dict[str, str]) -> Iterator[object]:
+    client = boto3.client("dynamodb", region_name=REGION)
+    yield client
+    empty_tables(client, tables.values())
