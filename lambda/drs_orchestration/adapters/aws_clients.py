@@ -18,9 +18,17 @@ from botocore.credentials import RefreshableCredentials
 if TYPE_CHECKING:
     from mypy_boto3_drs import DrsClient
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_stepfunctions import SFNClient
     from mypy_boto3_sts import STSClient
 
-__all__ = ["BOTO_CONFIG", "clear_client_cache", "drs_client", "dynamodb_client", "sts_client"]
+__all__ = [
+    "BOTO_CONFIG",
+    "clear_client_cache",
+    "drs_client",
+    "dynamodb_client",
+    "stepfunctions_client",
+    "sts_client",
+]
 
 BOTO_CONFIG = Config(retries={"mode": "standard"})
 _ASSUMED_ROLE_SECONDS = 3600
@@ -30,6 +38,13 @@ _ASSUMED_ROLE_SECONDS = 3600
 def dynamodb_client(region: str, endpoint_url: str | None = None) -> DynamoDBClient:
     return boto3.session.Session().client(
         "dynamodb", region_name=region, endpoint_url=endpoint_url, config=BOTO_CONFIG
+    )
+
+
+@lru_cache(maxsize=8)
+def stepfunctions_client(region: str, endpoint_url: str | None = None) -> SFNClient:
+    return boto3.session.Session().client(
+        "stepfunctions", region_name=region, endpoint_url=endpoint_url, config=BOTO_CONFIG
     )
 
 
@@ -89,5 +104,5 @@ def drs_client(
 
 def clear_client_cache() -> None:
     """Forget every cached client and session (tests switch fake AWS environments)."""
-    for cached in (dynamodb_client, sts_client, _assumed_role_session, drs_client):
+    for cached in (dynamodb_client, stepfunctions_client, sts_client, _assumed_role_session, drs_client):
         cached.cache_clear()

@@ -27,6 +27,10 @@ class ApiSettings(BaseSettings):
     """Endpoint override for DRS (the local simulator); unset on AWS."""
     aws_endpoint_url: AnyHttpUrl | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
     """Endpoint override for every other AWS service (local AWS); unset on AWS."""
+    state_machine_arn: str | None = Field(
+        default=None, pattern=r"^arn:aws[a-z-]*:states:", validation_alias="STATE_MACHINE_ARN"
+    )
+    """The execution engine's state machine; without it starting or steering a run answers 503."""
     max_body_bytes: int = Field(default=256 * 1024, ge=1024, validation_alias="MAX_BODY_BYTES")
     role_session_name: str = Field(
         default="drs-orchestration", min_length=2, max_length=64, validation_alias="ROLE_SESSION_NAME"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
+from drs_orchestration.adapters.stepfunctions.step_functions_runner import StepFunctionsExecutionRunner
 from drs_orchestration.domain.models.drs import LaunchStatus
 from drs_orchestration.domain.models.execution import ExecutionStatus, ServerState
 from drs_orchestration.domain.ports import RunnerSignal
@@ -175,3 +178,27 @@ def test_me_names_the_user_groups_and_permissions_and_401_without_identity(api: 
     assert me["groups"] == ["Admin", "Operator"]
     assert "run-recovery" in me["permissions"]
     assert api.get("/me", anonymous=True).status == 401
+
+
+def test_start_is_503_and_writes_no_run_when_no_engine_is_configured(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = make_plan(api)
+    monkeypatch.delenv("STATE_MACHINE_ARN", raising=False)
+    monkeypatch.setattr(dependencies, "execution_runner_factory", dependencies._configured_runner)
+    dependencies.reset()
+    response = api.post("/executions", {"planId": plan["id"], "mode": "DRILL"})
+    assert response.status == 503
+    assert response.error_code == "ENGINE_UNAVAILABLE"
+    assert api.get("/executions").json["items"] == []
+
+
+def test_step_functions_runner_is_built_when_the_state_machine_is_configured(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STATE_MACHINE_ARN", "arn:aws:states:us-east-1:111122223333:stateMachine:engine")
+    monkeypatch.setattr(dependencies, "execution_runner_factory", dependencies._configured_runner)
+    dependencies.reset()
+    runner = dependencies.get_services().runner
+    assert isinstance(runner, StepFunctionsExecutionRunner)
+    assert runner.state_machine_arn.endswith(":stateMachine:engine")

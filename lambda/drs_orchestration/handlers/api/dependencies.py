@@ -1,7 +1,8 @@
 """The ports the API's routes use, built once per container from the validated settings.
 
-``execution_runner_factory`` is where a deployment (or a test) plugs in the engine; without one,
-starting or steering a run answers 503 instead of pretending.
+``execution_runner_factory`` builds the engine's runner: Step Functions when ``STATE_MACHINE_ARN`` is
+set; without it, starting or steering a run answers 503 instead of pretending. Tests put their own
+factory in its place.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from drs_orchestration.adapters.aws_clients import dynamodb_client
+from drs_orchestration.adapters.aws_clients import dynamodb_client, stepfunctions_client
 from drs_orchestration.adapters.drs.boto_drs_gateway import BotoDrsGatewayFactory
 from drs_orchestration.adapters.dynamodb.dynamodb_account_repository import DynamoDBAccountRepository
 from drs_orchestration.adapters.dynamodb.dynamodb_audit_repository import DynamoDBAuditRepository
@@ -21,6 +22,7 @@ from drs_orchestration.adapters.dynamodb.dynamodb_protection_group_repository im
 from drs_orchestration.adapters.dynamodb.dynamodb_recovery_plan_repository import (
     DynamoDBRecoveryPlanRepository,
 )
+from drs_orchestration.adapters.stepfunctions.step_functions_runner import StepFunctionsExecutionRunner
 from drs_orchestration.config.settings import get_api_settings
 from drs_orchestration.domain.ports import ExecutionRepository, ExecutionRunner
 from drs_orchestration.domain.services.context import Request, Services
@@ -31,12 +33,17 @@ __all__ = ["execution_runner_factory", "get_services", "reset", "service_request
 RunnerFactory = Callable[[ExecutionRepository], ExecutionRunner | None]
 
 
-def _no_runner(_: ExecutionRepository) -> ExecutionRunner | None:
-    return None
+def _configured_runner(executions: ExecutionRepository) -> ExecutionRunner | None:
+    settings = get_api_settings()
+    if settings.state_machine_arn is None:
+        return None
+    endpoint = str(settings.aws_endpoint_url) if settings.aws_endpoint_url else None
+    return StepFunctionsExecutionRunner(
+        executions, stepfunctions_client(settings.aws_region, endpoint), settings.state_machine_arn
+    )
 
 
-execution_runner_factory: RunnerFactory = _no_runner
-"""The one slot a deployment fills with its engine adapter (Step Functions on AWS)."""
+execution_runner_factory: RunnerFactory = _configured_runner
 
 
 @lru_cache(maxsize=1)
