@@ -5,14 +5,26 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.infra.templates import CFN, ROOT, expanded, load
+from tests.infra.templates import CFN, ROOT, TEMPLATES, expanded, is_sam, load
 
 MASTER = CFN / "master-template.yaml"
 DEPLOY_SCRIPT_PARAMETERS = {"ArtifactsBucket", "ConsoleSourcePrefix"}
+
+
+SAM_TEMPLATES = [path for path in TEMPLATES if is_sam(load(path))]
+
+
+@pytest.mark.parametrize("template", SAM_TEMPLATES, ids=lambda path: path.name)
+def test_sam_template_expands_to_plain_cloudformation_when_transformed_offline(template: Path) -> None:
+    resources = expanded(template)["Resources"]
+
+    assert [r["Type"] for r in resources.values() if r["Type"].startswith("AWS::Serverless::")] == []
+    assert any(r["Type"] == "AWS::Lambda::Function" for r in resources.values())
 
 
 def nested_stacks() -> dict[str, dict[str, Any]]:
