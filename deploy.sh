@@ -40,7 +40,8 @@ Options:
   --admin-email EMAIL       Create this console user in the Admin group if it does not exist yet;
                             Cognito e-mails a temporary password.
   --console-dir DIR         Publish an already built console from DIR instead of building frontend/.
-  --skip-console            Do not build or publish the console (config.json is still written).
+  --skip-console            Do not build or publish the console: what is published stays, and
+                            config.json is still rewritten.
   --requirements FILE       Python requirements vendored into the function package
                             (default: requirements.txt).
   --package-only            Build and upload everything, write the packaged template, do not deploy.
@@ -190,7 +191,7 @@ publish_console() {
   step "Console"
   local source=""
   if [ "$SKIP_CONSOLE" = true ]; then
-    info "skipped (--skip-console): only config.json is published"
+    info "skipped (--skip-console): the published console stays, config.json is rewritten"
     return
   elif [ -n "$CONSOLE_DIR" ]; then
     source=$CONSOLE_DIR

@@ -144,6 +144,29 @@ def test_update_replaces_stale_files_rewrites_config_and_invalidates_when_a_new_
     assert invalidations["Quantity"] == 1
 
 
+def test_update_keeps_the_published_console_when_no_new_build_is_given(
+    buckets: Any, response_capture: ResponseCapture, lambda_context: FakeLambdaContext
+) -> None:
+    for key, body in BUILD.items():
+        buckets.put_object(Bucket=CONSOLE, Key=key, Body=body)
+
+    new = properties(SourcePrefix="", ApiUrl="https://moved.execute-api.us-east-1.amazonaws.com/v1")
+    event = cfn_event(
+        "Update",
+        response_capture.url,
+        new,
+        old_properties=properties(),
+        physical_resource_id=f"console:{CONSOLE}",
+    )
+    lambda_handler(event, lambda_context)
+
+    assert response_capture.only_response()["Status"] == "SUCCESS"
+    assert console_keys(buckets) == {*BUILD, "config.json"}
+    assert (
+        read_json(buckets, "config.json")["apiUrl"] == "https://moved.execute-api.us-east-1.amazonaws.com/v1"
+    )
+
+
 def test_delete_leaves_the_objects_to_the_bucket_emptier_when_the_stack_is_deleted(
     buckets: Any, response_capture: ResponseCapture, lambda_context: FakeLambdaContext
 ) -> None:

@@ -1,7 +1,8 @@
 """Custom resource that publishes the built console and writes its ``/config.json``.
 
 Properties: ``ConsoleBucket`` (target), ``SourceBucket`` + ``SourcePrefix`` (the built console
-uploaded by deploy.sh; an empty prefix publishes ``config.json`` only), ``Region``,
+uploaded by deploy.sh; it replaces what was published before. An empty prefix only rewrites
+``config.json`` and leaves the published console as it is), ``Region``,
 ``UserPoolId``, ``UserPoolClientId``, ``ApiUrl`` and optionally ``DistributionId`` (its cache
 is invalidated after an update). Deleting the resource leaves the objects to the bucket emptier.
 """
@@ -88,7 +89,12 @@ def publish_console(request: CustomResourceRequest) -> CustomResourceResult:
         ContentType="application/json",
         CacheControl=REVALIDATE_CACHE,
     )
-    stale = [key for key in _list_keys(s3, console_bucket, "") if key not in published and key != CONFIG_KEY]
+    # Without a new build the published console stays: only its configuration changes.
+    stale = (
+        []
+        if not source_prefix
+        else [key for key in _list_keys(s3, console_bucket, "") if key not in published and key != CONFIG_KEY]
+    )
     for start in range(0, len(stale), 1000):
         s3.delete_objects(
             Bucket=console_bucket,
