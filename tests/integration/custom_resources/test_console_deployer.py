@@ -192,6 +192,26 @@ def test_create_fails_naming_the_property_and_writes_nothing_when_the_api_url_is
     assert console_keys(buckets) == set()
 
 
+def test_update_fails_and_keeps_the_console_when_the_new_build_is_missing(
+    buckets: Any, response_capture: ResponseCapture, lambda_context: FakeLambdaContext
+) -> None:
+    buckets.put_object(Bucket=CONSOLE, Key="index.html", Body=b"live")
+
+    event = cfn_event(
+        "Update",
+        response_capture.url,
+        properties(SourcePrefix="console/never-uploaded"),
+        old_properties=properties(),
+        physical_resource_id=f"console:{CONSOLE}",
+    )
+    lambda_handler(event, lambda_context)
+
+    body = response_capture.only_response()
+    assert body["Status"] == "FAILED"
+    assert "SourcePrefix" in body["Reason"]
+    assert console_keys(buckets) == {"index.html"}
+
+
 def test_create_fails_when_the_artifacts_bucket_does_not_exist(
     s3: Any, response_capture: ResponseCapture, lambda_context: FakeLambdaContext
 ) -> None:

@@ -19,6 +19,7 @@ from botocore.config import Config
 from drs_orchestration.handlers.custom_resources.cfn_response import (
     CustomResourceRequest,
     CustomResourceResult,
+    InvalidProperties,
     custom_resource,
 )
 
@@ -68,7 +69,10 @@ def publish_console(request: CustomResourceRequest) -> CustomResourceResult:
     published: set[str] = set()
     if source_prefix:
         source_bucket = request.required_str("SourceBucket")
-        for source_key in _list_keys(s3, source_bucket, f"{source_prefix}/"):
+        source_keys = _list_keys(s3, source_bucket, f"{source_prefix}/")
+        if not source_keys:
+            raise InvalidProperties(f"SourcePrefix: nothing under s3://{source_bucket}/{source_prefix}/")
+        for source_key in source_keys:
             key = source_key[len(source_prefix) + 1 :]
             if not key or key == CONFIG_KEY:
                 continue
