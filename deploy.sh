@@ -57,6 +57,8 @@ EOF
 }
 
 step() { printf '\n==> %s\n' "$*"; }
+# sha256sum on Linux, shasum on macOS.
+sha256() { if command -v sha256sum >/dev/null 2>&1; then sha256sum "$@"; else shasum -a 256 "$@"; fi; }
 info() { printf '    %s\n' "$*"; }
 die() { printf 'deploy.sh: %s\n' "$*" >&2; exit 1; }
 
@@ -160,7 +162,7 @@ build_functions() {
   step "Building the function package (Python $PYTHON_RUNTIME, $PIP_PLATFORM)"
   local digest deps code
   mkdir -p "$BUILD_DIR" && BUILD_DIR=$(cd "$BUILD_DIR" && pwd)
-  digest=$(sha256sum "$REQUIREMENTS" | cut -c1-16)
+  digest=$(sha256 "$REQUIREMENTS" | cut -c1-16)
   deps="$BUILD_DIR/deps/$digest"
   if [ -d "$deps" ]; then
     info "dependencies already built for this requirements file ($digest)"
@@ -200,13 +202,20 @@ publish_console() {
     (cd "$ROOT/frontend" && npm ci --no-audit --no-fund --loglevel=error && npm run build)
     source="$ROOT/frontend/dist"
   else
-    info "no frontend/package.json: only config.json is published"
+    info "no frontend/package.json: the published console (if any) stays, config.json is rewritten"
     return
   fi
   [ -f "$source/index.html" ] || die "the console build in $source has no index.html"
   local digest
-  digest=$(cd "$source" && find . -type f ! -name config.json -print0 | LC_ALL=C sort -z \
-    | xargs -0 sha256sum | sha256sum | cut -c1-16)
+  digest=$(python3 - "$source" <<'EOF'
+import hashlib, pathlib, sys
+root = pathlib.Path(sys.argv[1])
+digest = hashlib.sha256()
+for path in sorted(p for p in root.rglob("*") if p.is_file() and p.name != "config.json"):
+    digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+print(digest.hexdigest()[:16])
+EOF
+)
   CONSOLE_PREFIX="console/$digest"
   info "uploading $source to s3://$ARTIFACTS_BUCKET/$CONSOLE_PREFIX/"
   aws_cli s3 sync "$source" "s3://$ARTIFACTS_BUCKET/$CONSOLE_PREFIX/" --exclude config.json --only-show-errors
@@ -237,8 +246,8 @@ EOF
 
 deploy_stack() {
   step "Deploying stack $STACK_NAME (this takes 10-20 minutes the first time: CloudFront)"
-  local overrides=()
-  mapfile -t overrides < <(parameter_overrides)
+  local overrides=() line
+  while IFS= read -r line; do overrides+=("$line"); done < <(parameter_overrides)
   aws_cli cloudformation deploy \
     --template-file "$PACKAGED_TEMPLATE" --stack-name "$STACK_NAME" \
     --s3-bucket "$ARTIFACTS_BUCKET" --s3-prefix packages \
