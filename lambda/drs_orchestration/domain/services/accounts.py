@@ -39,10 +39,7 @@ def account_view(account: TargetAccount, *, reveal: bool) -> AccountView:
 def create_account(services: Services, request: Request, data: TargetAccountInput) -> TargetAccount:
     account = TargetAccount(
         **data.model_dump(by_alias=False),
-        created_at=request.now,
-        created_by=request.actor,
-        updated_at=request.now,
-        updated_by=request.actor,
+        **request.created(),
     )
     stored = services.accounts.create(account)
     record_audit(
@@ -60,8 +57,7 @@ def update_account(
             **current.model_dump(by_alias=False),
             **data.model_dump(by_alias=False),
             "account_id": account_id,
-            "updated_at": request.now,
-            "updated_by": request.actor,
+            **request.updated(),
         }
     )
     stored = services.accounts.update(changed, version)

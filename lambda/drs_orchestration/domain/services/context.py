@@ -3,66 +3,33 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any
 
 from pydantic import JsonValue
 
 from drs_orchestration.domain.models.audit import AuditRecord
-from drs_orchestration.domain.models.execution import ExecutionHeader, ExecutionStatus
-from drs_orchestration.domain.models.protection_group import ProtectionGroup
 from drs_orchestration.domain.ports import (
-    DEFAULT_PAGE_SIZE,
     AccountRepository,
     AuditRepository,
     DrsGatewayFactory,
     ExecutionRepository,
     ExecutionRunner,
-    Page,
     ProtectionGroupRepository,
     RecoveryPlanRepository,
 )
 
-__all__ = ["ExecutionStore", "ProtectionGroupStore", "Request", "Services", "new_id", "record_audit"]
-
-
-class ProtectionGroupStore(ProtectionGroupRepository, Protocol):
-    """The repository port plus the listing filter the API offers."""
-
-    def list(
-        self,
-        *,
-        limit: int = DEFAULT_PAGE_SIZE,
-        next_token: str | None = None,
-        account_id: str | None = None,
-        region: str | None = None,
-    ) -> Page[ProtectionGroup]: ...
-
-
-class ExecutionStore(ExecutionRepository, Protocol):
-    """The repository port plus a status filter and the active-run index."""
-
-    def list_headers(
-        self,
-        *,
-        plan_id: str | None = None,
-        status: Sequence[ExecutionStatus] = (),
-        limit: int = DEFAULT_PAGE_SIZE,
-        next_token: str | None = None,
-    ) -> Page[ExecutionHeader]: ...
-
-    def list_active(self, plan_id: str | None = None) -> list[ExecutionHeader]: ...
+__all__ = ["Request", "Services", "new_id", "record_audit"]
 
 
 @dataclass(frozen=True)
 class Services:
     """The ports the API's use cases run against."""
 
-    groups: ProtectionGroupStore
+    groups: ProtectionGroupRepository
     plans: RecoveryPlanRepository
-    executions: ExecutionStore
+    executions: ExecutionRepository
     accounts: AccountRepository
     audit: AuditRepository
     drs: DrsGatewayFactory
@@ -76,6 +43,13 @@ class Request:
 
     actor: str
     now: datetime
+
+    def created(self) -> dict[str, Any]:
+        """The creation and update stamps of a new record."""
+        return {"created_at": self.now, "created_by": self.actor, **self.updated()}
+
+    def updated(self) -> dict[str, Any]:
+        return {"updated_at": self.now, "updated_by": self.actor}
 
 
 def new_id(prefix: str) -> str:

@@ -72,10 +72,7 @@ def create_protection_group(
     group = ProtectionGroup(
         **data.model_dump(by_alias=False),
         id=new_id("pg"),
-        created_at=request.now,
-        created_by=request.actor,
-        updated_at=request.now,
-        updated_by=request.actor,
+        **request.created(),
     )
     stored = services.groups.create(group)
     record_audit(
@@ -93,8 +90,7 @@ def update_protection_group(
         {
             **current.model_dump(by_alias=False),
             **data.model_dump(by_alias=False, exclude={"version"}),
-            "updated_at": request.now,
-            "updated_by": request.actor,
+            **request.updated(),
         }
     )
     _check_membership(services, changed)

@@ -35,10 +35,7 @@ def create_recovery_plan(services: Services, request: Request, data: RecoveryPla
     plan = RecoveryPlan(
         **data.model_dump(by_alias=False),
         id=new_id("rp"),
-        created_at=request.now,
-        created_by=request.actor,
-        updated_at=request.now,
-        updated_by=request.actor,
+        **request.created(),
     )
     stored = services.plans.create(plan)
     record_audit(services, request, "CreateRecoveryPlan", RESOURCE, stored.id, after_version=stored.version)
@@ -54,8 +51,7 @@ def update_recovery_plan(
         {
             **current.model_dump(by_alias=False),
             **data.model_dump(by_alias=False, exclude={"version"}),
-            "updated_at": request.now,
-            "updated_by": request.actor,
+            **request.updated(),
         }
     )
     stored = services.plans.update(changed, data.version)
