@@ -11,6 +11,7 @@ from drs_orchestration.domain.models.drs import LaunchStatus
 from drs_orchestration.domain.models.execution import ExecutionStatus, ServerState
 from drs_orchestration.domain.ports import RunnerSignal
 from drs_orchestration.handlers.api import dependencies
+from drs_simulator.testing import SimulatorHandle
 from tests.integration.api.client import Api
 from tests.integration.api.conftest import HOME_ACCOUNT, REGION, server_id
 
@@ -202,3 +203,43 @@ def test_step_functions_runner_is_built_when_the_state_machine_is_configured(
     runner = dependencies.get_services().runner
     assert isinstance(runner, StepFunctionsExecutionRunner)
     assert runner.state_machine_arn.endswith(":stateMachine:engine")
+
+
+def test_terminate_ends_the_drill_instances_drs_launched_and_refuses_a_recovery(
+    api: Api, drs: SimulatorHandle
+) -> None:
+    plan = make_plan(api, servers=[server_id(1)])
+    execution_id = api.post("/executions", {"planId": plan["id"], "mode": "DRILL"}).json["executionId"]
+    client = drs.drs_client(REGION, HOME_ACCOUNT)
+    job = client.start_recovery(sourceServers=[{"sourceServerID": server_id(1)}], isDrill=True)["job"]
+    drs.simulator.clock.advance(3600)
+    (instance,) = client.describe_recovery_instances(filters={"sourceServerIDs": [server_id(1)]})["items"]
+    runner = dependencies.get_services().runner
+    now = datetime.now(UTC)
+    runner.advance(  # type: ignore[union-attr]
+        execution_id,
+        ExecutionStatus.SUCCEEDED,
+        at=now,
+        servers=[
+            ServerState(
+                execution_id=execution_id,
+                wave_id="web",
+                source_server_id=server_id(1),
+                job_id=job["jobID"],
+                launch_status=LaunchStatus.LAUNCHED,
+                recovery_instance_id=instance["recoveryInstanceID"],
+                launched_at=now,
+            )
+        ],
+    )
+    assert api.post(f"/executions/{execution_id}/terminate-instances", as_="Viewer").status == 403
+    response = api.post(f"/executions/{execution_id}/terminate-instances", as_="Operator")
+    assert response.status == 202, response.text
+    assert response.json["terminatedInstanceIds"] == [instance["recoveryInstanceID"]]
+    (terminate_job,) = client.describe_jobs(filters={"jobIDs": response.json["jobIds"]})["items"]
+    assert terminate_job["type"] == "TERMINATE"
+    recovery = make_plan(api, name="prod", servers=[server_id(4)])
+    recovery_run = api.post(
+        "/executions", {"planId": recovery["id"], "mode": "RECOVERY", "confirmPlanName": "prod"}
+    )
+    assert api.post(f"/executions/{recovery_run.json['executionId']}/terminate-instances").status == 409
