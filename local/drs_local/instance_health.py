@@ -92,6 +92,7 @@ class _Sent:
     document_name: str
     parameters: dict[str, list[str]]
     declared: dict[str, Any] | None
+    steps: list[dict[str, Any]]
     at: datetime
     delivery_timeout: float
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -163,6 +164,7 @@ class InstanceHealth(Installable):
         if found is None and not name.startswith("AWS-"):
             raise SSMException("InvalidDocument", f"Document {name} does not exist.")
         declared = (found[0].get("parameters") or {}) if found else None
+        steps = (found[0].get("mainSteps") or []) if found else []
         for instance_id in arguments.get("instance_ids") or []:
             instance = _instance(backend.account_id, backend.region_name, instance_id)
             if instance is None or instance.state in ("terminated", "shutting-down"):
@@ -174,6 +176,7 @@ class InstanceHealth(Installable):
             document_name=name,
             parameters=dict(arguments.get("parameters") or {}),
             declared=declared,
+            steps=[step for step in steps if isinstance(step, dict)],
             at=self._clock.now(),
             delivery_timeout=float(arguments.get("timeout_seconds") or DEFAULT_TIMEOUT_SECONDS),
         )
@@ -182,8 +185,11 @@ class InstanceHealth(Installable):
         """Status, details, exit code, output and timing of one invocation at ``now``."""
         behaviour = self.behaviour(instance_id)
         instance = _instance(command.account_id, command.backend_region, instance_id)
-        gone = instance is None or instance.state in ("terminated", "shutting-down")
-        if instance is None or gone or behaviour.agent == "missing":
+        if (
+            instance is None
+            or instance.state in ("terminated", "shutting-down")
+            or behaviour.agent == "missing"
+        ):
             return {"Status": "Failed", "StatusDetails": "Undeliverable", "final": True}
         if instance.state != "running" or _boot_failed(instance) or behaviour.agent == "unreachable":
             if now >= sent.at + timedelta(seconds=sent.delivery_timeout):
@@ -210,9 +216,8 @@ class InstanceHealth(Installable):
             return {"Status": "InProgress", "StatusDetails": "InProgress", **started}
         output, code = "", behaviour.exit_code
         if sent.declared is not None and health_check_output.is_health_check_document(sent.declared):
-            platform = behaviour.platform or ("Windows" if instance.platform == "windows" else "Linux")
             output, code = health_check_output.render(
-                sent.declared, sent.parameters, platform, behaviour.failing_checks
+                sent.declared, sent.parameters, self._platform(instance), behaviour.failing_checks
             )
         status = "Success" if code == 0 else "Failed"
         return {
@@ -226,6 +231,21 @@ class InstanceHealth(Installable):
             **started,
         }
 
+    def _platform(self, instance: Instance | None) -> Platform:
+        chosen = self.behaviour(instance.id).platform if instance is not None else None
+        if chosen is not None:
+            return chosen
+        return "Windows" if instance is not None and instance.platform == "windows" else "Linux"
+
+    def _plugin(self, command: Command, sent: _Sent, instance_id: str) -> str | None:
+        """The document step that runs on this instance: the first whose platform precondition fits."""
+        platform = self._platform(_instance(command.account_id, command.backend_region, instance_id))
+        for step in sent.steps:
+            condition = (step.get("precondition") or {}).get("StringEquals") or ["platformType", platform]
+            if condition[-1] == platform:
+                return str(step.get("name"))
+        return None
+
     def invocation(self, command: Command, moto_invocation: dict[str, Any]) -> dict[str, Any]:
         """moto's invocation with this instance's status, output and timing laid over it."""
         with self._lock:
@@ -236,6 +256,7 @@ class InstanceHealth(Installable):
             if instance_id not in sent.results:
                 outcome = self._outcome(command, sent, instance_id, self._clock.now())
                 result = {
+                    "PluginName": self._plugin(command, sent, instance_id) or moto_invocation["PluginName"],
                     "ResponseCode": -1,
                     "ExecutionStartDateTime": "",
                     "ExecutionEndDateTime": "",
@@ -308,7 +329,12 @@ class InstanceHealth(Installable):
             return runtime.command_summary(command, original_response(command))
 
         def get_invocation(command: Command, instance_id: str, plugin_name: str | None) -> dict[str, Any]:
-            return runtime.invocation(command, original_invocation(command, instance_id, plugin_name))
+            invocation = runtime.invocation(command, original_invocation(command, instance_id, None))
+            if plugin_name is not None and invocation["PluginName"] != plugin_name:
+                raise SSMException(
+                    "InvocationDoesNotExist", f"Plugin {plugin_name} did not run on {instance_id}"
+                )
+            return invocation
 
         def instance_status(instance: Instance) -> dict[str, Any]:
             check = runtime._status_check(instance)

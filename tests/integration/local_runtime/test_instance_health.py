@@ -88,6 +88,7 @@ def test_health_check_on_a_healthy_instance_prints_a_pass_line_per_check_after_i
         ("tcp", "db.internal:5432"),
     ]
     assert {line["status"] for line in lines} == {"PASS"}
+    assert done["PluginName"] == "linuxHealthCheck"
     assert ssm.list_commands(CommandId=command_id)["Commands"][0]["Status"] == "Success"
 
 
@@ -107,6 +108,12 @@ def test_health_check_fails_with_fail_lines_for_the_checks_configured_to_fail(
     assert statuses[("service", "nginx")] == ("FAIL", "Stopped")
     assert statuses[("service", "W32Time")] == ("PASS", "Running")
     assert statuses[("free_disk", "C:")] == ("FAIL", "10% free")
+    assert done["PluginName"] == "windowsHealthCheck"
+    with pytest.raises(ClientError) as wrong_plugin:
+        ssm.get_command_invocation(
+            CommandId=command_id, InstanceId=instance_id, PluginName="linuxHealthCheck"
+        )
+    assert wrong_plugin.value.response["Error"]["Code"] == "InvocationDoesNotExist"
     command = ssm.list_commands(CommandId=command_id)["Commands"][0]
     assert (command["Status"], command["ErrorCount"], command["CompletedCount"]) == ("Failed", 1, 1)
 
