@@ -24,7 +24,8 @@ export type TokenProvider = () => Promise<string | null>;
 
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  query?: Record<string, string | number | undefined>;
+  /** Query parameters; a list is sent as the same parameter repeated. */
+  query?: Record<string, string | number | readonly string[] | undefined>;
   body?: unknown;
   accept?: string;
   signal?: AbortSignal;
@@ -40,7 +41,10 @@ export function buildUrl(base: string, path: string, query?: RequestOptions['que
   const url = `${base}${path.startsWith('/') ? path : `/${path}`}`;
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) {
-    if (value !== undefined && value !== '') params.append(key, String(value));
+    const values = Array.isArray(value) ? value : [value];
+    for (const one of values) {
+      if (one !== undefined && one !== '') params.append(key, String(one));
+    }
   }
   const search = params.toString();
   return search ? `${url}?${search}` : url;

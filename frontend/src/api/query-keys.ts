@@ -27,30 +27,28 @@ export const queryKeys = {
   audit: ['audit'] as const,
 };
 
-/** A stable shape for a server query: no empty values, tag keys and values sorted. */
+/** A stable shape for a server query: no empty values, tag keys sorted. */
 export function normaliseServerQuery(query: SourceServerQuery): SourceServerQuery {
   const out: SourceServerQuery = {};
   if (query.accountId) out.accountId = query.accountId;
   if (query.region) out.region = query.region;
   const tags = Object.entries(query.tags ?? {})
-    .filter(([key, values]) => key !== '' && values.length > 0)
+    .filter(([key]) => key !== '')
     .sort(([a], [b]) => a.localeCompare(b));
-  if (tags.length > 0) {
-    out.tags = Object.fromEntries(tags.map(([key, values]) => [key, [...values].sort()]));
-  }
+  if (tags.length > 0) out.tags = Object.fromEntries(tags);
   return out;
 }
 
-/** Tag filters as query parameters: `tag:<key>=v1,v2`. */
-export function serverQueryParams(query: SourceServerQuery, nextToken?: string): Record<string, string | undefined> {
+/** The query parameters of GET /drs/source-servers: tag filters as a repeated `tag=Key=Value`. */
+export function serverQueryParams(
+  query: SourceServerQuery,
+  nextToken?: string,
+): Record<string, string | string[] | undefined> {
   const normal = normaliseServerQuery(query);
-  const params: Record<string, string | undefined> = {
+  return {
     accountId: normal.accountId,
     region: normal.region,
+    tag: Object.entries(normal.tags ?? {}).map(([key, value]) => `${key}=${value}`),
     nextToken,
   };
-  for (const [key, values] of Object.entries(normal.tags ?? {})) {
-    params[`tag:${key}`] = values.join(',');
-  }
-  return params;
 }

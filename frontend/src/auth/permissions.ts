@@ -1,28 +1,17 @@
-import type { Execution, ExecutionWave, Me, Permission } from '../api/types';
 import { isActive } from '../api/hooks/executions';
+import type { Execution, ExecutionEvent, ExecutionWave, Me, Permission } from '../api/types';
 import { strings } from '../strings';
 
 export type Role = 'Admin' | 'Operator' | 'Viewer';
 
-/** What each Cognito group may do when the API's /me is not available yet (the token's cognito:groups). */
+const VIEWER: readonly Permission[] = ['read'];
+const OPERATOR: readonly Permission[] = [...VIEWER, 'run-drill', 'steer-execution', 'terminate-drill-instances'];
+
+/** What each Cognito group may do, as the API grants it; used until /me has answered (the token's groups). */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  Admin: [
-    'protection-groups:write',
-    'recovery-plans:write',
-    'executions:drill',
-    'executions:recovery',
-    'executions:control',
-    'executions:approve',
-    'accounts:write',
-  ],
-  Operator: [
-    'protection-groups:write',
-    'recovery-plans:write',
-    'executions:drill',
-    'executions:control',
-    'executions:approve',
-  ],
-  Viewer: [],
+  Admin: [...OPERATOR, 'run-recovery', 'edit-configuration', 'manage-accounts', 'read-secrets'],
+  Operator: OPERATOR,
+  Viewer: VIEWER,
 };
 
 const ROLES = Object.keys(ROLE_PERMISSIONS) as Role[];
@@ -46,7 +35,7 @@ export function groupsFromClaim(claim: unknown): string[] {
 
 /** /me is authoritative; before it answers, the token's groups decide. */
 export function effectivePermissions(me: Me | undefined, tokenGroups: readonly string[]): ReadonlySet<Permission> {
-  if (me) return new Set(me.permissions);
+  if (me) return new Set(me.permissions as Permission[]);
   return new Set(tokenGroups.flatMap(group => (ROLES.includes(group as Role) ? ROLE_PERMISSIONS[group as Role] : [])));
 }
 
@@ -61,13 +50,17 @@ export function gate(permissions: ReadonlySet<Permission>, needed: Permission): 
   return permissions.has(needed) ? ALLOWED : { allowed: false, reason: strings.gating.role(needed) };
 }
 
-function both(first: Gate, second: () => Gate): Gate {
-  return first.allowed ? second() : first;
+/** The first refusal among the checks (each evaluated only if the ones before it passed), else allowed. */
+function all(...checks: (() => Gate)[]): Gate {
+  for (const check of checks) {
+    const result = check();
+    if (!result.allowed) return result;
+  }
+  return ALLOWED;
 }
 
-function when(condition: boolean, reason: string): Gate {
-  return condition ? ALLOWED : { allowed: false, reason };
-}
+const when = (condition: boolean, reason: string) => (): Gate => (condition ? ALLOWED : { allowed: false, reason });
+const needs = (permissions: ReadonlySet<Permission>, permission: Permission) => () => gate(permissions, permission);
 
 export interface ExecutionGates {
   pause: Gate;
@@ -76,23 +69,45 @@ export interface ExecutionGates {
   terminateInstances: Gate;
 }
 
+/** The recovery instances a run launched that are still there. */
+export function launchedInstances(execution: Execution): string[] {
+  return execution.waves.flatMap(w =>
+    w.servers
+      .filter(s => s.recoveryInstanceId && s.launchStatus !== 'TERMINATED')
+      .map(s => s.recoveryInstanceId as string),
+  );
+}
+
 /** What the run-level controls allow, combining the user's role with the run's state. */
 export function executionGates(execution: Execution, permissions: ReadonlySet<Permission>): ExecutionGates {
-  const control = gate(permissions, 'executions:control');
   const s = strings.gating;
-  const launched = execution.waves.some(w => w.servers.some(server => server.recoveryInstanceId));
+  const steer = needs(permissions, 'steer-execution');
+  const status = execution.status;
   return {
-    pause: both(control, () => when(execution.status === 'RUNNING', s.notRunning)),
-    resume: both(control, () => when(execution.status === 'PAUSED', s.notPaused)),
-    cancel: both(control, () => when(isActive(execution.status) && execution.status !== 'CANCELLING', s.notActive)),
-    terminateInstances: both(control, () =>
-      both(when(execution.mode === 'DRILL', s.notDrill), () =>
-        both(when(!isActive(execution.status), s.stillActive), () =>
-          when(launched && !execution.instancesTerminated, s.noInstances),
-        ),
-      ),
+    pause: all(steer, when(status === 'RUNNING' || status === 'WAITING_APPROVAL', s.notRunning)),
+    resume: all(steer, when(status === 'PAUSED', s.notPaused)),
+    cancel: all(steer, when(isActive(status) && status !== 'CANCELLING', s.notActive)),
+    terminateInstances: all(
+      needs(permissions, 'terminate-drill-instances'),
+      when(execution.mode === 'DRILL', s.notDrill),
+      when(!isActive(status), s.stillActive),
+      when(launchedInstances(execution).length > 0, s.noInstances),
     ),
   };
+}
+
+/**
+ * The waves waiting for an approval: an APPROVAL_REQUESTED event not yet followed by a grant or a rejection
+ * for the same wave.
+ */
+export function wavesAwaitingApproval(events: readonly ExecutionEvent[]): Set<string> {
+  const waiting = new Set<string>();
+  for (const event of events) {
+    if (!event.waveId) continue;
+    if (event.type === 'APPROVAL_REQUESTED') waiting.add(event.waveId);
+    if (event.type === 'APPROVAL_GRANTED' || event.type === 'APPROVAL_REJECTED') waiting.delete(event.waveId);
+  }
+  return waiting;
 }
 
 export interface WaveGates {
@@ -102,20 +117,23 @@ export interface WaveGates {
 }
 
 /** What the per-wave controls allow. */
-export function waveGates(execution: Execution, wave: ExecutionWave, permissions: ReadonlySet<Permission>): WaveGates {
+export function waveGates(
+  execution: Execution,
+  wave: ExecutionWave,
+  permissions: ReadonlySet<Permission>,
+  awaitingApproval: ReadonlySet<string>,
+): WaveGates {
   const s = strings.gating;
+  const steer = needs(permissions, 'steer-execution');
   const runActive = when(isActive(execution.status), s.notActive);
-  const control = both(gate(permissions, 'executions:control'), () => runActive);
   return {
-    approve: both(gate(permissions, 'executions:approve'), () =>
-      both(runActive, () => when(wave.status === 'AWAITING_APPROVAL', s.notAwaitingApproval)),
-    ),
-    retry: both(control, () => when(wave.status === 'FAILED', s.notFailed)),
-    skip: both(control, () => when(wave.status === 'PENDING' || wave.status === 'FAILED', s.notSkippable)),
+    approve: all(steer, runActive, when(awaitingApproval.has(wave.id), s.notAwaitingApproval)),
+    retry: all(steer, runActive, when(wave.status === 'FAILED', s.notFailed)),
+    skip: all(steer, runActive, when(wave.status === 'PENDING' || wave.status === 'FAILED', s.notSkippable)),
   };
 }
 
 /** Starting a run needs the drill permission for a drill and the separate recovery permission for a recovery. */
 export function startGate(permissions: ReadonlySet<Permission>, mode: 'DRILL' | 'RECOVERY'): Gate {
-  return gate(permissions, mode === 'DRILL' ? 'executions:drill' : 'executions:recovery');
+  return gate(permissions, mode === 'DRILL' ? 'run-drill' : 'run-recovery');
 }

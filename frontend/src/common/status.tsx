@@ -8,8 +8,10 @@ const EXECUTION: Record<ExecutionStatus, Kind> = {
   PENDING: 'pending',
   RUNNING: 'in-progress',
   PAUSED: 'stopped',
+  WAITING_APPROVAL: 'warning',
   CANCELLING: 'in-progress',
-  COMPLETED: 'success',
+  SUCCEEDED: 'success',
+  PARTIAL: 'warning',
   FAILED: 'error',
   CANCELLED: 'stopped',
 };
@@ -21,12 +23,9 @@ const WAVE: Record<WaveStatus, Kind> = {
   LAUNCHED: 'in-progress',
   HEALTH_CHECK: 'in-progress',
   POST_ACTIONS: 'in-progress',
-  AWAITING_APPROVAL: 'warning',
-  PAUSED: 'stopped',
   COMPLETED: 'success',
   FAILED: 'error',
   SKIPPED: 'stopped',
-  CANCELLED: 'stopped',
 };
 
 const LAUNCH: Record<LaunchStatus, Kind> = {
@@ -42,7 +41,7 @@ const VERDICT: Record<Verdict, Kind> = { READY: 'success', WARNINGS: 'warning', 
 export type ReplicationHealth = 'healthy' | 'syncing' | 'stopped';
 
 /** Replication states grouped the way an operator reads them: ready to launch, catching up, or not protected. */
-export function replicationHealth(state: ReplicationState): ReplicationHealth {
+export function replicationHealth(state: ReplicationState | null | undefined): ReplicationHealth {
   switch (state) {
     case 'CONTINUOUS':
       return 'healthy';
@@ -72,7 +71,7 @@ export const WaveStatusBadge = ({ status }: { status: WaveStatus }) => (
 export const LaunchStatusBadge = ({ status }: { status: LaunchStatus | null }) =>
   status ? <StatusIndicator type={LAUNCH[status]}>{status}</StatusIndicator> : <>{strings.common.none}</>;
 
-export const HealthBadge = ({ health }: { health: HealthStatus }) => {
+export const HealthBadge = ({ health }: { health: HealthStatus | null }) => {
   if (!health) return <>{strings.common.none}</>;
   const type: Kind = health === 'HEALTHY' ? 'success' : health === 'UNHEALTHY' ? 'error' : 'pending';
   return <StatusIndicator type={type}>{health}</StatusIndicator>;
@@ -82,6 +81,6 @@ export const VerdictBadge = ({ verdict }: { verdict: Verdict }) => (
   <StatusIndicator type={VERDICT[verdict]}>{strings.status.verdict[verdict]}</StatusIndicator>
 );
 
-export const ReplicationBadge = ({ state }: { state: ReplicationState }) => (
-  <StatusIndicator type={REPLICATION[replicationHealth(state)]}>{state}</StatusIndicator>
+export const ReplicationBadge = ({ state }: { state: ReplicationState | null | undefined }) => (
+  <StatusIndicator type={REPLICATION[replicationHealth(state)]}>{state ?? strings.common.none}</StatusIndicator>
 );

@@ -1,4 +1,4 @@
-import type { Execution, ExecutionReport, WaveStatus } from '../api/types';
+import type { Execution, ExecutionServer, WaveStatus } from '../api/types';
 import { minutesBetween } from '../common/format';
 
 export interface Span {
@@ -22,67 +22,54 @@ export interface GanttModel {
   span: number;
 }
 
-function actualSpan(origin: string, startedAt: string | null | undefined, endedAt: string | null | undefined, now: Date): Span | null {
-  if (!startedAt) return null;
-  const start = Math.max(0, minutesBetween(origin, startedAt));
-  const end = Math.max(start, minutesBetween(origin, endedAt ?? now.toISOString()));
-  return { start, end };
+/** The moment minutes are counted from: the run's start, or its creation while it has not started. */
+export function runOrigin(execution: Pick<Execution, 'startedAt' | 'createdAt'>): string {
+  return execution.startedAt ?? execution.createdAt;
 }
 
-function spanOf(rows: readonly GanttRow[]): number {
-  const ends = rows.flatMap(r => [r.actual?.end ?? 0, r.planned?.end ?? 0]);
-  return Math.max(1, ...ends);
+function toSpan(origin: string, from: string | null, to: string | null, now: Date): Span | null {
+  if (!from) return null;
+  const start = Math.max(0, minutesBetween(origin, from));
+  return { start, end: Math.max(start, minutesBetween(origin, to ?? now.toISOString())) };
 }
 
-/** The live timeline: one row per wave, followed by a row per server of that wave. */
-export function executionGantt(execution: Execution, now: Date, waveName: (id: string) => string = id => id): GanttModel {
-  const origin = execution.startedAt;
+/** When a server was done: healthy, else launched; null while it is still on its way. */
+export function serverDoneAt(server: Pick<ExecutionServer, 'healthyAt' | 'launchedAt' | 'launchStatus'>): string | null {
+  return server.healthyAt ?? server.launchedAt ?? null;
+}
+
+/**
+ * The timeline: one row per wave followed by a row per server of that wave. A server's bar runs from its wave's
+ * start to the moment it was healthy (or launched); bars still going on run to `now`. `planned` adds each wave's
+ * planned window.
+ */
+export function executionGantt(execution: Execution, now: Date, planned?: ReadonlyMap<string, Span>): GanttModel {
+  const origin = runOrigin(execution);
   const rows: GanttRow[] = execution.waves.flatMap(wave => {
+    const plannedSpan = planned?.get(wave.id);
     const waveRow: GanttRow = {
       id: wave.id,
-      label: waveName(wave.id),
+      label: wave.name || wave.id,
       kind: 'wave',
       status: wave.status,
-      actual: actualSpan(origin, wave.startedAt, wave.endedAt, now),
+      actual: toSpan(origin, wave.startedAt, wave.endedAt, now),
+      ...(plannedSpan ? { planned: plannedSpan } : {}),
     };
+    const stillGoing = (server: ExecutionServer) =>
+      server.launchStatus === 'PENDING' || server.launchStatus === 'IN_PROGRESS' || server.launchStatus === null;
     const serverRows = wave.servers.map(
       (server): GanttRow => ({
         id: `${wave.id}/${server.sourceServerId}`,
         label: server.sourceServerId,
         kind: 'server',
         status: wave.status,
-        actual: actualSpan(origin, server.startedAt ?? wave.startedAt, server.endedAt ?? (server.launchStatus === 'IN_PROGRESS' || server.launchStatus === 'PENDING' ? null : wave.endedAt), now),
+        actual: toSpan(origin, wave.startedAt, serverDoneAt(server) ?? (stillGoing(server) ? null : wave.endedAt), now),
       }),
     );
     return [waveRow, ...serverRows];
   });
-  return { rows, span: spanOf(rows) };
-}
-
-/** The report's timeline: planned against actual, per wave and per server. */
-export function reportGantt(report: ExecutionReport, now: Date): GanttModel {
-  const origin = report.startedAt;
-  const rows: GanttRow[] = report.waves.flatMap(wave => {
-    const planned = { start: wave.plannedStartMinute, end: wave.plannedStartMinute + wave.plannedDurationMinutes };
-    return [
-      {
-        id: wave.waveId,
-        label: wave.name,
-        kind: 'wave' as const,
-        status: wave.status,
-        planned,
-        actual: actualSpan(origin, wave.startedAt, wave.endedAt, now),
-      },
-      ...wave.servers.map(server => ({
-        id: `${wave.waveId}/${server.sourceServerId}`,
-        label: server.sourceServerId,
-        kind: 'server' as const,
-        status: wave.status,
-        actual: actualSpan(origin, server.startedAt, server.endedAt, now),
-      })),
-    ];
-  });
-  return { rows, span: spanOf(rows) };
+  const ends = rows.flatMap(r => [r.actual?.end ?? 0, r.planned?.end ?? 0]);
+  return { rows, span: Math.max(1, ...ends) };
 }
 
 /** Round tick positions (minutes) for an axis of `span` minutes: about six ticks, at 1/2/5/10/15/30/60... steps. */

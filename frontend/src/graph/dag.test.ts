@@ -4,7 +4,7 @@ import { addDependency, findCycle, removeDependency } from './dag';
 
 const wave = (id: string, ...deps: string[]) => ({
   id,
-  dependsOn: deps.map((waveId): Dependency => ({ waveId, condition: 'COMPLETED' })),
+  dependsOn: deps.map((waveId): Dependency => ({ waveId, condition: 'HEALTHY' })),
 });
 
 describe('wave dependency graph editing', () => {
@@ -12,11 +12,11 @@ describe('wave dependency graph editing', () => {
     // Given network <- db, and an app wave with no dependency
     const waves = [wave('network'), wave('db', 'network'), wave('app')];
     // When app is made to depend on db, healthy
-    const result = addDependency(waves, 'db', 'app', 'HEALTHY');
+    const result = addDependency(waves, 'db', 'app', 'LAUNCHED');
     // Then the edge is added with its condition and nothing else changes
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.waves.find(w => w.id === 'app')?.dependsOn).toEqual([{ waveId: 'db', condition: 'HEALTHY' }]);
+    expect(result.waves.find(w => w.id === 'app')?.dependsOn).toEqual([{ waveId: 'db', condition: 'LAUNCHED' }]);
     expect(result.waves.find(w => w.id === 'db')).toBe(waves[1]);
   });
 

@@ -32,7 +32,7 @@ export function addDependency<W extends WaveLinks>(
   waves: readonly W[],
   prerequisite: string,
   dependent: string,
-  condition: DependencyCondition = 'COMPLETED',
+  condition: DependencyCondition = 'HEALTHY',
 ): EdgeResult<W> {
   if (prerequisite === dependent) return { ok: false, reason: strings.plans.selfRefused };
   const target = waves.find(w => w.id === dependent);

@@ -24,10 +24,8 @@ export function waveColour(status: WaveStatus | undefined): Colour {
     case 'COMPLETED':
       return SUCCESS;
     case 'FAILED':
-    case 'CANCELLED':
       return FAILURE;
-    case 'AWAITING_APPROVAL':
-    case 'PAUSED':
+    case 'SKIPPED':
       return WAITING;
     default:
       return NEUTRAL;

@@ -1,8 +1,17 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../context';
 import { fetchAllPages } from '../paging';
 import { queryKeys } from '../query-keys';
-import type { Execution, ExecutionEvent, ExecutionReport, ExecutionStatus, Page, StartExecutionInput } from '../types';
+import type {
+  Execution,
+  ExecutionEvent,
+  ExecutionHeader,
+  ExecutionReport,
+  ExecutionStarted,
+  ExecutionStatus,
+  Page,
+  StartExecutionInput,
+} from '../types';
 import { itemPath, maybeItemPath, useAllPages, useItem } from './resource';
 
 const path = '/executions';
@@ -10,7 +19,7 @@ const path = '/executions';
 /** How often the live view polls while a run is active. */
 export const LIVE_POLL_MS = 3000;
 
-const ACTIVE: ReadonlySet<ExecutionStatus> = new Set(['PENDING', 'RUNNING', 'PAUSED', 'CANCELLING']);
+const ACTIVE: ReadonlySet<ExecutionStatus> = new Set(['PENDING', 'RUNNING', 'PAUSED', 'WAITING_APPROVAL', 'CANCELLING']);
 
 export function isActive(status: ExecutionStatus | undefined): boolean {
   return status !== undefined && ACTIVE.has(status);
@@ -21,7 +30,7 @@ export function livePollInterval(status: ExecutionStatus | undefined): number | 
   return status === undefined || isActive(status) ? LIVE_POLL_MS : false;
 }
 
-export const useExecutions = () => useAllPages<Execution>(path, queryKeys.executions.list());
+export const useExecutions = () => useAllPages<ExecutionHeader>(path, queryKeys.executions.list());
 
 export function useExecution(id: string | undefined) {
   const api = useApi();
@@ -30,6 +39,17 @@ export function useExecution(id: string | undefined) {
     queryFn: () => api.request<Execution>(itemPath(path, id ?? '')),
     enabled: id !== undefined,
     refetchInterval: query => livePollInterval(query.state.data?.status),
+  });
+}
+
+/** Several executions in full (waves and servers) at once. */
+export function useExecutionsById(ids: readonly string[]) {
+  const api = useApi();
+  return useQueries({
+    queries: ids.map(id => ({
+      queryKey: queryKeys.executions.detail(id),
+      queryFn: () => api.request<Execution>(itemPath(path, id)),
+    })),
   });
 }
 
@@ -53,7 +73,7 @@ export function useStartExecution() {
   const api = useApi();
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: StartExecutionInput) => api.request<{ id: string }>(path, { method: 'POST', body: input }),
+    mutationFn: (input: StartExecutionInput) => api.request<ExecutionStarted>(path, { method: 'POST', body: input }),
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.executions.all }),
   });
 }

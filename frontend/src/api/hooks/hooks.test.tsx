@@ -73,12 +73,13 @@ describe('data hooks', () => {
     expect(livePollInterval('RUNNING')).toBe(LIVE_POLL_MS);
     expect(livePollInterval('PAUSED')).toBe(LIVE_POLL_MS);
     expect(livePollInterval(undefined)).toBe(LIVE_POLL_MS);
-    expect(livePollInterval('COMPLETED')).toBe(false);
+    expect(livePollInterval('SUCCEEDED')).toBe(false);
+    expect(livePollInterval('WAITING_APPROVAL')).toBe(LIVE_POLL_MS);
     expect(livePollInterval('CANCELLED')).toBe(false);
   });
 
   it('test_loads_an_execution_by_id', async () => {
-    const api = fakeServer({ 'GET /v1/executions/ex-1': () => ({ body: { id: 'ex-1', status: 'COMPLETED', waves: [] } }) });
+    const api = fakeServer({ 'GET /v1/executions/ex-1': () => ({ body: { id: 'ex-1', status: 'SUCCEEDED', waves: [] } }) });
     const { result } = renderHook(() => useExecution('ex-1'), { wrapper: wrapperFor(api) });
     await waitFor(() => expect(result.current.data?.id).toBe('ex-1'));
   });

@@ -1,5 +1,8 @@
+import { useQueries } from '@tanstack/react-query';
+import { useApi } from '../context';
+import { fetchAllPages } from '../paging';
 import { queryKeys } from '../query-keys';
-import type { ProtectionGroup, ProtectionGroupInput, SourceServer } from '../types';
+import type { GroupServer, Page, ProtectionGroup, ProtectionGroupInput } from '../types';
 import { itemPath, maybeItemPath, useAllPages, useDeleteItem, useItem, useSaveItem } from './resource';
 
 const path = '/protection-groups';
@@ -12,8 +15,22 @@ export const useProtectionGroup = (id: string | undefined) =>
 
 /** The servers a group resolves to (its explicit servers plus what its tag selector matches). */
 export const useProtectionGroupServers = (id: string | undefined) =>
-  useAllPages<SourceServer>(`${itemPath(path, id ?? '')}/servers`, keys.servers(id ?? ''), id !== undefined);
+  useAllPages<GroupServer>(`${itemPath(path, id ?? '')}/servers`, keys.servers(id ?? ''), id !== undefined);
 
 export const useSaveProtectionGroup = () => useSaveItem<ProtectionGroupInput, ProtectionGroup>(path, keys.all);
 
 export const useDeleteProtectionGroup = () => useDeleteItem(path, keys.all);
+
+/** The resolved servers of several groups at once (the dashboard's readiness counts). */
+export function useServersOfGroups(ids: readonly string[]) {
+  const api = useApi();
+  return useQueries({
+    queries: ids.map(id => ({
+      queryKey: keys.servers(id),
+      queryFn: () =>
+        fetchAllPages(nextToken =>
+          api.request<Page<GroupServer>>(`${itemPath(path, id)}/servers`, { query: { nextToken } }),
+        ),
+    })),
+  });
+}

@@ -1,7 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useApi } from '../context';
 import { queryKeys } from '../query-keys';
-import type { ReadinessReport, RecoveryPlan, RecoveryPlanInput } from '../types';
+import type { ExecutionMode, PlanReadiness, RecoveryPlan, RecoveryPlanInput } from '../types';
 import { itemPath, maybeItemPath, useAllPages, useDeleteItem, useItem, useSaveItem } from './resource';
 
 const path = '/recovery-plans';
@@ -19,6 +19,7 @@ export const useDeleteRecoveryPlan = () => useDeleteItem(path, keys.all);
 export function useValidatePlan() {
   const api = useApi();
   return useMutation({
-    mutationFn: (id: string) => api.request<ReadinessReport>(`${itemPath(path, id)}/validate`, { method: 'POST' }),
+    mutationFn: ({ id, mode }: { id: string; mode: ExecutionMode }) =>
+      api.request<PlanReadiness>(`${itemPath(path, id)}/validate`, { method: 'POST', query: { mode } }),
   });
 }

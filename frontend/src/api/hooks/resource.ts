@@ -47,11 +47,13 @@ export function useSaveItem<TInput, T>(collection: string, invalidate: QueryKey)
   });
 }
 
+/** Delete, naming the version read (the API refuses a stale one with 409). */
 export function useDeleteItem(collection: string, invalidate: QueryKey) {
   const api = useApi();
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => api.request<void>(itemPath(collection, id), { method: 'DELETE' }),
+    mutationFn: ({ id, version }: { id: string; version: number }) =>
+      api.request<void>(itemPath(collection, id), { method: 'DELETE', query: { version } }),
     onSuccess: () => client.invalidateQueries({ queryKey: invalidate }),
   });
 }

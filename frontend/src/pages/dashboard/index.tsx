@@ -1,20 +1,31 @@
-import { useWholeInventory } from '../../api/hooks/drs';
-import { useExecutions } from '../../api/hooks/executions';
-import { useProtectionGroups } from '../../api/hooks/protection-groups';
+import { useExecutions, useExecutionsById } from '../../api/hooks/executions';
+import { useProtectionGroups, useServersOfGroups } from '../../api/hooks/protection-groups';
 import { useRecoveryPlans } from '../../api/hooks/recovery-plans';
+import type { Execution } from '../../api/types';
 import { DashboardRoot } from './root';
+import { drillsNotCleanedUp, groupReadiness } from './summary';
 
 export default function DashboardPage() {
   const groups = useProtectionGroups();
   const plans = useRecoveryPlans();
   const executions = useExecutions();
-  const servers = useWholeInventory();
+  const groupIds = (groups.data ?? []).map(g => g.id);
+  const servers = useServersOfGroups(groupIds);
+  const drills = useExecutionsById(drillsNotCleanedUp(executions.data ?? []).map(run => run.id));
+  const readiness = groupIds.flatMap((id, i) => {
+    const data = servers[i]?.data;
+    return data ? [groupReadiness(id, data)] : [];
+  });
   return (
     <DashboardRoot
-      groups={groups}
-      plans={plans}
-      executions={executions}
-      servers={servers}
+      groups={groups.data ?? []}
+      readiness={readiness}
+      readinessLoading={servers.some(q => q.isPending)}
+      plans={plans.data ?? []}
+      executions={executions.data ?? []}
+      drills={drills.flatMap(q => (q.data ? [q.data as Execution] : []))}
+      loading={{ groups: groups.isPending, plans: plans.isPending, executions: executions.isPending }}
+      error={groups.error ?? plans.error ?? executions.error ?? servers.find(q => q.error)?.error}
       now={new Date()}
     />
   );

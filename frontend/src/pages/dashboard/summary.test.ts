@@ -1,55 +1,70 @@
 import { describe, expect, it } from 'vitest';
-import type { Execution, RecoveryPlan, SourceServer } from '../../api/types';
-import { activeExecutions, countByReplication, plansWithLastDrill, runningDrillInstances } from './summary';
+import type { ExecutionHeader, GroupServer, RecoveryPlan } from '../../api/types';
+import { execution, server, wave } from '../../test/fixtures';
+import {
+  activeExecutions,
+  countByReplication,
+  drillsNotCleanedUp,
+  groupReadiness,
+  plansWithLastDrill,
+  runningDrillInstances,
+} from './summary';
 
-const run = (over: Partial<Execution>): Execution => ({
+const header = (over: Partial<ExecutionHeader>): ExecutionHeader => ({
   id: 'ex',
   planId: 'rp-1',
   planVersion: 1,
+  planName: 'shop-dr',
   mode: 'DRILL',
-  status: 'COMPLETED',
+  status: 'SUCCEEDED',
+  statusReason: null,
+  createdAt: '2026-01-01T00:00:00Z',
   startedAt: '2026-01-01T00:00:00Z',
   endedAt: null,
   startedBy: 'op',
-  waves: [],
   ...over,
 });
 
 describe('dashboard summary', () => {
-  it('test_counts_servers_by_replication_health', () => {
-    const servers = ['CONTINUOUS', 'CONTINUOUS', 'INITIAL_SYNC', 'STALLED', 'DISCONNECTED'].map(
-      state => ({ replicationState: state }) as SourceServer,
-    );
+  it('test_counts_servers_by_replication_health_and_readiness', () => {
+    const member = (replicationState: GroupServer['replicationState'], verdict: GroupServer['verdict']) =>
+      ({ sourceServerId: 's', tags: {}, inInventory: true, reasons: [], replicationState, verdict }) as GroupServer;
+    const servers = [
+      member('CONTINUOUS', 'READY'),
+      member('CONTINUOUS', 'WARNINGS'),
+      member('INITIAL_SYNC', 'BLOCKED'),
+      member('STALLED', 'BLOCKED'),
+      member(null, 'BLOCKED'),
+    ];
     expect(countByReplication(servers)).toEqual({ healthy: 2, syncing: 1, stopped: 2 });
+    expect(groupReadiness('pg-1', servers)).toMatchObject({ servers: 5, ready: 1, blocked: 3 });
   });
 
   it('test_pairs_each_plan_with_its_latest_drill_ignoring_recoveries', () => {
     const plans = [{ id: 'rp-1' }, { id: 'rp-2' }] as RecoveryPlan[];
     const runs = [
-      run({ id: 'old', startedAt: '2026-01-01T00:00:00Z' }),
-      run({ id: 'new', startedAt: '2026-02-01T00:00:00Z' }),
-      run({ id: 'rec', mode: 'RECOVERY', startedAt: '2026-03-01T00:00:00Z' }),
+      header({ id: 'old', startedAt: '2026-01-01T00:00:00Z' }),
+      header({ id: 'new', startedAt: null, createdAt: '2026-02-01T00:00:00Z' }),
+      header({ id: 'rec', mode: 'RECOVERY', startedAt: '2026-03-01T00:00:00Z' }),
     ];
-    const rows = plansWithLastDrill(plans, runs);
-    expect(rows.map(r => r.lastDrill?.id ?? null)).toEqual(['new', null]);
+    expect(plansWithLastDrill(plans, runs).map(r => r.lastDrill?.id ?? null)).toEqual(['new', null]);
   });
 
-  it('test_lists_drill_instances_left_running_and_active_runs', () => {
-    const server = (id: string | null, status: 'LAUNCHED' | 'TERMINATED' = 'LAUNCHED') => ({
-      sourceServerId: 's',
-      jobId: null,
-      launchStatus: status,
-      recoveryInstanceId: id,
-      health: null,
-    });
-    const waves = [{ id: 'w', status: 'COMPLETED' as const, startedAt: null, endedAt: null, servers: [server('i-1'), server('i-2', 'TERMINATED'), server(null)] }];
+  it('test_lists_ended_drills_not_cleaned_up_and_the_instances_they_left', () => {
     const runs = [
-      run({ id: 'a', waves }),
-      run({ id: 'b', waves, instancesTerminated: true }),
-      run({ id: 'c', waves, mode: 'RECOVERY' }),
-      run({ id: 'd', status: 'RUNNING' }),
+      header({ id: 'a' }),
+      header({ id: 'b', instancesTerminatedAt: '2026-01-02T00:00:00Z' }),
+      header({ id: 'c', mode: 'RECOVERY' }),
+      header({ id: 'd', status: 'RUNNING' }),
     ];
-    expect(runningDrillInstances(runs).map(d => [d.execution.id, d.instanceIds])).toEqual([['a', ['i-1']]]);
+    expect(drillsNotCleanedUp(runs).map(r => r.id)).toEqual(['a']);
     expect(activeExecutions(runs).map(r => r.id)).toEqual(['d']);
+    const servers = [
+      server({ recoveryInstanceId: 'i-1', launchStatus: 'LAUNCHED' }),
+      server({ recoveryInstanceId: 'i-2', launchStatus: 'TERMINATED' }),
+      server(),
+    ];
+    const details = [execution({ id: 'a', waves: [wave({ servers })] }), execution({ id: 'e', waves: [wave()] })];
+    expect(runningDrillInstances(details).map(d => [d.execution.id, d.instanceIds])).toEqual([['a', ['i-1']]]);
   });
 });

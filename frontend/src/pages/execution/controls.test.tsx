@@ -3,21 +3,11 @@ import createWrapper from '@cloudscape-design/components/test-utils/dom';
 import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { ExecutionCommand } from '../../api/hooks/executions';
-import type { Execution } from '../../api/types';
 import { ROLE_PERMISSIONS } from '../../auth/permissions';
+import { execution, wave } from '../../test/fixtures';
 import { RunControls, WaveControls } from './controls';
 
-const running: Execution = {
-  id: 'ex-1',
-  planId: 'rp-1',
-  planVersion: 1,
-  mode: 'DRILL',
-  status: 'RUNNING',
-  startedAt: '2026-01-01T10:00:00Z',
-  endedAt: null,
-  startedBy: 'op',
-  waves: [{ id: 'db', status: 'AWAITING_APPROVAL', startedAt: '2026-01-01T10:00:00Z', endedAt: null, servers: [] }],
-};
+const running = execution({ status: 'WAITING_APPROVAL', waves: [wave({ status: 'PRE_ACTIONS' })] });
 
 const button = (label: string) => createWrapper(document.body).findAllButtons().find(b => b.findTextRegion()?.getElement().textContent === label)!;
 
@@ -25,7 +15,7 @@ describe('execution controls', () => {
   it('test_disables_controls_with_the_reason_when_user_is_a_viewer', () => {
     render(<RunControls execution={running} permissions={new Set(ROLE_PERMISSIONS.Viewer)} onCommand={() => undefined} pending={false} />);
     expect(button('Pause').isDisabled()).toBe(true);
-    expect(screen.getAllByText('Your role does not allow you to control executions.').length).toBeGreaterThan(0);
+    expect(screen.getAllByText('Your role does not allow you to steer executions.').length).toBeGreaterThan(0);
   });
 
   it('test_sends_pause_when_operator_presses_pause_on_a_running_run', () => {
@@ -45,6 +35,7 @@ describe('execution controls', () => {
         onCommand={c => sent.push(c)}
         pending={false}
         waveName={id => id}
+        awaitingApproval={new Set(['db'])}
       />,
     );
     expect(button('Retry failed servers').isDisabled()).toBe(true);

@@ -61,7 +61,8 @@ export function WaveControls({
   onCommand,
   pending,
   waveName,
-}: ControlProps & { waveName: (id: string) => string }) {
+  awaitingApproval,
+}: ControlProps & { waveName: (id: string) => string; awaitingApproval: ReadonlySet<string> }) {
   return (
     <Table
       header={<Header variant="h2">{t.waves}</Header>}
@@ -69,8 +70,18 @@ export function WaveControls({
       trackBy="id"
       ariaLabels={{ tableLabel: t.waves }}
       columnDefinitions={[
-        { id: 'name', header: strings.executions.serverColumns.wave, cell: w => waveName(w.id) },
-        { id: 'status', header: t.status, cell: w => <WaveStatusBadge status={w.status} /> },
+        { id: 'name', header: strings.executions.serverColumns.wave, cell: w => w.name || waveName(w.id) },
+        {
+          id: 'status',
+          header: t.status,
+          cell: w => (
+            <SpaceBetween direction="horizontal" size="xs">
+              <WaveStatusBadge status={w.status} />
+              {awaitingApproval.has(w.id) ? <span>{t.awaitingApproval}</span> : null}
+              {w.reason ? <span>{w.reason}</span> : null}
+            </SpaceBetween>
+          ),
+        },
         { id: 'started', header: t.startedAt, cell: w => formatDateTime(w.startedAt) },
         { id: 'ended', header: t.endedAt, cell: w => formatDateTime(w.endedAt) },
         { id: 'servers', header: t.servers, cell: w => w.servers.length },
@@ -78,7 +89,7 @@ export function WaveControls({
           id: 'actions',
           header: '',
           cell: w => {
-            const gates = waveGates(execution, w, permissions);
+            const gates = waveGates(execution, w, permissions, awaitingApproval);
             return (
               <SpaceBetween direction="horizontal" size="xs">
                 <GatedButton

@@ -17,12 +17,12 @@ export function EventsTable({
   loading: boolean;
   waveName: (id: string) => string;
 }) {
-  const rows = events.map((e, i) => ({ ...e, key: `${e.timestamp}-${i}` }));
+  const rows = events.map(e => ({ ...e, key: e.eventId }));
   const columns = [
-    { id: 'time', header: c.time, cell: (e: (typeof rows)[number]) => formatDateTime(e.timestamp), sortingField: 'timestamp' },
+    { id: 'time', header: c.time, cell: (e: (typeof rows)[number]) => formatDateTime(e.at), sortingField: 'eventId' },
     { id: 'wave', header: c.wave, cell: (e: (typeof rows)[number]) => (e.waveId ? waveName(e.waveId) : strings.common.none) },
     { id: 'server', header: c.server, cell: (e: (typeof rows)[number]) => e.sourceServerId ?? strings.common.none },
-    { id: 'event', header: c.event, cell: (e: (typeof rows)[number]) => e.event, sortingField: 'event' },
+    { id: 'event', header: c.event, cell: (e: (typeof rows)[number]) => e.type, sortingField: 'type' },
     { id: 'message', header: c.message, cell: (e: (typeof rows)[number]) => e.message },
   ];
   return (

@@ -16,6 +16,8 @@ import { Gantt } from '../../gantt/gantt';
 import { executionGantt } from '../../gantt/gantt-model';
 import { WaveGraph } from '../../graph/wave-graph';
 import { strings } from '../../strings';
+import { wavesAwaitingApproval } from '../../auth/permissions';
+import { plannedSchedule } from '../report/model';
 import { RunControls, WaveControls } from './controls';
 import { EventsTable } from './events-table';
 import { ServersTable } from './servers-table';
@@ -46,12 +48,13 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
 
 export function ExecutionRoot(props: ExecutionRootProps) {
   const { execution, plan, events, eventsLoading, permissions, live, now, onCommand, commandPending, commandError } = props;
-  const waveName = (id: string) => plan?.waves.find(w => w.id === id)?.name ?? id;
+  const waveName = (id: string) =>
+    execution.waves.find(w => w.id === id)?.name ?? plan?.waves.find(w => w.id === id)?.name ?? id;
   const graphWaves = useMemo(
     () =>
       execution.waves.map(w => ({
         id: w.id,
-        name: plan?.waves.find(p => p.id === w.id)?.name ?? w.id,
+        name: w.name,
         dependsOn: plan?.waves.find(p => p.id === w.id)?.dependsOn ?? [],
       })),
     [execution.waves, plan],
@@ -61,6 +64,8 @@ export function ExecutionRoot(props: ExecutionRootProps) {
     [execution.waves],
   );
   const elapsed = elapsedMinutes(execution.startedAt, execution.endedAt, now);
+  const awaiting = useMemo(() => wavesAwaitingApproval(events), [events]);
+  const planned = useMemo(() => plannedSchedule(plan?.waves ?? []), [plan]);
   return (
     <ContentLayout
       header={
@@ -82,6 +87,7 @@ export function ExecutionRoot(props: ExecutionRootProps) {
                 <ExecutionStatusBadge status={execution.status} />
                 {live ? <StatusIndicator type="loading">{t.polling}</StatusIndicator> : null}
               </SpaceBetween>
+              {execution.statusReason ? <Box variant="small">{execution.statusReason}</Box> : null}
             </Field>
             <Field label={t.plan}>
               <RouterLink href={`/recovery-plans/${execution.planId}`}>{plan?.name ?? execution.planId}</RouterLink>
@@ -109,15 +115,16 @@ export function ExecutionRoot(props: ExecutionRootProps) {
           onCommand={onCommand}
           pending={commandPending}
           waveName={waveName}
+          awaitingApproval={awaiting}
         />
         <Container header={<Header variant="h2">{t.timeline}</Header>}>
           {execution.waves.some(w => w.startedAt) ? (
-            <Gantt model={executionGantt(execution, now, waveName)} ariaLabel={t.timeline} />
+            <Gantt model={executionGantt(execution, now, planned)} ariaLabel={t.timeline} />
           ) : (
             <Box color="text-status-inactive">{t.timelineEmpty}</Box>
           )}
         </Container>
-        <ServersTable execution={execution} waveName={waveName} />
+        <ServersTable execution={execution} events={events} waveName={waveName} />
         <EventsTable events={events} loading={eventsLoading} waveName={waveName} />
       </SpaceBetween>
     </ContentLayout>

@@ -1,6 +1,6 @@
 import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
-import type { Execution } from '../../api/types';
+import type { ExecutionHeader } from '../../api/types';
 import { ApiErrorAlert } from '../../common/api-error-alert';
 import { CollectionTable } from '../../common/collection-table';
 import { elapsedMinutes, formatDateTime, formatMinutes } from '../../common/format';
@@ -8,6 +8,7 @@ import { RouterLink } from '../../common/router-link';
 import { ExecutionStatusBadge } from '../../common/status';
 import { EmptyState } from '../../common/table-states';
 import { strings } from '../../strings';
+import { runTime } from '../dashboard/summary';
 
 const t = strings.history;
 
@@ -15,30 +16,28 @@ export function HistoryRoot({
   executions,
   loading,
   error,
-  planName,
   now,
 }: {
-  executions: Execution[];
+  executions: ExecutionHeader[];
   loading: boolean;
   error: unknown;
-  planName: (id: string) => string;
   now: Date;
 }) {
   const columns = [
     {
       id: 'id',
       header: t.columns.id,
-      cell: (e: Execution) => <RouterLink href={`/executions/${e.id}`}>{e.id}</RouterLink>,
+      cell: (e: ExecutionHeader) => <RouterLink href={`/executions/${e.id}`}>{e.id}</RouterLink>,
       sortingField: 'id',
     },
-    { id: 'plan', header: t.columns.plan, cell: (e: Execution) => e.planName ?? planName(e.planId) },
-    { id: 'mode', header: t.columns.mode, cell: (e: Execution) => strings.executions.modes[e.mode], sortingField: 'mode' },
-    { id: 'status', header: t.columns.status, cell: (e: Execution) => <ExecutionStatusBadge status={e.status} />, sortingField: 'status' },
-    { id: 'started', header: t.columns.started, cell: (e: Execution) => formatDateTime(e.startedAt), sortingField: 'startedAt' },
+    { id: 'plan', header: t.columns.plan, cell: (e: ExecutionHeader) => e.planName },
+    { id: 'mode', header: t.columns.mode, cell: (e: ExecutionHeader) => strings.executions.modes[e.mode], sortingField: 'mode' },
+    { id: 'status', header: t.columns.status, cell: (e: ExecutionHeader) => <ExecutionStatusBadge status={e.status} />, sortingField: 'status' },
+    { id: 'started', header: t.columns.started, cell: (e: ExecutionHeader) => formatDateTime(runTime(e)), sortingField: 'createdAt' },
     {
       id: 'duration',
       header: t.columns.duration,
-      cell: (e: Execution) => {
+      cell: (e: ExecutionHeader) => {
         const minutes = elapsedMinutes(e.startedAt, e.endedAt, now);
         return minutes === null ? strings.common.none : formatMinutes(minutes);
       },
@@ -46,7 +45,7 @@ export function HistoryRoot({
     {
       id: 'report',
       header: strings.executions.report,
-      cell: (e: Execution) => <RouterLink href={`/history/${e.id}`}>{strings.executions.report}</RouterLink>,
+      cell: (e: ExecutionHeader) => <RouterLink href={`/history/${e.id}`}>{strings.executions.report}</RouterLink>,
     },
   ];
   return (

@@ -3,11 +3,12 @@ import createWrapper from '@cloudscape-design/components/test-utils/dom';
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/client';
-import type { ProtectionGroupInput } from '../../api/types';
+import type { ProtectionGroup } from '../../api/types';
 import { fakeServer, renderWithApi } from '../../test/fake-api';
 import { ProtectionGroupForm } from './root';
+import type { GroupDraft } from './validation';
 
-const input: ProtectionGroupInput = {
+const input: GroupDraft = {
   name: 'shop-web',
   description: '',
   accountId: '111122223333',
@@ -20,14 +21,22 @@ const inventory = {
   'GET /v1/drs/source-servers': () => ({
     body: {
       items: [
-        { sourceServerId: 's-1', hostname: 'web-1', replicationState: 'CONTINUOUS', lastLaunchResult: 'NOT_STARTED', protectionGroupId: null },
-        { sourceServerId: 's-2', hostname: 'web-2', replicationState: 'STALLED', lastLaunchResult: 'NOT_STARTED', protectionGroupId: 'pg-other' },
+        { sourceServerId: 's-1', hostname: 'web-1', tags: {}, replicationState: 'CONTINUOUS' },
+        { sourceServerId: 's-2', hostname: 'web-2', tags: {}, replicationState: 'STALLED' },
       ],
     },
   }),
 };
 
-function renderForm(saveError: unknown, onSave: (i: ProtectionGroupInput) => void = () => undefined, initial = input) {
+const other = {
+  id: 'pg-other',
+  name: 'shop-db',
+  accountId: '111122223333',
+  region: 'us-east-1',
+  sourceServerIds: ['s-2'],
+} as ProtectionGroup;
+
+function renderForm(saveError: unknown, onSave: (i: GroupDraft) => void = () => undefined, initial = input) {
   const api = fakeServer(inventory);
   renderWithApi(
     <ProtectionGroupForm
@@ -35,6 +44,7 @@ function renderForm(saveError: unknown, onSave: (i: ProtectionGroupInput) => voi
       title={undefined}
       initial={initial}
       accounts={[]}
+      groups={[other]}
       writeGate={{ allowed: true }}
       saving={false}
       saveError={saveError}
@@ -61,13 +71,13 @@ describe('protection group form', () => {
 
   it('test_marks_and_disables_servers_of_other_groups_before_saving', async () => {
     renderForm(null);
-    const warning = await screen.findByText(/already belongs to another protection group: pg-other/);
+    const warning = await screen.findByText(/already belongs to another protection group: shop-db/);
     const row = warning.closest('tr')!;
     expect(row.querySelector('input[type="checkbox"]')?.hasAttribute('disabled')).toBe(true);
   });
 
   it('test_shows_client_errors_next_to_fields_and_does_not_save_when_invalid', async () => {
-    const saved: ProtectionGroupInput[] = [];
+    const saved: GroupDraft[] = [];
     renderForm(null, i => saved.push(i), { ...input, name: '', accountId: '12', sourceServerIds: [] });
     createWrapper(document.body).findButton('[type="submit"]')!.click();
     expect(await screen.findByText('Must be 12 digits')).toBeTruthy();
@@ -78,7 +88,7 @@ describe('protection group form', () => {
   });
 
   it('test_saves_the_group_when_valid', async () => {
-    const saved: ProtectionGroupInput[] = [];
+    const saved: GroupDraft[] = [];
     renderForm(null, i => saved.push(i));
     await screen.findByText('web-1');
     createWrapper(document.body).findButton('[type="submit"]')!.click();

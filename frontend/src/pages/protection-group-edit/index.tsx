@@ -1,41 +1,24 @@
 import Spinner from '@cloudscape-design/components/spinner';
 import { useNavigate, useParams } from 'react-router';
 import { useAccounts } from '../../api/hooks/accounts';
-import { useProtectionGroup, useSaveProtectionGroup } from '../../api/hooks/protection-groups';
-import type { ProtectionGroupInput } from '../../api/types';
+import { useProtectionGroup, useProtectionGroups, useSaveProtectionGroup } from '../../api/hooks/protection-groups';
 import { useAccess } from '../../auth/auth-context';
 import { gate } from '../../auth/permissions';
 import { ApiErrorAlert } from '../../common/api-error-alert';
 import { ProtectionGroupForm } from './root';
-
-const EMPTY: ProtectionGroupInput = {
-  name: '',
-  description: '',
-  accountId: '',
-  region: '',
-  sourceServerIds: [],
-  tagSelector: {},
-};
+import { EMPTY_GROUP, groupToDraft } from './validation';
 
 export default function ProtectionGroupEditPage() {
   const { id } = useParams();
   const navigate = useNavigate();
   const group = useProtectionGroup(id);
   const accounts = useAccounts();
+  const groups = useProtectionGroups();
   const save = useSaveProtectionGroup();
   const { permissions } = useAccess();
   if (id !== undefined && group.isPending) return <Spinner size="large" />;
   if (group.error) return <ApiErrorAlert error={group.error} />;
-  const initial: ProtectionGroupInput = group.data
-    ? {
-        name: group.data.name,
-        description: group.data.description,
-        accountId: group.data.accountId,
-        region: group.data.region,
-        sourceServerIds: group.data.sourceServerIds,
-        tagSelector: group.data.tagSelector,
-      }
-    : EMPTY;
+  const initial = group.data ? groupToDraft(group.data) : EMPTY_GROUP;
   return (
     <ProtectionGroupForm
       key={group.data?.version ?? 'new'}
@@ -43,7 +26,8 @@ export default function ProtectionGroupEditPage() {
       title={group.data?.name}
       initial={initial}
       accounts={accounts.data ?? []}
-      writeGate={gate(permissions, 'protection-groups:write')}
+      groups={groups.data ?? []}
+      writeGate={gate(permissions, 'edit-configuration')}
       saving={save.isPending}
       saveError={save.error}
       onCancel={() => navigate('/protection-groups')}

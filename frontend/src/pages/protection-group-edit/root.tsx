@@ -8,7 +8,7 @@ import Input from '@cloudscape-design/components/input';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Textarea from '@cloudscape-design/components/textarea';
 import { useState } from 'react';
-import type { ProtectionGroupInput, TargetAccount } from '../../api/types';
+import type { ProtectionGroup, TargetAccount } from '../../api/types';
 import type { Gate } from '../../auth/permissions';
 import { ApiErrorAlert } from '../../common/api-error-alert';
 import { errorFor, errorsUnder, mergeFieldErrors } from '../../common/field-errors';
@@ -16,19 +16,21 @@ import { GatedButton } from '../../common/gated-button';
 import { strings } from '../../strings';
 import { ServerPicker } from './server-picker';
 import { TagSelectorEditor } from './tag-selector';
-import { validateGroup } from './validation';
+import { serverOwners, validateGroup, type GroupDraft } from './validation';
 
 const t = strings.groups;
 
 export interface ProtectionGroupFormProps {
   groupId: string | undefined;
   title: string | undefined;
-  initial: ProtectionGroupInput;
+  initial: GroupDraft;
   accounts: TargetAccount[];
+  /** Every protection group, to show a server's current group before the API refuses it. */
+  groups: ProtectionGroup[];
   writeGate: Gate;
   saving: boolean;
   saveError: unknown;
-  onSave: (input: ProtectionGroupInput) => void;
+  onSave: (input: GroupDraft) => void;
   onCancel: () => void;
 }
 
@@ -37,6 +39,7 @@ export function ProtectionGroupForm({
   title,
   initial,
   accounts,
+  groups,
   writeGate,
   saving,
   saveError,
@@ -47,7 +50,7 @@ export function ProtectionGroupForm({
   const [submitted, setSubmitted] = useState(false);
   const clientErrors = submitted ? validateGroup(input) : [];
   const errors = mergeFieldErrors(clientErrors, saveError);
-  const set = <K extends keyof ProtectionGroupInput>(key: K, value: ProtectionGroupInput[K]) =>
+  const set = <K extends keyof GroupDraft>(key: K, value: GroupDraft[K]) =>
     setInput(current => ({ ...current, [key]: value }));
   const serverErrors = errorsUnder(errors, 'sourceServerIds');
   const regions = accounts.find(a => a.accountId === input.accountId)?.regions ?? [];
@@ -113,7 +116,7 @@ export function ProtectionGroupForm({
           <ServerPicker
             accountId={input.accountId}
             region={input.region}
-            groupId={groupId}
+            owners={serverOwners(groups, input, groupId)}
             selectedIds={input.sourceServerIds}
             onChange={ids => set('sourceServerIds', ids)}
             errors={serverErrors}

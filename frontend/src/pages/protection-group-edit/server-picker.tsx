@@ -5,7 +5,7 @@ import Pagination from '@cloudscape-design/components/pagination';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
 import { useSourceServers } from '../../api/hooks/drs';
-import type { FieldError, SourceServer } from '../../api/types';
+import type { FieldError, ProtectionGroup, SourceServer } from '../../api/types';
 import { paginationLabels } from '../../common/collection-table';
 import { ReplicationBadge } from '../../common/status';
 import { EmptyState } from '../../common/table-states';
@@ -17,16 +17,17 @@ const t = strings.groups;
 export interface ServerPickerProps {
   accountId: string;
   region: string;
-  groupId: string | undefined;
+  /** The other group holding each server (one group per server). */
+  owners: ReadonlyMap<string, ProtectionGroup>;
   selectedIds: string[];
   onChange: (ids: string[]) => void;
   /** The API's field errors for `sourceServerIds` / `sourceServerIds[i]` (e.g. a server already in another group). */
   errors: FieldError[];
 }
 
-/** Whether a server already belongs to a different protection group (the one-group-per-server rule). */
-export function conflictOf(server: SourceServer, groupId: string | undefined): string | null {
-  return server.protectionGroupId && server.protectionGroupId !== groupId ? server.protectionGroupId : null;
+export function lastLaunchText(server: SourceServer): string {
+  const last = server.lastLaunch;
+  return last ? `${last.launchType} ${last.status ?? ''}`.trim() : strings.common.never;
 }
 
 /** The error messages that concern one server: by its index in the selection, or naming its id. */
@@ -38,7 +39,7 @@ export function serverErrors(errors: readonly FieldError[], selectedIds: readonl
 }
 
 /** A server-side paged picker over the DRS inventory of one account and Region (thousands of servers). */
-export function ServerPicker({ accountId, region, groupId, selectedIds, onChange, errors }: ServerPickerProps) {
+export function ServerPicker({ accountId, region, owners, selectedIds, onChange, errors }: ServerPickerProps) {
   const ready = accountId !== '' && region !== '';
   const paged = usePagedInfinite(useSourceServers({ accountId, region }, ready));
   const selected = new Set(selectedIds);
@@ -59,7 +60,7 @@ export function ServerPicker({ accountId, region, groupId, selectedIds, onChange
         trackBy="sourceServerId"
         selectionType="multi"
         selectedItems={selectedOnPage}
-        isItemDisabled={server => conflictOf(server, groupId) !== null && !selected.has(server.sourceServerId)}
+        isItemDisabled={server => owners.has(server.sourceServerId) && !selected.has(server.sourceServerId)}
         onSelectionChange={({ detail }) => {
           const onPage = new Set(paged.items.map(s => s.sourceServerId));
           const kept = selectedIds.filter(id => !onPage.has(id));
@@ -85,16 +86,16 @@ export function ServerPicker({ accountId, region, groupId, selectedIds, onChange
           { id: 'id', header: t.serverColumns.id, cell: s => s.sourceServerId },
           { id: 'hostname', header: t.serverColumns.hostname, cell: s => s.hostname },
           { id: 'replication', header: t.serverColumns.replication, cell: s => <ReplicationBadge state={s.replicationState} /> },
-          { id: 'launch', header: t.serverColumns.lastLaunch, cell: s => s.lastLaunchResult },
+          { id: 'launch', header: t.serverColumns.lastLaunch, cell: lastLaunchText },
           {
             id: 'group',
             header: t.serverColumns.group,
             cell: s => {
               const messages = serverErrors(errors, selectedIds, s.sourceServerId);
-              const conflict = conflictOf(s, groupId);
+              const owner = owners.get(s.sourceServerId);
               if (messages.length > 0) return <StatusIndicator type="error">{messages.join(' ')}</StatusIndicator>;
-              if (conflict) return <StatusIndicator type="warning">{`${t.conflict}: ${conflict}`}</StatusIndicator>;
-              return <Box>{s.protectionGroupId ?? strings.common.none}</Box>;
+              if (owner) return <StatusIndicator type="warning">{`${t.conflict}: ${owner.name}`}</StatusIndicator>;
+              return <Box>{strings.common.none}</Box>;
             },
           },
         ]}

@@ -12,7 +12,8 @@ import { ApiErrorAlert } from '../../common/api-error-alert';
 import { ReplicationBadge } from '../../common/status';
 import { EmptyState } from '../../common/table-states';
 import { strings } from '../../strings';
-import { rowsToSelector, selectorToRows, type TagRow } from '../protection-groups/tags';
+import { exactTags, matchesSelector, rowsToSelector, selectorToRows, type TagRow } from '../protection-groups/tags';
+import { lastLaunchText } from './server-picker';
 
 const t = strings.groups;
 
@@ -33,8 +34,12 @@ export function TagSelectorEditor({ accountId, region, selector, onChange, error
   };
   const previewSelector = useDeferredValue(selector);
   const hasTags = Object.keys(previewSelector).length > 0;
-  const preview = useSourceServers({ accountId, region, tags: previewSelector }, hasTags && accountId !== '' && region !== '');
-  const matched = preview.data?.pages.flatMap(p => p.items) ?? [];
+  // The API filters on exact tags; keys with several accepted values are matched here.
+  const preview = useSourceServers(
+    { accountId, region, tags: exactTags(previewSelector) },
+    hasTags && accountId !== '' && region !== '',
+  );
+  const matched = (preview.data?.pages.flatMap(p => p.items) ?? []).filter(s => matchesSelector(s.tags, previewSelector));
 
   return (
     <Container header={<Header variant="h2" description={t.fields.tagSelectorDescription}>{t.fields.tagSelector}</Header>}>
@@ -84,7 +89,7 @@ export function TagSelectorEditor({ accountId, region, selector, onChange, error
             { id: 'id', header: t.serverColumns.id, cell: s => s.sourceServerId },
             { id: 'hostname', header: t.serverColumns.hostname, cell: s => s.hostname },
             { id: 'replication', header: t.serverColumns.replication, cell: s => <ReplicationBadge state={s.replicationState} /> },
-            { id: 'launch', header: t.serverColumns.lastLaunch, cell: s => s.lastLaunchResult },
+            { id: 'launch', header: t.serverColumns.lastLaunch, cell: lastLaunchText },
           ]}
           footer={
             preview.hasNextPage ? (

@@ -12,8 +12,8 @@ export default function ProtectionGroupsPage() {
       groups={groups.data ?? []}
       loading={groups.isPending}
       error={groups.error ?? remove.error}
-      writeGate={gate(permissions, 'protection-groups:write')}
-      onDelete={id => remove.mutate(id)}
+      writeGate={gate(permissions, 'edit-configuration')}
+      onDelete={group => remove.mutate({ id: group.id, version: group.version })}
       deleting={remove.isPending}
     />
   );

@@ -22,7 +22,7 @@ export interface ProtectionGroupsRootProps {
   loading: boolean;
   error: unknown;
   writeGate: Gate;
-  onDelete: (id: string) => void;
+  onDelete: (group: ProtectionGroup) => void;
   deleting: boolean;
 }
 
@@ -96,7 +96,7 @@ export function ProtectionGroupsRoot({ groups, loading, error, writeGate, onDele
         confirmLabel={strings.common.delete}
         onCancel={() => setConfirming(false)}
         onConfirm={() => {
-          if (chosen) onDelete(chosen.id);
+          if (chosen) onDelete(chosen);
           setConfirming(false);
           setSelected([]);
         }}

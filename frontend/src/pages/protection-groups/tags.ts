@@ -5,8 +5,8 @@ export interface TagRow {
   values: string;
 }
 
-export function formatTagSelector(selector: TagSelector): string {
-  return Object.entries(selector)
+export function formatTagSelector(selector: TagSelector | null | undefined): string {
+  return Object.entries(selector ?? {})
     .map(([key, values]) => `${key}=${values.join('|')}`)
     .join(', ');
 }
@@ -28,6 +28,13 @@ export function rowsToSelector(rows: readonly TagRow[]): TagSelector {
     if (values.length > 0) selector[key] = [...new Set([...(selector[key] ?? []), ...values])];
   }
   return selector;
+}
+
+/** The keys that accept a single value, as exact filters the API can apply. */
+export function exactTags(selector: TagSelector): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(selector).flatMap(([key, values]) => (values.length === 1 ? [[key, values[0] as string]] : [])),
+  );
 }
 
 /** Whether a server's tags satisfy the selector: every key present with one of its values. */

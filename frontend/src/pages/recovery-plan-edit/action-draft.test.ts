@@ -58,7 +58,7 @@ describe('action forms', () => {
         onFailure: 'FAIL',
       },
       { type: 'APPROVAL', name: 'd', message: 'ok?', timeoutSeconds: 3600, onFailure: 'FAIL' },
-      { type: 'WAIT', name: 'e', waitSeconds: 10, timeoutSeconds: 20, onFailure: 'CONTINUE' },
+      { type: 'WAIT', name: 'e', seconds: 10, timeoutSeconds: 20, onFailure: 'CONTINUE' },
     ];
     for (const action of actions) {
       const draft = actionToDraft(action);

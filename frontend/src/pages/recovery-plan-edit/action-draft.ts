@@ -57,7 +57,7 @@ export function actionToDraft(action: Action): ActionDraft {
     case 'APPROVAL':
       return { ...draft, message: action.message };
     case 'WAIT':
-      return { ...draft, waitSeconds: String(action.waitSeconds) };
+      return { ...draft, waitSeconds: String(action.seconds) };
   }
 }
 
@@ -143,6 +143,6 @@ export function draftToAction(draft: ActionDraft): Action {
     case 'APPROVAL':
       return { ...base, type: 'APPROVAL', message: draft.message.trim() };
     case 'WAIT':
-      return { ...base, type: 'WAIT', waitSeconds: parseWhole(draft.waitSeconds) ?? 0 };
+      return { ...base, type: 'WAIT', seconds: parseWhole(draft.waitSeconds) ?? 0 };
   }
 }

@@ -37,7 +37,7 @@ export default function RecoveryPlanEditPage() {
         report: validate.data,
         error: validate.error,
         loading: validate.isPending,
-        run: () => id && validate.mutate(id),
+        run: mode => id && validate.mutate({ id, mode }),
       }}
     />
   );

@@ -40,7 +40,7 @@ describe('plan validation', () => {
 
   it('test_reports_a_cycle_on_dependsOn_when_waves_depend_on_each_other', () => {
     const draft = plan();
-    draft.waves[0] = { ...draft.waves[0]!, dependsOn: [{ waveId: 'db', condition: 'COMPLETED' }] };
+    draft.waves[0] = { ...draft.waves[0]!, dependsOn: [{ waveId: 'db', condition: 'LAUNCHED' }] };
     expect(validatePlan(draft)).toContainEqual({ name: 'waves[0].dependsOn', message: 'cycle: network -> db -> network' });
   });
 

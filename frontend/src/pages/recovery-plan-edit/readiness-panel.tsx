@@ -4,27 +4,35 @@ import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
-import type { ReadinessReason, ReadinessReport, Severity } from '../../api/types';
+import type { PlanReadiness, ReadinessReason, Severity } from '../../api/types';
 import { ApiErrorAlert } from '../../common/api-error-alert';
+import { formatDateTime } from '../../common/format';
 import { VerdictBadge } from '../../common/status';
 import { strings } from '../../strings';
 
 const t = strings.plans;
 
-const SEVERITY: Record<Severity, 'info' | 'warning' | 'error'> = { INFO: 'info', WARNING: 'warning', BLOCKER: 'error' };
+const SEVERITY: Record<Severity, 'warning' | 'error'> = { WARNING: 'warning', BLOCKING: 'error' };
 
 interface Row extends ReadinessReason {
   wave: string;
+  server: string | null;
   key: string;
 }
 
-/** Every reason of a readiness report, plan-wide first, each with the wave it concerns. */
-export function readinessRows(report: ReadinessReport, waveName: (id: string) => string): Row[] {
-  const planWide = report.reasons.map((r, i) => ({ ...r, wave: t.planWide, key: `plan-${i}` }));
-  const perWave = report.waves.flatMap(w =>
-    w.reasons.map((r, i) => ({ ...r, wave: waveName(w.waveId), key: `${w.waveId}-${i}` })),
-  );
-  return [...planWide, ...perWave];
+/** Every reason of a readiness report, wave by wave: the wave's own reasons, then each server's. */
+export function readinessRows(report: PlanReadiness, waveName: (id: string) => string): Row[] {
+  return report.waves.flatMap(w => [
+    ...w.reasons.map((r, i) => ({ ...r, wave: waveName(w.waveId), server: null, key: `${w.waveId}-${i}` })),
+    ...w.servers.flatMap(s =>
+      s.reasons.map((r, i) => ({
+        ...r,
+        wave: waveName(w.waveId),
+        server: s.sourceServerId,
+        key: `${w.waveId}-${s.sourceServerId}-${i}`,
+      })),
+    ),
+  ]);
 }
 
 export function ReadinessPanel({
@@ -34,7 +42,7 @@ export function ReadinessPanel({
   action,
   waveName,
 }: {
-  report: ReadinessReport | undefined;
+  report: PlanReadiness | undefined;
   error: unknown;
   loading: boolean;
   action: React.ReactNode;
@@ -48,9 +56,21 @@ export function ReadinessPanel({
         {report ? (
           <>
             <Box>
-              <Box variant="awsui-key-label">{t.verdict}</Box>
-              <VerdictBadge verdict={report.verdict} />
+              <Box variant="awsui-key-label">{`${t.verdict} (${strings.executions.modes[report.mode]})`}</Box>
+              <VerdictBadge verdict={report.verdict} /> <Box variant="small">{formatDateTime(report.checkedAt)}</Box>
             </Box>
+            <Table
+              variant="embedded"
+              items={report.waves}
+              trackBy="waveId"
+              ariaLabels={{ tableLabel: t.waves }}
+              columnDefinitions={[
+                { id: 'wave', header: strings.executions.serverColumns.wave, cell: w => waveName(w.waveId) },
+                { id: 'verdict', header: t.verdict, cell: w => <VerdictBadge verdict={w.verdict} /> },
+                { id: 'servers', header: strings.executions.servers, cell: w => w.servers.length },
+                { id: 'quota', header: t.quotaHeader, cell: w => t.quota(w.quotaFit.jobsNeeded, w.quotaFit.launchRounds) },
+              ]}
+            />
             <Table
               variant="embedded"
               items={readinessRows(report, waveName)}
@@ -64,7 +84,7 @@ export function ReadinessPanel({
                   header: t.verdict,
                   cell: r => <StatusIndicator type={SEVERITY[r.severity]}>{r.severity}</StatusIndicator>,
                 },
-                { id: 'server', header: strings.executions.serverColumns.server, cell: r => r.sourceServerId ?? strings.common.none },
+                { id: 'server', header: strings.executions.serverColumns.server, cell: r => r.server ?? strings.common.none },
                 { id: 'message', header: t.reasons, cell: r => r.message },
               ]}
             />

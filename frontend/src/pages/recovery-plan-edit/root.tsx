@@ -7,7 +7,7 @@ import Form from '@cloudscape-design/components/form';
 import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useState } from 'react';
-import type { DependencyCondition, ExecutionMode, Permission, ProtectionGroup, ReadinessReport } from '../../api/types';
+import type { DependencyCondition, ExecutionMode, Permission, PlanReadiness, ProtectionGroup } from '../../api/types';
 import { gate } from '../../auth/permissions';
 import { ApiErrorAlert } from '../../common/api-error-alert';
 import { errorFor, mergeFieldErrors } from '../../common/field-errors';
@@ -32,7 +32,7 @@ export interface PlanEditorProps {
   saveError: unknown;
   onSave: (draft: PlanDraft) => void;
   onCancel: () => void;
-  readiness: { report: ReadinessReport | undefined; error: unknown; loading: boolean; run: () => void };
+  readiness: { report: PlanReadiness | undefined; error: unknown; loading: boolean; run: (mode: ExecutionMode) => void };
 }
 
 export function PlanEditor({
@@ -51,11 +51,11 @@ export function PlanEditor({
   const [graphMessage, setGraphMessage] = useState<string | null>(null);
   const [starting, setStarting] = useState<ExecutionMode | null>(null);
   const errors = mergeFieldErrors(submitted ? validatePlan(draft) : [], saveError);
-  const writeGate = gate(permissions, 'recovery-plans:write');
+  const writeGate = gate(permissions, 'edit-configuration');
   const set = <K extends keyof PlanDraft>(key: K, value: PlanDraft[K]) => setDraft(d => ({ ...d, [key]: value }));
   const waveName = (id: string) => draft.waves.find(w => w.id === id)?.name ?? id;
 
-  const connect = (prerequisite: string, dependent: string, condition: DependencyCondition = 'COMPLETED') => {
+  const connect = (prerequisite: string, dependent: string, condition: DependencyCondition = 'HEALTHY') => {
     const result = addDependency(draft.waves, prerequisite, dependent, condition);
     if (result.ok) {
       setDraft(d => ({ ...d, waves: result.waves }));
@@ -83,12 +83,12 @@ export function PlanEditor({
             </Button>
             {planId ? (
               <>
-                <GatedButton formAction="none" gate={gate(permissions, 'executions:drill')} onClick={() => setStarting('DRILL')}>
+                <GatedButton formAction="none" gate={gate(permissions, 'run-drill')} onClick={() => setStarting('DRILL')}>
                   {strings.executions.startDrill}
                 </GatedButton>
                 <GatedButton
                   formAction="none"
-                  gate={gate(permissions, 'executions:recovery')}
+                  gate={gate(permissions, 'run-recovery')}
                   onClick={() => setStarting('RECOVERY')}
                 >
                   {strings.executions.startRecovery}
@@ -193,9 +193,14 @@ export function PlanEditor({
               loading={readiness.loading}
               waveName={waveName}
               action={
-                <Button formAction="none" onClick={readiness.run} loading={readiness.loading}>
-                  {t.validate}
-                </Button>
+                <SpaceBetween direction="horizontal" size="xs">
+                  <Button formAction="none" onClick={() => readiness.run('DRILL')} loading={readiness.loading}>
+                    {t.validateDrill}
+                  </Button>
+                  <Button formAction="none" onClick={() => readiness.run('RECOVERY')} loading={readiness.loading}>
+                    {t.validateRecovery}
+                  </Button>
+                </SpaceBetween>
               }
             />
           ) : (

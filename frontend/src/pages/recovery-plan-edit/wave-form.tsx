@@ -15,7 +15,7 @@ import { ActionList } from './action-form';
 import type { WaveDraft } from './plan-draft';
 
 const t = strings.plans.wave;
-const CONDITIONS: DependencyCondition[] = ['LAUNCHED', 'HEALTHY', 'COMPLETED'];
+const CONDITIONS: DependencyCondition[] = ['LAUNCHED', 'HEALTHY'];
 const conditionOptions = CONDITIONS.map(value => ({ value, label: strings.plans.conditions[value] }));
 
 export interface WaveFormProps {
@@ -104,7 +104,7 @@ export function WaveForm({ wave, index, otherWaves, groups, errors, onChange, on
               formAction="none"
               disabled={newDependency === null}
               onClick={() => {
-                if (newDependency) onAddDependency(newDependency, 'COMPLETED');
+                if (newDependency) onAddDependency(newDependency, 'HEALTHY');
                 setNewDependency(null);
               }}
             >

@@ -15,7 +15,7 @@ export default function RecoveryPlansPage() {
       loading={plans.isPending}
       error={plans.error ?? remove.error}
       permissions={permissions}
-      onDelete={id => remove.mutate(id)}
+      onDelete={plan => remove.mutate({ id: plan.id, version: plan.version })}
       deleting={remove.isPending}
     />
   );

@@ -13,7 +13,7 @@ import { RouterLink } from '../../common/router-link';
 import { ExecutionStatusBadge } from '../../common/status';
 import { EmptyState } from '../../common/table-states';
 import { strings } from '../../strings';
-import type { PlanDrill } from '../dashboard/summary';
+import { runTime, type PlanDrill } from '../dashboard/summary';
 import { StartModal } from './start-modal';
 
 const t = strings.plans;
@@ -23,7 +23,7 @@ export interface RecoveryPlansRootProps {
   loading: boolean;
   error: unknown;
   permissions: ReadonlySet<Permission>;
-  onDelete: (id: string) => void;
+  onDelete: (plan: PlanDrill['plan']) => void;
   deleting: boolean;
 }
 
@@ -39,7 +39,7 @@ export function RecoveryPlansRoot({ rows, loading, error, permissions, onDelete,
   const [starting, setStarting] = useState<ExecutionMode | null>(null);
   const items: Row[] = rows.map(row => ({ ...row, id: row.plan.id, name: row.plan.name }));
   const chosen = selected[0];
-  const writeGate = gate(permissions, 'recovery-plans:write');
+  const writeGate = gate(permissions, 'edit-configuration');
   const columns = [
     {
       id: 'name',
@@ -56,7 +56,7 @@ export function RecoveryPlansRoot({ rows, loading, error, permissions, onDelete,
         r.lastDrill ? (
           <SpaceBetween direction="horizontal" size="xs">
             <ExecutionStatusBadge status={r.lastDrill.status} />
-            <span>{formatDateTime(r.lastDrill.startedAt)}</span>
+            <span>{formatDateTime(runTime(r.lastDrill))}</span>
           </SpaceBetween>
         ) : (
           strings.common.never
@@ -94,11 +94,11 @@ export function RecoveryPlansRoot({ rows, loading, error, permissions, onDelete,
                 <GatedButton gate={writeGate} disabled={!chosen} loading={deleting} onClick={() => setConfirming(true)}>
                   {strings.common.delete}
                 </GatedButton>
-                <GatedButton gate={gate(permissions, 'executions:drill')} disabled={!chosen} onClick={() => setStarting('DRILL')}>
+                <GatedButton gate={gate(permissions, 'run-drill')} disabled={!chosen} onClick={() => setStarting('DRILL')}>
                   {strings.executions.startDrill}
                 </GatedButton>
                 <GatedButton
-                  gate={gate(permissions, 'executions:recovery')}
+                  gate={gate(permissions, 'run-recovery')}
                   disabled={!chosen}
                   onClick={() => setStarting('RECOVERY')}
                 >
@@ -118,7 +118,7 @@ export function RecoveryPlansRoot({ rows, loading, error, permissions, onDelete,
         confirmLabel={strings.common.delete}
         onCancel={() => setConfirming(false)}
         onConfirm={() => {
-          if (chosen) onDelete(chosen.id);
+          if (chosen) onDelete(chosen.plan);
           setConfirming(false);
           setSelected([]);
         }}

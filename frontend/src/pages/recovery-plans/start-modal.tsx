@@ -44,7 +44,7 @@ export function StartModal({
   const submit = () =>
     start.mutate(
       { planId: plan.id, mode, ...(mode === 'RECOVERY' ? { confirmPlanName: typed } : {}) },
-      { onSuccess: ({ id }) => navigate(`/executions/${id}`) },
+      { onSuccess: ({ executionId }) => navigate(`/executions/${executionId}`) },
     );
   return (
     <Modal

@@ -1,57 +1,70 @@
 import { describe, expect, it } from 'vitest';
-import type { ExecutionReport } from '../../api/types';
+import type { ExecutionReport, ReportServer } from '../../api/types';
+import { execution, rto, server, wave } from '../../test/fixtures';
 import { csvField, reportFileName, reportToCsv } from './export';
+import { plannedSchedule } from './model';
+
+const row = (over: Partial<ReportServer>): ReportServer => ({
+  sourceServerId: 's-1',
+  waveId: 'db',
+  waveName: 'Databases',
+  waveStatus: 'COMPLETED',
+  waveTimeoutMinutes: 30,
+  impact: 'CRITICAL',
+  jobId: 'drsjob-1',
+  launchStatus: 'LAUNCHED',
+  launchedAt: '2026-01-01T10:15:00Z',
+  secondsToLaunch: 780,
+  health: 'HEALTHY',
+  healthyAt: '2026-01-01T10:20:00Z',
+  recoveryInstanceId: 'i-1',
+  error: null,
+  ...over,
+});
 
 const report: ExecutionReport = {
-  executionId: 'ex-1',
-  planId: 'rp-1',
-  planName: 'shop, "dr"',
-  mode: 'DRILL',
-  status: 'COMPLETED',
-  startedAt: '2026-01-01T10:00:00Z',
-  endedAt: '2026-01-01T10:50:00Z',
   rtoTargetMinutes: 45,
-  measuredRtoMinutes: 50,
-  waves: [
-    {
-      waveId: 'db',
-      name: 'Databases',
-      status: 'COMPLETED',
-      plannedStartMinute: 0,
-      plannedDurationMinutes: 30,
-      startedAt: '2026-01-01T10:02:00Z',
-      endedAt: '2026-01-01T10:37:30Z',
-      servers: [
-        { sourceServerId: 's-1', launchStatus: 'LAUNCHED', health: 'HEALTHY', startedAt: '2026-01-01T10:02:00Z', endedAt: '2026-01-01T10:20:00Z' },
-      ],
-    },
-    {
-      waveId: 'app',
-      name: '=cmd()',
-      status: 'SKIPPED',
-      plannedStartMinute: 30,
-      plannedDurationMinutes: 15,
-      startedAt: null,
-      endedAt: null,
-      servers: [],
-    },
-  ],
+  execution: execution({
+    planName: 'shop, "dr"',
+    status: 'PARTIAL',
+    endedAt: '2026-01-01T10:50:00Z',
+    rto: rto({ targetMinutes: 45, measuredSeconds: 3000, met: false }),
+    waves: [
+      wave({
+        id: 'db',
+        name: 'Databases',
+        status: 'COMPLETED',
+        startedAt: '2026-01-01T10:02:00Z',
+        endedAt: '2026-01-01T10:37:30Z',
+        servers: [server()],
+      }),
+      wave({ id: 'app', name: '=cmd()', status: 'SKIPPED', reason: 'dependency failed' }),
+    ],
+  }),
+  servers: [row({}), row({ sourceServerId: 's-2', impact: 'OPTIONAL', launchStatus: 'FAILED', launchedAt: null, healthyAt: null, health: null, error: 'LAUNCH_FAILED' })],
 };
+
+const planned = plannedSchedule([
+  { id: 'db', dependsOn: [], timeoutMinutes: 30 },
+  { id: 'app', dependsOn: [{ waveId: 'db', condition: 'HEALTHY' }], timeoutMinutes: 15 },
+]);
 
 describe('report CSV export', () => {
   it('test_writes_run_wave_and_server_rows_with_planned_against_actual', () => {
-    const lines = reportToCsv(report).trimEnd().split('\r\n');
+    const lines = reportToCsv(report, planned).trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'level,waveId,waveName,sourceServerId,status,plannedStartMinute,plannedDurationMinutes,actualStartMinute,actualDurationMinutes,deviationMinutes',
+      'level,waveId,waveName,sourceServerId,impact,status,health,plannedStartMinute,plannedEndMinute,actualStartMinute,actualEndMinute,deviationMinutes,error',
     );
-    // The run row: RTO target as the planned duration, measured RTO as the actual one, 5 minutes over
-    expect(lines[1]).toBe('run,,"shop, ""dr""",,COMPLETED,0,45,0,50,5');
-    // The wave started 2 min late, took 35.5 min, so ended 7.5 min after its planned end (30)
-    expect(lines[2]).toBe('wave,db,Databases,,COMPLETED,0,30,2,35.5,7.5');
-    expect(lines[3]).toBe('server,db,Databases,s-1,LAUNCHED,,,2,18,');
-    // A wave that never ran has no actual values; its formula-like name is made inert
-    expect(lines[4]).toBe("wave,app,'=cmd(),,SKIPPED,30,15,,,");
-    expect(lines).toHaveLength(5);
+    // The run: RTO target 45 as the planned end, measured 50 as the actual end, 5 minutes over
+    expect(lines[1]).toBe('run,,"shop, ""dr""",,,PARTIAL,,0,45,0,50,5,');
+    // The wave was planned 0-30, ran 2-37.5: ended 7.5 minutes late
+    expect(lines[2]).toBe('wave,db,Databases,,,COMPLETED,,0,30,2,37.5,7.5,');
+    // Its servers end when healthy; a failed one has no end and carries its error
+    expect(lines[3]).toBe('server,db,Databases,s-1,CRITICAL,LAUNCHED,HEALTHY,,,2,20,,');
+    expect(lines[4]).toBe('server,db,Databases,s-2,OPTIONAL,FAILED,,,,2,,,LAUNCH_FAILED');
+    // A wave that never ran: planned after db, no actual values; its formula-like name is made inert
+    expect(lines[5]).toBe("wave,app,'=cmd(),,,SKIPPED,,30,45,,,,dependency failed");
+    expect(lines).toHaveLength(6);
   });
 
   it('test_quotes_fields_with_separators_and_neutralises_formulas', () => {
@@ -62,11 +75,38 @@ describe('report CSV export', () => {
   });
 
   it('test_leaves_the_run_deviation_empty_when_rto_was_not_measured', () => {
-    const lines = reportToCsv({ ...report, measuredRtoMinutes: null, waves: [] }).trimEnd().split('\r\n');
-    expect(lines[1]).toBe('run,,"shop, ""dr""",,COMPLETED,0,45,0,,');
+    const unmeasured = { ...report, execution: { ...report.execution, rto: rto(), waves: [] } };
+    const lines = reportToCsv(unmeasured, new Map()).trimEnd().split('\r\n');
+    expect(lines[1]).toBe('run,,"shop, ""dr""",,,PARTIAL,,0,45,0,,,');
   });
 
   it('test_names_export_files_after_plan_and_execution', () => {
     expect(reportFileName(report, 'csv')).toBe('shop-dr-ex-1.csv');
+  });
+});
+
+describe('planned schedule', () => {
+  it('test_starts_each_wave_when_its_latest_dependency_is_due_to_end', () => {
+    const schedule = plannedSchedule([
+      { id: 'web', dependsOn: [{ waveId: 'app', condition: 'LAUNCHED' }, { waveId: 'cache', condition: 'HEALTHY' }], timeoutMinutes: 5 },
+      { id: 'net', dependsOn: [], timeoutMinutes: 10 },
+      { id: 'app', dependsOn: [{ waveId: 'net', condition: 'HEALTHY' }], timeoutMinutes: 20 },
+      { id: 'cache', dependsOn: [{ waveId: 'net', condition: 'HEALTHY' }], timeoutMinutes: 40 },
+    ]);
+    expect(Object.fromEntries(schedule)).toEqual({
+      net: { start: 0, end: 10 },
+      app: { start: 10, end: 30 },
+      cache: { start: 10, end: 50 },
+      web: { start: 50, end: 55 },
+    });
+  });
+
+  it('test_leaves_out_waves_caught_in_a_cycle', () => {
+    const schedule = plannedSchedule([
+      { id: 'a', dependsOn: [{ waveId: 'b', condition: 'HEALTHY' }], timeoutMinutes: 5 },
+      { id: 'b', dependsOn: [{ waveId: 'a', condition: 'HEALTHY' }], timeoutMinutes: 5 },
+      { id: 'c', dependsOn: [], timeoutMinutes: 5 },
+    ]);
+    expect([...schedule.keys()]).toEqual(['c']);
   });
 });

@@ -1,17 +1,22 @@
-import type { ExecutionReport, ReportWave } from '../../api/types';
+import type { ExecutionReport } from '../../api/types';
 import { minutesBetween } from '../../common/format';
+import { runOrigin, type Span } from '../../gantt/gantt-model';
+import { rtoSummary, waveTimings } from './model';
 
 const HEADER = [
   'level',
   'waveId',
   'waveName',
   'sourceServerId',
+  'impact',
   'status',
+  'health',
   'plannedStartMinute',
-  'plannedDurationMinutes',
+  'plannedEndMinute',
   'actualStartMinute',
-  'actualDurationMinutes',
+  'actualEndMinute',
   'deviationMinutes',
+  'error',
 ] as const;
 
 type Cell = string | number | null;
@@ -24,78 +29,34 @@ export function csvField(value: Cell): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function offset(origin: string, iso: string | null): number | null {
-  return iso ? minutesBetween(origin, iso) : null;
-}
-
-function duration(start: string | null, end: string | null): number | null {
-  return start && end ? minutesBetween(start, end) : null;
-}
-
-export interface WaveTimings {
-  actualStart: number | null;
-  actualDuration: number | null;
-  /** How many minutes after its planned end the wave ended (negative: early). */
-  deviation: number | null;
-}
-
-/** A wave's actual timings in minutes from the start of the run, against its plan. */
-export function waveTimings(report: Pick<ExecutionReport, 'startedAt'>, wave: ReportWave): WaveTimings {
-  const actualStart = offset(report.startedAt, wave.startedAt);
-  const actualDuration = duration(wave.startedAt, wave.endedAt);
-  const plannedEnd = wave.plannedStartMinute + wave.plannedDurationMinutes;
-  return {
-    actualStart,
-    actualDuration,
-    deviation: actualStart !== null && actualDuration !== null ? actualStart + actualDuration - plannedEnd : null,
-  };
-}
-
 /**
- * The report as CSV: a `run` row (planned = RTO target, actual = measured RTO), then each wave (planned against
- * actual, with the deviation of its end) followed by its servers.
+ * The report as CSV, planned against actual: a `run` row (planned end = RTO target, actual end = measured RTO),
+ * then each wave followed by its servers (a server ends when it was healthy, else launched).
  */
-export function reportToCsv(report: ExecutionReport): string {
+export function reportToCsv(report: ExecutionReport, planned: ReadonlyMap<string, Span>): string {
+  const execution = report.execution;
+  const origin = runOrigin(execution);
+  const rto = rtoSummary(report);
+  const at = (iso: string | null) => (iso ? minutesBetween(origin, iso) : null);
   const rows: Cell[][] = [
     [
-      'run',
-      null,
-      report.planName,
-      null,
-      report.status,
-      0,
-      report.rtoTargetMinutes,
-      0,
-      report.measuredRtoMinutes,
-      report.measuredRtoMinutes === null ? null : report.measuredRtoMinutes - report.rtoTargetMinutes,
+      'run', null, execution.planName, null, null, execution.status, null,
+      0, rto.targetMinutes, 0, rto.measuredMinutes,
+      rto.measuredMinutes === null ? null : rto.measuredMinutes - rto.targetMinutes,
+      execution.statusReason,
     ],
   ];
-  for (const wave of report.waves) {
-    const timings = waveTimings(report, wave);
+  for (const wave of execution.waves) {
+    const timings = waveTimings(execution, wave, planned);
     rows.push([
-      'wave',
-      wave.waveId,
-      wave.name,
-      null,
-      wave.status,
-      wave.plannedStartMinute,
-      wave.plannedDurationMinutes,
-      timings.actualStart,
-      timings.actualDuration,
-      timings.deviation,
+      'wave', wave.id, wave.name, null, null, wave.status, null,
+      timings.planned?.start ?? null, timings.planned?.end ?? null,
+      at(wave.startedAt), at(wave.endedAt), timings.deviation, wave.reason,
     ]);
-    for (const server of wave.servers) {
+    for (const server of report.servers.filter(s => s.waveId === wave.id)) {
       rows.push([
-        'server',
-        wave.waveId,
-        wave.name,
-        server.sourceServerId,
-        server.launchStatus,
-        null,
-        null,
-        offset(report.startedAt, server.startedAt),
-        duration(server.startedAt, server.endedAt),
-        null,
+        'server', wave.id, wave.name, server.sourceServerId, server.impact, server.launchStatus, server.health,
+        null, null, at(wave.startedAt), at(server.healthyAt ?? server.launchedAt), null, server.error,
       ]);
     }
   }
@@ -103,8 +64,8 @@ export function reportToCsv(report: ExecutionReport): string {
 }
 
 export function reportFileName(report: ExecutionReport, extension: 'csv' | 'json'): string {
-  const safe = report.planName.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
-  return `${safe}-${report.executionId}.${extension}`;
+  const safe = report.execution.planName.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
+  return `${safe}-${report.execution.id}.${extension}`;
 }
 
 /** Saves text as a file through a temporary object URL. */

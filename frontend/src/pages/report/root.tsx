@@ -1,3 +1,4 @@
+import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import ColumnLayout from '@cloudscape-design/components/column-layout';
@@ -7,23 +8,24 @@ import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
-import type { ExecutionReport } from '../../api/types';
+import type { ExecutionReport, HealthStatus, LaunchStatus } from '../../api/types';
 import { formatDateTime, formatMinutes } from '../../common/format';
-import { ExecutionStatusBadge, WaveStatusBadge } from '../../common/status';
+import { ExecutionStatusBadge, HealthBadge, LaunchStatusBadge, WaveStatusBadge } from '../../common/status';
 import { Gantt } from '../../gantt/gantt';
-import { reportGantt } from '../../gantt/gantt-model';
+import { executionGantt, type Span } from '../../gantt/gantt-model';
 import { strings } from '../../strings';
-import { download, reportFileName, reportToCsv, waveTimings } from './export';
+import { download, reportFileName, reportToCsv } from './export';
+import { rtoSummary, waveTimings } from './model';
 
 const t = strings.report;
 
-function minutesOrDash(value: number | null): string {
-  return value === null ? strings.common.none : formatMinutes(value);
+function minutesOrDash(value: number | null | undefined): string {
+  return value === null || value === undefined ? strings.common.none : formatMinutes(value);
 }
 
-function RtoVerdict({ report }: { report: ExecutionReport }) {
-  if (report.measuredRtoMinutes === null) return <StatusIndicator type="stopped">{t.rtoUnknown}</StatusIndicator>;
-  return report.measuredRtoMinutes <= report.rtoTargetMinutes ? (
+function RtoVerdict({ met }: { met: boolean | null }) {
+  if (met === null) return <StatusIndicator type="stopped">{t.rtoUnknown}</StatusIndicator>;
+  return met ? (
     <StatusIndicator type="success">{t.rtoMet}</StatusIndicator>
   ) : (
     <StatusIndicator type="error">{t.rtoMissed}</StatusIndicator>
@@ -31,20 +33,32 @@ function RtoVerdict({ report }: { report: ExecutionReport }) {
 }
 
 /** The report of one run: planned against actual per wave and server, RTO against its target; exportable and printable. */
-export function ReportRoot({ report, now }: { report: ExecutionReport; now: Date }) {
+export function ReportRoot({
+  report,
+  planned,
+  planChanged,
+  now,
+}: {
+  report: ExecutionReport;
+  planned: ReadonlyMap<string, Span>;
+  planChanged: boolean;
+  now: Date;
+}) {
+  const execution = report.execution;
+  const rto = rtoSummary(report);
   return (
     <div className="print-page">
       <ContentLayout
         header={
           <Header
             variant="h1"
-            description={`${strings.executions.modes[report.mode]} · ${report.executionId}`}
+            description={`${strings.executions.modes[execution.mode]} · ${execution.id}`}
             actions={
               <div className="no-print">
                 <SpaceBetween direction="horizontal" size="xs">
                   <Button
                     iconName="download"
-                    onClick={() => download(reportToCsv(report), reportFileName(report, 'csv'), 'text/csv')}
+                    onClick={() => download(reportToCsv(report, planned), reportFileName(report, 'csv'), 'text/csv')}
                   >
                     {t.exportCsv}
                   </Button>
@@ -63,64 +77,96 @@ export function ReportRoot({ report, now }: { report: ExecutionReport; now: Date
               </div>
             }
           >
-            {t.title(report.planName)}
+            {t.title(execution.planName)}
           </Header>
         }
       >
         <SpaceBetween size="l">
+          {planChanged ? <Alert type="info">{t.planChanged}</Alert> : null}
           <Container header={<Header variant="h2">{t.rto}</Header>}>
             <ColumnLayout columns={4} variant="text-grid">
               <div>
                 <Box variant="awsui-key-label">{strings.executions.status}</Box>
-                <ExecutionStatusBadge status={report.status} />
+                <ExecutionStatusBadge status={execution.status} />
+                {execution.statusReason ? <Box variant="small">{execution.statusReason}</Box> : null}
               </div>
               <div>
                 <Box variant="awsui-key-label">{t.rtoTarget}</Box>
-                <Box variant="awsui-value-large">{formatMinutes(report.rtoTargetMinutes)}</Box>
+                <Box variant="awsui-value-large">{formatMinutes(rto.targetMinutes)}</Box>
               </div>
               <div>
                 <Box variant="awsui-key-label">{t.rtoMeasured}</Box>
-                <Box variant="awsui-value-large">{minutesOrDash(report.measuredRtoMinutes)}</Box>
+                <Box variant="awsui-value-large">{minutesOrDash(rto.measuredMinutes)}</Box>
               </div>
               <div>
                 <Box variant="awsui-key-label">{t.rto}</Box>
-                <RtoVerdict report={report} />
+                <RtoVerdict met={rto.met} />
                 <Box variant="small">
-                  {formatDateTime(report.startedAt)} – {formatDateTime(report.endedAt)}
+                  {formatDateTime(execution.startedAt)} – {formatDateTime(execution.endedAt)}
                 </Box>
               </div>
             </ColumnLayout>
           </Container>
           <Table
             header={<Header variant="h2">{strings.executions.waves}</Header>}
-            items={report.waves}
-            trackBy="waveId"
+            items={execution.waves}
+            trackBy="id"
             ariaLabels={{ tableLabel: strings.executions.waves }}
             columnDefinitions={[
               { id: 'wave', header: t.columns.wave, cell: w => w.name },
               { id: 'status', header: t.columns.status, cell: w => <WaveStatusBadge status={w.status} /> },
-              { id: 'pstart', header: t.columns.plannedStart, cell: w => formatMinutes(w.plannedStartMinute) },
-              { id: 'pdur', header: t.columns.plannedDuration, cell: w => formatMinutes(w.plannedDurationMinutes) },
-              { id: 'astart', header: t.columns.actualStart, cell: w => minutesOrDash(waveTimings(report, w).actualStart) },
               {
-                id: 'adur',
-                header: t.columns.actualDuration,
-                cell: w => minutesOrDash(waveTimings(report, w).actualDuration),
+                id: 'planned',
+                header: t.planned,
+                cell: w => {
+                  const span = waveTimings(execution, w, planned).planned;
+                  return span ? `${formatMinutes(span.start)} – ${formatMinutes(span.end)}` : strings.common.none;
+                },
+              },
+              {
+                id: 'actual',
+                header: t.actual,
+                cell: w => {
+                  const span = waveTimings(execution, w, planned).actual;
+                  return span ? `${formatMinutes(span.start)} – ${formatMinutes(span.end)}` : strings.common.none;
+                },
               },
               {
                 id: 'dev',
                 header: t.columns.deviation,
                 cell: w => {
-                  const { deviation } = waveTimings(report, w);
-                  return deviation === null ? strings.common.none : `${deviation > 0 ? '+' : ''}${formatMinutes(deviation)}`;
+                  const { deviation } = waveTimings(execution, w, planned);
+                  return deviation === null
+                    ? strings.common.none
+                    : `${deviation > 0 ? '+' : ''}${formatMinutes(deviation)}`;
                 },
               },
               { id: 'servers', header: t.columns.servers, cell: w => w.servers.length },
             ]}
           />
           <Container header={<Header variant="h2">{strings.executions.timeline}</Header>}>
-            <Gantt model={reportGantt(report, now)} ariaLabel={strings.executions.timeline} />
+            <Gantt model={executionGantt(execution, now, planned)} ariaLabel={strings.executions.timeline} />
           </Container>
+          <Table
+            header={<Header variant="h2">{strings.executions.servers}</Header>}
+            items={report.servers}
+            trackBy="sourceServerId"
+            ariaLabels={{ tableLabel: strings.executions.servers }}
+            columnDefinitions={[
+              { id: 'wave', header: strings.executions.serverColumns.wave, cell: s => s.waveName },
+              { id: 'server', header: strings.executions.serverColumns.server, cell: s => s.sourceServerId },
+              { id: 'impact', header: strings.executions.serverColumns.impact, cell: s => s.impact },
+              {
+                id: 'launch',
+                header: strings.executions.serverColumns.launch,
+                cell: s => <LaunchStatusBadge status={s.launchStatus as LaunchStatus | null} />,
+              },
+              { id: 'toLaunch', header: t.toLaunch, cell: s => minutesOrDash(s.secondsToLaunch === null ? null : s.secondsToLaunch / 60) },
+              { id: 'health', header: strings.executions.serverColumns.health, cell: s => <HealthBadge health={s.health as HealthStatus | null} /> },
+              { id: 'instance', header: strings.executions.serverColumns.instance, cell: s => s.recoveryInstanceId ?? strings.common.none },
+              { id: 'error', header: strings.executions.serverColumns.error, cell: s => s.error ?? strings.common.none },
+            ]}
+          />
         </SpaceBetween>
       </ContentLayout>
     </div>

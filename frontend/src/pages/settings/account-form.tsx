@@ -3,7 +3,7 @@ import ColumnLayout from '@cloudscape-design/components/column-layout';
 import Form from '@cloudscape-design/components/form';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useState } from 'react';
-import type { FieldError, TargetAccount } from '../../api/types';
+import type { FieldError, TargetAccountInput } from '../../api/types';
 import { ApiErrorAlert } from '../../common/api-error-alert';
 import { errorFor, mergeFieldErrors } from '../../common/field-errors';
 import { TextField } from '../../common/text-field';
@@ -27,6 +27,7 @@ export function validateAccount(draft: AccountDraft): FieldError[] {
   if (!ACCOUNT_ID.test(draft.accountId)) errors.push({ name: 'accountId', message: strings.settings.invalidAccountId });
   if (draft.name.trim() === '') errors.push({ name: 'name', message: strings.common.required });
   if (!ROLE_ARN.test(draft.roleArn.trim())) errors.push({ name: 'roleArn', message: 'Must be an IAM role ARN' });
+  if (draft.externalId.trim().length < 2) errors.push({ name: 'externalId', message: strings.common.required });
   if (draftRegions(draft).length === 0) errors.push({ name: 'regions', message: strings.common.required });
   return errors;
 }
@@ -38,13 +39,13 @@ function draftRegions(draft: AccountDraft): string[] {
     .filter(r => r !== '');
 }
 
-export function draftToAccount(draft: AccountDraft): TargetAccount {
+export function draftToAccount(draft: AccountDraft): TargetAccountInput {
   return {
     accountId: draft.accountId,
     name: draft.name.trim(),
     roleArn: draft.roleArn.trim(),
+    externalId: draft.externalId.trim(),
     regions: draftRegions(draft),
-    ...(draft.externalId.trim() ? { externalId: draft.externalId.trim() } : {}),
   };
 }
 
@@ -54,7 +55,7 @@ export function AccountForm({
   saving,
   saveError,
 }: {
-  onSave: (account: TargetAccount) => void;
+  onSave: (account: TargetAccountInput) => void;
   onCancel: () => void;
   saving: boolean;
   saveError: unknown;

@@ -17,11 +17,11 @@ export default function SettingsPage() {
       accounts={accounts.data ?? []}
       accountsLoading={accounts.isPending}
       accountsError={accounts.error ?? remove.error}
-      adminGate={gate(access.permissions, 'accounts:write')}
-      onSaveAccount={(account, done) => save.mutate(account, { onSuccess: done })}
+      adminGate={gate(access.permissions, 'manage-accounts')}
+      onSaveAccount={(input, done) => save.mutate({ input }, { onSuccess: done })}
       saving={save.isPending}
       saveError={save.error}
-      onDeleteAccount={id => remove.mutate(id)}
+      onDeleteAccount={account => remove.mutate({ id: account.accountId, version: account.version })}
       audit={audit}
     />
   );

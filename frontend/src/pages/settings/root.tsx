@@ -7,7 +7,7 @@ import Pagination from '@cloudscape-design/components/pagination';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
 import { useState } from 'react';
-import type { AuditEntry, TargetAccount } from '../../api/types';
+import type { AuditEntry, TargetAccount, TargetAccountInput } from '../../api/types';
 import type { Access } from '../../auth/auth-context';
 import type { Gate } from '../../auth/permissions';
 import { ApiErrorAlert } from '../../common/api-error-alert';
@@ -27,10 +27,10 @@ export interface SettingsRootProps {
   accountsLoading: boolean;
   accountsError: unknown;
   adminGate: Gate;
-  onSaveAccount: (account: TargetAccount, done: () => void) => void;
+  onSaveAccount: (account: TargetAccountInput, done: () => void) => void;
   saving: boolean;
   saveError: unknown;
-  onDeleteAccount: (accountId: string) => void;
+  onDeleteAccount: (account: TargetAccount) => void;
   audit: PagedView<AuditEntry>;
 }
 
@@ -104,7 +104,7 @@ export function SettingsRoot(props: SettingsRootProps) {
                   gate={adminGate}
                   variant="inline-link"
                   ariaLabel={`${strings.common.remove} ${a.accountId}`}
-                  onClick={() => props.onDeleteAccount(a.accountId)}
+                  onClick={() => props.onDeleteAccount(a)}
                 >
                   {strings.common.remove}
                 </GatedButton>
@@ -130,9 +130,9 @@ export function SettingsRoot(props: SettingsRootProps) {
             />
           }
           columnDefinitions={[
-            { id: 'time', header: t.auditColumns.time, cell: e => formatDateTime(e.timestamp) },
-            { id: 'user', header: t.auditColumns.user, cell: e => e.user },
-            { id: 'action', header: t.auditColumns.action, cell: e => e.action },
+            { id: 'time', header: t.auditColumns.time, cell: e => formatDateTime(e.at) },
+            { id: 'user', header: t.auditColumns.user, cell: e => e.actor },
+            { id: 'action', header: t.auditColumns.action, cell: e => `${e.action}${e.outcome && e.outcome !== 'SUCCEEDED' ? ` (${e.outcome})` : ''}` },
             { id: 'resource', header: t.auditColumns.resource, cell: e => `${e.resourceType} ${e.resourceId}` },
           ]}
         />
