@@ -90,6 +90,7 @@ class _Execution:
     outcome: AutomationOutcome
     executed_by: str
     mode: str
+    client_token: str | None = None
     cancelled_at: datetime | None = None
 
     def status(self, now: datetime) -> str:
@@ -185,6 +186,15 @@ def page(response: SimpleSystemManagerResponse, key: str, items: list[dict[str, 
     return result
 
 
+def _client_token(token: str | None) -> str | None:
+    if token is None:
+        return None
+    try:
+        return str(uuid.UUID(token))
+    except ValueError:
+        raise SSMException("ValidationException", "ClientToken must be a UUID.") from None
+
+
 def _compact(values: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
@@ -217,7 +227,7 @@ class SsmAutomationEmulation(Installable):
     _executions: weakref.WeakKeyDictionary[SimpleSystemManagerBackend, dict[str, _Execution]] = field(
         default_factory=weakref.WeakKeyDictionary
     )
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
     _patches: Patches = field(default_factory=Patches)
 
     def __post_init__(self) -> None:
@@ -304,25 +314,50 @@ class SsmAutomationEmulation(Installable):
         version: str | None,
         parameters: dict[str, list[str]],
         mode: str,
+        client_token: str | None = None,
     ) -> str:
+        """Start an execution; a repeated ``client_token`` with the same request returns the first one."""
         if not name:
             raise SSMException("ValidationException", "DocumentName is required.")
+        token = _client_token(client_token)
         steps, resolved_version, content = self._steps_and_version(backend, name, version)
         self._check_parameters(name, content.get("parameters") or {}, parameters)
-        execution = _Execution(
+        with self._lock:
+            store = self._store(backend)
+            earlier = next((e for e in store.values() if token and e.client_token == token), None)
+            if earlier is not None:
+                if (earlier.document_name, earlier.parameters) != (name, parameters):
+                    raise SSMException(
+                        "IdempotentParameterMismatch",
+                        f"ClientToken {client_token} was used before with a different request.",
+                    )
+                return earlier.execution_id
+            execution = self._new_execution(backend, name, resolved_version, parameters, steps, mode, token)
+            store[execution.execution_id] = execution
+        return execution.execution_id
+
+    def _new_execution(
+        self,
+        backend: SimpleSystemManagerBackend,
+        name: str,
+        version: str,
+        parameters: dict[str, list[str]],
+        steps: list[tuple[str, str]],
+        mode: str,
+        token: str | None,
+    ) -> _Execution:
+        return _Execution(
             execution_id=str(uuid.uuid4()),
             document_name=name,
-            document_version=resolved_version,
+            document_version=version,
             parameters=parameters,
             steps=steps,
             started=self._clock.now(),
             outcome=self.outcome_for(name, parameters),
             executed_by=f"arn:aws:iam::{backend.account_id}:root",
             mode=mode,
+            client_token=token,
         )
-        with self._lock:
-            self._executions.setdefault(backend, {})[execution.execution_id] = execution
-        return execution.execution_id
 
     def get(self, backend: SimpleSystemManagerBackend, execution_id: str) -> dict[str, Any]:
         return self._find(backend, execution_id).describe(self._clock.now())
@@ -365,6 +400,7 @@ class SsmAutomationEmulation(Installable):
                 response._get_param("DocumentVersion"),
                 response._get_param("Parameters") or {},
                 response._get_param("Mode") or "Auto",
+                response._get_param("ClientToken"),
             )
             return ActionResult({"AutomationExecutionId": execution_id})
 

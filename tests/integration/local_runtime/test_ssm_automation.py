@@ -200,6 +200,33 @@ def test_aws_owned_document_runs_once_an_outcome_names_it(
     assert _execution(ssm, execution_id)["AutomationExecutionStatus"] == "Success"
 
 
+def test_repeated_client_token_returns_the_first_execution_instead_of_starting_another(ssm: Any) -> None:
+    # Given an execution started with a client token
+    token = "7f1c2f4e-7a53-4d0c-9a4f-6f0d2f9b7c11"
+    request = {"DocumentName": "RestartApp", "Parameters": {"InstanceId": ["i-1"]}, "ClientToken": token}
+    first = ssm.start_automation_execution(**request)["AutomationExecutionId"]
+    # When the same request is retried (in upper case: tokens are case-insensitive)
+    again = ssm.start_automation_execution(**{**request, "ClientToken": token.upper()})[
+        "AutomationExecutionId"
+    ]
+    # Then it is the same execution, and only one exists
+    assert again == first
+    assert len(ssm.describe_automation_executions()["AutomationExecutionMetadataList"]) == 1
+    # And the token cannot be reused for a different request
+    with pytest.raises(ClientError) as raised:
+        ssm.start_automation_execution(**{**request, "Parameters": {"InstanceId": ["i-2"]}})
+    assert _error(raised) == "IdempotentParameterMismatch"
+
+
+def test_client_token_that_is_not_a_uuid_is_refused(ssm: Any) -> None:
+    with pytest.raises(ClientError) as raised:
+        ssm.start_automation_execution(
+            DocumentName="RestartApp", Parameters={"InstanceId": ["i-1"]}, ClientToken="x" * 36
+        )
+    assert _error(raised) == "ValidationException"
+    assert "ClientToken" in str(raised.value)
+
+
 def test_unknown_execution_is_not_found(ssm: Any) -> None:
     with pytest.raises(ClientError) as raised:
         ssm.get_automation_execution(AutomationExecutionId="00000000-0000-0000-0000-000000000000")
