@@ -188,18 +188,8 @@ def aws_calls(modules: set[str]) -> tuple[set[str], list[AwsCall]]:
                 sites.append(_CallSite(literal, module, node.lineno, node, owners.get(node)))
             elif not _receiver_is_self(node.func):
                 sites.append(_CallSite(node.func.attr, module, node.lineno, node, owners.get(node)))
-    call_nodes = {id(site.node.func) for site in sites}
-    referenced: set[str] = set()
-    for tree in trees.values():
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and id(node) not in call_nodes:
-                referenced.add(node.attr)
-            elif isinstance(node, ast.Name):
-                referenced.add(node.id)
-    calls: list[AwsCall] = []
+    candidates: list[tuple[_CallSite, set[frozenset[str]]]] = []
     for site in sites:
-        if site.function is not None and site.function not in referenced:
-            continue
         alternatives: set[frozenset[str]] = set()
         if site.method in HELPER_OPERATIONS and HELPER_OPERATIONS[site.method][0] in services:
             alternatives.add(_iam_actions(*HELPER_OPERATIONS[site.method]))
@@ -208,7 +198,21 @@ def aws_calls(modules: set[str]) -> tuple[set[str], list[AwsCall]]:
             if operation:
                 alternatives.add(_iam_actions(service, operation))
         if alternatives:
-            calls.append(AwsCall(site.method, site.module, site.line, frozenset(alternatives)))
+            candidates.append((site, alternatives))
+    # A name counts as referenced anywhere but at the AWS call sites themselves.
+    aws_call_nodes = {id(site.node.func) for site, _ in candidates}
+    referenced: set[str] = set()
+    for tree in trees.values():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and id(node) not in aws_call_nodes:
+                referenced.add(node.attr)
+            elif isinstance(node, ast.Name):
+                referenced.add(node.id)
+    calls = [
+        AwsCall(site.method, site.module, site.line, frozenset(alternatives))
+        for site, alternatives in candidates
+        if site.function is None or site.function in referenced
+    ]
     return services, calls
 
 

@@ -127,6 +127,9 @@ def sample_environment(function: Function) -> dict[str, str]:
     parameters = expanded(function.template).get("Parameters", {})
     values: dict[str, str] = {}
     for name, value in function.environment.items():
+        if isinstance(value, dict) and "Fn::If" in value:
+            # Set only under a condition: a cold start must not depend on it.
+            continue
         reference = value.get("Ref") if isinstance(value, dict) else None
         if isinstance(value, str | int | float):
             values[name] = str(value)
