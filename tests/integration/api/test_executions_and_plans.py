@@ -94,6 +94,7 @@ def test_drill_starts_once_and_blocks_plan_deletion_while_active(api: Api) -> No
     assert [w["id"] for w in summary["waves"]] == ["web"]
     listed = api.get("/executions", query={"planId": plan["id"], "status": "PENDING"}).json["items"]
     assert [e["id"] for e in listed] == [execution_id]
+    assert not {"planSnapshot", "taskToken", "handledRequests"} & set(listed[0])
 
 
 def test_steering_signals_the_runner_and_refuses_what_the_status_forbids(api: Api) -> None:

@@ -15,7 +15,7 @@ from pydantic import JsonValue
 
 from drs_orchestration.domain.errors import Conflict, DomainError, FieldError, NotFound, ValidationFailed
 from drs_orchestration.domain.execution_summary import assemble_execution
-from drs_orchestration.domain.models.base import CamelModel
+from drs_orchestration.domain.models.base import CamelModel, Timestamp
 from drs_orchestration.domain.models.execution import (
     TERMINAL_EXECUTION_STATUSES,
     EventType,
@@ -33,6 +33,7 @@ from drs_orchestration.domain.services.context import Request, Services, new_id,
 
 __all__ = [
     "EngineUnavailable",
+    "ExecutionListItem",
     "ExecutionStarted",
     "execution_summary",
     "list_executions",
@@ -49,6 +50,28 @@ class EngineUnavailable(DomainError):
     """No execution engine is configured in this deployment (503)."""
 
     code = "ENGINE_UNAVAILABLE"
+
+
+class ExecutionListItem(CamelModel):
+    """A run in a list: its identity and status, without the plan snapshot or engine bookkeeping."""
+
+    id: str
+    plan_id: str
+    plan_version: int
+    plan_name: str
+    mode: ExecutionMode
+    status: ExecutionStatus
+    status_reason: str | None
+    created_at: Timestamp
+    started_at: Timestamp | None
+    ended_at: Timestamp | None
+    started_by: str
+    drill_expires_at: Timestamp | None
+    instances_terminated_at: Timestamp | None
+
+    @classmethod
+    def of(cls, header: ExecutionHeader) -> ExecutionListItem:
+        return cls.model_validate(header.model_dump(by_alias=False, include=set(cls.model_fields)))
 
 
 class ExecutionStarted(CamelModel):
@@ -141,9 +164,12 @@ def list_executions(
     status: Sequence[ExecutionStatus],
     limit: int = DEFAULT_PAGE_SIZE,
     next_token: str | None = None,
-) -> Page[ExecutionHeader]:
-    return services.executions.list_headers(
+) -> Page[ExecutionListItem]:
+    page = services.executions.list_headers(
         plan_id=plan_id, status=status, limit=limit, next_token=next_token
+    )
+    return Page[ExecutionListItem](
+        items=[ExecutionListItem.of(h) for h in page.items], next_token=page.next_token
     )
 
 

@@ -12,7 +12,6 @@ from drs_orchestration.domain.models.base import RecoveryPlanId
 from drs_orchestration.domain.models.execution import (
     Execution,
     ExecutionEvent,
-    ExecutionHeader,
     ExecutionMode,
     ExecutionStatus,
     StartExecutionRequest,
@@ -47,14 +46,14 @@ def start(body: StartExecutionRequest) -> Response[str]:
 @router.get(
     "/executions",
     summary="List executions, newest first",
-    responses=responses(400, 403, _200=Page[ExecutionHeader]),
+    responses=responses(400, 403, _200=Page[executions.ExecutionListItem]),
 )
 def list_executions(
     limit: Limit = PAGE_SIZE,
     next_token: NextToken = None,
     plan_id: Annotated[RecoveryPlanId | None, Query(alias="planId")] = None,
     status: Annotated[list[ExecutionStatus] | None, Query()] = None,
-) -> Page[ExecutionHeader]:
+) -> Page[executions.ExecutionListItem]:
     require(router, Permission.READ)
     return executions.list_executions(
         get_services(), plan_id=plan_id, status=status or [], limit=limit, next_token=next_token
