@@ -30,7 +30,6 @@ worked out from the clock when asked and frozen once terminal; nothing runs in t
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -47,7 +46,7 @@ from drs_simulator.ec2_mirror import BOOT_FAILURE_TAG
 
 from . import health_check_output
 from .health_check_output import Platform
-from .moto_hooks import Clock, HookMissingError, Installable, Patches, require_attributes, scaled_clock
+from .moto_hooks import Emulation, HookMissingError, Patches, require_attributes
 from .ssm_emulation import check_hooks as check_ssm_dispatch
 from .ssm_emulation import find_document, page
 
@@ -128,22 +127,13 @@ def _instance(account: str, region: str, instance_id: str) -> Instance | None:
 
 
 @dataclass
-class InstanceHealth(Installable):
+class InstanceHealth(Emulation):
     """Install with ``installed()``; set per-instance behaviour with ``set_instance(instance_id, ...)``."""
 
-    time_scale: float = 1.0
-    clock: Clock | None = None
     command_seconds: float = 5.0
     default: InstanceBehaviour = field(default_factory=InstanceBehaviour)
     _behaviours: dict[str, InstanceBehaviour] = field(default_factory=dict)
     _sent: dict[str, _Sent] = field(default_factory=dict)
-    _lock: threading.RLock = field(default_factory=threading.RLock)
-    _patches: Patches = field(default_factory=Patches)
-
-    def __post_init__(self) -> None:
-        if self.time_scale <= 0:
-            raise ValueError("time_scale must be positive")
-        self._clock: Clock = self.clock or scaled_clock(self.time_scale)
 
     def set_instance(self, instance_id: str, behaviour: InstanceBehaviour) -> None:
         with self._lock:
@@ -307,10 +297,8 @@ class InstanceHealth(Installable):
         return "impaired" if _boot_failed(instance) else chosen
 
     # ---- installation ----------------------------------------------------------------------
-    def install(self) -> None:
+    def _patch(self, patches: Patches) -> None:
         check_hooks()
-        if self._patches.active:
-            raise RuntimeError("the instance health emulation is already installed")
         runtime = self
         original_send = SimpleSystemManagerBackend.send_command
         original_response = Command.response_object
@@ -362,15 +350,12 @@ class InstanceHealth(Installable):
         def list_command_invocations(response: SimpleSystemManagerResponse) -> ActionResult:
             return ActionResult(runtime._list_invocations(response))
 
-        self._patches.set(SimpleSystemManagerBackend, "send_command", send_command)
-        self._patches.set(Command, "response_object", response_object)
-        self._patches.set(Command, "get_invocation", get_invocation)
-        self._patches.set(Instance, "instance_status", property(instance_status))
-        self._patches.set(Instance, "system_status", property(system_status))
-        self._patches.set(SimpleSystemManagerResponse, "list_command_invocations", list_command_invocations)
-
-    def uninstall(self) -> None:
-        self._patches.restore()
+        patches.set(SimpleSystemManagerBackend, "send_command", send_command)
+        patches.set(Command, "response_object", response_object)
+        patches.set(Command, "get_invocation", get_invocation)
+        patches.set(Instance, "instance_status", property(instance_status))
+        patches.set(Instance, "system_status", property(system_status))
+        patches.set(SimpleSystemManagerResponse, "list_command_invocations", list_command_invocations)
 
     def _list_invocations(self, response: SimpleSystemManagerResponse) -> dict[str, Any]:
         instance_filter = response._get_param("InstanceId")

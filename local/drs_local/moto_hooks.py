@@ -3,8 +3,10 @@ that fails loudly when a moto upgrade moves what we patch, and the clock emulate
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, Self
 
@@ -14,8 +16,8 @@ from .step_functions import HookMissingError
 
 __all__ = [
     "Clock",
+    "Emulation",
     "HookMissingError",
-    "Installable",
     "Patches",
     "require_attributes",
     "scaled_clock",
@@ -66,14 +68,34 @@ class Patches:
                 setattr(owner, name, value)
 
 
-class Installable:
-    """An emulation hooked into moto for the duration of ``with x.installed(): ...``."""
+@dataclass
+class Emulation:
+    """An emulation hooked into moto for the duration of ``with x.installed(): ...``.
+
+    Emulated work runs on ``clock`` (default: real time scaled by ``time_scale``); pass the DRS
+    simulator's clock to share it. Subclasses check their hooks and set their patches in ``_patch``.
+    """
+
+    time_scale: float = 1.0
+    clock: Clock | None = None
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    _patches: Patches = field(default_factory=Patches)
+
+    def __post_init__(self) -> None:
+        if self.time_scale <= 0:
+            raise ValueError("time_scale must be positive")
+        self._clock: Clock = self.clock or scaled_clock(self.time_scale)
+
+    def _patch(self, patches: Patches) -> None:
+        raise NotImplementedError
 
     def install(self) -> None:
-        raise NotImplementedError
+        if self._patches.active:
+            raise RuntimeError(f"{type(self).__name__} is already installed")
+        self._patch(self._patches)
 
     def uninstall(self) -> None:
-        raise NotImplementedError
+        self._patches.restore()
 
     @contextmanager
     def installed(self) -> Iterator[Self]:

@@ -17,7 +17,6 @@ AWS-owned documents (``AWS-*``), which moto does not carry, are accepted once an
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 import weakref
 from collections.abc import Mapping
@@ -33,12 +32,10 @@ from moto.ssm.responses import SimpleSystemManagerResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from .moto_hooks import (
-    Clock,
+    Emulation,
     HookMissingError,
-    Installable,
     Patches,
     require_attributes,
-    scaled_clock,
 )
 
 Result = Literal["Success", "Failed", "TimedOut", "Hang"]
@@ -214,26 +211,17 @@ def _error_invalid_parameters(message: str) -> Exception:
 
 
 @dataclass
-class SsmAutomationEmulation(Installable):
+class SsmAutomationEmulation(Emulation):
     """Install with ``installed()`` (or ``install()`` / ``uninstall()``); configure with ``set_outcome``.
 
     ``clock`` defaults to real time scaled by ``time_scale``; pass the DRS simulator's clock to share it.
     """
 
-    time_scale: float = 1.0
-    clock: Clock | None = None
     default: AutomationOutcome = field(default_factory=AutomationOutcome)
     _rules: list[_Rule] = field(default_factory=list)
     _executions: weakref.WeakKeyDictionary[SimpleSystemManagerBackend, dict[str, _Execution]] = field(
         default_factory=weakref.WeakKeyDictionary
     )
-    _lock: threading.RLock = field(default_factory=threading.RLock)
-    _patches: Patches = field(default_factory=Patches)
-
-    def __post_init__(self) -> None:
-        if self.time_scale <= 0:
-            raise ValueError("time_scale must be positive")
-        self._clock: Clock = self.clock or scaled_clock(self.time_scale)
 
     # ---- configuration ---------------------------------------------------------------------
     def set_outcome(
@@ -387,10 +375,8 @@ class SsmAutomationEmulation(Installable):
         return listed
 
     # ---- installation ----------------------------------------------------------------------
-    def install(self) -> None:
+    def _patch(self, patches: Patches) -> None:
         check_hooks()
-        if self._patches.active:
-            raise RuntimeError("the SSM Automation emulation is already installed")
         emulation = self
 
         def start_automation_execution(response: SimpleSystemManagerResponse) -> ActionResult:
@@ -422,10 +408,7 @@ class SsmAutomationEmulation(Installable):
             stop_automation_execution,
             describe_automation_executions,
         ):
-            self._patches.set(SimpleSystemManagerResponse, action.__name__, action)
-
-    def uninstall(self) -> None:
-        self._patches.restore()
+            patches.set(SimpleSystemManagerResponse, action.__name__, action)
 
 
 def _passes(item: dict[str, Any], key: str, values: list[str]) -> bool:
