@@ -1,0 +1,364 @@
+"""Create the product's AWS resources in local AWS (moto in server mode) from the CloudFormation
+templates themselves, so local mode and a deployment cannot drift apart.
+
+* every ``AWS::DynamoDB::Table`` of ``data-stack.yaml`` (key schema, indexes, billing mode);
+* the user pool, app client and groups of ``auth-stack.yaml``;
+* the KMS key, notifications topic, event bus and SSM documents of ``orchestration-stack.yaml`` (each
+  document's content from the file its ``AWS::Include`` names);
+* the execution engine's state machine: the ASL from ``cfn/statemachine/`` with its
+  ``DefinitionSubstitutions`` resolved to local Lambda functions whose ``Handler`` is the template's;
+* the EventBridge rule for DRS events (its own event pattern), whose target's ``Handler`` the local
+  runtime drains into through SQS (see :mod:`drs_local.event_bridge`).
+
+While no template declares the engine yet, the state machine's placeholders (``${InitializeFunctionArn}``)
+name their handlers by convention (``drs_orchestration.handlers.engine.initialize.lambda_handler``) and
+the DRS rule is the documented "DRS Source Server Launch Result" pattern into ``handlers.engine.drs_events``;
+:attr:`LocalAws.conventions` says which of the two were used.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from .cfn import Template, load_template
+
+__all__ = ["ENGINE_PACKAGE", "LocalAws", "RuleTarget", "create_local_aws", "environment_name"]
+
+ENGINE_PACKAGE = "drs_orchestration.handlers.engine"
+DRS_LAUNCH_RESULT_PATTERN = {"source": ["aws.drs"], "detail-type": ["DRS Source Server Launch Result"]}
+_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ],
+}
+_USER_POOL_PROPERTIES = (
+    "AdminCreateUserConfig",
+    "UsernameAttributes",
+    "AutoVerifiedAttributes",
+    "UsernameConfiguration",
+    "AccountRecoverySetting",
+    "MfaConfiguration",
+    "DeletionProtection",
+    "Policies",
+    "Schema",
+)
+_CLIENT_PROPERTIES = (
+    "GenerateSecret",
+    "ExplicitAuthFlows",
+    "PreventUserExistenceErrors",
+    "EnableTokenRevocation",
+    "SupportedIdentityProviders",
+    "AccessTokenValidity",
+    "IdTokenValidity",
+    "RefreshTokenValidity",
+    "TokenValidityUnits",
+)
+
+
+def environment_name(logical_id: str) -> str:
+    """``ProtectionGroupsTable`` -> ``PROTECTION_GROUPS_TABLE``: the variable the functions read."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", logical_id).upper()
+
+
+def _snake(name: str) -> str:
+    return environment_name(name).lower()
+
+
+@dataclass(frozen=True)
+class RuleTarget:
+    """An EventBridge rule of the templates and the handler of the function it targets."""
+
+    name: str
+    event_pattern: dict[str, Any]
+    handler: str
+
+
+@dataclass
+class LocalAws:
+    """What was created: names and ARNs the runtime, the seed and ``endpoints.json`` need."""
+
+    endpoint: str
+    region: str
+    account: str
+    stack_name: str
+    environment: dict[str, str] = field(default_factory=dict)
+    user_pool_id: str = ""
+    user_pool_client_id: str = ""
+    groups: list[str] = field(default_factory=list)
+    topic_arn: str = ""
+    event_bus_name: str = ""
+    documents: dict[str, str] = field(default_factory=dict)
+    state_machine_arn: str = ""
+    functions: dict[str, str] = field(default_factory=dict)
+    rules: list[RuleTarget] = field(default_factory=list)
+    cors: dict[str, str] = field(default_factory=dict)
+    conventions: list[str] = field(default_factory=list)
+
+
+def _zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "handler.py", "# the local runtime dispatches to the template's Handler in-process\n"
+        )
+    return buffer.getvalue()
+
+
+class _Builder:
+    def __init__(self, root: Path, endpoint: str, region: str, account: str, stack_name: str) -> None:
+        self.cfn = root / "cfn"
+        self.pseudo = {
+            "AWS::Region": region,
+            "AWS::AccountId": account,
+            "AWS::StackName": stack_name,
+            "AWS::Partition": "aws",
+            "AWS::URLSuffix": "amazonaws.com",
+        }
+        self.out = LocalAws(endpoint, region, account, stack_name)
+        self._clients: dict[str, Any] = {}
+        self._role_arn = ""
+
+    def client(self, service: str) -> Any:
+        if service not in self._clients:
+            session = boto3.session.Session()
+            self._clients[service] = session.client(
+                service,  # type: ignore[call-overload]  # the service is chosen at run time
+                region_name=self.out.region,
+                endpoint_url=self.out.endpoint,
+            )
+        return self._clients[service]
+
+    def template(self, name: str, parameters: dict[str, str] | None = None) -> Template:
+        return load_template(self.cfn / name, parameters, self.pseudo)
+
+    def physical_name(self, logical_id: str) -> str:
+        return f"{self.out.stack_name}-{logical_id}"
+
+    # ---- data ---------------------------------------------------------------------------------
+    def tables(self) -> None:
+        data = self.template("data-stack.yaml", {"DeletionProtection": "false"})
+        dynamodb = self.client("dynamodb")
+        for logical_id, resource in data.resources("AWS::DynamoDB::Table"):
+            properties = data.evaluate(resource["Properties"])
+            name = self.physical_name(logical_id)
+            arguments: dict[str, Any] = {
+                "TableName": name,
+                "AttributeDefinitions": properties["AttributeDefinitions"],
+                "KeySchema": properties["KeySchema"],
+                "BillingMode": properties.get("BillingMode", "PAY_PER_REQUEST"),
+            }
+            if properties.get("GlobalSecondaryIndexes"):
+                arguments["GlobalSecondaryIndexes"] = properties["GlobalSecondaryIndexes"]
+            dynamodb.create_table(**arguments)
+            self.out.environment[environment_name(logical_id)] = name
+
+    # ---- auth ---------------------------------------------------------------------------------
+    def auth(self) -> None:
+        auth = self.template("auth-stack.yaml", {"DeletionProtection": "false"})
+        cognito = self.client("cognito-idp")
+        refs: dict[str, Any] = {}
+        for logical_id, resource in auth.resources("AWS::Cognito::UserPool"):
+            properties = auth.evaluate(resource["Properties"])
+            pool = cognito.create_user_pool(
+                PoolName=self.physical_name(logical_id),
+                **{key: properties[key] for key in _USER_POOL_PROPERTIES if key in properties},
+            )["UserPool"]
+            refs[logical_id] = self.out.user_pool_id = pool["Id"]
+        for logical_id, resource in auth.resources("AWS::Cognito::UserPoolClient"):
+            properties = auth.evaluate(resource["Properties"], refs)
+            client = cognito.create_user_pool_client(
+                UserPoolId=properties["UserPoolId"],
+                ClientName=logical_id,
+                **{key: properties[key] for key in _CLIENT_PROPERTIES if key in properties},
+            )["UserPoolClient"]
+            self.out.user_pool_client_id = client["ClientId"]
+        for _, resource in auth.resources("AWS::Cognito::UserPoolGroup"):
+            properties = auth.evaluate(resource["Properties"], refs)
+            cognito.create_group(**properties)
+            self.out.groups.append(properties["GroupName"])
+
+    # ---- orchestration ------------------------------------------------------------------------
+    def orchestration(self) -> Template:
+        stack = self.template("orchestration-stack.yaml")
+        refs: dict[str, Any] = {}
+        for logical_id, resource in stack.resources("AWS::KMS::Key"):
+            key = self.client("kms").create_key(Description=resource["Properties"].get("Description", ""))
+            refs[logical_id] = key["KeyMetadata"]["KeyId"]
+            refs[f"{logical_id}.Arn"] = key["KeyMetadata"]["Arn"]
+        for logical_id, resource in stack.resources("AWS::SNS::Topic"):
+            properties = stack.evaluate(resource.get("Properties") or {}, refs)
+            attributes = (
+                {"KmsMasterKeyId": properties["KmsMasterKeyId"]} if "KmsMasterKeyId" in properties else {}
+            )
+            arn = self.client("sns").create_topic(Name=self.physical_name(logical_id), Attributes=attributes)[
+                "TopicArn"
+            ]
+            refs[logical_id] = self.out.topic_arn = arn
+        for logical_id, resource in stack.resources("AWS::Events::EventBus"):
+            name = stack.evaluate(resource["Properties"]["Name"], refs)
+            self.client("events").create_event_bus(Name=name)
+            refs[logical_id] = self.out.event_bus_name = name
+        for logical_id, resource in stack.resources("AWS::SSM::Document"):
+            properties = resource["Properties"]
+            include = properties["Content"]["Fn::Transform"]["Parameters"]["Location"]
+            name = self.physical_name(logical_id.removesuffix("Document"))
+            arguments = {
+                "Name": name,
+                "Content": (self.cfn / include).resolve().read_text(),
+                "DocumentType": properties.get("DocumentType", "Command"),
+                "DocumentFormat": "YAML",
+            }
+            if "TargetType" in properties:
+                arguments["TargetType"] = properties["TargetType"]
+            self.client("ssm").create_document(**arguments)
+            self.out.documents[logical_id] = name
+        return stack
+
+    # ---- engine -------------------------------------------------------------------------------
+    def role(self) -> str:
+        if not self._role_arn:
+            self._role_arn = self.client("iam").create_role(
+                RoleName=self.physical_name("EngineRole"), AssumeRolePolicyDocument=json.dumps(_TRUST)
+            )["Role"]["Arn"]
+        return self._role_arn
+
+    def function(self, logical_id: str, handler: str, timeout: int) -> str:
+        arn: str = self.client("lambda").create_function(
+            FunctionName=self.physical_name(logical_id),
+            Runtime="python3.12",
+            Role=self.role(),
+            Handler=handler,
+            Code={"ZipFile": _zip()},
+            Timeout=timeout,
+        )["FunctionArn"]
+        self.out.functions[logical_id] = handler
+        return arn
+
+    def templates(self) -> list[Template]:
+        return [self.template(path.name) for path in sorted(self.cfn.glob("*-stack.yaml"))]
+
+    def state_machine(self) -> None:
+        for template in self.templates():
+            for kind in ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine"):
+                for logical_id, resource in template.resources(kind):
+                    properties = resource["Properties"]
+                    uri = properties.get("DefinitionUri")
+                    if not isinstance(uri, str):
+                        continue
+                    substitutions = {
+                        key: self._function_for(template, value)
+                        for key, value in (properties.get("DefinitionSubstitutions") or {}).items()
+                    }
+                    self._create_machine(logical_id, (self.cfn / uri).resolve(), substitutions)
+                    return
+        # No template declares the engine yet: the ASL's placeholders name their handlers.
+        self.out.conventions.append("state machine")
+        path = next(iter(sorted((self.cfn / "statemachine").glob("*.asl.json"))))
+        placeholders = sorted(set(re.findall(r"\$\{([A-Za-z]+)FunctionArn\}", path.read_text())))
+        substitutions = {
+            f"{name}FunctionArn": self.function(
+                f"{name}Function", f"{ENGINE_PACKAGE}.{_snake(name)}.lambda_handler", 300
+            )
+            for name in placeholders
+        }
+        self._create_machine("ExecutionEngine", path, substitutions)
+
+    def _function_for(self, template: Template, value: Any) -> str:
+        """The local function for a ``!GetAtt Fn.Arn`` / ``!Ref Fn`` substitution (created once)."""
+        target = value.get("Fn::GetAtt", value.get("Ref")) if isinstance(value, dict) else None
+        logical_id = target[0] if isinstance(target, list) else str(target).split(".")[0]
+        resource = (template.body.get("Resources") or {}).get(logical_id)
+        if resource is None:
+            return str(template.evaluate(value))
+        globals_ = (template.body.get("Globals") or {}).get("Function") or {}
+        properties = {**globals_, **(resource.get("Properties") or {})}
+        existing = self.out.functions.get(logical_id)
+        if existing is not None:
+            return self._arn(logical_id)
+        return self.function(logical_id, properties["Handler"], int(properties.get("Timeout", 300)))
+
+    def _arn(self, logical_id: str) -> str:
+        name = self.physical_name(logical_id)
+        arn: str = self.client("lambda").get_function(FunctionName=name)["Configuration"]["FunctionArn"]
+        return arn
+
+    def _create_machine(self, logical_id: str, path: Path, substitutions: dict[str, str]) -> None:
+        definition = path.read_text()
+        for key, value in substitutions.items():
+            definition = definition.replace("${" + key + "}", value)
+        self.out.state_machine_arn = self.client("stepfunctions").create_state_machine(
+            name=self.physical_name(logical_id), definition=definition, roleArn=self.role()
+        )["stateMachineArn"]
+
+    def drs_rules(self) -> None:
+        for template in self.templates():
+            functions = template.body.get("Resources") or {}
+            globals_ = (template.body.get("Globals") or {}).get("Function") or {}
+            for logical_id, resource in template.resources("AWS::Events::Rule"):
+                properties = resource["Properties"]
+                pattern = properties.get("EventPattern")
+                if not isinstance(pattern, dict) or "aws.drs" not in (pattern.get("source") or []):
+                    continue
+                for target in properties.get("Targets") or []:
+                    reference = target.get("Arn", {})
+                    name = (reference.get("Fn::GetAtt") or [reference.get("Ref")])[0]
+                    function = functions.get(name) or {}
+                    handler = (function.get("Properties") or {}).get("Handler") or globals_.get("Handler")
+                    if handler:
+                        self.out.rules.append(RuleTarget(self.physical_name(logical_id), pattern, handler))
+            for logical_id, resource in template.resources("AWS::Serverless::Function"):
+                handler = (resource.get("Properties") or {}).get("Handler") or globals_.get("Handler")
+                for event_id, event in ((resource.get("Properties") or {}).get("Events") or {}).items():
+                    pattern = (event.get("Properties") or {}).get("Pattern")
+                    if (
+                        event.get("Type") in ("EventBridgeRule", "CloudWatchEvent")
+                        and isinstance(pattern, dict)
+                        and "aws.drs" in (pattern.get("source") or [])
+                        and handler
+                    ):
+                        name = self.physical_name(f"{logical_id}{event_id}")
+                        self.out.rules.append(RuleTarget(name, pattern, handler))
+        if not self.out.rules:
+            self.out.conventions.append("DRS event rule")
+            self.out.rules.append(
+                RuleTarget(
+                    self.physical_name("DrsLaunchResultRule"),
+                    DRS_LAUNCH_RESULT_PATTERN,
+                    f"{ENGINE_PACKAGE}.drs_events.lambda_handler",
+                )
+            )
+
+    def cors(self, console_origin: str) -> None:
+        api = self.template("api-stack.yaml", {"AllowedOrigin": console_origin})
+        for _, resource in api.resources("AWS::Serverless::Api"):
+            cors = api.evaluate((resource.get("Properties") or {}).get("Cors") or {})
+            self.out.cors = {key: str(value).strip("'") for key, value in cors.items()}
+
+
+def create_local_aws(
+    root: Path,
+    *,
+    endpoint: str,
+    region: str,
+    account: str,
+    console_origin: str,
+    stack_name: str = "drs-orchestration-local",
+) -> LocalAws:
+    """Create every resource local mode needs in the AWS endpoint ``endpoint``, from the templates."""
+    builder = _Builder(root, endpoint, region, account, stack_name)
+    builder.tables()
+    builder.auth()
+    builder.orchestration()
+    builder.state_machine()
+    builder.drs_rules()
+    builder.cors(console_origin)
+    return builder.out

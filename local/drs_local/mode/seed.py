@@ -1,0 +1,171 @@
+"""Demo users and demo data, the same on every start (local mode reseeds; it keeps no state).
+
+Users: an admin, an operator and a viewer in the user pool's groups, with passwords generated once per
+state directory (kept in ``demo-users.json`` there, readable by the owner only) and reused afterwards.
+
+Data, written through the real API handler as the admin (so every record passes the API's validation
+and lands in the audit trail): protection groups selected by tags over the simulator's demo fleet and
+a demo plan whose waves form a diamond - databases first, then the application tier and the CRM front
+end in parallel, then the shop's web tier - with a pre-action, a post-action and the product's own
+post-launch health check on every wave.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import string
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from drs_orchestration.handlers.api.rest_proxy_event import rest_proxy_event
+
+__all__ = ["DEMO_PLAN_NAME", "DemoUser", "SeedError", "create_users", "demo_users", "seed_demo_data"]
+
+DEMO_PLAN_NAME = "shop-and-crm-drill"
+_ROLES = (("admin", "Admin"), ("operator", "Operator"), ("viewer", "Viewer"))
+ApiCall = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class SeedError(RuntimeError):
+    """The API refused a piece of demo data."""
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    password: str
+    group: str
+
+
+def _password() -> str:
+    # Meets the pool's policy: 14+ characters with lower and upper case, a digit and a symbol.
+    alphabet = string.ascii_letters + string.digits
+    core = "".join(secrets.choice(alphabet) for _ in range(14))
+    return f"Dr{core}7!"
+
+
+def demo_users(state_dir: Path) -> list[DemoUser]:
+    """The demo logins of this state directory, generated on first use."""
+    path = state_dir / "demo-users.json"
+    if path.is_file():
+        return [DemoUser(**entry) for entry in json.loads(path.read_text())]
+    users = [DemoUser(f"{name}@example.com", _password(), group) for name, group in _ROLES]
+    state_dir.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        json.dump([asdict(user) for user in users], handle, indent=2)
+    return users
+
+
+def create_users(cognito: Any, user_pool_id: str, users: list[DemoUser]) -> None:
+    for user in users:
+        cognito.admin_create_user(
+            UserPoolId=user_pool_id,
+            Username=user.username,
+            UserAttributes=[
+                {"Name": "email", "Value": user.username},
+                {"Name": "email_verified", "Value": "true"},
+            ],
+            MessageAction="SUPPRESS",
+        )
+        cognito.admin_set_user_password(
+            UserPoolId=user_pool_id, Username=user.username, Password=user.password, Permanent=True
+        )
+        cognito.admin_add_user_to_group(UserPoolId=user_pool_id, Username=user.username, GroupName=user.group)
+
+
+def _groups(account: str, region: str) -> list[dict[str, Any]]:
+    def group(name: str, description: str, **selector: list[str]) -> dict[str, Any]:
+        return {
+            "name": name,
+            "description": description,
+            "accountId": account,
+            "region": region,
+            "tagSelector": selector,
+        }
+
+    return [
+        group("databases", "Shop and CRM databases", Application=["shop", "crm"], Tier=["db"]),
+        group("shop-app", "Shop application servers", Application=["shop"], Tier=["app"]),
+        group("crm-web", "CRM front end", Application=["crm"], Tier=["web"]),
+        group("shop-web", "Shop web servers", Application=["shop"], Tier=["web"]),
+        group("crm-app", "CRM application server (replication stalled)", Application=["crm"], Tier=["app"]),
+        group("payroll", "Payroll (its database is still in initial sync)", Application=["payroll"]),
+    ]
+
+
+def _plan(group_ids: dict[str, str], health_document: str) -> dict[str, Any]:
+    health = {
+        "documentName": health_document,
+        "parameters": {"minFreeDiskPercent": ["10"]},
+        "timeoutSeconds": 600,
+    }
+
+    def wave(wave_id: str, name: str, group: str, *depends: tuple[str, str], **extra: Any) -> dict[str, Any]:
+        return {
+            "id": wave_id,
+            "name": name,
+            "protectionGroupIds": [group_ids[group]],
+            "dependsOn": [{"waveId": on, "condition": condition} for on, condition in depends],
+            "healthCheck": health,
+            **extra,
+        }
+
+    return {
+        "name": DEMO_PLAN_NAME,
+        "description": (
+            "Databases, then the shop's application tier and the CRM front end together, "
+            "then the shop's web tier."
+        ),
+        "rtoTargetMinutes": 120,
+        "drillTtlHours": 8,
+        "waves": [
+            wave(
+                "databases",
+                "Databases",
+                "databases",
+                preActions=[{"type": "WAIT", "name": "Let the last writes replicate", "seconds": 60}],
+            ),
+            wave("shop-app", "Shop application tier", "shop-app", ("databases", "HEALTHY")),
+            wave("crm-web", "CRM front end", "crm-web", ("databases", "HEALTHY")),
+            wave(
+                "shop-web",
+                "Shop web tier",
+                "shop-web",
+                ("shop-app", "HEALTHY"),
+                ("crm-web", "LAUNCHED"),
+                postActions=[
+                    {
+                        "type": "SSM_RUN_COMMAND",
+                        "name": "Smoke-test the storefront",
+                        "documentName": "AWS-RunShellScript",
+                        "parameters": {"commands": ["curl -fsS http://localhost/health"]},
+                        "timeoutSeconds": 300,
+                    }
+                ],
+            ),
+        ],
+    }
+
+
+def seed_demo_data(
+    call: ApiCall, claims: dict[str, Any], *, account: str, region: str, health_document: str
+) -> dict[str, Any]:
+    """Create the demo groups and plan through the API handler ``call``; returns the plan."""
+
+    def post(path: str, body: dict[str, Any]) -> dict[str, Any]:
+        event = rest_proxy_event(
+            "POST", path, body=json.dumps(body), headers={"Content-Type": "application/json"}, claims=claims
+        )
+        response = call(event)
+        if response.get("statusCode") != 201:
+            raise SeedError(f"POST {path} answered {response.get('statusCode')}: {response.get('body')}")
+        created: dict[str, Any] = json.loads(response["body"])
+        return created
+
+    ids = {group["name"]: post("/protection-groups", group)["id"] for group in _groups(account, region)}
+    return post("/recovery-plans", _plan(ids, health_document))
