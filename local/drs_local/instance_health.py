@@ -3,7 +3,7 @@
 moto reports every ``SendCommand`` invocation ``Success`` at once, with empty output, on any instance
 ID. Installed, this module makes Run Command answer as AWS would for each instance:
 
-* ``SendCommand`` refuses a document that does not exist (``InvalidDocument``; AWS-owned ``AWS-*``
+* ``SendCommand`` refuses a document that does not exist (``InvalidDocument``; AWS-owned ``AWS…``
   documents, which moto does not carry, are accepted) and an instance that does not exist or is
   terminated (``InvalidInstanceId``).
 * A reachable instance (running, agent online) shows ``InProgress`` for the command's duration in
@@ -48,7 +48,7 @@ from . import health_check_output
 from .health_check_output import Platform
 from .moto_hooks import Emulation, HookMissingError, Patches, require_attributes
 from .ssm_emulation import check_hooks as check_ssm_dispatch
-from .ssm_emulation import find_document, page
+from .ssm_emulation import find_document, is_aws_owned, page
 
 DEFAULT_TIMEOUT_SECONDS = 3600
 _HOOKS: tuple[tuple[object, str], ...] = (
@@ -151,7 +151,7 @@ class InstanceHealth(Emulation):
     def _validate(self, backend: SimpleSystemManagerBackend, arguments: dict[str, Any]) -> _Sent:
         name = str(arguments.get("document_name") or "")
         found = find_document(backend, name)
-        if found is None and not name.startswith("AWS-"):
+        if found is None and not is_aws_owned(name):
             raise SSMException("InvalidDocument", f"Document {name} does not exist.")
         declared = (found[0].get("parameters") or {}) if found else None
         steps = (found[0].get("mainSteps") or []) if found else []

@@ -11,7 +11,7 @@ the caller's own timeout must fire). Durations are in simulated seconds on a :cl
 time, or a manual clock a test advances); status is worked out from that clock when asked, so nothing
 runs in the background. By default the document must exist in moto SSM as an Automation document
 (otherwise ``AutomationDefinitionNotFoundException``, as AWS answers) and succeeds after ten seconds.
-AWS-owned documents (``AWS-*``), which moto does not carry, are accepted once an outcome names them.
+AWS-owned documents (``AWS…``), which moto does not carry, are accepted once an outcome names them.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import uuid
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from moto.core.responses import ActionResult, EmptyResult
@@ -31,23 +31,12 @@ from moto.ssm.models import SimpleSystemManagerBackend
 from moto.ssm.responses import SimpleSystemManagerResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from .moto_hooks import (
-    Emulation,
-    HookMissingError,
-    Patches,
-    require_attributes,
-)
+from .moto_hooks import Emulation, HookMissingError, Patches, require_attributes
 
 Result = Literal["Success", "Failed", "TimedOut", "Hang"]
 TERMINAL = frozenset({"Success", "Failed", "TimedOut", "Cancelled"})
 FILTER_KEYS = frozenset(
     {"DocumentNamePrefix", "ExecutionStatus", "ExecutionId", "StartTimeBefore", "StartTimeAfter"}
-)
-ACTIONS = (
-    "start_automation_execution",
-    "get_automation_execution",
-    "stop_automation_execution",
-    "describe_automation_executions",
 )
 _DEFAULT_FAILURE = "Step fails when it is Executing. Fail the step because the automation failed."
 _TIMED_OUT = "Step timed out while step is verifying the automation has completed."
@@ -159,6 +148,11 @@ class _Execution:
         return steps
 
 
+def is_aws_owned(document_name: str) -> bool:
+    """AWS-owned documents (``AWS-RunShellScript``, ``AWSSupport-...``): in every account, not in moto."""
+    return document_name.startswith("AWS")
+
+
 def find_document(
     backend: SimpleSystemManagerBackend, name: str, version: str | None = None
 ) -> tuple[dict[str, Any], str, str] | None:
@@ -212,10 +206,7 @@ def _error_invalid_parameters(message: str) -> Exception:
 
 @dataclass
 class SsmAutomationEmulation(Emulation):
-    """Install with ``installed()`` (or ``install()`` / ``uninstall()``); configure with ``set_outcome``.
-
-    ``clock`` defaults to real time scaled by ``time_scale``; pass the DRS simulator's clock to share it.
-    """
+    """Install with ``installed()`` (or ``install()`` / ``uninstall()``); configure with ``set_outcome``."""
 
     default: AutomationOutcome = field(default_factory=AutomationOutcome)
     _rules: list[_Rule] = field(default_factory=list)
@@ -275,7 +266,7 @@ class SsmAutomationEmulation(Emulation):
                 f"Document {name} has no version {version}.",
             ) from None
         if found is None:
-            if name.startswith("AWS") and self._configured(name):
+            if is_aws_owned(name) and self._configured(name):
                 return [("main", "aws:executeAwsApi")], version or "1", {}
             raise SSMException("AutomationDefinitionNotFoundException", f"Document {name} does not exist.")
         content, resolved_version, document_type = found
@@ -418,6 +409,11 @@ def _passes(item: dict[str, Any], key: str, values: list[str]) -> bool:
         return item["AutomationExecutionStatus"] in values
     if key == "ExecutionId":
         return item["AutomationExecutionId"] in values
-    moment = datetime.fromisoformat(values[0].replace("Z", "+00:00"))
+    try:
+        moment = datetime.fromisoformat(values[0].replace("Z", "+00:00"))
+    except (IndexError, ValueError):
+        raise SSMException("InvalidFilterValue", f"{key} takes one ISO 8601 time, not {values}.") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
     started: datetime = item["ExecutionStartTime"]
     return started < moment if key == "StartTimeBefore" else started > moment

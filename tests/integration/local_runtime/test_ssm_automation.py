@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import boto3
@@ -261,6 +262,21 @@ def test_describe_filters_by_status_and_pages(
     with pytest.raises(ClientError) as raised:
         ssm.describe_automation_executions(Filters=[{"Key": "TagKey", "Values": ["x"]}])
     assert _error(raised) == "InvalidFilterKey"
+
+
+def test_describe_filters_by_start_time_and_refuses_a_time_that_is_not_one(ssm: Any, clock: SimClock) -> None:
+    early = _start(ssm)
+    clock.advance(60)
+    late = _start(ssm)
+    cut = (clock.now() - timedelta(seconds=30)).isoformat()
+    after = ssm.describe_automation_executions(Filters=[{"Key": "StartTimeAfter", "Values": [cut]}])
+    before = ssm.describe_automation_executions(Filters=[{"Key": "StartTimeBefore", "Values": [cut]}])
+    assert [i["AutomationExecutionId"] for i in after["AutomationExecutionMetadataList"]] == [late]
+    assert [i["AutomationExecutionId"] for i in before["AutomationExecutionMetadataList"]] == [early]
+    with pytest.raises(ClientError) as raised:
+        ssm.describe_automation_executions(Filters=[{"Key": "StartTimeAfter", "Values": ["yesterday"]}])
+    assert _error(raised) == "InvalidFilterValue"
+    assert "StartTimeAfter" in str(raised.value)
 
 
 def test_actions_are_gone_again_after_uninstall(moto_aws: None) -> None:
