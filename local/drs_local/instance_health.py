@@ -30,11 +30,14 @@ worked out from the clock when asked and frozen once terminal; nothing runs in t
 
 from __future__ import annotations
 
+import functools
+import inspect
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from moto.core.responses import ActionResult
+from moto.ec2.exceptions import InvalidInstanceIdError
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.instances import Instance
 from moto.ssm.exceptions import SSMException
@@ -55,18 +58,25 @@ _HOOKS: tuple[tuple[object, str], ...] = (
     (SimpleSystemManagerBackend, "send_command"),
     (Command, "response_object"),
     (Command, "get_invocation"),
-    (Command, "invocations"),
     (Instance, "instance_status"),
     (Instance, "system_status"),
 )
 
 
+#: What this module reads from moto's Command objects (instance attributes, set in its __init__).
+_COMMAND_ATTRIBUTES = frozenset({"command_id", "account_id", "backend_region", "instance_ids", "invocations"})
+
+
 def check_hooks() -> None:
     """Raise if a moto internal this module patches has moved or changed shape."""
     check_ssm_dispatch()
-    require_attributes((owner, name) for owner, name in _HOOKS if name != "invocations")
-    if "invocations" not in Command.__init__.__code__.co_names:
-        raise HookMissingError("moto's Command no longer keeps its invocations")
+    require_attributes(_HOOKS)
+    missing = _COMMAND_ATTRIBUTES - set(Command.__init__.__code__.co_names)
+    if missing:
+        raise HookMissingError(f"moto's Command no longer sets {sorted(missing)}")
+    sent_with = set(inspect.signature(SimpleSystemManagerBackend.send_command).parameters)
+    if not {"document_name", "instance_ids", "parameters", "timeout_seconds"} <= sent_with:
+        raise HookMissingError("moto's SimpleSystemManagerBackend.send_command takes other arguments")
     for name in ("instance_status", "system_status"):
         if not isinstance(vars(Instance).get(name), property):
             raise HookMissingError(f"moto's Instance.{name} is no longer a property")
@@ -121,7 +131,7 @@ def _instance(account: str, region: str, instance_id: str) -> Instance | None:
     backend = ec2_backends[account][region]
     try:
         found: Instance = backend.get_instance(instance_id)
-    except Exception:  # moto's InvalidInstanceIdError: the instance does not exist
+    except InvalidInstanceIdError:
         return None
     return found
 
@@ -306,9 +316,11 @@ class InstanceHealth(Emulation):
         original_instance_status: property = vars(Instance)["instance_status"]
         original_system_status: property = vars(Instance)["system_status"]
 
-        def send_command(backend: SimpleSystemManagerBackend, **arguments: Any) -> Command:
+        @functools.wraps(original_send)
+        def send_command(backend: SimpleSystemManagerBackend, *args: Any, **kwargs: Any) -> Command:
+            arguments = inspect.signature(original_send).bind(backend, *args, **kwargs).arguments
             sent = runtime._validate(backend, arguments)
-            command: Command = original_send(backend, **arguments)
+            command: Command = original_send(backend, *args, **kwargs)
             with runtime._lock:
                 runtime._sent[command.command_id] = sent
             return command

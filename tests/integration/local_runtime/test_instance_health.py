@@ -62,8 +62,10 @@ def _lines(invocation: dict[str, Any]) -> list[dict[str, str]]:
     return [json.loads(line) for line in invocation["StandardOutputContent"].splitlines()]
 
 
-def test_hooks_exist_in_the_installed_moto() -> None:
+def test_hooks_exist_in_the_installed_moto_and_still_check_out_while_installed() -> None:
     check_hooks()
+    with InstanceHealth(time_scale=10).installed():
+        check_hooks()
 
 
 def test_health_check_on_a_healthy_instance_prints_a_pass_line_per_check_after_its_duration(

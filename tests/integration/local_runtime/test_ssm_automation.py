@@ -62,8 +62,10 @@ def _error(raised: pytest.ExceptionInfo[ClientError]) -> str:
     return str(raised.value.response["Error"]["Code"])
 
 
-def test_hooks_exist_in_the_installed_moto() -> None:
+def test_hooks_exist_in_the_installed_moto_and_still_check_out_while_installed() -> None:
     check_hooks()
+    with SsmAutomationEmulation(time_scale=10).installed():
+        check_hooks()
 
 
 def test_execution_succeeds_after_its_default_duration_when_nothing_is_configured(
