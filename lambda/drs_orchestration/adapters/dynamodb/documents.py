@@ -20,15 +20,14 @@ from drs_orchestration.adapters.dynamodb.table_access import (
     s,
 )
 from drs_orchestration.domain.errors import Conflict, NotFound, StaleVersion
+from drs_orchestration.domain.models.base import Stamped
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-from pydantic import BaseModel
-
 __all__ = ["DocumentTable"]
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=Stamped)
 
 
 class DocumentTable(Generic[M]):
@@ -59,7 +58,7 @@ class DocumentTable(Generic[M]):
 
     def attributes(self, entity: M, entity_id: str) -> Item:
         """Every attribute of the item but the key: document, version and index attributes."""
-        item: Item = {"doc": s(entity.model_dump_json(by_alias=True)), "version": n(entity.version)}  # type: ignore[attr-defined]
+        item: Item = {"doc": s(entity.model_dump_json(by_alias=True)), "version": n(entity.version)}
         if self.kind is not None:
             item["kind"] = s(self.kind)
         if self._sort_name is not None:

@@ -1,8 +1,7 @@
-"""What every DynamoDB repository shares: documents, optimistic locking, transactions, opaque cursors.
+"""What every DynamoDB repository shares: conditional writes, transactions, pages with opaque cursors.
 
-An entity is stored as its canonical JSON in one ``doc`` string attribute next to its key and index
-attributes and a numeric ``version``. Writes are conditional; a stale version surfaces as
-``StaleVersion`` carrying the stored version, a missing item as ``NotFound``. Pagination cursors are
+Writes are conditional; a stale version surfaces as ``StaleVersion`` carrying the stored version, a
+missing item as ``NotFound``. Pagination cursors are
 base64url JSON of the last returned item's key; a cursor that does not decode to exactly the key this
 listing uses is rejected as invalid input on ``nextToken`` (never a 500).
 """
@@ -34,8 +33,6 @@ __all__ = [
 
 Item = dict[str, Any]
 """A low-level DynamoDB item (``{"attr": {"S": "..."}}``)."""
-
-MAX_PAGE = 100
 
 
 def s(value: str) -> dict[str, str]:
@@ -148,7 +145,6 @@ class TableAccess:
                 "Item": item,
                 "ConditionExpression": "version = :expected",
                 "ExpressionAttributeValues": {":expected": n(expected_version)},
-                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
             }
         }
 
@@ -161,17 +157,13 @@ class TableAccess:
             }
         }
 
-    def delete_versioned_op(
-        self, key: Item, expected_version: int, extra_condition: str = "", values: Item | None = None
-    ) -> TransactWriteItemTypeDef:
-        condition = "version = :expected" + (f" AND {extra_condition}" if extra_condition else "")
+    def delete_versioned_op(self, key: Item, expected_version: int) -> TransactWriteItemTypeDef:
         return {
             "Delete": {
                 "TableName": self.table_name,
                 "Key": key,
-                "ConditionExpression": condition,
-                "ExpressionAttributeValues": {":expected": n(expected_version), **(values or {})},
-                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                "ConditionExpression": "version = :expected",
+                "ExpressionAttributeValues": {":expected": n(expected_version)},
             }
         }
 
