@@ -1,0 +1,77 @@
+"""A small client of the REST API: JSON in and out, the ID token in ``Authorization``, errors typed."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+from urllib.parse import urlencode
+
+__all__ = ["ApiClient", "ApiError"]
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, body: Any) -> None:
+        error = body.get("error") if isinstance(body, dict) else None
+        message = (error or {}).get("message") or (body.get("message") if isinstance(body, dict) else None)
+        super().__init__(f"HTTP {status}: {message or body}")
+        self.status = status
+        self.body = body
+
+
+class ApiClient:
+    def __init__(self, api_url: str, token: str, timeout: float = 30.0) -> None:
+        if not api_url.startswith(("http://", "https://")):
+            raise ValueError(f"the API URL must be http(s): {api_url}")
+        self.api_url = api_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        query: dict[str, str] | None = None,
+        accept: str = "",
+    ) -> Any:
+        url = f"{self.api_url}{path}" + (f"?{urlencode(query)}" if query else "")
+        headers = {"Authorization": self.token, "Accept": accept or "application/json"}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - checked
+                raw = response.read()
+                kind = response.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as error:
+            raw = error.read()
+            try:
+                parsed: Any = json.loads(raw)
+            except ValueError:
+                parsed = raw.decode(errors="replace")
+            raise ApiError(error.code, parsed) from error
+        if not raw:
+            return None
+        return json.loads(raw) if "json" in kind else raw.decode()
+
+    def get(self, path: str, **query: str) -> Any:
+        return self.request("GET", path, query=query or None)
+
+    def post(self, path: str, body: Any) -> Any:
+        return self.request("POST", path, body)
+
+    def pages(self, path: str, **query: str) -> list[Any]:
+        """Every item of a listed resource, following ``nextToken``."""
+        items: list[Any] = []
+        token: str | None = None
+        while True:
+            page = self.get(path, **query, **({"nextToken": token} if token else {}))
+            items.extend(page.get("items", []))
+            token = page.get("nextToken")
+            if not token:
+                return items

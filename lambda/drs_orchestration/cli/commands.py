@@ -1,0 +1,129 @@
+"""What the CLI does, over the REST API: list plans, start a drill, follow it live, print the report."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from drs_orchestration.cli.api_client import ApiClient
+
+__all__ = [
+    "TERMINAL",
+    "follow",
+    "format_report",
+    "list_plans",
+    "progress_line",
+    "resolve_plan",
+    "start_run",
+]
+
+TERMINAL = frozenset({"SUCCEEDED", "PARTIAL", "FAILED", "CANCELLED"})
+
+
+def list_plans(api: ApiClient) -> list[dict[str, Any]]:
+    plans: list[dict[str, Any]] = api.pages("/recovery-plans")
+    return plans
+
+
+def resolve_plan(api: ApiClient, plan: str) -> dict[str, Any]:
+    """A plan by id (``rp-...``) or by exact name."""
+    if plan.startswith("rp-"):
+        found: dict[str, Any] = api.get(f"/recovery-plans/{plan}")
+        return found
+    matches = [item for item in list_plans(api) if item.get("name") == plan]
+    if len(matches) != 1:
+        raise LookupError(
+            f"no recovery plan named {plan!r}" if not matches else f"{plan!r} names several plans"
+        )
+    return matches[0]
+
+
+def start_run(api: ApiClient, plan: dict[str, Any], mode: str = "DRILL") -> str:
+    body: dict[str, Any] = {"planId": plan["id"], "mode": mode}
+    if mode == "RECOVERY":
+        body["confirmPlanName"] = plan["name"]
+    started = api.post("/executions", body)
+    return str(started["executionId"])
+
+
+def _servers(wave: dict[str, Any]) -> str:
+    servers = wave.get("servers") or []
+    if not servers:
+        return ""
+    launched = sum(1 for server in servers if server.get("launchStatus") == "LAUNCHED")
+    healthy = sum(1 for server in servers if server.get("health") == "HEALTHY")
+    failed = sum(1 for server in servers if server.get("launchStatus") in ("FAILED", "TERMINATED"))
+    text = f" {launched}/{len(servers)} launched"
+    if healthy:
+        text += f", {healthy} healthy"
+    if failed:
+        text += f", {failed} failed"
+    return text
+
+
+def progress_line(execution: dict[str, Any]) -> str:
+    """One line: the run's status and each wave's, with server counts."""
+    waves = " | ".join(
+        f"{wave['id']}: {wave['status']}{_servers(wave)}" for wave in execution.get("waves") or []
+    )
+    return f"{execution['status']:<16} {waves}"
+
+
+def follow(
+    api: ApiClient,
+    execution_id: str,
+    out: TextIO,
+    *,
+    interval: float = 2.0,
+    sleep: Callable[[float], None] = time.sleep,
+    timeout: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> dict[str, Any]:
+    """Print a line whenever the run changes, until it ends; returns the final execution."""
+    deadline = None if timeout is None else clock() + timeout
+    last = ""
+    while True:
+        execution: dict[str, Any] = api.get(f"/executions/{execution_id}")
+        line = progress_line(execution)
+        if line != last:
+            out.write(f"{time.strftime('%H:%M:%S')} {line}\n")
+            out.flush()
+            last = line
+        if execution["status"] in TERMINAL:
+            return execution
+        if deadline is not None and clock() >= deadline:
+            raise TimeoutError(f"{execution_id} is still {execution['status']} after {timeout} s")
+        sleep(interval)
+
+
+def _minutes(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds / 60:.1f} min"
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """The report as text: the run, its RTO against the target, and one line per server."""
+    execution = report["execution"]
+    rto = execution.get("rto") or {}
+    met = {True: "met", False: "MISSED", None: "not measured"}[rto.get("met")]
+    lines = [
+        f"Execution {execution['id']}  plan {execution.get('planName') or execution['planId']}  "
+        f"mode {execution['mode']}  status {execution['status']}",
+        f"Started {execution.get('startedAt')}  ended {execution.get('endedAt')}",
+        f"RTO {_minutes(rto.get('measuredSeconds'))} against a target of "
+        f"{report['rtoTargetMinutes']} min: {met}",
+        "",
+        f"{'wave':<14} {'server':<21} {'impact':<9} {'launch':<11} {'health':<10} {'to launch':>10}",
+    ]
+    for row in report.get("servers") or []:
+        lines.append(
+            f"{row['waveId']:<14} {row['sourceServerId']:<21} {row['impact']:<9} "
+            f"{row.get('launchStatus') or '-':<11} {row.get('health') or '-':<10} "
+            f"{_minutes(row.get('secondsToLaunch')):>10}"
+        )
+    return "\n".join(lines)
+
+
+def as_json(value: Any) -> str:
+    return json.dumps(value, indent=2, sort_keys=True)
