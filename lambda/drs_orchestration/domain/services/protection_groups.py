@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drs_orchestration.domain.errors import Conflict, FieldError, ValidationFailed
+from drs_orchestration.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
 from drs_orchestration.domain.membership import find_membership_conflicts
 from drs_orchestration.domain.models.drs import DrsTarget, SourceServer
 from drs_orchestration.domain.models.protection_group import (
@@ -29,15 +29,12 @@ def check_target(services: Services, account_id: str, region: str) -> None:
     """The account must be this deployment's own or a registered target account serving ``region``."""
     if account_id == services.home_account_id:
         return
-    known = {
-        account.account_id: account
-        for account in iterate_pages(lambda t: services.accounts.list(next_token=t))
-    }
-    if account_id not in known:
-        raise ValidationFailed(
-            [FieldError(name="accountId", message=f"{account_id} is not a registered account")]
-        )
-    if region not in known[account_id].regions:
+    try:
+        account = services.accounts.get(account_id)
+    except NotFound as error:
+        message = f"{account_id} is not a registered account"
+        raise ValidationFailed([FieldError(name="accountId", message=message)]) from error
+    if region not in account.regions:
         message = f"account {account_id} is not registered for {region}"
         raise ValidationFailed([FieldError(name="region", message=message)])
 

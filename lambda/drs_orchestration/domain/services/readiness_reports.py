@@ -13,6 +13,7 @@ from drs_orchestration.domain.models.drs import (
     DrsTarget,
     LastLaunch,
     LaunchStatus,
+    RecoveryInstance,
     ReplicationState,
     SourceServer,
 )
@@ -29,7 +30,7 @@ from drs_orchestration.domain.readiness import (
 )
 from drs_orchestration.domain.services.context import Services
 from drs_orchestration.domain.services.paging import page_after
-from drs_orchestration.domain.services.recovery_plans import plan_membership
+from drs_orchestration.domain.services.recovery_plans import resolve_plan_groups
 
 __all__ = ["GroupServer", "group_servers", "validate_plan"]
 
@@ -112,24 +113,25 @@ def _recorded_drills(services: Services, plan_id: str) -> dict[str, datetime]:
 def validate_plan(services: Services, plan_id: str, mode: ExecutionMode, now: datetime) -> PlanReadiness:
     """The readiness report of a plan for ``mode``, without launching anything."""
     plan = services.plans.get(plan_id)
-    group_ids = plan.protection_group_ids()
-    membership = plan_membership(services, group_ids)
-    groups = {group_id: services.groups.get(group_id) for group_id in membership}
+    resolved = resolve_plan_groups(services, plan.protection_group_ids())
     inventory: dict[str, SourceServer] = {}
     configured: dict[str, bool] = {}
-    instances = []
-    for scope in sorted({(g.account_id, g.region) for g in groups.values()}):
-        gateway = services.drs.for_target(DrsTarget(account_id=scope[0], region=scope[1]))
-        members = sorted(
-            {s for g in groups.values() if (g.account_id, g.region) == scope for s in membership[g.id]}
-        )
-        listed = {server.source_server_id: server for server in gateway.list_source_servers()}
-        inventory.update({server_id: listed[server_id] for server_id in members if server_id in listed})
-        configured.update(gateway.launch_configuration_present([s for s in members if s in listed]))
-        instances += gateway.list_recovery_instances(members) if members else []
+    instances: list[RecoveryInstance] = []
+    for (account_id, region), servers in resolved.inventories.items():
+        gateway = services.drs.for_target(DrsTarget(account_id=account_id, region=region))
+        members = {
+            server_id
+            for group in resolved.groups.values()
+            if (group.account_id, group.region) == (account_id, region)
+            for server_id in resolved.membership[group.id]
+        }
+        listed = {server.source_server_id: server for server in servers if server.source_server_id in members}
+        inventory.update(listed)
+        configured.update(gateway.launch_configuration_present(sorted(listed)))
+        instances += gateway.list_recovery_instances(sorted(members)) if members else []
     return assess_plan(
         plan,
-        membership,
+        resolved.membership,
         inventory=inventory,
         launch_configured=configured,
         recovery_instances=instances,

@@ -2,30 +2,55 @@
 
 from __future__ import annotations
 
-from drs_orchestration.domain.errors import Conflict, ValidationFailed
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from drs_orchestration.domain.errors import Conflict, NotFound, ValidationFailed
 from drs_orchestration.domain.membership import resolve_groups
+from drs_orchestration.domain.models.drs import SourceServer
+from drs_orchestration.domain.models.protection_group import ProtectionGroup
 from drs_orchestration.domain.models.recovery_plan import RecoveryPlan, RecoveryPlanInput, RecoveryPlanUpdate
 from drs_orchestration.domain.plan_validation import Membership, plan_problems
-from drs_orchestration.domain.ports import iterate_pages
 from drs_orchestration.domain.services.context import Request, Services, new_id, record_audit
 from drs_orchestration.domain.services.protection_groups import inventory
 
-__all__ = ["create_recovery_plan", "delete_recovery_plan", "plan_membership", "update_recovery_plan"]
+__all__ = [
+    "ResolvedGroups",
+    "create_recovery_plan",
+    "delete_recovery_plan",
+    "resolve_plan_groups",
+    "update_recovery_plan",
+]
 
 RESOURCE = "RecoveryPlan"
 
 
-def plan_membership(services: Services, group_ids: list[str]) -> Membership:
-    """The current servers of every named group that exists (unknown ids are left out)."""
-    wanted = set(group_ids)
-    groups = [g for g in iterate_pages(lambda t: services.groups.list(next_token=t)) if g.id in wanted]
-    scopes = {(group.account_id, group.region) for group in groups}
-    return resolve_groups(groups, {scope: inventory(services, *scope) for scope in scopes})
+@dataclass(frozen=True)
+class ResolvedGroups:
+    """The named groups that exist, the DRS inventory of each of their scopes, and their members."""
+
+    groups: dict[str, ProtectionGroup]
+    inventories: dict[tuple[str, str], list[SourceServer]]
+    membership: Membership
+
+
+def resolve_plan_groups(services: Services, group_ids: Iterable[str]) -> ResolvedGroups:
+    """Resolve the groups a plan names (unknown ids are left out), reading each scope's inventory once."""
+    groups: dict[str, ProtectionGroup] = {}
+    for group_id in dict.fromkeys(group_ids):
+        try:
+            groups[group_id] = services.groups.get(group_id)
+        except NotFound:
+            continue
+    scopes = sorted({(group.account_id, group.region) for group in groups.values()})
+    inventories = {scope: inventory(services, *scope) for scope in scopes}
+    return ResolvedGroups(groups, inventories, resolve_groups(groups.values(), inventories))
 
 
 def _check_plan(services: Services, data: RecoveryPlanInput) -> None:
     """Every problem the plan has once its groups are resolved (graph, groups, servers), at once."""
-    problems = plan_problems(data, membership=plan_membership(services, data.protection_group_ids()))
+    membership = resolve_plan_groups(services, data.protection_group_ids()).membership
+    problems = plan_problems(data, membership=membership)
     if problems:
         raise ValidationFailed(problems)
 
