@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[3]
 ASL = ROOT / "cfn" / "statemachine" / "execution-engine.asl.json"
 HEALTH_DOCUMENT = ROOT / "ssm-documents" / "post-launch-health-check.yaml"
 ACCOUNT = "111122223333"
+STAGING_ACCOUNT = "444455556666"
 REGION = "us-east-1"
 FUNCTIONS = {
     "InitializeFunctionArn": "drs_orchestration.handlers.engine.initialize.lambda_handler",
@@ -87,6 +88,9 @@ def fleet(count: int, *, tier_of: Callable[[int], str] = lambda n: "app") -> lis
             account_id=ACCOUNT,
             region=REGION,
             tags={"Tier": tier_of(n)},
+            # past 250, extended source servers (replicated from a staging account) keep within
+            # DRS's quota of 300 replicating servers per account
+            staging_account=STAGING_ACCOUNT if n >= 250 else None,
         )
         for n in range(count)
     ]

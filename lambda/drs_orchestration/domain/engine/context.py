@@ -9,6 +9,7 @@ from datetime import datetime
 from pydantic import JsonValue
 
 from drs_orchestration.domain.engine.ports import Notifier, TargetGateways
+from drs_orchestration.domain.errors import StaleVersion
 from drs_orchestration.domain.models.drs import DEFAULT_QUOTAS, DrsQuotas, DrsTarget
 from drs_orchestration.domain.models.execution import (
     ExecutionEvent,
@@ -84,6 +85,7 @@ class Tick:
     """Notifications to publish once the tick is saved: (kind, wave id, message)."""
     waits: list[float] = field(default_factory=list)
     """Candidate seconds until something is due; the shortest wins."""
+    loaded_header: ExecutionHeader | None = None
     _gateways: dict[str, DrsGateway] = field(default_factory=dict)
     _event_seq: int = 0
 
@@ -159,5 +161,22 @@ class Tick:
             self.waves[wave_id] = executions.update_wave(wave, wave.version)
         self.changed_waves.clear()
         if self.header_changed:
-            self.header = executions.update_header(self.header, self.header.version)
+            self.header = self._save_header()
             self.header_changed = False
+
+    def _save_header(self) -> ExecutionHeader:
+        """WaitForChange stores its task token on the header, and may land late (its Lambda is
+        invoked asynchronously): that one concurrent change is merged; any other is a conflict."""
+        executions = self.ports.executions
+        try:
+            return executions.update_header(self.header, self.header.version)
+        except StaleVersion:
+            current = executions.get_header(self.header.id)
+            loaded = self.loaded_header
+            if loaded is None:
+                raise
+            only_token = {"task_token": loaded.task_token, "version": loaded.version}
+            if current.model_copy(update=only_token) != loaded:
+                raise
+            merged = self.header.model_copy(update={"task_token": current.task_token})
+            return executions.update_header(merged, current.version)

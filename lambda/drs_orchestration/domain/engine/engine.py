@@ -58,7 +58,7 @@ class StepResult(CamelModel):
 def _load(ports: EnginePorts, config: EngineConfig, execution_id: str, now: datetime) -> Tick:
     header = ports.executions.get_header(execution_id)
     waves = {wave.wave_id: wave for wave in ports.executions.get_waves(execution_id)}
-    return Tick(ports=ports, config=config, now=now, header=header, waves=waves)
+    return Tick(ports=ports, config=config, now=now, header=header, waves=waves, loaded_header=header)
 
 
 def _resolve_servers(tick: Tick) -> list[ServerState]:

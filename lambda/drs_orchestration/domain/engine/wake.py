@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from drs_orchestration.domain.engine.ports import Waker
 from drs_orchestration.domain.engine.requests import unhandled_requests
+from drs_orchestration.domain.errors import StaleVersion
 from drs_orchestration.domain.models.drs import DrsTarget, LaunchStatus
 from drs_orchestration.domain.ports import DrsGatewayFactory, ExecutionRepository
 
 __all__ = ["store_task_token", "wake_for_launch_result"]
+
+_ATTEMPTS = 5
 
 
 def wake_for_launch_result(
@@ -42,8 +45,14 @@ def store_task_token(
 ) -> bool:
     """Record the run's WaitForChange token; wake it at once if an operator request arrived meanwhile
     (it was recorded before this token existed, so its own wake-up found none). Whether it woke."""
-    header = executions.get_header(execution_id)
-    executions.update_header(header.model_copy(update={"task_token": task_token}), header.version)
+    for attempt in range(_ATTEMPTS):
+        header = executions.get_header(execution_id)
+        try:
+            executions.update_header(header.model_copy(update={"task_token": task_token}), header.version)
+            break
+        except StaleVersion:
+            if attempt == _ATTEMPTS - 1:
+                raise
     if header.is_terminal or unhandled_requests(executions, execution_id, header.handled_requests):
         return waker.wake(task_token, "pending operator request")
     return False

@@ -1,0 +1,47 @@
+"""Quota-aware batching at 1,000 servers, with another run sharing the account."""
+
+from collections import Counter
+from collections.abc import Callable
+
+from drs_orchestration.domain.models.execution import BatchStatus
+from drs_orchestration.handlers.engine import store
+from tests.integration.engine.harness import Engine, fleet, server_id
+
+
+def test_thousand_servers_launch_in_ten_jobs_of_a_hundred_within_every_quota_when_others_share_the_account(
+    engine_factory: Callable[..., Engine],
+) -> None:
+    # Given 1,000 servers in one wave, and another run's 200 servers already launching in the account
+    engine = engine_factory(servers=fleet(1200), scale=200.0)
+    other = engine.drs.drs_client()
+    for start in (1000, 1100):
+        other.start_recovery(
+            sourceServers=[{"sourceServerID": server_id(n)} for n in range(start, start + 100)], isDrill=True
+        )
+    plan = engine.plan(
+        [
+            {
+                "id": "all",
+                "name": "All",
+                "protectionGroupIds": [engine.group("g", [server_id(n) for n in range(1000)])],
+                "timeoutMinutes": 600,
+            }
+        ]
+    )
+
+    # When it runs
+    execution = engine.finish(engine.start(plan), limit=240)
+
+    # Then every server launched, through 10 jobs of 100, each server in exactly one job
+    assert execution["status"] == "SUCCEEDED", execution["statusReason"]
+    batches = store.executions().get_batches(execution["id"])
+    assert sorted(len(b.source_server_ids) for b in batches) == [100] * 10
+    assert all(b.status is BatchStatus.STARTED and b.job_id for b in batches)
+    launched = Counter(server for b in batches for server in b.source_server_ids)
+    assert len(launched) == 1000
+    assert set(launched.values()) == {1}
+    # and DRS never refused a launch: every StartRecovery (ours 10, the other run's 2) succeeded
+    assert engine.drs.simulator.request_counts("StartRecovery") == {"StartRecovery": 12}
+    # and never more than 500 servers or 20 jobs were active at once (the simulator would have refused)
+    jobs = other.describe_jobs(filters={})["items"]
+    assert len(jobs) == 12
