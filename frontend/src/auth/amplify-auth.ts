@@ -1,11 +1,6 @@
-import {
-  confirmSignIn,
-  fetchAuthSession,
-  signIn,
-  signOut,
-  type SignInOutput,
-} from '@aws-amplify/auth';
-import { Amplify } from '@aws-amplify/core';
+import { confirmSignIn, fetchAuthSession, signIn, signOut, type SignInOutput } from '@aws-amplify/auth';
+import { cognitoUserPoolsTokenProvider } from '@aws-amplify/auth/cognito';
+import { Amplify, type ResourcesConfig } from '@aws-amplify/core';
 import type { AppConfig } from '../config';
 import type { AuthService, Session, SignInStep } from './session';
 import { sessionFromClaims } from './session';
@@ -22,7 +17,7 @@ function toStep(output: SignInOutput): SignInStep {
  * and the plain USER_PASSWORD_AUTH flow is used; against AWS, SRP (the password never leaves the browser).
  */
 export function amplifyAuth(config: AppConfig): AuthService {
-  Amplify.configure({
+  const resources: ResourcesConfig = {
     Auth: {
       Cognito: {
         userPoolId: config.userPoolId,
@@ -30,7 +25,10 @@ export function amplifyAuth(config: AppConfig): AuthService {
         ...(config.cognitoEndpoint ? { userPoolEndpoint: config.cognitoEndpoint } : {}),
       },
     },
-  });
+  };
+  // Without the aws-amplify umbrella package, the token provider is wired by hand (what its configure does).
+  if (resources.Auth) cognitoUserPoolsTokenProvider.setAuthConfig(resources.Auth);
+  Amplify.configure(resources, { Auth: { tokenProvider: cognitoUserPoolsTokenProvider } });
   const authFlowType = config.cognitoEndpoint ? 'USER_PASSWORD_AUTH' : 'USER_SRP_AUTH';
 
   const tokens = async () => (await fetchAuthSession()).tokens;

@@ -61,7 +61,7 @@ export function useAccess(): Access {
   return {
     role: roleOf(groups),
     permissions: effectivePermissions(me.data, session?.groups ?? []),
-    username: me.data?.username ?? session?.username ?? '',
+    username: me.data?.email ?? me.data?.username ?? session?.username ?? '',
     groups,
   };
 }

@@ -20,8 +20,8 @@ export interface AuthService {
 /** The session a Cognito ID token's payload describes. */
 export function sessionFromClaims(claims: Record<string, unknown>): Session {
   const username =
-    (typeof claims['cognito:username'] === 'string' && claims['cognito:username']) ||
     (typeof claims.email === 'string' && claims.email) ||
+    (typeof claims['cognito:username'] === 'string' && claims['cognito:username']) ||
     (typeof claims.sub === 'string' && claims.sub) ||
     '';
   return { username, groups: groupsFromClaim(claims['cognito:groups']) };

@@ -7,7 +7,7 @@ import Header from '@cloudscape-design/components/header';
 import Input from '@cloudscape-design/components/input';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useState, type FormEvent } from 'react';
-import { ApiErrorAlert } from '../common/api-error-alert';
+import { errorLine } from '../common/api-error-alert';
 import { strings } from '../strings';
 import { useAuth } from './auth-context';
 
@@ -50,7 +50,7 @@ export function SignIn() {
                 {needsNewPassword ? strings.auth.confirm : strings.auth.signIn}
               </Button>
             }
-            errorText={error ? <ApiErrorAlert error={error} /> : undefined}
+            errorText={error ? errorLine(error) : undefined}
           >
             <Container header={<Header variant="h2">{strings.auth.title}</Header>}>
               <SpaceBetween size="m">

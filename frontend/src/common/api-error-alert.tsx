@@ -10,6 +10,16 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * The text for a form's error slot (which draws its own alert): the message with the API's code and status, and
+ * a summary of the field errors (each is also shown next to its field where the form has one).
+ */
+export function errorLine(error: unknown): string {
+  if (!(error instanceof ApiError) || error.status === 0) return errorMessage(error);
+  const fields = error.fields.map(f => `${f.name}: ${f.message}`).join('; ');
+  return `${error.message} (${error.code}, HTTP ${error.status})${fields ? ` — ${fields}` : ''}`;
+}
+
 /** An API error as the API said it: code, message and any field errors not shown next to their field. */
 export function ApiErrorAlert({ error, hideFields = false }: { error: unknown; hideFields?: boolean }) {
   if (!error) return null;

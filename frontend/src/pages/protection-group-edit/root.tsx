@@ -10,7 +10,7 @@ import Textarea from '@cloudscape-design/components/textarea';
 import { useState } from 'react';
 import type { ProtectionGroup, TargetAccount } from '../../api/types';
 import type { Gate } from '../../auth/permissions';
-import { ApiErrorAlert } from '../../common/api-error-alert';
+import { errorLine } from '../../common/api-error-alert';
 import { errorFor, errorsUnder, mergeFieldErrors } from '../../common/field-errors';
 import { GatedButton } from '../../common/gated-button';
 import { strings } from '../../strings';
@@ -65,7 +65,7 @@ export function ProtectionGroupForm({
     >
       <Form
         header={<Header variant="h1">{groupId ? t.editTitle(title ?? groupId) : t.createTitle}</Header>}
-        errorText={saveError ? <ApiErrorAlert error={saveError} hideFields /> : undefined}
+        errorText={saveError ? errorLine(saveError) : undefined}
         actions={
           <SpaceBetween direction="horizontal" size="xs">
             <Button formAction="none" variant="link" onClick={onCancel}>

@@ -9,7 +9,7 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useState } from 'react';
 import type { DependencyCondition, ExecutionMode, Permission, PlanReadiness, ProtectionGroup } from '../../api/types';
 import { gate } from '../../auth/permissions';
-import { ApiErrorAlert } from '../../common/api-error-alert';
+import { errorLine } from '../../common/api-error-alert';
 import { errorFor, mergeFieldErrors } from '../../common/field-errors';
 import { GatedButton } from '../../common/gated-button';
 import { TextField } from '../../common/text-field';
@@ -75,7 +75,7 @@ export function PlanEditor({
     >
       <Form
         header={<Header variant="h1">{planId ? t.editTitle(initial.name) : t.createTitle}</Header>}
-        errorText={saveError ? <ApiErrorAlert error={saveError} hideFields /> : undefined}
+        errorText={saveError ? errorLine(saveError) : undefined}
         actions={
           <SpaceBetween direction="horizontal" size="xs">
             <Button formAction="none" variant="link" onClick={onCancel}>

@@ -4,7 +4,7 @@ import Form from '@cloudscape-design/components/form';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useState } from 'react';
 import type { FieldError, TargetAccountInput } from '../../api/types';
-import { ApiErrorAlert } from '../../common/api-error-alert';
+import { errorLine } from '../../common/api-error-alert';
 import { errorFor, mergeFieldErrors } from '../../common/field-errors';
 import { TextField } from '../../common/text-field';
 import { strings } from '../../strings';
@@ -80,7 +80,7 @@ export function AccountForm({
       }}
     >
       <Form
-        errorText={saveError ? <ApiErrorAlert error={saveError} hideFields /> : undefined}
+        errorText={saveError ? errorLine(saveError) : undefined}
         actions={
           <SpaceBetween direction="horizontal" size="xs">
             <Button formAction="none" variant="link" onClick={onCancel}>
