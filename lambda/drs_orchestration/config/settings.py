@@ -31,6 +31,10 @@ class ApiSettings(BaseSettings):
         default=None, pattern=r"^arn:aws[a-z-]*:states:", validation_alias="STATE_MACHINE_ARN"
     )
     """The execution engine's state machine; without it starting or steering a run answers 503."""
+    allowed_origin: str | None = Field(
+        default=None, pattern=r"^https?://[^/\s]+$", validation_alias="ALLOWED_ORIGIN"
+    )
+    """The console's origin (``https://host``): every response names it for CORS."""
     max_body_bytes: int = Field(default=256 * 1024, ge=1024, validation_alias="MAX_BODY_BYTES")
     role_session_name: str = Field(
         default="drs-orchestration", min_length=2, max_length=64, validation_alias="ROLE_SESSION_NAME"

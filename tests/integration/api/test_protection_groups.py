@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
+from drs_orchestration.handlers.api import dependencies
 from tests.integration.api.client import Api
 from tests.integration.api.conftest import HOME_ACCOUNT, REGION, server_id
 
@@ -151,3 +154,12 @@ def test_delete_is_409_while_a_plan_uses_the_group_and_204_after(api: Api) -> No
     assert api.delete(f"/recovery-plans/{plan['id']}").status == 204
     assert api.delete(f"/protection-groups/{group['id']}", query={"version": "1"}).status == 204
     assert api.get(f"/protection-groups/{group['id']}").status == 404
+
+
+def test_every_answer_names_the_console_origin_when_one_is_configured(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ALLOWED_ORIGIN", "https://console.example.com")
+    dependencies.reset()
+    for response in (api.get("/protection-groups"), api.get("/me", anonymous=True), api.get("/nowhere")):
+        assert response.headers["access-control-allow-origin"] == "https://console.example.com"

@@ -25,6 +25,7 @@ tracer = Tracer(service="drs-orchestration-api")
 
 app = DrsApiResolver(
     max_body_bytes=lambda: get_api_settings().max_body_bytes,
+    allowed_origin=lambda: get_api_settings().allowed_origin,
     enable_validation=True,
     response_validation_error_http_code=HTTPStatus.INTERNAL_SERVER_ERROR,
 )

@@ -53,12 +53,29 @@ def _content_type(event: Mapping[str, Any]) -> str:
     return str(value).lower()
 
 
+def _with_origin(response: dict[str, Any], origin: str | None) -> dict[str, Any]:
+    """The console's origin on every answer: with a proxy integration the function sets CORS headers."""
+    if origin:
+        headers = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+        if response.get("multiValueHeaders") is not None:
+            response["multiValueHeaders"].update({key: [value] for key, value in headers.items()})
+        else:
+            response.setdefault("headers", {}).update(headers)
+    return response
+
+
 class DrsApiResolver(APIGatewayRestResolver):
-    def __init__(self, max_body_bytes: Callable[[], int], **kwargs: Any) -> None:
+    def __init__(
+        self, max_body_bytes: Callable[[], int], allowed_origin: Callable[[], str | None], **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self._max_body_bytes = max_body_bytes
+        self._allowed_origin = allowed_origin
 
     def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
+        return _with_origin(self._checked_resolve(event, context), self._allowed_origin())
+
+    def _checked_resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
         limit = self._max_body_bytes()
         if _body_size(event) > limit:
             return error_proxy_response(
