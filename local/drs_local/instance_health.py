@@ -5,7 +5,7 @@ ID. Installed, this module makes Run Command answer as AWS would for each instan
 
 * ``SendCommand`` refuses a document that does not exist (``InvalidDocument``; AWS-owned ``AWS…``
   documents, which moto does not carry, are accepted) and an instance that does not exist or is
-  terminated (``InvalidInstanceId``).
+  terminated (``InvalidInstanceId``); so is, given the simulator, a recovery instance still booting.
 * A reachable instance (running, agent online) shows ``InProgress`` for the command's duration in
   simulated seconds, then ``Success`` or ``Failed`` with the exit code. For the post-launch health-check
   document the standard output holds the lines its script would print (PASS per check, FAIL for the
@@ -22,7 +22,8 @@ ID. Installed, this module makes Run Command answer as AWS would for each instan
 EC2 status checks: moto reports ``ok`` for every running instance. A simulated boot failure leaves the
 instance stopped, as the simulator's ``DescribeRecoveryInstances`` reports it, so ``DescribeInstanceStatus``
 leaves it out (with ``IncludeAllInstances``: state ``stopped``, checks ``not-applicable``) - exactly
-what EC2 shows for a stopped instance. A boot-failed instance that is started again, or one set
+what EC2 shows for a stopped instance. Given the simulator, both checks are ``initializing`` while its
+recovery instance boots. A boot-failed instance that is started again, or one set
 ``status_check="impaired"``, reports the instance status check ``impaired`` (reachability ``failed``)
 with the system check ``ok``: EC2's picture of an operating system that does not come up. Results are
 worked out from the clock when asked and frozen once terminal; nothing runs in the background.
@@ -46,6 +47,7 @@ from moto.ssm.responses import SimpleSystemManagerResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from drs_simulator.ec2_mirror import BOOT_FAILURE_TAG
+from drs_simulator.simulator import Simulator
 
 from . import health_check_output
 from .health_check_output import Platform
@@ -138,9 +140,15 @@ def _instance(account: str, region: str, instance_id: str) -> Instance | None:
 
 @dataclass
 class InstanceHealth(Emulation):
-    """Install with ``installed()``; set per-instance behaviour with ``set_instance(instance_id, ...)``."""
+    """Install with ``installed()``; set per-instance behaviour with ``set_instance(instance_id, ...)``.
+
+    Given the DRS ``simulator``, a recovery instance it launched whose operating system is still
+    starting reports both status checks ``initializing`` and is not yet a managed node
+    (``SendCommand`` answers ``InvalidInstanceId``), as on AWS while the SSM agent has not registered.
+    """
 
     command_seconds: float = 5.0
+    simulator: Simulator | None = None
     default: InstanceBehaviour = field(default_factory=InstanceBehaviour)
     _behaviours: dict[str, InstanceBehaviour] = field(default_factory=dict)
     _sent: dict[str, _Sent] = field(default_factory=dict)
@@ -167,7 +175,8 @@ class InstanceHealth(Emulation):
         steps = (found[0].get("mainSteps") or []) if found else []
         for instance_id in arguments.get("instance_ids") or []:
             instance = _instance(backend.account_id, backend.region_name, instance_id)
-            if instance is None or instance.state in ("terminated", "shutting-down"):
+            gone = instance is None or instance.state in ("terminated", "shutting-down")
+            if gone or self._booting(instance_id):
                 raise SSMException(
                     "InvalidInstanceId",
                     f"Instances [[{instance_id}]] not in a valid state for account {backend.account_id}",
@@ -303,8 +312,19 @@ class InstanceHealth(Emulation):
     def _status_check(self, instance: Instance) -> str:
         if not instance.is_running():
             return "not-applicable"
-        chosen = self.behaviour(instance.id).status_check
-        return "impaired" if _boot_failed(instance) else chosen
+        if _boot_failed(instance):
+            return "impaired"
+        return "initializing" if self._booting(instance.id) else self.behaviour(instance.id).status_check
+
+    def _booting(self, instance_id: str) -> bool:
+        """The simulator launched this recovery instance and its operating system is still starting."""
+        if self.simulator is None:
+            return False
+        for partition in self.simulator.partitions():
+            recovery_instance = partition.instances.get(instance_id)
+            if recovery_instance is not None:
+                return recovery_instance.ec2_state == "PENDING"
+        return False
 
     # ---- installation ----------------------------------------------------------------------
     def _patch(self, patches: Patches) -> None:

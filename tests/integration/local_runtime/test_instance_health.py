@@ -17,6 +17,10 @@ from drs_simulator.testing import SimulatorHandle, simulator_server
 HEALTH_CHECK = Path(__file__).resolve().parents[3] / "ssm-documents" / "post-launch-health-check.yaml"
 DOCUMENT = "PostLaunchHealthCheck"
 DELIVERY_TIMEOUT = 600
+_COMMAND = {
+    "schemaVersion": "2.2",
+    "mainSteps": [{"action": "aws:runShellScript", "name": "run", "inputs": {}}],
+}
 
 
 @pytest.fixture
@@ -242,7 +246,7 @@ def test_boot_failure_in_the_simulator_makes_run_command_time_out_and_status_che
     fleet: SimulatorHandle,
 ) -> None:
     # Given a drill of two servers in which the simulator fails the second one's boot
-    with InstanceHealth(clock=fleet.simulator.clock).installed():
+    with InstanceHealth(clock=fleet.simulator.clock, simulator=fleet.simulator).installed():
         ssm, ec2 = boto3.client("ssm"), boto3.client("ec2")
         ssm.create_document(
             Name=DOCUMENT, Content=HEALTH_CHECK.read_text(), DocumentType="Command", DocumentFormat="YAML"
@@ -272,6 +276,38 @@ def test_boot_failure_in_the_simulator_makes_run_command_time_out_and_status_che
         ec2.start_instances(InstanceIds=[failed])
         restarted = ec2.describe_instance_status(InstanceIds=[failed])["InstanceStatuses"][0]
         assert restarted["InstanceStatus"]["Status"] == "impaired"
+
+
+def test_recovery_instance_still_booting_is_initializing_and_not_yet_a_managed_node(
+    fleet: SimulatorHandle,
+) -> None:
+    # Given a one-server drill whose boot will fail, watched with the simulator
+    sim = fleet.simulator
+    with InstanceHealth(clock=sim.clock, simulator=sim).installed():
+        ssm, ec2 = boto3.client("ssm"), boto3.client("ec2")
+        ssm.create_document(Name="Run", Content=json.dumps(_COMMAND), DocumentType="Command")
+        drs = fleet.drs_client(max_attempts=1)
+        server = drs.describe_source_servers()["items"][0]["sourceServerID"]
+        sim.set_faults(boot_failure_servers=[server])
+        drs.start_recovery(sourceServers=[{"sourceServerID": server}], isDrill=True)
+        # When the instance has been launched but its operating system is still starting
+        while not drs.describe_recovery_instances()["items"]:
+            sim.clock.advance(10)
+        instance_id = drs.describe_recovery_instances()["items"][0]["recoveryInstanceID"]
+        # Then EC2 says running with both checks initializing, and Run Command does not know it yet
+        status = ec2.describe_instance_status(InstanceIds=[instance_id])["InstanceStatuses"][0]
+        assert status["InstanceState"]["Name"] == "running"
+        assert (status["InstanceStatus"]["Status"], status["SystemStatus"]["Status"]) == (
+            "initializing",
+            "initializing",
+        )
+        with pytest.raises(ClientError) as raised:
+            ssm.send_command(DocumentName="Run", InstanceIds=[instance_id])
+        assert raised.value.response["Error"]["Code"] == "InvalidInstanceId"
+        # And once the boot has failed, the instance is stopped: it never passed a check
+        sim.clock.advance(3600)
+        every = ec2.describe_instance_status(InstanceIds=[instance_id], IncludeAllInstances=True)
+        assert every["InstanceStatuses"][0]["InstanceState"]["Name"] == "stopped"
 
 
 def test_moto_answers_as_before_after_uninstall(ssm: Any, ec2: Any, health: InstanceHealth) -> None:
