@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from drs_orchestration.adapters.runner.in_memory_execution_runner import InMemoryExecutionRunner
 from drs_orchestration.adapters.stepfunctions.step_functions_runner import StepFunctionsExecutionRunner
 from drs_orchestration.domain.models.drs import LaunchStatus
 from drs_orchestration.domain.models.execution import ExecutionStatus, ServerState
@@ -33,6 +34,25 @@ def make_plan(api: Api, *, name: str = "shop-dr", servers: list[str] | None = No
     )
     assert plan.status == 201, plan.text
     return plan.json
+
+
+def engine_launched(
+    execution_id: str, source_server_id: str, *, job_id: str | None = None, instance_id: str | None = None
+) -> None:
+    """Play the engine: the run succeeded with the server launched (written as the engine writes it)."""
+    runner = dependencies.get_services().runner
+    assert isinstance(runner, InMemoryExecutionRunner)
+    now = datetime.now(UTC)
+    launched = ServerState(
+        execution_id=execution_id,
+        wave_id="web",
+        source_server_id=source_server_id,
+        job_id=job_id,
+        launch_status=LaunchStatus.LAUNCHED,
+        recovery_instance_id=instance_id,
+        launched_at=now,
+    )
+    runner.advance(execution_id, ExecutionStatus.SUCCEEDED, at=now, servers=[launched])
 
 
 def test_plan_with_a_cycle_is_400_naming_depends_on_when_waves_depend_on_each_other(api: Api) -> None:
@@ -117,22 +137,7 @@ def test_steering_signals_the_runner_and_refuses_what_the_status_forbids(api: Ap
 def test_report_is_csv_when_asked_and_lists_each_server(api: Api) -> None:
     plan = make_plan(api)
     execution_id = api.post("/executions", {"planId": plan["id"], "mode": "DRILL"}).json["executionId"]
-    runner = dependencies.get_services().runner
-    now = datetime.now(UTC)
-    runner.advance(  # type: ignore[union-attr]
-        execution_id,
-        ExecutionStatus.SUCCEEDED,
-        at=now,
-        servers=[
-            ServerState(
-                execution_id=execution_id,
-                wave_id="web",
-                source_server_id=server_id(0),
-                launch_status=LaunchStatus.LAUNCHED,
-                launched_at=now,
-            )
-        ],
-    )
+    engine_launched(execution_id, server_id(0))
     as_json = api.get(f"/executions/{execution_id}/report").json
     assert [row["sourceServerId"] for row in as_json["servers"]] == [server_id(0)]
     as_csv = api.get(f"/executions/{execution_id}/report", headers={"Accept": "text/csv"})
@@ -215,23 +220,8 @@ def test_terminate_ends_the_drill_instances_drs_launched_and_refuses_a_recovery(
     job = client.start_recovery(sourceServers=[{"sourceServerID": server_id(1)}], isDrill=True)["job"]
     drs.simulator.clock.advance(3600)
     (instance,) = client.describe_recovery_instances(filters={"sourceServerIDs": [server_id(1)]})["items"]
-    runner = dependencies.get_services().runner
-    now = datetime.now(UTC)
-    runner.advance(  # type: ignore[union-attr]
-        execution_id,
-        ExecutionStatus.SUCCEEDED,
-        at=now,
-        servers=[
-            ServerState(
-                execution_id=execution_id,
-                wave_id="web",
-                source_server_id=server_id(1),
-                job_id=job["jobID"],
-                launch_status=LaunchStatus.LAUNCHED,
-                recovery_instance_id=instance["recoveryInstanceID"],
-                launched_at=now,
-            )
-        ],
+    engine_launched(
+        execution_id, server_id(1), job_id=job["jobID"], instance_id=instance["recoveryInstanceID"]
     )
     assert api.post(f"/executions/{execution_id}/terminate-instances", as_="Viewer").status == 403
     response = api.post(f"/executions/{execution_id}/terminate-instances", as_="Operator")
