@@ -204,6 +204,7 @@ export const strings = {
       LAUNCHED: 'Launched (every server up)',
       HEALTHY: 'Completed (healthy, post-actions done)',
     },
+    conditionsShort: { LAUNCHED: 'launched', HEALTHY: 'completed' },
     graph: 'Dependency graph',
     graphHelp: 'Drag from a wave to another to make the second depend on the first.',
     cycleRefused: (cycle: string) => `Refused: this dependency would close a cycle (${cycle}).`,

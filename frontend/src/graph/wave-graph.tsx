@@ -27,7 +27,7 @@ export interface WaveGraphProps {
 }
 
 function conditionLabel(condition: DependencyCondition): string {
-  return strings.plans.conditions[condition];
+  return strings.plans.conditionsShort[condition];
 }
 
 export function WaveGraph({
@@ -75,9 +75,11 @@ export function WaveGraph({
   return (
     <div style={{ height, width: '100%' }} role="figure" aria-label={ariaLabel}>
       <ReactFlow
+        key={waves.map(w => w.id).join(' ')}
         nodes={nodes}
         edges={edges}
         fitView
+        fitViewOptions={{ padding: 0.15 }}
         nodesDraggable={false}
         nodesConnectable={editable}
         edgesFocusable={editable}

@@ -93,7 +93,7 @@ export function ExecutionRoot(props: ExecutionRootProps) {
               <RouterLink href={`/recovery-plans/${execution.planId}`}>{plan?.name ?? execution.planId}</RouterLink>
             </Field>
             <Field label={t.startedAt}>
-              {formatDateTime(execution.startedAt)} ({execution.startedBy})
+              {formatDateTime(execution.startedAt ?? execution.createdAt)} ({execution.startedBy})
             </Field>
             <Field label={t.duration}>
               {elapsed === null ? strings.common.none : formatMinutes(elapsed)}
