@@ -125,15 +125,15 @@ class _Builder:
         }
         self.out = LocalAws(endpoint, region, account, stack_name)
         self._clients: dict[str, Any] = {}
+        self._session = boto3.session.Session()  # one session: each service model is loaded once
         self._role_arn = ""
 
     def client(self, service: str) -> Any:
         if service not in self._clients:
-            session = boto3.session.Session()
-            self._clients[service] = session.client(
+            self._clients[service] = self._session.client(
                 service,  # type: ignore[call-overload]  # the service is chosen at run time
                 region_name=self.out.region,
-                endpoint_url=self.out.endpoint,
+                endpoint_url=self.out.endpoint or None,
             )
         return self._clients[service]
 
