@@ -54,5 +54,6 @@ def tables() -> Iterator[dict[str, str]]:
 @pytest.fixture
 def dynamodb(tables: dict[str, str]) -> Iterator[object]:
     client = boto3.client("dynamodb", region_name=REGION)
+    create_tables(client, prefix="adapters")
     yield client
     empty_tables(client, tables.values())

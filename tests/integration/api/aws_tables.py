@@ -30,10 +30,17 @@ def table_definitions() -> dict[str, dict[str, Any]]:
 
 
 def create_tables(client: Any, prefix: str = "test") -> dict[str, str]:
-    """Create every table (key schema and indexes from the template); env variable -> table name."""
+    """Create every missing table (key schema and indexes from the template); env variable -> table name.
+
+    Safe to call again: another test's ``mock_aws`` resets moto's backends, and this puts them back.
+    """
+    existing = set(client.list_tables()["TableNames"])
     names: dict[str, str] = {}
     for logical_id, properties in table_definitions().items():
         name = f"{prefix}-{logical_id}"
+        names[TABLE_ENV[logical_id]] = name
+        if name in existing:
+            continue
         arguments: dict[str, Any] = {
             "TableName": name,
             "BillingMode": properties["BillingMode"],
@@ -43,7 +50,6 @@ def create_tables(client: Any, prefix: str = "test") -> dict[str, str]:
         if "GlobalSecondaryIndexes" in properties:
             arguments["GlobalSecondaryIndexes"] = properties["GlobalSecondaryIndexes"]
         client.create_table(**arguments)
-        names[TABLE_ENV[logical_id]] = name
     return names
 
 

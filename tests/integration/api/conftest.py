@@ -81,6 +81,7 @@ def api(fake_aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[A
     """The handler over empty tables, with an in-memory runner standing in for the engine."""
     monkeypatch.setattr(dependencies, "execution_runner_factory", InMemoryExecutionRunner)
     dependencies.reset()
+    create_tables(boto3.client("dynamodb", region_name=REGION))
     yield Api()
     empty_tables(boto3.client("dynamodb", region_name=REGION), fake_aws.values())
     dependencies.reset()
