@@ -55,6 +55,34 @@ def engine_launched(
     runner.advance(execution_id, ExecutionStatus.SUCCEEDED, at=now, servers=[launched])
 
 
+def test_plan_update_is_409_when_stale_and_keeps_the_first_edit(api: Api) -> None:
+    plan = make_plan(api)
+    body = {key: plan[key] for key in ("name", "rtoTargetMinutes", "waves")}
+    assert (
+        api.put(f"/recovery-plans/{plan['id']}", {**body, "rtoTargetMinutes": 30, "version": 1}).status == 200
+    )
+    stale = api.put(f"/recovery-plans/{plan['id']}", {**body, "rtoTargetMinutes": 90, "version": 1})
+    assert stale.status == 409
+    assert stale.json["error"]["currentVersion"] == 2
+    assert api.get(f"/recovery-plans/{plan['id']}").json["rtoTargetMinutes"] == 30
+
+
+def test_account_is_kept_while_a_protection_group_uses_it(api: Api) -> None:
+    account = {
+        "accountId": "444455556666",
+        "name": "dr",
+        "roleArn": "arn:aws:iam::444455556666:role/drs-orchestration",
+        "externalId": "external-id-1",
+        "regions": [REGION],
+    }
+    api.post("/accounts", account)
+    group = {"name": "far", "accountId": "444455556666", "region": REGION, "sourceServerIds": [server_id(99)]}
+    assert api.post("/protection-groups", group).status == 201
+    refused = api.delete("/accounts/444455556666")
+    assert refused.status == 409
+    assert "far" in refused.json["error"]["message"]
+
+
 def test_plan_with_a_cycle_is_400_naming_depends_on_when_waves_depend_on_each_other(api: Api) -> None:
     group = api.post(
         "/protection-groups",
@@ -175,6 +203,12 @@ def test_accounts_hide_the_external_id_from_non_admins(api: Api) -> None:
     assert api.post("/accounts", body).json["externalId"] == "very-secret-external-id"
     assert api.get("/accounts/444455556666", as_="Viewer").json["externalId"] == "****l-id"
     assert api.get("/accounts").json["items"][0]["externalId"] == "very-secret-external-id"
+    assert (
+        api.put("/accounts/444455556666", {**body, "name": "dr2"}, query={"version": "1"}).json["version"]
+        == 2
+    )
+    assert api.put("/accounts/444455556666", body, query={"version": "1"}).status == 409
+    assert api.delete("/accounts/444455556666", query={"version": "2"}).status == 204
 
 
 def test_me_names_the_user_groups_and_permissions_and_401_without_identity(api: Api) -> None:

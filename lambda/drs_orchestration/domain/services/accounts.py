@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drs_orchestration.domain.errors import Conflict
 from drs_orchestration.domain.models.account import TargetAccount, TargetAccountInput
 from drs_orchestration.domain.models.base import CamelModel, Timestamp
 from drs_orchestration.domain.services.context import Request, Services, record_audit
@@ -74,6 +75,13 @@ def update_account(
 
 
 def delete_account(services: Services, request: Request, account_id: str, version: int | None) -> None:
+    """Refused while a protection group recovers servers of the account."""
     current = services.accounts.get(account_id)
+    users = services.groups.list(limit=5, account_id=account_id).items
+    if users:
+        names = ", ".join(group.name for group in users)
+        raise Conflict(
+            f"account {account_id} is used by protection group(s) {names}", current_version=current.version
+        )
     services.accounts.delete(account_id, version)
     record_audit(services, request, "DeleteAccount", RESOURCE, account_id, before_version=current.version)
