@@ -108,6 +108,8 @@ describe('paging and query keys', () => {
 
   it('test_keeps_every_detail_key_under_its_resource_key_for_invalidation', () => {
     expect(queryKeys.executions.events('ex-1').slice(0, 1)).toEqual([...queryKeys.executions.all]);
-    expect(queryKeys.protectionGroups.servers('pg-1').slice(0, 3)).toEqual([...queryKeys.protectionGroups.detail('pg-1')]);
+    expect(queryKeys.protectionGroups.servers('pg-1').slice(0, 3)).toEqual([
+      ...queryKeys.protectionGroups.detail('pg-1'),
+    ]);
   });
 });

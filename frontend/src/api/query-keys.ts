@@ -21,8 +21,7 @@ export const queryKeys = {
     events: (id: string) => ['executions', 'detail', id, 'events'] as const,
     report: (id: string) => ['executions', 'detail', id, 'report'] as const,
   },
-  sourceServers: (query: SourceServerQuery) =>
-    ['drs', 'source-servers', normaliseServerQuery(query)] as const,
+  sourceServers: (query: SourceServerQuery) => ['drs', 'source-servers', normaliseServerQuery(query)] as const,
   accounts: ['accounts'] as const,
   audit: ['audit'] as const,
 };

@@ -14,7 +14,8 @@ import {
 
 const operator = new Set(ROLE_PERMISSIONS.Operator);
 const viewer = new Set(ROLE_PERMISSIONS.Viewer);
-const launched = (instance: string | null) => wave({ status: 'COMPLETED', servers: [server({ launchStatus: 'LAUNCHED', recoveryInstanceId: instance })] });
+const launched = (instance: string | null) =>
+  wave({ status: 'COMPLETED', servers: [server({ launchStatus: 'LAUNCHED', recoveryInstanceId: instance })] });
 
 describe('role gating', () => {
   it('test_disables_every_control_with_the_role_reason_when_user_is_a_viewer', () => {
@@ -33,7 +34,9 @@ describe('role gating', () => {
 
   it('test_allows_terminating_drill_instances_only_after_a_drill_that_launched_some', () => {
     const ended = { status: 'SUCCEEDED' as const };
-    expect(executionGates(execution({ ...ended, waves: [launched('i-1')] }), operator).terminateInstances.allowed).toBe(true);
+    expect(executionGates(execution({ ...ended, waves: [launched('i-1')] }), operator).terminateInstances.allowed).toBe(
+      true,
+    );
     expect(executionGates(execution({ waves: [launched('i-1')] }), operator).terminateInstances.reason).toBe(
       'Wait until the execution has ended.',
     );
@@ -67,7 +70,11 @@ describe('role gating', () => {
       message: '',
       waveId,
     });
-    const events = [event('APPROVAL_REQUESTED', 'db'), event('APPROVAL_REQUESTED', 'app'), event('APPROVAL_GRANTED', 'db')];
+    const events = [
+      event('APPROVAL_REQUESTED', 'db'),
+      event('APPROVAL_REQUESTED', 'app'),
+      event('APPROVAL_GRANTED', 'db'),
+    ];
     expect([...wavesAwaitingApproval(events)]).toEqual(['app']);
   });
 
@@ -96,4 +103,3 @@ describe('role gating', () => {
     expect(roleOf([])).toBe('Viewer');
   });
 });
-

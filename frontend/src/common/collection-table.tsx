@@ -40,17 +40,21 @@ export function CollectionTable<T>({
   onSelectionChange,
   ariaLabel,
 }: CollectionTableProps<T>) {
-  const { items: visible, actions, filteredItemsCount, collectionProps, filterProps, paginationProps } =
-    useCollection<T>([...items], {
-      filtering: {
-        empty,
-        noMatch: <NoMatchState onClear={() => actions.setFiltering('')} />,
-      },
-      pagination: { pageSize },
-      sorting: defaultSort
-        ? { defaultState: { sortingColumn: defaultSort, isDescending: defaultSortDescending } }
-        : {},
-    });
+  const {
+    items: visible,
+    actions,
+    filteredItemsCount,
+    collectionProps,
+    filterProps,
+    paginationProps,
+  } = useCollection<T>([...items], {
+    filtering: {
+      empty,
+      noMatch: <NoMatchState onClear={() => actions.setFiltering('')} />,
+    },
+    pagination: { pageSize },
+    sorting: defaultSort ? { defaultState: { sortingColumn: defaultSort, isDescending: defaultSortDescending } } : {},
+  });
   return (
     <Table<T>
       {...collectionProps}

@@ -10,7 +10,9 @@ const run = execution({
       status: 'COMPLETED',
       startedAt: '2026-01-01T10:00:00Z',
       endedAt: '2026-01-01T10:10:00Z',
-      servers: [server({ launchStatus: 'LAUNCHED', launchedAt: '2026-01-01T10:06:00Z', healthyAt: '2026-01-01T10:08:00Z' })],
+      servers: [
+        server({ launchStatus: 'LAUNCHED', launchedAt: '2026-01-01T10:06:00Z', healthyAt: '2026-01-01T10:08:00Z' }),
+      ],
     }),
     wave({
       id: 'app',

@@ -34,7 +34,9 @@ function toSpan(origin: string, from: string | null, to: string | null, now: Dat
 }
 
 /** When a server was done: healthy, else launched; null while it is still on its way. */
-export function serverDoneAt(server: Pick<ExecutionServer, 'healthyAt' | 'launchedAt' | 'launchStatus'>): string | null {
+export function serverDoneAt(
+  server: Pick<ExecutionServer, 'healthyAt' | 'launchedAt' | 'launchStatus'>,
+): string | null {
   return server.healthyAt ?? server.launchedAt ?? null;
 }
 
@@ -57,15 +59,13 @@ export function executionGantt(execution: Execution, now: Date, planned?: Readon
     };
     const stillGoing = (server: ExecutionServer) =>
       server.launchStatus === 'PENDING' || server.launchStatus === 'IN_PROGRESS' || server.launchStatus === null;
-    const serverRows = wave.servers.map(
-      (server): GanttRow => ({
-        id: `${wave.id}/${server.sourceServerId}`,
-        label: server.sourceServerId,
-        kind: 'server',
-        status: wave.status,
-        actual: toSpan(origin, wave.startedAt, serverDoneAt(server) ?? (stillGoing(server) ? null : wave.endedAt), now),
-      }),
-    );
+    const serverRows = wave.servers.map((server): GanttRow => ({
+      id: `${wave.id}/${server.sourceServerId}`,
+      label: server.sourceServerId,
+      kind: 'server',
+      status: wave.status,
+      actual: toSpan(origin, wave.startedAt, serverDoneAt(server) ?? (stillGoing(server) ? null : wave.endedAt), now),
+    }));
     return [waveRow, ...serverRows];
   });
   const ends = rows.flatMap(r => [r.actual?.end ?? 0, r.planned?.end ?? 0]);

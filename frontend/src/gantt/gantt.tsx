@@ -11,7 +11,8 @@ const AXIS_HEIGHT = 24;
 function describe(row: GanttRow): string {
   const parts = [row.label];
   if (row.status) parts.push(row.status);
-  if (row.planned) parts.push(`${strings.report.planned} ${formatMinutes(row.planned.start)}–${formatMinutes(row.planned.end)}`);
+  if (row.planned)
+    parts.push(`${strings.report.planned} ${formatMinutes(row.planned.start)}–${formatMinutes(row.planned.end)}`);
   parts.push(
     row.actual
       ? `${strings.report.actual} ${formatMinutes(row.actual.start)}–${formatMinutes(row.actual.end)}`
@@ -36,7 +37,13 @@ export function Gantt({ model, ariaLabel }: { model: GanttModel; ariaLabel: stri
     >
       {ticks(model.span).map(t => (
         <g key={t}>
-          <line x1={LABEL_WIDTH + t * scale} x2={LABEL_WIDTH + t * scale} y1={AXIS_HEIGHT - 4} y2={height} stroke="#e9ebed" />
+          <line
+            x1={LABEL_WIDTH + t * scale}
+            x2={LABEL_WIDTH + t * scale}
+            y1={AXIS_HEIGHT - 4}
+            y2={height}
+            stroke="#e9ebed"
+          />
           <text x={LABEL_WIDTH + t * scale} y={AXIS_HEIGHT - 8} textAnchor="middle" fill="#5f6b7a">
             {formatMinutes(t)}
           </text>

@@ -53,7 +53,11 @@ export function addDependency<W extends WaveLinks>(
   };
 }
 
-export function removeDependency<W extends WaveLinks>(waves: readonly W[], prerequisite: string, dependent: string): W[] {
+export function removeDependency<W extends WaveLinks>(
+  waves: readonly W[],
+  prerequisite: string,
+  dependent: string,
+): W[] {
   return waves.map(w =>
     w.id === dependent ? { ...w, dependsOn: w.dependsOn.filter(d => d.waveId !== prerequisite) } : w,
   );

@@ -1,13 +1,5 @@
 import '@xyflow/react/dist/style.css';
-import {
-  Background,
-  Controls,
-  MarkerType,
-  ReactFlow,
-  type Connection,
-  type Edge,
-  type Node,
-} from '@xyflow/react';
+import { Background, Controls, MarkerType, ReactFlow, type Connection, type Edge, type Node } from '@xyflow/react';
 import { useMemo } from 'react';
 import type { DependencyCondition, Wave, WaveStatus } from '../api/types';
 import { strings } from '../strings';

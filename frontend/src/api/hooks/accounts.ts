@@ -16,7 +16,11 @@ export function useSaveAccount() {
     mutationFn: ({ input, version }: { input: TargetAccountInput; version?: number }) =>
       version === undefined
         ? api.request<TargetAccount>(path, { method: 'POST', body: input })
-        : api.request<TargetAccount>(itemPath(path, input.accountId), { method: 'PUT', body: input, query: { version } }),
+        : api.request<TargetAccount>(itemPath(path, input.accountId), {
+            method: 'PUT',
+            body: input,
+            query: { version },
+          }),
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.accounts }),
   });
 }

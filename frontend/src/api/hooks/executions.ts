@@ -19,7 +19,13 @@ const path = '/executions';
 /** How often the live view polls while a run is active. */
 export const LIVE_POLL_MS = 3000;
 
-const ACTIVE: ReadonlySet<ExecutionStatus> = new Set(['PENDING', 'RUNNING', 'PAUSED', 'WAITING_APPROVAL', 'CANCELLING']);
+const ACTIVE: ReadonlySet<ExecutionStatus> = new Set([
+  'PENDING',
+  'RUNNING',
+  'PAUSED',
+  'WAITING_APPROVAL',
+  'CANCELLING',
+]);
 
 export function isActive(status: ExecutionStatus | undefined): boolean {
   return status !== undefined && ACTIVE.has(status);

@@ -42,9 +42,12 @@ describe('data hooks', () => {
           ? { body: { items: [server('s-3')] } }
           : { body: { items: [server('s-1'), server('s-2')], nextToken: 'n1' } },
     });
-    const { result } = renderHook(() => usePagedInfinite(useSourceServers({ accountId: '111122223333', region: 'us-east-1' })), {
-      wrapper: wrapperFor(api),
-    });
+    const { result } = renderHook(
+      () => usePagedInfinite(useSourceServers({ accountId: '111122223333', region: 'us-east-1' })),
+      {
+        wrapper: wrapperFor(api),
+      },
+    );
     await waitFor(() => expect(result.current.items).toHaveLength(2));
     // Then the first page is shown, the end is open and only one request was made, with the filters
     expect(result.current.openEnd).toBe(true);
@@ -79,7 +82,9 @@ describe('data hooks', () => {
   });
 
   it('test_loads_an_execution_by_id', async () => {
-    const api = fakeServer({ 'GET /v1/executions/ex-1': () => ({ body: { id: 'ex-1', status: 'SUCCEEDED', waves: [] } }) });
+    const api = fakeServer({
+      'GET /v1/executions/ex-1': () => ({ body: { id: 'ex-1', status: 'SUCCEEDED', waves: [] } }),
+    });
     const { result } = renderHook(() => useExecution('ex-1'), { wrapper: wrapperFor(api) });
     await waitFor(() => expect(result.current.data?.id).toBe('ex-1'));
   });

@@ -9,7 +9,8 @@ const keys = queryKeys.recoveryPlans;
 
 export const useRecoveryPlans = () => useAllPages<RecoveryPlan>(path, keys.list());
 
-export const useRecoveryPlan = (id: string | undefined) => useItem<RecoveryPlan>(maybeItemPath(path, id), keys.detail(id ?? ''));
+export const useRecoveryPlan = (id: string | undefined) =>
+  useItem<RecoveryPlan>(maybeItemPath(path, id), keys.detail(id ?? ''));
 
 export const useSaveRecoveryPlan = () => useSaveItem<RecoveryPlanInput, RecoveryPlan>(path, keys.all);
 

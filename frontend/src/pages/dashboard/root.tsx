@@ -49,7 +49,9 @@ function Counter({ label, value, loading }: { label: string; value: React.ReactN
   );
 }
 
-function total(readiness: readonly GroupReadiness[]): ReplicationCounts & { servers: number; ready: number; blocked: number } {
+function total(
+  readiness: readonly GroupReadiness[],
+): ReplicationCounts & { servers: number; ready: number; blocked: number } {
   const sum = { healthy: 0, syncing: 0, stopped: 0, servers: 0, ready: 0, blocked: 0 };
   for (const g of readiness) {
     sum.healthy += g.replication.healthy;
@@ -71,7 +73,13 @@ export function DashboardRoot(props: DashboardRootProps) {
   const groupName = (id: string) => groups.find(g => g.id === id)?.name ?? id;
   const c = strings.status.replication;
   return (
-    <ContentLayout header={<Header variant="h1" description={t.description}>{t.title}</Header>}>
+    <ContentLayout
+      header={
+        <Header variant="h1" description={t.description}>
+          {t.title}
+        </Header>
+      }
+    >
       <SpaceBetween size="l">
         {error ? <ApiErrorAlert error={error} /> : null}
         <Container header={<Header variant="h2">{t.servers}</Header>}>
@@ -123,7 +131,8 @@ export function DashboardRoot(props: DashboardRootProps) {
             {
               id: 'replication',
               header: t.servers,
-              cell: g => `${c.healthy} ${g.replication.healthy} · ${c.syncing} ${g.replication.syncing} · ${c.stopped} ${g.replication.stopped}`,
+              cell: g =>
+                `${c.healthy} ${g.replication.healthy} · ${c.syncing} ${g.replication.syncing} · ${c.stopped} ${g.replication.stopped}`,
             },
           ]}
         />
@@ -156,7 +165,8 @@ export function DashboardRoot(props: DashboardRootProps) {
             {
               id: 'age',
               header: t.lastDrillAge,
-              cell: row => (row.lastDrill ? strings.common.ago(formatAge(runTime(row.lastDrill), now)) : strings.common.none),
+              cell: row =>
+                row.lastDrill ? strings.common.ago(formatAge(runTime(row.lastDrill), now)) : strings.common.none,
             },
           ]}
         />
@@ -176,7 +186,11 @@ export function DashboardRoot(props: DashboardRootProps) {
             },
             { id: 'plan', header: strings.history.columns.plan, cell: run => run.planName },
             { id: 'mode', header: strings.history.columns.mode, cell: run => strings.executions.modes[run.mode] },
-            { id: 'status', header: strings.history.columns.status, cell: run => <ExecutionStatusBadge status={run.status} /> },
+            {
+              id: 'status',
+              header: strings.history.columns.status,
+              cell: run => <ExecutionStatusBadge status={run.status} />,
+            },
             { id: 'started', header: strings.history.columns.started, cell: run => formatDateTime(runTime(run)) },
           ]}
         />

@@ -5,7 +5,9 @@ import { replicationHealth, type ReplicationHealth } from '../../common/status';
 
 export type ReplicationCounts = Record<ReplicationHealth, number>;
 
-export function countByReplication(servers: readonly { replicationState?: ReplicationState | null }[]): ReplicationCounts {
+export function countByReplication(
+  servers: readonly { replicationState?: ReplicationState | null }[],
+): ReplicationCounts {
   const counts: ReplicationCounts = { healthy: 0, syncing: 0, stopped: 0 };
   for (const server of servers) counts[replicationHealth(server.replicationState)] += 1;
   return counts;
@@ -41,7 +43,10 @@ export interface PlanDrill {
 }
 
 /** Each plan with its most recent drill. */
-export function plansWithLastDrill(plans: readonly RecoveryPlan[], executions: readonly ExecutionHeader[]): PlanDrill[] {
+export function plansWithLastDrill(
+  plans: readonly RecoveryPlan[],
+  executions: readonly ExecutionHeader[],
+): PlanDrill[] {
   const latest = new Map<string, ExecutionHeader>();
   for (const run of executions) {
     if (run.mode !== 'DRILL') continue;

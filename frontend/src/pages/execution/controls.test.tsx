@@ -9,18 +9,35 @@ import { RunControls, WaveControls } from './controls';
 
 const running = execution({ status: 'WAITING_APPROVAL', waves: [wave({ status: 'PRE_ACTIONS' })] });
 
-const button = (label: string) => createWrapper(document.body).findAllButtons().find(b => b.findTextRegion()?.getElement().textContent === label)!;
+const button = (label: string) =>
+  createWrapper(document.body)
+    .findAllButtons()
+    .find(b => b.findTextRegion()?.getElement().textContent === label)!;
 
 describe('execution controls', () => {
   it('test_disables_controls_with_the_reason_when_user_is_a_viewer', () => {
-    render(<RunControls execution={running} permissions={new Set(ROLE_PERMISSIONS.Viewer)} onCommand={() => undefined} pending={false} />);
+    render(
+      <RunControls
+        execution={running}
+        permissions={new Set(ROLE_PERMISSIONS.Viewer)}
+        onCommand={() => undefined}
+        pending={false}
+      />,
+    );
     expect(button('Pause').isDisabled()).toBe(true);
     expect(screen.getAllByText('Your role does not allow you to steer executions.').length).toBeGreaterThan(0);
   });
 
   it('test_sends_pause_when_operator_presses_pause_on_a_running_run', () => {
     const sent: ExecutionCommand[] = [];
-    render(<RunControls execution={running} permissions={new Set(ROLE_PERMISSIONS.Operator)} onCommand={c => sent.push(c)} pending={false} />);
+    render(
+      <RunControls
+        execution={running}
+        permissions={new Set(ROLE_PERMISSIONS.Operator)}
+        onCommand={c => sent.push(c)}
+        pending={false}
+      />,
+    );
     expect(button('Resume').isDisabled()).toBe(true);
     button('Pause').click();
     expect(sent).toEqual([{ kind: 'pause' }]);

@@ -36,7 +36,11 @@ export function RunControls({ execution, permissions, onCommand, pending }: Cont
         <GatedButton gate={gates.cancel} disabled={pending} onClick={() => setConfirm('cancel')}>
           {t.cancel}
         </GatedButton>
-        <GatedButton gate={gates.terminateInstances} disabled={pending} onClick={() => setConfirm('terminate-instances')}>
+        <GatedButton
+          gate={gates.terminateInstances}
+          disabled={pending}
+          onClick={() => setConfirm('terminate-instances')}
+        >
           {t.terminate}
         </GatedButton>
       </SpaceBetween>

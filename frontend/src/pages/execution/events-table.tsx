@@ -20,7 +20,11 @@ export function EventsTable({
   const rows = events.map(e => ({ ...e, key: e.eventId }));
   const columns = [
     { id: 'time', header: c.time, cell: (e: (typeof rows)[number]) => formatDateTime(e.at), sortingField: 'eventId' },
-    { id: 'wave', header: c.wave, cell: (e: (typeof rows)[number]) => (e.waveId ? waveName(e.waveId) : strings.common.none) },
+    {
+      id: 'wave',
+      header: c.wave,
+      cell: (e: (typeof rows)[number]) => (e.waveId ? waveName(e.waveId) : strings.common.none),
+    },
     { id: 'server', header: c.server, cell: (e: (typeof rows)[number]) => e.sourceServerId ?? strings.common.none },
     { id: 'event', header: c.event, cell: (e: (typeof rows)[number]) => e.type, sortingField: 'type' },
     { id: 'message', header: c.message, cell: (e: (typeof rows)[number]) => e.message },

@@ -47,7 +47,8 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
 }
 
 export function ExecutionRoot(props: ExecutionRootProps) {
-  const { execution, plan, events, eventsLoading, permissions, live, now, onCommand, commandPending, commandError } = props;
+  const { execution, plan, events, eventsLoading, permissions, live, now, onCommand, commandPending, commandError } =
+    props;
   const waveName = (id: string) =>
     execution.waves.find(w => w.id === id)?.name ?? plan?.waves.find(w => w.id === id)?.name ?? id;
   const graphWaves = useMemo(
@@ -72,7 +73,14 @@ export function ExecutionRoot(props: ExecutionRootProps) {
         <Header
           variant="h1"
           description={`${t.modes[execution.mode]} · ${plan?.name ?? execution.planId}`}
-          actions={<RunControls execution={execution} permissions={permissions} onCommand={onCommand} pending={commandPending} />}
+          actions={
+            <RunControls
+              execution={execution}
+              permissions={permissions}
+              onCommand={onCommand}
+              pending={commandPending}
+            />
+          }
         >
           {execution.id}
         </Header>

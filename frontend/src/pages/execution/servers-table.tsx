@@ -25,9 +25,7 @@ export function phaseByServer(events: readonly ExecutionEvent[]): Map<string, st
 }
 
 export function serverRows(execution: Execution): Row[] {
-  return execution.waves.flatMap(w =>
-    w.servers.map(s => ({ ...s, waveId: w.id, key: `${w.id}/${s.sourceServerId}` })),
-  );
+  return execution.waves.flatMap(w => w.servers.map(s => ({ ...s, waveId: w.id, key: `${w.id}/${s.sourceServerId}` })));
 }
 
 /** Every server of the run: launch status, DRS phase, health, recovery instance. */
@@ -58,7 +56,12 @@ export function ServersTable({
       columns={[
         { id: 'wave', header: c.wave, cell: r => waveName(r.waveId), sortingField: 'waveId' },
         { id: 'server', header: c.server, cell: r => r.sourceServerId, sortingField: 'sourceServerId' },
-        { id: 'launch', header: c.launch, cell: r => <LaunchStatusBadge status={r.launchStatus} />, sortingField: 'launchStatus' },
+        {
+          id: 'launch',
+          header: c.launch,
+          cell: r => <LaunchStatusBadge status={r.launchStatus} />,
+          sortingField: 'launchStatus',
+        },
         { id: 'phase', header: c.phase, cell: r => phases.get(r.sourceServerId) ?? strings.common.none },
         { id: 'health', header: c.health, cell: r => <HealthBadge health={r.health} /> },
         { id: 'impact', header: c.impact, cell: r => r.impact },

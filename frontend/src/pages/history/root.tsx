@@ -31,9 +31,24 @@ export function HistoryRoot({
       sortingField: 'id',
     },
     { id: 'plan', header: t.columns.plan, cell: (e: ExecutionHeader) => e.planName },
-    { id: 'mode', header: t.columns.mode, cell: (e: ExecutionHeader) => strings.executions.modes[e.mode], sortingField: 'mode' },
-    { id: 'status', header: t.columns.status, cell: (e: ExecutionHeader) => <ExecutionStatusBadge status={e.status} />, sortingField: 'status' },
-    { id: 'started', header: t.columns.started, cell: (e: ExecutionHeader) => formatDateTime(runTime(e)), sortingField: 'createdAt' },
+    {
+      id: 'mode',
+      header: t.columns.mode,
+      cell: (e: ExecutionHeader) => strings.executions.modes[e.mode],
+      sortingField: 'mode',
+    },
+    {
+      id: 'status',
+      header: t.columns.status,
+      cell: (e: ExecutionHeader) => <ExecutionStatusBadge status={e.status} />,
+      sortingField: 'status',
+    },
+    {
+      id: 'started',
+      header: t.columns.started,
+      cell: (e: ExecutionHeader) => formatDateTime(runTime(e)),
+      sortingField: 'createdAt',
+    },
     {
       id: 'duration',
       header: t.columns.duration,

@@ -32,10 +32,7 @@ export default function ProtectionGroupEditPage() {
       saveError={save.error}
       onCancel={() => navigate('/protection-groups')}
       onSave={input =>
-        save.mutate(
-          { id, input, version: group.data?.version },
-          { onSuccess: () => navigate('/protection-groups') },
-        )
+        save.mutate({ id, input, version: group.data?.version }, { onSuccess: () => navigate('/protection-groups') })
       }
     />
   );

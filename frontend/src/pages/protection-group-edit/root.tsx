@@ -1,7 +1,5 @@
 import Autosuggest from '@cloudscape-design/components/autosuggest';
-import Button from '@cloudscape-design/components/button';
 import Container from '@cloudscape-design/components/container';
-import Form from '@cloudscape-design/components/form';
 import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
 import Input from '@cloudscape-design/components/input';
@@ -10,9 +8,8 @@ import Textarea from '@cloudscape-design/components/textarea';
 import { useState } from 'react';
 import type { ProtectionGroup, TargetAccount } from '../../api/types';
 import type { Gate } from '../../auth/permissions';
-import { errorLine } from '../../common/api-error-alert';
 import { errorFor, errorsUnder, mergeFieldErrors } from '../../common/field-errors';
-import { GatedButton } from '../../common/gated-button';
+import { EditForm } from '../../common/edit-form';
 import { strings } from '../../strings';
 import { ServerPicker } from './server-picker';
 import { TagSelectorEditor } from './tag-selector';
@@ -56,73 +53,63 @@ export function ProtectionGroupForm({
   const regions = accounts.find(a => a.accountId === input.accountId)?.regions ?? [];
 
   return (
-    <form
-      onSubmit={event => {
-        event.preventDefault();
+    <EditForm
+      header={<Header variant="h1">{groupId ? t.editTitle(title ?? groupId) : t.createTitle}</Header>}
+      submitLabel={groupId ? strings.common.save : strings.common.create}
+      saving={saving}
+      saveError={saveError}
+      writeGate={writeGate}
+      onCancel={onCancel}
+      onSubmit={() => {
         setSubmitted(true);
         if (validateGroup(input).length === 0) onSave(input);
       }}
     >
-      <Form
-        header={<Header variant="h1">{groupId ? t.editTitle(title ?? groupId) : t.createTitle}</Header>}
-        errorText={saveError ? errorLine(saveError) : undefined}
-        actions={
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button formAction="none" variant="link" onClick={onCancel}>
-              {strings.common.cancel}
-            </Button>
-            <GatedButton gate={writeGate} variant="primary" formAction="submit" loading={saving}>
-              {groupId ? strings.common.save : strings.common.create}
-            </GatedButton>
+      <SpaceBetween size="l">
+        <Container>
+          <SpaceBetween size="m">
+            <FormField label={t.fields.name} errorText={errorFor(errors, 'name')}>
+              <Input value={input.name} onChange={({ detail }) => set('name', detail.value)} />
+            </FormField>
+            <FormField label={t.fields.description} errorText={errorFor(errors, 'description')}>
+              <Textarea value={input.description} onChange={({ detail }) => set('description', detail.value)} />
+            </FormField>
+            <FormField label={t.fields.accountId} errorText={errorFor(errors, 'accountId')}>
+              <Autosuggest
+                value={input.accountId}
+                onChange={({ detail }) => set('accountId', detail.value)}
+                options={accounts.map(a => ({ value: a.accountId, label: a.name }))}
+                enteredTextLabel={value => value}
+                ariaLabel={t.fields.accountId}
+              />
+            </FormField>
+            <FormField label={t.fields.region} errorText={errorFor(errors, 'region')}>
+              <Autosuggest
+                value={input.region}
+                onChange={({ detail }) => set('region', detail.value)}
+                options={regions.map(r => ({ value: r }))}
+                enteredTextLabel={value => value}
+                ariaLabel={t.fields.region}
+              />
+            </FormField>
           </SpaceBetween>
-        }
-      >
-        <SpaceBetween size="l">
-          <Container>
-            <SpaceBetween size="m">
-              <FormField label={t.fields.name} errorText={errorFor(errors, 'name')}>
-                <Input value={input.name} onChange={({ detail }) => set('name', detail.value)} />
-              </FormField>
-              <FormField label={t.fields.description} errorText={errorFor(errors, 'description')}>
-                <Textarea value={input.description} onChange={({ detail }) => set('description', detail.value)} />
-              </FormField>
-              <FormField label={t.fields.accountId} errorText={errorFor(errors, 'accountId')}>
-                <Autosuggest
-                  value={input.accountId}
-                  onChange={({ detail }) => set('accountId', detail.value)}
-                  options={accounts.map(a => ({ value: a.accountId, label: a.name }))}
-                  enteredTextLabel={value => value}
-                  ariaLabel={t.fields.accountId}
-                />
-              </FormField>
-              <FormField label={t.fields.region} errorText={errorFor(errors, 'region')}>
-                <Autosuggest
-                  value={input.region}
-                  onChange={({ detail }) => set('region', detail.value)}
-                  options={regions.map(r => ({ value: r }))}
-                  enteredTextLabel={value => value}
-                  ariaLabel={t.fields.region}
-                />
-              </FormField>
-            </SpaceBetween>
-          </Container>
-          <TagSelectorEditor
-            accountId={input.accountId}
-            region={input.region}
-            selector={input.tagSelector}
-            onChange={selector => set('tagSelector', selector)}
-            errorText={errorFor(errors, 'tagSelector')}
-          />
-          <ServerPicker
-            accountId={input.accountId}
-            region={input.region}
-            owners={serverOwners(groups, input, groupId)}
-            selectedIds={input.sourceServerIds}
-            onChange={ids => set('sourceServerIds', ids)}
-            errors={serverErrors}
-          />
-        </SpaceBetween>
-      </Form>
-    </form>
+        </Container>
+        <TagSelectorEditor
+          accountId={input.accountId}
+          region={input.region}
+          selector={input.tagSelector}
+          onChange={selector => set('tagSelector', selector)}
+          errorText={errorFor(errors, 'tagSelector')}
+        />
+        <ServerPicker
+          accountId={input.accountId}
+          region={input.region}
+          owners={serverOwners(groups, input, groupId)}
+          selectedIds={input.sourceServerIds}
+          onChange={ids => set('sourceServerIds', ids)}
+          errors={serverErrors}
+        />
+      </SpaceBetween>
+    </EditForm>
   );
 }

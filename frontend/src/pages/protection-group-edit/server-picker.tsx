@@ -31,7 +31,11 @@ export function lastLaunchText(server: SourceServer): string {
 }
 
 /** The error messages that concern one server: by its index in the selection, or naming its id. */
-export function serverErrors(errors: readonly FieldError[], selectedIds: readonly string[], serverId: string): string[] {
+export function serverErrors(
+  errors: readonly FieldError[],
+  selectedIds: readonly string[],
+  serverId: string,
+): string[] {
   const index = selectedIds.indexOf(serverId);
   return errors
     .filter(e => (index >= 0 && e.name === `sourceServerIds[${index}]`) || e.message.includes(serverId))
@@ -47,7 +51,12 @@ export function ServerPicker({ accountId, region, owners, selectedIds, onChange,
   const listErrors = errors.filter(e => e.name === 'sourceServerIds').map(e => e.message);
 
   return (
-    <FormField label={t.fields.servers} description={t.fields.serversDescription} errorText={listErrors.join(' ') || undefined} stretch>
+    <FormField
+      label={t.fields.servers}
+      description={t.fields.serversDescription}
+      errorText={listErrors.join(' ') || undefined}
+      stretch
+    >
       <Table
         header={
           <Header variant="h2" counter={t.selectedCount(selectedIds.length)}>
@@ -85,7 +94,11 @@ export function ServerPicker({ accountId, region, owners, selectedIds, onChange,
         columnDefinitions={[
           { id: 'id', header: t.serverColumns.id, cell: s => s.sourceServerId },
           { id: 'hostname', header: t.serverColumns.hostname, cell: s => s.hostname },
-          { id: 'replication', header: t.serverColumns.replication, cell: s => <ReplicationBadge state={s.replicationState} /> },
+          {
+            id: 'replication',
+            header: t.serverColumns.replication,
+            cell: s => <ReplicationBadge state={s.replicationState} />,
+          },
           { id: 'launch', header: t.serverColumns.lastLaunch, cell: lastLaunchText },
           {
             id: 'group',

@@ -39,10 +39,18 @@ export function TagSelectorEditor({ accountId, region, selector, onChange, error
     { accountId, region, tags: exactTags(previewSelector) },
     hasTags && accountId !== '' && region !== '',
   );
-  const matched = (preview.data?.pages.flatMap(p => p.items) ?? []).filter(s => matchesSelector(s.tags, previewSelector));
+  const matched = (preview.data?.pages.flatMap(p => p.items) ?? []).filter(s =>
+    matchesSelector(s.tags, previewSelector),
+  );
 
   return (
-    <Container header={<Header variant="h2" description={t.fields.tagSelectorDescription}>{t.fields.tagSelector}</Header>}>
+    <Container
+      header={
+        <Header variant="h2" description={t.fields.tagSelectorDescription}>
+          {t.fields.tagSelector}
+        </Header>
+      }
+    >
       <SpaceBetween size="m">
         <FormField errorText={errorText} stretch>
           <SpaceBetween size="xs">
@@ -78,7 +86,11 @@ export function TagSelectorEditor({ accountId, region, selector, onChange, error
         {preview.error ? <ApiErrorAlert error={preview.error} /> : null}
         <Table
           variant="embedded"
-          header={<Header variant="h3" counter={hasTags ? `(${matched.length}${preview.hasNextPage ? '+' : ''})` : undefined}>{t.preview}</Header>}
+          header={
+            <Header variant="h3" counter={hasTags ? `(${matched.length}${preview.hasNextPage ? '+' : ''})` : undefined}>
+              {t.preview}
+            </Header>
+          }
           items={hasTags ? matched : []}
           loading={hasTags && preview.isFetching}
           loadingText={strings.common.loading}
@@ -88,12 +100,20 @@ export function TagSelectorEditor({ accountId, region, selector, onChange, error
           columnDefinitions={[
             { id: 'id', header: t.serverColumns.id, cell: s => s.sourceServerId },
             { id: 'hostname', header: t.serverColumns.hostname, cell: s => s.hostname },
-            { id: 'replication', header: t.serverColumns.replication, cell: s => <ReplicationBadge state={s.replicationState} /> },
+            {
+              id: 'replication',
+              header: t.serverColumns.replication,
+              cell: s => <ReplicationBadge state={s.replicationState} />,
+            },
             { id: 'launch', header: t.serverColumns.lastLaunch, cell: lastLaunchText },
           ]}
           footer={
             preview.hasNextPage ? (
-              <Button formAction="none" onClick={() => void preview.fetchNextPage()} loading={preview.isFetchingNextPage}>
+              <Button
+                formAction="none"
+                onClick={() => void preview.fetchNextPage()}
+                loading={preview.isFetchingNextPage}
+              >
                 {t.loadMore}
               </Button>
             ) : undefined

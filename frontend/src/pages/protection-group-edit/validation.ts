@@ -35,7 +35,11 @@ export function groupToDraft(group: ProtectionGroup): GroupDraft {
 }
 
 /** Which group already holds each server explicitly, among the other groups of the same account and Region. */
-export function serverOwners(groups: readonly ProtectionGroup[], draft: Pick<GroupDraft, 'accountId' | 'region'>, self?: string) {
+export function serverOwners(
+  groups: readonly ProtectionGroup[],
+  draft: Pick<GroupDraft, 'accountId' | 'region'>,
+  self?: string,
+) {
   const owners = new Map<string, ProtectionGroup>();
   for (const group of groups) {
     if (group.id === self || group.accountId !== draft.accountId || group.region !== draft.region) continue;

@@ -20,9 +20,9 @@ describe('action forms', () => {
   it('test_requires_a_lambda_function_arn_when_type_is_lambda', () => {
     const draft = { ...newActionDraft('LAMBDA'), name: 'notify' };
     expect(validateAction({ ...draft, functionArn: 'my-function' }).functionArn).toMatch(/Lambda function ARN/);
-    expect(
-      validateAction({ ...draft, functionArn: 'arn:aws:lambda:us-east-1:111122223333:function:notify' }),
-    ).toEqual({});
+    expect(validateAction({ ...draft, functionArn: 'arn:aws:lambda:us-east-1:111122223333:function:notify' })).toEqual(
+      {},
+    );
   });
 
   it('test_requires_a_message_when_type_is_approval', () => {
@@ -47,8 +47,22 @@ describe('action forms', () => {
 
   it('test_round_trips_each_action_type_through_the_form', () => {
     const actions: Action[] = [
-      { type: 'SSM_AUTOMATION', name: 'a', documentName: 'Doc', parameters: { k: ['v'] }, timeoutSeconds: 600, onFailure: 'FAIL' },
-      { type: 'SSM_RUN_COMMAND', name: 'b', documentName: 'Doc', parameters: {}, timeoutSeconds: 60, onFailure: 'CONTINUE' },
+      {
+        type: 'SSM_AUTOMATION',
+        name: 'a',
+        documentName: 'Doc',
+        parameters: { k: ['v'] },
+        timeoutSeconds: 600,
+        onFailure: 'FAIL',
+      },
+      {
+        type: 'SSM_RUN_COMMAND',
+        name: 'b',
+        documentName: 'Doc',
+        parameters: {},
+        timeoutSeconds: 60,
+        onFailure: 'CONTINUE',
+      },
       {
         type: 'LAMBDA',
         name: 'c',

@@ -71,7 +71,9 @@ export function parseWhole(text: string, min = 1): number | null {
 function parseObject(text: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(text === '' ? '{}' : text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }
@@ -139,7 +141,12 @@ export function draftToAction(draft: ActionDraft): Action {
         parameters: parseSsmParameters(draft.parameters) ?? {},
       };
     case 'LAMBDA':
-      return { ...base, type: 'LAMBDA', functionArn: draft.functionArn.trim(), payload: parseObject(draft.payload) ?? {} };
+      return {
+        ...base,
+        type: 'LAMBDA',
+        functionArn: draft.functionArn.trim(),
+        payload: parseObject(draft.payload) ?? {},
+      };
     case 'APPROVAL':
       return { ...base, type: 'APPROVAL', message: draft.message.trim() };
     case 'WAIT':

@@ -60,21 +60,55 @@ export function ActionForm({ draft, onChange, onRemove, errors, prefix }: Action
         </ColumnLayout>
         {draft.type === 'SSM_AUTOMATION' || draft.type === 'SSM_RUN_COMMAND' ? (
           <>
-            <TextField label={t.documentName} value={draft.documentName} error={err('documentName')} onChange={set('documentName')} />
-            <TextField label={t.parameters} value={draft.parameters} error={err('parameters')} onChange={set('parameters')} multiline />
+            <TextField
+              label={t.documentName}
+              value={draft.documentName}
+              error={err('documentName')}
+              onChange={set('documentName')}
+            />
+            <TextField
+              label={t.parameters}
+              value={draft.parameters}
+              error={err('parameters')}
+              onChange={set('parameters')}
+              multiline
+            />
           </>
         ) : null}
         {draft.type === 'LAMBDA' ? (
           <>
-            <TextField label={t.functionArn} value={draft.functionArn} error={err('functionArn')} onChange={set('functionArn')} />
-            <TextField label={t.payload} value={draft.payload} error={err('payload')} onChange={set('payload')} multiline />
+            <TextField
+              label={t.functionArn}
+              value={draft.functionArn}
+              error={err('functionArn')}
+              onChange={set('functionArn')}
+            />
+            <TextField
+              label={t.payload}
+              value={draft.payload}
+              error={err('payload')}
+              onChange={set('payload')}
+              multiline
+            />
           </>
         ) : null}
         {draft.type === 'APPROVAL' ? (
-          <TextField label={t.message} value={draft.message} error={err('message')} onChange={set('message')} multiline />
+          <TextField
+            label={t.message}
+            value={draft.message}
+            error={err('message')}
+            onChange={set('message')}
+            multiline
+          />
         ) : null}
         {draft.type === 'WAIT' ? (
-          <TextField label={t.waitSeconds} value={draft.waitSeconds} error={err('waitSeconds')} onChange={set('waitSeconds')} numeric />
+          <TextField
+            label={t.waitSeconds}
+            value={draft.waitSeconds}
+            error={err('waitSeconds')}
+            onChange={set('waitSeconds')}
+            numeric
+          />
         ) : null}
         <ColumnLayout columns={2}>
           <TextField
@@ -125,7 +159,11 @@ export function ActionList({
             onRemove={() => onChange(actions.filter((_, k) => k !== j))}
           />
         ))}
-        <Button formAction="none" iconName="add-plus" onClick={() => onChange([...actions, newActionDraft('SSM_AUTOMATION')])}>
+        <Button
+          formAction="none"
+          iconName="add-plus"
+          onClick={() => onChange([...actions, newActionDraft('SSM_AUTOMATION')])}
+        >
           {`${strings.plans.wave.addAction} (${label})`}
         </Button>
       </SpaceBetween>

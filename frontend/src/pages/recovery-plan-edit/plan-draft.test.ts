@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { RecoveryPlan } from '../../api/types';
 import { newActionDraft } from './action-draft';
-import { draftToInput, newWaveDraft, planToDraft, removeWave, renameWave, validatePlan, type PlanDraft } from './plan-draft';
+import {
+  draftToInput,
+  newWaveDraft,
+  planToDraft,
+  removeWave,
+  renameWave,
+  validatePlan,
+  type PlanDraft,
+} from './plan-draft';
 
 function plan(): PlanDraft {
   const network = { ...newWaveDraft([]), id: 'network', name: 'Network', protectionGroupIds: ['pg-1'] };
@@ -41,7 +49,10 @@ describe('plan validation', () => {
   it('test_reports_a_cycle_on_dependsOn_when_waves_depend_on_each_other', () => {
     const draft = plan();
     draft.waves[0] = { ...draft.waves[0]!, dependsOn: [{ waveId: 'db', condition: 'LAUNCHED' }] };
-    expect(validatePlan(draft)).toContainEqual({ name: 'waves[0].dependsOn', message: 'cycle: network -> db -> network' });
+    expect(validatePlan(draft)).toContainEqual({
+      name: 'waves[0].dependsOn',
+      message: 'cycle: network -> db -> network',
+    });
   });
 
   it('test_reports_duplicate_wave_ids', () => {

@@ -136,7 +136,10 @@ export function validatePlan(draft: PlanDraft): FieldError[] {
   draft.waves.forEach((wave, i) => {
     const at = `waves[${i}]`;
     if (!WAVE_ID.test(wave.id)) {
-      errors.push({ name: `${at}.id`, message: 'Lower-case letters, digits and dashes, starting with a letter or digit' });
+      errors.push({
+        name: `${at}.id`,
+        message: 'Lower-case letters, digits and dashes, starting with a letter or digit',
+      });
     } else if (ids.has(wave.id)) {
       errors.push({ name: `${at}.id`, message: `Another wave already has the id ${wave.id}` });
     }
@@ -181,25 +184,23 @@ export function draftToInput(draft: PlanDraft): RecoveryPlanInput {
     description: draft.description,
     rtoTargetMinutes: parseWhole(draft.rtoTargetMinutes) ?? 0,
     drillTtlHours: parseWhole(draft.drillTtlHours) ?? 0,
-    waves: draft.waves.map(
-      (wave): Wave => ({
-        id: wave.id,
-        name: wave.name.trim(),
-        protectionGroupIds: wave.protectionGroupIds,
-        dependsOn: wave.dependsOn,
-        preActions: wave.preActions.map(draftToAction),
-        postActions: wave.postActions.map(draftToAction),
-        healthCheck: wave.healthCheck.enabled
-          ? {
-              documentName: wave.healthCheck.documentName.trim(),
-              parameters: parseSsmParameters(wave.healthCheck.parameters) ?? {},
-              timeoutSeconds: parseWhole(wave.healthCheck.timeoutSeconds) ?? 0,
-            }
-          : null,
-        pauseBefore: wave.pauseBefore,
-        optionalServerIds: wave.optionalServerIds,
-        timeoutMinutes: parseWhole(wave.timeoutMinutes) ?? 0,
-      }),
-    ),
+    waves: draft.waves.map((wave): Wave => ({
+      id: wave.id,
+      name: wave.name.trim(),
+      protectionGroupIds: wave.protectionGroupIds,
+      dependsOn: wave.dependsOn,
+      preActions: wave.preActions.map(draftToAction),
+      postActions: wave.postActions.map(draftToAction),
+      healthCheck: wave.healthCheck.enabled
+        ? {
+            documentName: wave.healthCheck.documentName.trim(),
+            parameters: parseSsmParameters(wave.healthCheck.parameters) ?? {},
+            timeoutSeconds: parseWhole(wave.healthCheck.timeoutSeconds) ?? 0,
+          }
+        : null,
+      pauseBefore: wave.pauseBefore,
+      optionalServerIds: wave.optionalServerIds,
+      timeoutMinutes: parseWhole(wave.timeoutMinutes) ?? 0,
+    })),
   };
 }

@@ -49,7 +49,13 @@ export function ReadinessPanel({
   waveName: (id: string) => string;
 }) {
   return (
-    <Container header={<Header variant="h2" actions={action}>{t.readiness}</Header>}>
+    <Container
+      header={
+        <Header variant="h2" actions={action}>
+          {t.readiness}
+        </Header>
+      }
+    >
       <SpaceBetween size="s">
         {error ? <ApiErrorAlert error={error} /> : null}
         {loading ? <StatusIndicator type="loading">{strings.common.loading}</StatusIndicator> : null}
@@ -68,7 +74,11 @@ export function ReadinessPanel({
                 { id: 'wave', header: strings.executions.serverColumns.wave, cell: w => waveName(w.waveId) },
                 { id: 'verdict', header: t.verdict, cell: w => <VerdictBadge verdict={w.verdict} /> },
                 { id: 'servers', header: strings.executions.servers, cell: w => w.servers.length },
-                { id: 'quota', header: t.quotaHeader, cell: w => t.quota(w.quotaFit.jobsNeeded, w.quotaFit.launchRounds) },
+                {
+                  id: 'quota',
+                  header: t.quotaHeader,
+                  cell: w => t.quota(w.quotaFit.jobsNeeded, w.quotaFit.launchRounds),
+                },
               ]}
             />
             <Table
@@ -84,7 +94,11 @@ export function ReadinessPanel({
                   header: t.verdict,
                   cell: r => <StatusIndicator type={SEVERITY[r.severity]}>{r.severity}</StatusIndicator>,
                 },
-                { id: 'server', header: strings.executions.serverColumns.server, cell: r => r.server ?? strings.common.none },
+                {
+                  id: 'server',
+                  header: strings.executions.serverColumns.server,
+                  cell: r => r.server ?? strings.common.none,
+                },
                 { id: 'message', header: t.reasons, cell: r => r.message },
               ]}
             />

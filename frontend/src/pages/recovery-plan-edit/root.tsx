@@ -3,18 +3,17 @@ import Button from '@cloudscape-design/components/button';
 import ColumnLayout from '@cloudscape-design/components/column-layout';
 import Container from '@cloudscape-design/components/container';
 import ExpandableSection from '@cloudscape-design/components/expandable-section';
-import Form from '@cloudscape-design/components/form';
 import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useState } from 'react';
 import type { DependencyCondition, ExecutionMode, Permission, PlanReadiness, ProtectionGroup } from '../../api/types';
 import { gate } from '../../auth/permissions';
-import { errorLine } from '../../common/api-error-alert';
 import { errorFor, mergeFieldErrors } from '../../common/field-errors';
 import { GatedButton } from '../../common/gated-button';
 import { TextField } from '../../common/text-field';
 import { addDependency, removeDependency } from '../../graph/dag';
 import { WaveGraph } from '../../graph/wave-graph';
+import { EditForm } from '../../common/edit-form';
 import { strings } from '../../strings';
 import { StartModal } from '../recovery-plans/start-modal';
 import { newWaveDraft, removeWave, renameWave, validatePlan, type PlanDraft } from './plan-draft';
@@ -32,7 +31,12 @@ export interface PlanEditorProps {
   saveError: unknown;
   onSave: (draft: PlanDraft) => void;
   onCancel: () => void;
-  readiness: { report: PlanReadiness | undefined; error: unknown; loading: boolean; run: (mode: ExecutionMode) => void };
+  readiness: {
+    report: PlanReadiness | undefined;
+    error: unknown;
+    loading: boolean;
+    run: (mode: ExecutionMode) => void;
+  };
 }
 
 export function PlanEditor({
@@ -66,45 +70,44 @@ export function PlanEditor({
   };
 
   return (
-    <form
-      onSubmit={event => {
-        event.preventDefault();
-        setSubmitted(true);
-        if (validatePlan(draft).length === 0) onSave(draft);
-      }}
-    >
-      <Form
+    <>
+      <EditForm
         header={<Header variant="h1">{planId ? t.editTitle(initial.name) : t.createTitle}</Header>}
-        errorText={saveError ? errorLine(saveError) : undefined}
-        actions={
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button formAction="none" variant="link" onClick={onCancel}>
-              {strings.common.cancel}
-            </Button>
-            {planId ? (
-              <>
-                <GatedButton formAction="none" gate={gate(permissions, 'run-drill')} onClick={() => setStarting('DRILL')}>
-                  {strings.executions.startDrill}
-                </GatedButton>
-                <GatedButton
-                  formAction="none"
-                  gate={gate(permissions, 'run-recovery')}
-                  onClick={() => setStarting('RECOVERY')}
-                >
-                  {strings.executions.startRecovery}
-                </GatedButton>
-              </>
-            ) : null}
-            <GatedButton gate={writeGate} variant="primary" formAction="submit" loading={saving}>
-              {planId ? strings.common.save : strings.common.create}
-            </GatedButton>
-          </SpaceBetween>
+        submitLabel={planId ? strings.common.save : strings.common.create}
+        saving={saving}
+        saveError={saveError}
+        writeGate={writeGate}
+        onCancel={onCancel}
+        onSubmit={() => {
+          setSubmitted(true);
+          if (validatePlan(draft).length === 0) onSave(draft);
+        }}
+        extraActions={
+          planId ? (
+            <>
+              <GatedButton formAction="none" gate={gate(permissions, 'run-drill')} onClick={() => setStarting('DRILL')}>
+                {strings.executions.startDrill}
+              </GatedButton>
+              <GatedButton
+                formAction="none"
+                gate={gate(permissions, 'run-recovery')}
+                onClick={() => setStarting('RECOVERY')}
+              >
+                {strings.executions.startRecovery}
+              </GatedButton>
+            </>
+          ) : null
         }
       >
         <SpaceBetween size="l">
           <Container>
             <ColumnLayout columns={2}>
-              <TextField label={t.fields.name} value={draft.name} error={errorFor(errors, 'name')} onChange={v => set('name', v)} />
+              <TextField
+                label={t.fields.name}
+                value={draft.name}
+                error={errorFor(errors, 'name')}
+                onChange={v => set('name', v)}
+              />
               <TextField
                 label={t.fields.description}
                 value={draft.description}
@@ -128,7 +131,13 @@ export function PlanEditor({
               />
             </ColumnLayout>
           </Container>
-          <Container header={<Header variant="h2" description={t.graphHelp}>{t.graph}</Header>}>
+          <Container
+            header={
+              <Header variant="h2" description={t.graphHelp}>
+                {t.graph}
+              </Header>
+            }
+          >
             <SpaceBetween size="s">
               {graphMessage ? (
                 <Alert type="error" dismissible onDismiss={() => setGraphMessage(null)}>
@@ -149,7 +158,11 @@ export function PlanEditor({
                 variant="h2"
                 counter={`(${draft.waves.length})`}
                 actions={
-                  <Button formAction="none" iconName="add-plus" onClick={() => set('waves', [...draft.waves, newWaveDraft(draft.waves)])}>
+                  <Button
+                    formAction="none"
+                    iconName="add-plus"
+                    onClick={() => set('waves', [...draft.waves, newWaveDraft(draft.waves)])}
+                  >
                     {t.addWave}
                   </Button>
                 }
@@ -178,7 +191,12 @@ export function PlanEditor({
                     otherWaves={draft.waves.filter(w => w.id !== wave.id)}
                     groups={groups}
                     errors={errors}
-                    onChange={next => set('waves', draft.waves.map((w, i) => (i === index ? next : w)))}
+                    onChange={next =>
+                      set(
+                        'waves',
+                        draft.waves.map((w, i) => (i === index ? next : w)),
+                      )
+                    }
                     onRename={to => setDraft(d => renameWave(d, wave.id, to))}
                     onAddDependency={(prerequisite, condition) => connect(prerequisite, wave.id, condition)}
                   />
@@ -207,7 +225,7 @@ export function PlanEditor({
             <Alert type="info">{t.saveFirst}</Alert>
           )}
         </SpaceBetween>
-      </Form>
+      </EditForm>
       {planId && starting ? (
         <StartModal
           plan={{ id: planId, name: initial.name }}
@@ -216,6 +234,6 @@ export function PlanEditor({
           onDismiss={() => setStarting(null)}
         />
       ) : null}
-    </form>
+    </>
   );
 }

@@ -30,7 +30,16 @@ export interface WaveFormProps {
   onAddDependency: (prerequisite: string, condition: DependencyCondition) => void;
 }
 
-export function WaveForm({ wave, index, otherWaves, groups, errors, onChange, onRename, onAddDependency }: WaveFormProps) {
+export function WaveForm({
+  wave,
+  index,
+  otherWaves,
+  groups,
+  errors,
+  onChange,
+  onRename,
+  onAddDependency,
+}: WaveFormProps) {
   const at = `waves[${index}]`;
   const err = (field: string) => errorFor(errors, `${at}.${field}`);
   const [newDependency, setNewDependency] = useState<string | null>(null);
@@ -58,7 +67,12 @@ export function WaveForm({ wave, index, otherWaves, groups, errors, onChange, on
         <Multiselect
           selectedOptions={groupOptions.filter(o => wave.protectionGroupIds.includes(o.value))}
           options={groupOptions}
-          onChange={({ detail }) => set('protectionGroupIds', detail.selectedOptions.map(o => o.value ?? ''))}
+          onChange={({ detail }) =>
+            set(
+              'protectionGroupIds',
+              detail.selectedOptions.map(o => o.value ?? ''),
+            )
+          }
           filteringType="auto"
           ariaLabel={t.groups}
           placeholder={t.groups}
@@ -88,7 +102,12 @@ export function WaveForm({ wave, index, otherWaves, groups, errors, onChange, on
                 formAction="none"
                 iconName="remove"
                 ariaLabel={`${strings.common.remove} ${dep.waveId}`}
-                onClick={() => set('dependsOn', wave.dependsOn.filter(d => d.waveId !== dep.waveId))}
+                onClick={() =>
+                  set(
+                    'dependsOn',
+                    wave.dependsOn.filter(d => d.waveId !== dep.waveId),
+                  )
+                }
               />
             </SpaceBetween>
           ))}
@@ -173,7 +192,10 @@ export function WaveForm({ wave, index, otherWaves, groups, errors, onChange, on
           setOptionalText(v);
           set(
             'optionalServerIds',
-            v.split(',').map(id => id.trim()).filter(id => id !== ''),
+            v
+              .split(',')
+              .map(id => id.trim())
+              .filter(id => id !== ''),
           );
         }}
       />

@@ -18,7 +18,10 @@ describe('start a run', () => {
   it('test_requires_the_typed_plan_name_when_starting_a_recovery', async () => {
     // Given an admin starting a recovery
     const api = fakeServer({ 'POST /v1/executions': () => ({ status: 202, body: { id: 'ex-9' } }) });
-    renderWithApi(<StartModal plan={plan} permissions={admin} initialMode="RECOVERY" onDismiss={() => undefined} />, api.client);
+    renderWithApi(
+      <StartModal plan={plan} permissions={admin} initialMode="RECOVERY" onDismiss={() => undefined} />,
+      api.client,
+    );
     const button = primaryButton();
     const input = createWrapper(document.body).findInput()!;
     // When a wrong name is typed, the start button stays disabled and the mismatch is said
@@ -37,7 +40,10 @@ describe('start a run', () => {
   it('test_disables_start_with_the_reason_when_role_cannot_recover', () => {
     const operator = new Set(ROLE_PERMISSIONS.Operator);
     const api = fakeServer({});
-    renderWithApi(<StartModal plan={plan} permissions={operator} initialMode="RECOVERY" onDismiss={() => undefined} />, api.client);
+    renderWithApi(
+      <StartModal plan={plan} permissions={operator} initialMode="RECOVERY" onDismiss={() => undefined} />,
+      api.client,
+    );
     createWrapper(document.body).findInput()!.setInputValue('shop-dr');
     expect(primaryButton().isDisabled()).toBe(true);
     expect(screen.getAllByText('Your role does not allow you to start recoveries.').length).toBeGreaterThan(0);
@@ -45,7 +51,10 @@ describe('start a run', () => {
 
   it('test_starts_a_drill_without_confirmation', async () => {
     const api = fakeServer({ 'POST /v1/executions': () => ({ status: 202, body: { id: 'ex-1' } }) });
-    renderWithApi(<StartModal plan={plan} permissions={admin} initialMode="DRILL" onDismiss={() => undefined} />, api.client);
+    renderWithApi(
+      <StartModal plan={plan} permissions={admin} initialMode="DRILL" onDismiss={() => undefined} />,
+      api.client,
+    );
     fireEvent.click(primaryButton().getElement());
     await waitFor(() => expect(api.requests[0]?.body).toEqual({ planId: 'rp-1', mode: 'DRILL' }));
   });
@@ -63,12 +72,17 @@ describe('start a run', () => {
         },
       }),
     });
-    renderWithApi(<StartModal plan={plan} permissions={admin} initialMode="RECOVERY" onDismiss={() => undefined} />, api.client);
+    renderWithApi(
+      <StartModal plan={plan} permissions={admin} initialMode="RECOVERY" onDismiss={() => undefined} />,
+      api.client,
+    );
     createWrapper(document.body).findInput()!.setInputValue('shop-dr');
     primaryButton().click();
     // Then the API's message for confirmPlanName sits under that field
     const message = await screen.findByText('must equal the plan name');
-    const field = createWrapper(document.body).findAllFormFields().find(f => f.findError()?.getElement().contains(message));
+    const field = createWrapper(document.body)
+      .findAllFormFields()
+      .find(f => f.findError()?.getElement().contains(message));
     expect(field?.findLabel()?.getElement().textContent).toBe('Type the plan name (shop-dr) to confirm a recovery');
   });
 });

@@ -89,7 +89,11 @@ export function StartModal({
               errorFor(errors, 'confirmPlanName') ?? (typed !== '' && !confirmed ? t.confirmMismatch : undefined)
             }
           >
-            <Input value={typed} onChange={({ detail }) => setTyped(detail.value)} ariaLabel={t.confirmLabel(plan.name)} />
+            <Input
+              value={typed}
+              onChange={({ detail }) => setTyped(detail.value)}
+              ariaLabel={t.confirmLabel(plan.name)}
+            />
           </FormField>
         ) : null}
         {!allowed.allowed ? <Alert type="info">{allowed.reason}</Alert> : null}

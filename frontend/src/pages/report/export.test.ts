@@ -41,7 +41,18 @@ const report: ExecutionReport = {
       wave({ id: 'app', name: '=cmd()', status: 'SKIPPED', reason: 'dependency failed' }),
     ],
   }),
-  servers: [row({}), row({ sourceServerId: 's-2', impact: 'OPTIONAL', launchStatus: 'FAILED', launchedAt: null, healthyAt: null, health: null, error: 'LAUNCH_FAILED' })],
+  servers: [
+    row({}),
+    row({
+      sourceServerId: 's-2',
+      impact: 'OPTIONAL',
+      launchStatus: 'FAILED',
+      launchedAt: null,
+      healthyAt: null,
+      health: null,
+      error: 'LAUNCH_FAILED',
+    }),
+  ],
 };
 
 const planned = plannedSchedule([
@@ -88,7 +99,14 @@ describe('report CSV export', () => {
 describe('planned schedule', () => {
   it('test_starts_each_wave_when_its_latest_dependency_is_due_to_end', () => {
     const schedule = plannedSchedule([
-      { id: 'web', dependsOn: [{ waveId: 'app', condition: 'LAUNCHED' }, { waveId: 'cache', condition: 'HEALTHY' }], timeoutMinutes: 5 },
+      {
+        id: 'web',
+        dependsOn: [
+          { waveId: 'app', condition: 'LAUNCHED' },
+          { waveId: 'cache', condition: 'HEALTHY' },
+        ],
+        timeoutMinutes: 5,
+      },
       { id: 'net', dependsOn: [], timeoutMinutes: 10 },
       { id: 'app', dependsOn: [{ waveId: 'net', condition: 'HEALTHY' }], timeoutMinutes: 20 },
       { id: 'cache', dependsOn: [{ waveId: 'net', condition: 'HEALTHY' }], timeoutMinutes: 40 },

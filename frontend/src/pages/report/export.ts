@@ -40,8 +40,17 @@ export function reportToCsv(report: ExecutionReport, planned: ReadonlyMap<string
   const at = (iso: string | null) => (iso ? minutesBetween(origin, iso) : null);
   const rows: Cell[][] = [
     [
-      'run', null, execution.planName, null, null, execution.status, null,
-      0, rto.targetMinutes, 0, rto.measuredMinutes,
+      'run',
+      null,
+      execution.planName,
+      null,
+      null,
+      execution.status,
+      null,
+      0,
+      rto.targetMinutes,
+      0,
+      rto.measuredMinutes,
       rto.measuredMinutes === null ? null : rto.measuredMinutes - rto.targetMinutes,
       execution.statusReason,
     ],
@@ -49,14 +58,35 @@ export function reportToCsv(report: ExecutionReport, planned: ReadonlyMap<string
   for (const wave of execution.waves) {
     const timings = waveTimings(execution, wave, planned);
     rows.push([
-      'wave', wave.id, wave.name, null, null, wave.status, null,
-      timings.planned?.start ?? null, timings.planned?.end ?? null,
-      at(wave.startedAt), at(wave.endedAt), timings.deviation, wave.reason,
+      'wave',
+      wave.id,
+      wave.name,
+      null,
+      null,
+      wave.status,
+      null,
+      timings.planned?.start ?? null,
+      timings.planned?.end ?? null,
+      at(wave.startedAt),
+      at(wave.endedAt),
+      timings.deviation,
+      wave.reason,
     ]);
     for (const server of report.servers.filter(s => s.waveId === wave.id)) {
       rows.push([
-        'server', wave.id, wave.name, server.sourceServerId, server.impact, server.launchStatus, server.health,
-        null, null, at(wave.startedAt), at(server.healthyAt ?? server.launchedAt), null, server.error,
+        'server',
+        wave.id,
+        wave.name,
+        server.sourceServerId,
+        server.impact,
+        server.launchStatus,
+        server.health,
+        null,
+        null,
+        at(wave.startedAt),
+        at(server.healthyAt ?? server.launchedAt),
+        null,
+        server.error,
       ]);
     }
   }

@@ -8,7 +8,9 @@ export const DEFAULT_WAVE_MINUTES = 60;
  * The plan's schedule in minutes from the start: a wave starts when the last wave it depends on is due to end,
  * and lasts its timeout (its time budget). Waves in a cycle (which the API refuses) are left out.
  */
-export function plannedSchedule(waves: readonly Pick<Wave, 'id' | 'dependsOn' | 'timeoutMinutes'>[]): Map<string, Span> {
+export function plannedSchedule(
+  waves: readonly Pick<Wave, 'id' | 'dependsOn' | 'timeoutMinutes'>[],
+): Map<string, Span> {
   const byId = new Map(waves.map(w => [w.id, w]));
   const schedule = new Map<string, Span>();
   const visiting = new Set<string>();
@@ -41,7 +43,11 @@ export interface WaveTimings {
 }
 
 /** A wave's planned and actual window in minutes from the start of the run. */
-export function waveTimings(execution: Execution, wave: ExecutionWave, planned: ReadonlyMap<string, Span>): WaveTimings {
+export function waveTimings(
+  execution: Execution,
+  wave: ExecutionWave,
+  planned: ReadonlyMap<string, Span>,
+): WaveTimings {
   const origin = runOrigin(execution);
   const plan = planned.get(wave.id) ?? null;
   const actual =

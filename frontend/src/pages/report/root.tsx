@@ -161,10 +161,26 @@ export function ReportRoot({
                 header: strings.executions.serverColumns.launch,
                 cell: s => <LaunchStatusBadge status={s.launchStatus as LaunchStatus | null} />,
               },
-              { id: 'toLaunch', header: t.toLaunch, cell: s => minutesOrDash(s.secondsToLaunch === null ? null : s.secondsToLaunch / 60) },
-              { id: 'health', header: strings.executions.serverColumns.health, cell: s => <HealthBadge health={s.health as HealthStatus | null} /> },
-              { id: 'instance', header: strings.executions.serverColumns.instance, cell: s => s.recoveryInstanceId ?? strings.common.none },
-              { id: 'error', header: strings.executions.serverColumns.error, cell: s => s.error ?? strings.common.none },
+              {
+                id: 'toLaunch',
+                header: t.toLaunch,
+                cell: s => minutesOrDash(s.secondsToLaunch === null ? null : s.secondsToLaunch / 60),
+              },
+              {
+                id: 'health',
+                header: strings.executions.serverColumns.health,
+                cell: s => <HealthBadge health={s.health as HealthStatus | null} />,
+              },
+              {
+                id: 'instance',
+                header: strings.executions.serverColumns.instance,
+                cell: s => s.recoveryInstanceId ?? strings.common.none,
+              },
+              {
+                id: 'error',
+                header: strings.executions.serverColumns.error,
+                cell: s => s.error ?? strings.common.none,
+              },
             ]}
           />
         </SpaceBetween>

@@ -1,12 +1,9 @@
-import Button from '@cloudscape-design/components/button';
 import ColumnLayout from '@cloudscape-design/components/column-layout';
-import Form from '@cloudscape-design/components/form';
-import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useState } from 'react';
 import type { FieldError, TargetAccountInput } from '../../api/types';
-import { errorLine } from '../../common/api-error-alert';
 import { errorFor, mergeFieldErrors } from '../../common/field-errors';
 import { TextField } from '../../common/text-field';
+import { EditForm } from '../../common/edit-form';
 import { strings } from '../../strings';
 import { ACCOUNT_ID } from '../protection-group-edit/validation';
 
@@ -60,7 +57,13 @@ export function AccountForm({
   saving: boolean;
   saveError: unknown;
 }) {
-  const [draft, setDraft] = useState<AccountDraft>({ accountId: '', name: '', roleArn: '', externalId: '', regions: '' });
+  const [draft, setDraft] = useState<AccountDraft>({
+    accountId: '',
+    name: '',
+    roleArn: '',
+    externalId: '',
+    regions: '',
+  });
   const [submitted, setSubmitted] = useState(false);
   const errors = mergeFieldErrors(submitted ? validateAccount(draft) : [], saveError);
   const field = (key: keyof AccountDraft, label: string) => (
@@ -72,34 +75,23 @@ export function AccountForm({
     />
   );
   return (
-    <form
-      onSubmit={event => {
-        event.preventDefault();
+    <EditForm
+      submitLabel={strings.common.save}
+      saving={saving}
+      saveError={saveError}
+      onCancel={onCancel}
+      onSubmit={() => {
         setSubmitted(true);
         if (validateAccount(draft).length === 0) onSave(draftToAccount(draft));
       }}
     >
-      <Form
-        errorText={saveError ? errorLine(saveError) : undefined}
-        actions={
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button formAction="none" variant="link" onClick={onCancel}>
-              {strings.common.cancel}
-            </Button>
-            <Button variant="primary" formAction="submit" loading={saving}>
-              {strings.common.save}
-            </Button>
-          </SpaceBetween>
-        }
-      >
-        <ColumnLayout columns={2}>
-          {field('accountId', f.accountId)}
-          {field('name', f.name)}
-          {field('roleArn', f.roleArn)}
-          {field('externalId', f.externalId)}
-          {field('regions', f.regions)}
-        </ColumnLayout>
-      </Form>
-    </form>
+      <ColumnLayout columns={2}>
+        {field('accountId', f.accountId)}
+        {field('name', f.name)}
+        {field('roleArn', f.roleArn)}
+        {field('externalId', f.externalId)}
+        {field('regions', f.regions)}
+      </ColumnLayout>
+    </EditForm>
   );
 }

@@ -132,7 +132,11 @@ export function SettingsRoot(props: SettingsRootProps) {
           columnDefinitions={[
             { id: 'time', header: t.auditColumns.time, cell: e => formatDateTime(e.at) },
             { id: 'user', header: t.auditColumns.user, cell: e => e.actor },
-            { id: 'action', header: t.auditColumns.action, cell: e => `${e.action}${e.outcome && e.outcome !== 'SUCCEEDED' ? ` (${e.outcome})` : ''}` },
+            {
+              id: 'action',
+              header: t.auditColumns.action,
+              cell: e => `${e.action}${e.outcome && e.outcome !== 'SUCCEEDED' ? ` (${e.outcome})` : ''}`,
+            },
             { id: 'resource', header: t.auditColumns.resource, cell: e => `${e.resourceType} ${e.resourceId}` },
           ]}
         />
