@@ -22,6 +22,7 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,15 @@ import boto3
 
 from .cfn import Template, load_template
 
-__all__ = ["ENGINE_PACKAGE", "LocalAws", "RuleTarget", "create_local_aws", "environment_name"]
+__all__ = [
+    "ENGINE_PACKAGE",
+    "LocalAws",
+    "RuleTarget",
+    "ScheduledTarget",
+    "create_local_aws",
+    "environment_name",
+    "rate_seconds",
+]
 
 ENGINE_PACKAGE = "drs_orchestration.handlers.engine"
 DRS_LAUNCH_RESULT_PATTERN = {"source": ["aws.drs"], "detail-type": ["DRS Source Server Launch Result"]}
@@ -82,6 +91,27 @@ class RuleTarget:
     handler: str
 
 
+@dataclass(frozen=True)
+class ScheduledTarget:
+    """A scheduled rule of the templates (``rate(...)`` only) and the handler it runs."""
+
+    name: str
+    every_seconds: float
+    handler: str
+
+
+_RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
+_UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
+
+
+def rate_seconds(expression: str) -> float | None:
+    """Seconds between runs of ``rate(N unit)``; ``None`` for anything else (``cron(...)``)."""
+    match = _RATE.match(expression.strip())
+    if match is None:
+        return None
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2).rstrip("s")]
+
+
 @dataclass
 class LocalAws:
     """What was created: names and ARNs the runtime, the seed and ``endpoints.json`` need."""
@@ -100,8 +130,19 @@ class LocalAws:
     state_machine_arn: str = ""
     functions: dict[str, str] = field(default_factory=dict)
     rules: list[RuleTarget] = field(default_factory=list)
+    schedules: list[ScheduledTarget] = field(default_factory=list)
     cors: dict[str, str] = field(default_factory=dict)
     conventions: list[str] = field(default_factory=list)
+
+
+def _handler(template: Template, logical_id: str) -> str | None:
+    """The ``Handler`` of function ``logical_id`` (SAM ``Globals`` included), if it is one."""
+    resource = (template.body.get("Resources") or {}).get(logical_id) or {}
+    if resource.get("Type") not in ("AWS::Serverless::Function", "AWS::Lambda::Function"):
+        return None
+    globals_ = (template.body.get("Globals") or {}).get("Function") or {}
+    handler = (resource.get("Properties") or {}).get("Handler") or globals_.get("Handler")
+    return str(handler) if handler else None
 
 
 def _zip() -> bytes:
@@ -299,34 +340,35 @@ class _Builder:
             name=self.physical_name(logical_id), definition=definition, roleArn=self.role()
         )["stateMachineArn"]
 
-    def drs_rules(self) -> None:
+    def _targets(self) -> Iterator[tuple[str, dict[str, Any], str, dict[str, Any]]]:
+        """``(name, kind, handler, source)`` of every rule or SAM event that runs a function: ``kind``
+        "rule" with the rule's properties, or "event" with the SAM event (``Type`` and ``Properties``)."""
         for template in self.templates():
-            functions = template.body.get("Resources") or {}
-            globals_ = (template.body.get("Globals") or {}).get("Function") or {}
             for logical_id, resource in template.resources("AWS::Events::Rule"):
                 properties = resource["Properties"]
-                pattern = properties.get("EventPattern")
-                if not isinstance(pattern, dict) or "aws.drs" not in (pattern.get("source") or []):
-                    continue
                 for target in properties.get("Targets") or []:
-                    reference = target.get("Arn", {})
-                    name = (reference.get("Fn::GetAtt") or [reference.get("Ref")])[0]
-                    function = functions.get(name) or {}
-                    handler = (function.get("Properties") or {}).get("Handler") or globals_.get("Handler")
+                    reference = target.get("Arn") or {}
+                    target_id = (reference.get("Fn::GetAtt") or [reference.get("Ref")])[0]
+                    handler = _handler(template, str(target_id))
                     if handler:
-                        self.out.rules.append(RuleTarget(self.physical_name(logical_id), pattern, handler))
+                        yield self.physical_name(logical_id), {"Type": "Rule"}, handler, properties
             for logical_id, resource in template.resources("AWS::Serverless::Function"):
-                handler = (resource.get("Properties") or {}).get("Handler") or globals_.get("Handler")
+                handler = _handler(template, logical_id)
                 for event_id, event in ((resource.get("Properties") or {}).get("Events") or {}).items():
-                    pattern = (event.get("Properties") or {}).get("Pattern")
-                    if (
-                        event.get("Type") in ("EventBridgeRule", "CloudWatchEvent")
-                        and isinstance(pattern, dict)
-                        and "aws.drs" in (pattern.get("source") or [])
-                        and handler
-                    ):
+                    if handler:
                         name = self.physical_name(f"{logical_id}{event_id}")
-                        self.out.rules.append(RuleTarget(name, pattern, handler))
+                        yield name, event, handler, event.get("Properties") or {}
+
+    def drs_rules(self) -> None:
+        """Rules (or SAM EventBridge events) whose pattern takes DRS events to a function."""
+        for name, kind, handler, source in self._targets():
+            pattern = source.get("EventPattern") if kind["Type"] == "Rule" else source.get("Pattern")
+            if (
+                kind["Type"] in ("Rule", "EventBridgeRule", "CloudWatchEvent")
+                and isinstance(pattern, dict)
+                and "aws.drs" in (pattern.get("source") or [])
+            ):
+                self.out.rules.append(RuleTarget(name, pattern, handler))
         if not self.out.rules:
             self.out.conventions.append("DRS event rule")
             self.out.rules.append(
@@ -336,6 +378,18 @@ class _Builder:
                     f"{ENGINE_PACKAGE}.drs_events.lambda_handler",
                 )
             )
+
+    def schedules(self) -> None:
+        """Scheduled rules and SAM ``Schedule`` events (``rate(...)``) that run a function."""
+        for name, kind, handler, source in self._targets():
+            expression = (
+                source.get("ScheduleExpression") if kind["Type"] == "Rule" else source.get("Schedule")
+            )
+            every = (
+                rate_seconds(str(expression)) if kind["Type"] in ("Rule", "Schedule") and expression else None
+            )
+            if every:
+                self.out.schedules.append(ScheduledTarget(name, every, handler))
 
     def cors(self, console_origin: str) -> None:
         api = self.template("api-stack.yaml", {"AllowedOrigin": console_origin})
@@ -360,5 +414,6 @@ def create_local_aws(
     builder.orchestration()
     builder.state_machine()
     builder.drs_rules()
+    builder.schedules()
     builder.cors(console_origin)
     return builder.out

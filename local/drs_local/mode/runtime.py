@@ -168,6 +168,7 @@ class LocalMode:
                 account=DEFAULT_ACCOUNT,
                 region=REGION,
                 health_document=next(iter(aws.documents.values())),
+                demo_fleet=options.fleet == "demo",
             )
             plan_id = str(plan["id"])
         self._serve(front, verifier, aws, api_lock, aws_endpoint)
@@ -271,6 +272,31 @@ class LocalMode:
         for rule in aws.rules:
             bridge.route(rule.name, rule.event_pattern, _invoker(rule.handler))
         self._stack.enter_context(forward_simulator_events(drs.simulator, events))
+        for schedule in aws.schedules:
+            self._every(
+                schedule.every_seconds / self.options.time_scale, schedule.name, _invoker(schedule.handler)
+            )
+
+    def _every(self, seconds: float, name: str, invoke: Callable[[dict[str, Any]], object]) -> None:
+        """Run ``invoke`` with a scheduled event every ``seconds`` of real time until stopped."""
+        stop = threading.Event()
+        event = {"source": "aws.events", "detail-type": "Scheduled Event", "resources": [name], "detail": {}}
+
+        def loop() -> None:
+            while not stop.wait(seconds):
+                try:
+                    invoke(dict(event))
+                except Exception:  # a scheduled Lambda's failure is logged; the schedule goes on
+                    logger.exception("scheduled %s failed", name)
+
+        thread = threading.Thread(target=loop, name=f"schedule-{name}", daemon=True)
+        thread.start()
+
+        def end() -> None:
+            stop.set()
+            thread.join(30)
+
+        self._stack.callback(end)
 
     def _serve(
         self,
@@ -293,7 +319,7 @@ class LocalMode:
             "cognitoEndpoint": aws_endpoint,
             "apiUrl": f"{front.origin}{API_PREFIX}",
         }
-        thread = threading.Thread(target=front.serve_forever, name="local-front", daemon=True)
+        thread = threading.Thread(target=front.serve_forever, args=(0.1,), name="local-front", daemon=True)
         thread.start()
 
         def shutdown() -> None:

@@ -7,7 +7,8 @@ Data, written through the real API handler as the admin (so every record passes 
 and lands in the audit trail): protection groups selected by tags over the simulator's demo fleet and
 a demo plan whose waves form a diamond - databases first, then the application tier and the CRM front
 end in parallel, then the shop's web tier - with a pre-action, a post-action and the product's own
-post-launch health check on every wave.
+post-launch health check on every wave. Over a generated fleet (``--fleet N``) the groups are the
+three tiers and the plan runs them in order.
 """
 
 from __future__ import annotations
@@ -78,84 +79,125 @@ def create_users(cognito: Any, user_pool_id: str, users: list[DemoUser]) -> None
         cognito.admin_add_user_to_group(UserPoolId=user_pool_id, Username=user.username, GroupName=user.group)
 
 
-def _groups(account: str, region: str) -> list[dict[str, Any]]:
-    def group(name: str, description: str, **selector: list[str]) -> dict[str, Any]:
-        return {
-            "name": name,
-            "description": description,
-            "accountId": account,
-            "region": region,
-            "tagSelector": selector,
-        }
-
-    return [
-        group("databases", "Shop and CRM databases", Application=["shop", "crm"], Tier=["db"]),
-        group("shop-app", "Shop application servers", Application=["shop"], Tier=["app"]),
-        group("crm-web", "CRM front end", Application=["crm"], Tier=["web"]),
-        group("shop-web", "Shop web servers", Application=["shop"], Tier=["web"]),
-        group("crm-app", "CRM application server (replication stalled)", Application=["crm"], Tier=["app"]),
-        group("payroll", "Payroll (its database is still in initial sync)", Application=["payroll"]),
-    ]
+Selector = dict[str, list[str]]
+_SMOKE_TEST = {
+    "type": "SSM_RUN_COMMAND",
+    "name": "Smoke-test the web tier",
+    "documentName": "AWS-RunShellScript",
+    "parameters": {"commands": ["curl -fsS http://localhost/health"]},
+    "timeoutSeconds": 300,
+}
+_QUIESCE = {"type": "WAIT", "name": "Let the last writes replicate", "seconds": 60}
 
 
-def _plan(group_ids: dict[str, str], health_document: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Layout:
+    """Protection groups (name, description, tag selector) and the plan's waves over them."""
+
+    groups: tuple[tuple[str, str, Selector], ...]
+    description: str
+    waves: tuple[dict[str, Any], ...]
+
+
+_DEMO = _Layout(
+    groups=(
+        ("databases", "Shop and CRM databases", {"Application": ["shop", "crm"], "Tier": ["db"]}),
+        ("shop-app", "Shop application servers", {"Application": ["shop"], "Tier": ["app"]}),
+        ("crm-web", "CRM front end", {"Application": ["crm"], "Tier": ["web"]}),
+        ("shop-web", "Shop web servers", {"Application": ["shop"], "Tier": ["web"]}),
+        (
+            "crm-app",
+            "CRM application server (replication stalled)",
+            {"Application": ["crm"], "Tier": ["app"]},
+        ),
+        ("payroll", "Payroll (its database is still in initial sync)", {"Application": ["payroll"]}),
+    ),
+    description=(
+        "Databases, then the shop's application tier and the CRM front end together, "
+        "then the shop's web tier."
+    ),
+    waves=(
+        {"id": "databases", "name": "Databases", "group": "databases", "preActions": [_QUIESCE]},
+        {
+            "id": "shop-app",
+            "name": "Shop application tier",
+            "group": "shop-app",
+            "after": [("databases", "HEALTHY")],
+        },
+        {"id": "crm-web", "name": "CRM front end", "group": "crm-web", "after": [("databases", "HEALTHY")]},
+        {
+            "id": "shop-web",
+            "name": "Shop web tier",
+            "group": "shop-web",
+            "after": [("shop-app", "HEALTHY"), ("crm-web", "LAUNCHED")],
+            "postActions": [_SMOKE_TEST],
+        },
+    ),
+)
+_GENERATED = _Layout(
+    groups=(
+        ("databases", "Every database server", {"Tier": ["db"]}),
+        ("app-tier", "Every application server", {"Tier": ["app"]}),
+        ("web-tier", "Every web server", {"Tier": ["web"]}),
+    ),
+    description="Every database, then every application server, then every web server.",
+    waves=(
+        {"id": "databases", "name": "Databases", "group": "databases", "preActions": [_QUIESCE]},
+        {
+            "id": "app-tier",
+            "name": "Application tier",
+            "group": "app-tier",
+            "after": [("databases", "HEALTHY")],
+        },
+        {
+            "id": "web-tier",
+            "name": "Web tier",
+            "group": "web-tier",
+            "after": [("app-tier", "HEALTHY")],
+            "postActions": [_SMOKE_TEST],
+        },
+    ),
+)
+
+
+def _plan(layout: _Layout, group_ids: dict[str, str], health_document: str) -> dict[str, Any]:
     health = {
         "documentName": health_document,
         "parameters": {"minFreeDiskPercent": ["10"]},
         "timeoutSeconds": 600,
     }
-
-    def wave(wave_id: str, name: str, group: str, *depends: tuple[str, str], **extra: Any) -> dict[str, Any]:
-        return {
-            "id": wave_id,
-            "name": name,
-            "protectionGroupIds": [group_ids[group]],
-            "dependsOn": [{"waveId": on, "condition": condition} for on, condition in depends],
+    waves = [
+        {
+            "id": spec["id"],
+            "name": spec["name"],
+            "protectionGroupIds": [group_ids[spec["group"]]],
+            "dependsOn": [{"waveId": on, "condition": condition} for on, condition in spec.get("after", [])],
+            "preActions": spec.get("preActions", []),
+            "postActions": spec.get("postActions", []),
             "healthCheck": health,
-            **extra,
         }
-
+        for spec in layout.waves
+    ]
     return {
         "name": DEMO_PLAN_NAME,
-        "description": (
-            "Databases, then the shop's application tier and the CRM front end together, "
-            "then the shop's web tier."
-        ),
+        "description": layout.description,
         "rtoTargetMinutes": 120,
         "drillTtlHours": 8,
-        "waves": [
-            wave(
-                "databases",
-                "Databases",
-                "databases",
-                preActions=[{"type": "WAIT", "name": "Let the last writes replicate", "seconds": 60}],
-            ),
-            wave("shop-app", "Shop application tier", "shop-app", ("databases", "HEALTHY")),
-            wave("crm-web", "CRM front end", "crm-web", ("databases", "HEALTHY")),
-            wave(
-                "shop-web",
-                "Shop web tier",
-                "shop-web",
-                ("shop-app", "HEALTHY"),
-                ("crm-web", "LAUNCHED"),
-                postActions=[
-                    {
-                        "type": "SSM_RUN_COMMAND",
-                        "name": "Smoke-test the storefront",
-                        "documentName": "AWS-RunShellScript",
-                        "parameters": {"commands": ["curl -fsS http://localhost/health"]},
-                        "timeoutSeconds": 300,
-                    }
-                ],
-            ),
-        ],
+        "waves": waves,
     }
 
 
 def seed_demo_data(
-    call: ApiCall, claims: dict[str, Any], *, account: str, region: str, health_document: str
+    call: ApiCall,
+    claims: dict[str, Any],
+    *,
+    account: str,
+    region: str,
+    health_document: str,
+    demo_fleet: bool = True,
 ) -> dict[str, Any]:
-    """Create the demo groups and plan through the API handler ``call``; returns the plan."""
+    """Create the demo groups and plan through the API handler ``call``; returns the plan. Over a
+    generated fleet (``demo_fleet=False``) the groups are the three tiers and the waves a chain."""
 
     def post(path: str, body: dict[str, Any]) -> dict[str, Any]:
         event = rest_proxy_event(
@@ -167,5 +209,18 @@ def seed_demo_data(
         created: dict[str, Any] = json.loads(response["body"])
         return created
 
-    ids = {group["name"]: post("/protection-groups", group)["id"] for group in _groups(account, region)}
-    return post("/recovery-plans", _plan(ids, health_document))
+    layout = _DEMO if demo_fleet else _GENERATED
+    ids = {
+        name: post(
+            "/protection-groups",
+            {
+                "name": name,
+                "description": text,
+                "accountId": account,
+                "region": region,
+                "tagSelector": selector,
+            },
+        )["id"]
+        for name, text, selector in layout.groups
+    }
+    return post("/recovery-plans", _plan(layout, ids, health_document))

@@ -10,7 +10,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from drs_local.mode.aws_stack import LocalAws, create_local_aws, environment_name
+from drs_local.mode.aws_stack import LocalAws, create_local_aws, environment_name, rate_seconds
 from drs_local.mode.cfn import load_template
 from drs_local.step_functions import resolve_handler
 
@@ -130,3 +130,15 @@ def test_template_conditions_decide_which_resources_exist_when_parameters_change
     with_email = load_template(orchestration, {"NotificationEmail": "ops@example.com"})
     assert list(without.resources("AWS::SNS::Subscription")) == []
     assert len(list(with_email.resources("AWS::SNS::Subscription"))) == 1
+
+
+@pytest.mark.parametrize(
+    ("expression", "seconds"),
+    [("rate(15 minutes)", 900), ("rate(1 minute)", 60), ("rate(2 hours)", 7200), ("rate(1 day)", 86400)],
+)
+def test_rate_expressions_become_intervals_when_scheduled(expression: str, seconds: float) -> None:
+    assert rate_seconds(expression) == seconds
+
+
+def test_cron_expressions_are_not_run_when_scheduled() -> None:
+    assert rate_seconds("cron(0 3 * * ? *)") is None

@@ -41,7 +41,7 @@ def front(tmp_path: Path) -> Iterator[tuple[FrontServer, RecordingApi]]:
     server.cors = {"AllowOrigin": server.origin, "AllowHeaders": "Authorization,Content-Type"}
     server.context_factory = lambda: None
     server.api_lock = threading.Lock()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield server, api
