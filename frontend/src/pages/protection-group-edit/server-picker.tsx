@@ -3,7 +3,7 @@ import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
 import Pagination from '@cloudscape-design/components/pagination';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
-import Table from '@cloudscape-design/components/table';
+import Table, { type TableProps } from '@cloudscape-design/components/table';
 import { useSourceServers } from '../../api/hooks/drs';
 import type { FieldError, ProtectionGroup, SourceServer } from '../../api/types';
 import { paginationLabels } from '../../common/collection-table';
@@ -24,6 +24,18 @@ export interface ServerPickerProps {
   /** The API's field errors for `sourceServerIds` / `sourceServerIds[i]` (e.g. a server already in another group). */
   errors: FieldError[];
 }
+
+/** The columns every table of DRS source servers shows. */
+export const inventoryColumns: TableProps.ColumnDefinition<SourceServer>[] = [
+  { id: 'id', header: t.serverColumns.id, cell: s => s.sourceServerId },
+  { id: 'hostname', header: t.serverColumns.hostname, cell: s => s.hostname },
+  {
+    id: 'replication',
+    header: t.serverColumns.replication,
+    cell: s => <ReplicationBadge state={s.replicationState} />,
+  },
+  { id: 'launch', header: t.serverColumns.lastLaunch, cell: s => lastLaunchText(s) },
+];
 
 export function lastLaunchText(server: SourceServer): string {
   const last = server.lastLaunch;
@@ -92,14 +104,7 @@ export function ServerPicker({ accountId, region, owners, selectedIds, onChange,
           />
         }
         columnDefinitions={[
-          { id: 'id', header: t.serverColumns.id, cell: s => s.sourceServerId },
-          { id: 'hostname', header: t.serverColumns.hostname, cell: s => s.hostname },
-          {
-            id: 'replication',
-            header: t.serverColumns.replication,
-            cell: s => <ReplicationBadge state={s.replicationState} />,
-          },
-          { id: 'launch', header: t.serverColumns.lastLaunch, cell: lastLaunchText },
+          ...inventoryColumns,
           {
             id: 'group',
             header: t.serverColumns.group,

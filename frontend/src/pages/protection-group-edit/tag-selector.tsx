@@ -9,11 +9,10 @@ import { useDeferredValue, useState } from 'react';
 import { useSourceServers } from '../../api/hooks/drs';
 import type { TagSelector } from '../../api/types';
 import { ApiErrorAlert } from '../../common/api-error-alert';
-import { ReplicationBadge } from '../../common/status';
 import { EmptyState } from '../../common/table-states';
 import { strings } from '../../strings';
 import { exactTags, matchesSelector, rowsToSelector, selectorToRows, type TagRow } from '../protection-groups/tags';
-import { lastLaunchText } from './server-picker';
+import { inventoryColumns } from './server-picker';
 
 const t = strings.groups;
 
@@ -97,16 +96,7 @@ export function TagSelectorEditor({ accountId, region, selector, onChange, error
           trackBy="sourceServerId"
           ariaLabels={{ tableLabel: t.preview }}
           empty={<EmptyState title={hasTags ? t.previewEmpty : t.noTags} />}
-          columnDefinitions={[
-            { id: 'id', header: t.serverColumns.id, cell: s => s.sourceServerId },
-            { id: 'hostname', header: t.serverColumns.hostname, cell: s => s.hostname },
-            {
-              id: 'replication',
-              header: t.serverColumns.replication,
-              cell: s => <ReplicationBadge state={s.replicationState} />,
-            },
-            { id: 'launch', header: t.serverColumns.lastLaunch, cell: lastLaunchText },
-          ]}
+          columnDefinitions={inventoryColumns}
           footer={
             preview.hasNextPage ? (
               <Button

@@ -23,6 +23,10 @@ function minutesOrDash(value: number | null | undefined): string {
   return value === null || value === undefined ? strings.common.none : formatMinutes(value);
 }
 
+function spanText(span: Span | null): string {
+  return span ? `${formatMinutes(span.start)} – ${formatMinutes(span.end)}` : strings.common.none;
+}
+
 function RtoVerdict({ met }: { met: boolean | null }) {
   if (met === null) return <StatusIndicator type="stopped">{t.rtoUnknown}</StatusIndicator>;
   return met ? (
@@ -115,22 +119,8 @@ export function ReportRoot({
             columnDefinitions={[
               { id: 'wave', header: t.columns.wave, cell: w => w.name },
               { id: 'status', header: t.columns.status, cell: w => <WaveStatusBadge status={w.status} /> },
-              {
-                id: 'planned',
-                header: t.planned,
-                cell: w => {
-                  const span = waveTimings(execution, w, planned).planned;
-                  return span ? `${formatMinutes(span.start)} – ${formatMinutes(span.end)}` : strings.common.none;
-                },
-              },
-              {
-                id: 'actual',
-                header: t.actual,
-                cell: w => {
-                  const span = waveTimings(execution, w, planned).actual;
-                  return span ? `${formatMinutes(span.start)} – ${formatMinutes(span.end)}` : strings.common.none;
-                },
-              },
+              { id: 'planned', header: t.planned, cell: w => spanText(waveTimings(execution, w, planned).planned) },
+              { id: 'actual', header: t.actual, cell: w => spanText(waveTimings(execution, w, planned).actual) },
               {
                 id: 'dev',
                 header: t.columns.deviation,
