@@ -1,4 +1,7 @@
 // Time and duration formatting. "now" is always passed in, so every function here is pure.
+import { strings } from '../strings';
+
+const c = strings.common;
 
 export function minutesBetween(from: string, to: string): number {
   return (Date.parse(to) - Date.parse(from)) / 60_000;
@@ -6,23 +9,23 @@ export function minutesBetween(from: string, to: string): number {
 
 export function formatMinutes(minutes: number): string {
   const rounded = Math.round(minutes * 10) / 10;
-  if (Math.abs(rounded) < 60) return `${rounded} min`;
+  if (Math.abs(rounded) < 60) return c.minutes(rounded);
   const hours = Math.floor(Math.abs(rounded) / 60);
   const rest = Math.round(Math.abs(rounded) % 60);
-  return `${rounded < 0 ? '-' : ''}${hours} h ${rest} min`;
+  return c.hoursAndMinutes(rounded < 0 ? '-' : '', hours, rest);
 }
 
 /** "3 d", "5 h", "12 min", "now": how long ago `iso` was. */
 export function formatAge(iso: string, now: Date): string {
   const minutes = Math.max(0, (now.getTime() - Date.parse(iso)) / 60_000);
-  if (minutes < 1) return 'now';
-  if (minutes < 60) return `${Math.floor(minutes)} min`;
-  if (minutes < 48 * 60) return `${Math.floor(minutes / 60)} h`;
-  return `${Math.floor(minutes / (24 * 60))} d`;
+  if (minutes < 1) return c.age.now;
+  if (minutes < 60) return c.age.minutes(Math.floor(minutes));
+  if (minutes < 48 * 60) return c.age.hours(Math.floor(minutes / 60));
+  return c.age.days(Math.floor(minutes / (24 * 60)));
 }
 
 export function formatDateTime(iso: string | null | undefined): string {
-  if (!iso) return '-';
+  if (!iso) return c.none;
   const date = new Date(iso);
   return Number.isNaN(date.getTime())
     ? iso

@@ -39,7 +39,7 @@ describe('wave dependency graph editing', () => {
 
   it('test_refuses_edge_when_a_wave_is_unknown', () => {
     const result = addDependency([wave('db')], 'db', 'ghost');
-    expect(result).toEqual({ ok: false, reason: 'unknown wave: ghost' });
+    expect(result).toEqual({ ok: false, reason: 'Unknown wave: ghost' });
   });
 
   it('test_removes_only_the_named_dependency', () => {

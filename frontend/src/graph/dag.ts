@@ -37,7 +37,7 @@ export function addDependency<W extends WaveLinks>(
   if (prerequisite === dependent) return { ok: false, reason: strings.plans.selfRefused };
   const target = waves.find(w => w.id === dependent);
   if (!target || !waves.some(w => w.id === prerequisite)) {
-    return { ok: false, reason: `unknown wave: ${target ? prerequisite : dependent}` };
+    return { ok: false, reason: strings.validation.unknownWaves(target ? prerequisite : dependent) };
   }
   if (target.dependsOn.some(d => d.waveId === prerequisite)) {
     return { ok: false, reason: strings.plans.duplicateRefused };

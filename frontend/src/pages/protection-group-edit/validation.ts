@@ -57,7 +57,7 @@ export function validateGroup(input: GroupDraft): FieldError[] {
   }
   if (!REGION.test(input.region)) errors.push({ name: 'region', message: strings.common.required });
   if (input.sourceServerIds.length === 0 && Object.keys(input.tagSelector).length === 0) {
-    errors.push({ name: 'sourceServerIds', message: 'Pick at least one server or add a tag selector' });
+    errors.push({ name: 'sourceServerIds', message: strings.validation.serversOrTags });
   }
   return errors;
 }

@@ -117,7 +117,7 @@ export function validateAction(draft: ActionDraft): DraftErrors<ActionField> {
       const wait = parseWhole(draft.waitSeconds);
       const timeout = parseWhole(draft.timeoutSeconds);
       if (wait === null) errors.waitSeconds = c.mustBePositive;
-      else if (timeout !== null && wait > timeout) errors.waitSeconds = `Must not exceed the timeout (${timeout} s)`;
+      else if (timeout !== null && wait > timeout) errors.waitSeconds = c.notAfter(timeout);
       break;
     }
   }

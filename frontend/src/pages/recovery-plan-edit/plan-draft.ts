@@ -38,7 +38,8 @@ export interface PlanDraft {
   waves: WaveDraft[];
 }
 
-export const WAVE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** The API's wave id pattern. */
+export const WAVE_ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
 export function newWaveDraft(existing: readonly Pick<WaveDraft, 'id'>[]): WaveDraft {
   let n = existing.length + 1;
@@ -131,26 +132,29 @@ export function validatePlan(draft: PlanDraft): FieldError[] {
   if (draft.name.trim() === '') errors.push({ name: 'name', message: c.required });
   if (parseWhole(draft.rtoTargetMinutes) === null) errors.push({ name: 'rtoTargetMinutes', message: c.mustBePositive });
   if (parseWhole(draft.drillTtlHours) === null) errors.push({ name: 'drillTtlHours', message: c.mustBePositive });
-  if (draft.waves.length === 0) errors.push({ name: 'waves', message: 'Add at least one wave' });
+  if (draft.waves.length === 0) errors.push({ name: 'waves', message: strings.validation.noWaves });
   const ids = new Set<string>();
   draft.waves.forEach((wave, i) => {
     const at = `waves[${i}]`;
     if (!WAVE_ID.test(wave.id)) {
       errors.push({
         name: `${at}.id`,
-        message: 'Lower-case letters, digits and dashes, starting with a letter or digit',
+        message: strings.validation.waveIdFormat,
       });
     } else if (ids.has(wave.id)) {
-      errors.push({ name: `${at}.id`, message: `Another wave already has the id ${wave.id}` });
+      errors.push({ name: `${at}.id`, message: strings.validation.duplicateWaveId(wave.id) });
     }
     ids.add(wave.id);
     if (wave.name.trim() === '') errors.push({ name: `${at}.name`, message: c.required });
     if (wave.protectionGroupIds.length === 0) {
-      errors.push({ name: `${at}.protectionGroupIds`, message: 'Pick at least one protection group' });
+      errors.push({ name: `${at}.protectionGroupIds`, message: strings.validation.noGroups });
     }
     const unknown = wave.dependsOn.filter(d => !draft.waves.some(w => w.id === d.waveId));
     if (unknown.length > 0) {
-      errors.push({ name: `${at}.dependsOn`, message: `Unknown wave: ${unknown.map(d => d.waveId).join(', ')}` });
+      errors.push({
+        name: `${at}.dependsOn`,
+        message: strings.validation.unknownWaves(unknown.map(d => d.waveId).join(', ')),
+      });
     }
     if (parseWhole(wave.timeoutMinutes) === null) {
       errors.push({ name: `${at}.timeoutMinutes`, message: c.mustBePositive });
@@ -172,7 +176,7 @@ export function validatePlan(draft: PlanDraft): FieldError[] {
   const cycle = findCycle(draft.waves);
   if (cycle) {
     const index = draft.waves.findIndex(w => w.id === cycle[0]);
-    errors.push({ name: `waves[${index}].dependsOn`, message: `cycle: ${formatCycle(cycle)}` });
+    errors.push({ name: `waves[${index}].dependsOn`, message: strings.validation.cycle(formatCycle(cycle)) });
   }
   return errors;
 }

@@ -23,7 +23,7 @@ export function validateAccount(draft: AccountDraft): FieldError[] {
   const errors: FieldError[] = [];
   if (!ACCOUNT_ID.test(draft.accountId)) errors.push({ name: 'accountId', message: strings.settings.invalidAccountId });
   if (draft.name.trim() === '') errors.push({ name: 'name', message: strings.common.required });
-  if (!ROLE_ARN.test(draft.roleArn.trim())) errors.push({ name: 'roleArn', message: 'Must be an IAM role ARN' });
+  if (!ROLE_ARN.test(draft.roleArn.trim())) errors.push({ name: 'roleArn', message: strings.validation.roleArn });
   if (draft.externalId.trim().length < 2) errors.push({ name: 'externalId', message: strings.common.required });
   if (draftRegions(draft).length === 0) errors.push({ name: 'regions', message: strings.common.required });
   return errors;
