@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -268,3 +269,17 @@ def test_terminate_ends_the_drill_instances_drs_launched_and_refuses_a_recovery(
         "/executions", {"planId": recovery["id"], "mode": "RECOVERY", "confirmPlanName": "prod"}
     )
     assert api.post(f"/executions/{recovery_run.json['executionId']}/terminate-instances").status == 409
+
+
+@pytest.fixture
+def drs_denies_inventory(drs: SimulatorHandle) -> Iterator[None]:
+    drs.simulator.set_faults(access_denied=["DescribeSourceServers"])
+    yield
+    drs.simulator.set_faults(access_denied=[])
+
+
+def test_drs_refusal_is_a_502_naming_the_operation_and_code(api: Api, drs_denies_inventory: None) -> None:
+    response = api.get("/drs/source-servers", query={"accountId": HOME_ACCOUNT, "region": REGION})
+    assert response.status == 502
+    assert response.error_code == "UPSTREAM_ERROR"
+    assert "DescribeSourceServers failed: AccessDeniedException" in response.json["error"]["message"]

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from pydantic import JsonValue
 
-from drs_orchestration.domain.errors import Conflict, DomainError, FieldError, NotFound, ValidationFailed
+from drs_orchestration.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
 from drs_orchestration.domain.execution_summary import assemble_execution
 from drs_orchestration.domain.models.base import CamelModel, Timestamp
 from drs_orchestration.domain.models.execution import (
@@ -30,6 +30,7 @@ from drs_orchestration.domain.models.execution import (
 )
 from drs_orchestration.domain.ports import DEFAULT_PAGE_SIZE, ExecutionRunner, Page, RunnerSignal
 from drs_orchestration.domain.services.context import Request, Services, new_id, record_audit
+from drs_orchestration.domain.services.errors import EngineUnavailable
 
 __all__ = [
     "EngineUnavailable",
@@ -44,12 +45,6 @@ __all__ = [
 ]
 
 RESOURCE = "Execution"
-
-
-class EngineUnavailable(DomainError):
-    """No execution engine is configured in this deployment (503)."""
-
-    code = "ENGINE_UNAVAILABLE"
 
 
 class ExecutionListItem(CamelModel):

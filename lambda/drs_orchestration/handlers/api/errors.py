@@ -19,6 +19,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
 )
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import Field
 
 from drs_orchestration.domain.errors import (
@@ -31,7 +32,7 @@ from drs_orchestration.domain.errors import (
     format_field_path,
 )
 from drs_orchestration.domain.models.base import CamelModel
-from drs_orchestration.domain.services.executions import EngineUnavailable
+from drs_orchestration.domain.services.errors import EngineUnavailable
 from drs_orchestration.handlers.api.security import Unauthenticated
 
 __all__ = [
@@ -70,6 +71,7 @@ ERROR_RESPONSES: dict[int, OpenAPIResponse] = {
     413: _model_response("Request body too large"),
     415: _model_response("The body is not application/json"),
     500: _model_response("Unexpected server error"),
+    502: _model_response("An AWS service (DRS, or the role that reaches it) refused or failed the call"),
     503: _model_response("A backing service is unavailable"),
 }
 
@@ -176,6 +178,22 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
     @app.not_found
     def _no_route(_: NotFoundError) -> Response[str]:
         return error_response(HTTPStatus.NOT_FOUND, NotFound.code, "no such resource or method")
+
+    @app.exception_handler(ClientError)  # type: ignore[untyped-decorator]
+    def _aws_refused(error: ClientError) -> Response[str]:
+        code = str(error.response.get("Error", {}).get("Code") or "Unknown")
+        logger.warning("AWS call failed", extra={"operation": error.operation_name, "code": code})
+        message = (
+            f"{error.operation_name} failed: {code}: {error.response.get('Error', {}).get('Message', '')}"
+        )
+        return error_response(HTTPStatus.BAD_GATEWAY, "UPSTREAM_ERROR", message.strip())
+
+    @app.exception_handler(BotoCoreError)  # type: ignore[untyped-decorator]
+    def _aws_unreachable(error: BotoCoreError) -> Response[str]:
+        logger.warning("AWS unreachable", extra={"error": type(error).__name__})
+        return error_response(
+            HTTPStatus.BAD_GATEWAY, "UPSTREAM_ERROR", f"an AWS service is unreachable: {error}"
+        )
 
     @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
     def _unexpected(_: Exception) -> Response[str]:

@@ -24,9 +24,9 @@ PAGE_SIZE = DEFAULT_PAGE_SIZE
 
 
 def responses(*statuses: int, **success: Any) -> dict[int, OpenAPIResponse]:
-    """Documented errors ``statuses`` (401, 413, 415, 500 always), plus ``{code: model}`` successes."""
+    """Documented errors ``statuses`` (401, 413, 415, 500, 502 always), plus ``{code: model}`` successes."""
     documented: dict[int, OpenAPIResponse] = {
-        status: ERROR_RESPONSES[status] for status in sorted({401, 413, 415, 500, *statuses})
+        status: ERROR_RESPONSES[status] for status in sorted({401, 413, 415, 500, 502, *statuses})
     }
     for code, model in success.items():
         status = int(code.lstrip("_"))
