@@ -42,6 +42,14 @@ def test_group_servers_show_replication_and_readiness_when_resolved_by_tags(api:
     assert [s["sourceServerId"] for s in servers] == [server_id(n) for n in (0, 3, 6, 9)]
     assert {s["replicationState"] for s in servers} == {"CONTINUOUS"}
     assert all(s["inInventory"] and s["verdict"] in {"READY", "WARNINGS"} for s in servers)
+    first = api.get(f"/protection-groups/{group['id']}/servers", query={"limit": "3"}).json
+    rest = api.get(
+        f"/protection-groups/{group['id']}/servers", query={"limit": "3", "nextToken": first["nextToken"]}
+    ).json
+    assert [s["sourceServerId"] for s in first["items"] + rest["items"]] == [
+        server_id(n) for n in (0, 3, 6, 9)
+    ]
+    assert "nextToken" not in rest
 
 
 def test_update_returns_409_with_current_version_when_the_version_is_stale(api: Api) -> None:
