@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from http import HTTPStatus
 from typing import Any
 
@@ -30,6 +31,9 @@ app = DrsApiResolver(
     response_validation_error_http_code=HTTPStatus.INTERNAL_SERVER_ERROR,
 )
 register_error_handlers(app)
+if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+    get_api_settings()  # on Lambda, validate the environment at cold start: a bad variable fails the init
+
 for module in (protection_groups, recovery_plans, executions, inventory, accounts):
     app.include_router(module.router)
 
