@@ -35,7 +35,7 @@ def test_paused_run_starts_no_wave_until_resumed_when_an_operator_pauses_it(
 
     assert engine.api.post(f"/executions/{execution_id}/pause", as_="Operator").status == 202
     paused = engine.wait_until(
-        execution_id, lambda e: e["status"] == "PAUSED" and _status(engine, e, "a") == "LAUNCHED", 30
+        execution_id, lambda e: e["status"] == "PAUSED" and _status(engine, e, "a") == "LAUNCHED", 60
     )
     engine.drs.simulator.clock.advance(1800)  # half an hour paused: wave b must still not start
     still = engine.wait_until(execution_id, lambda e: e["status"] == "PAUSED")
@@ -134,7 +134,8 @@ def test_drill_instances_are_terminated_after_the_ttl_and_never_a_recoverys_when
     engine = engine_factory(servers=fleet(4))
     drill = engine.start(_two_waves(engine))
     assert engine.finish(drill)["status"] == "SUCCEEDED"
-    assert len(_drill_instances(engine)) == 4
+    instances = _drill_instances(engine)
+    assert len(instances) == 4
 
     # Before the TTL nothing is terminated
     assert drill_cleanup.lambda_handler({}, None) == {"terminated": {}}
@@ -142,7 +143,7 @@ def test_drill_instances_are_terminated_after_the_ttl_and_never_a_recoverys_when
     sim_clock = engine.drs.simulator.clock
     clock.set_clock(lambda: sim_clock.now() + timedelta(hours=9))
     terminated = drill_cleanup.lambda_handler({}, None)["terminated"]
-    assert sorted(terminated[drill]) == _drill_instances(engine)
+    assert sorted(terminated[drill]) == instances
     assert drill_cleanup.lambda_handler({}, None) == {"terminated": {}}  # once only
     header = store.executions().get_header(drill)
     assert header.instances_terminated_at is not None

@@ -10,30 +10,13 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import ClientError
 from pydantic import JsonValue
 
+from drs_orchestration.adapters.stepfunctions.step_functions_waker import StepFunctionsWaker
 from drs_orchestration.domain.ports import ExecutionRepository, RunnerSignal
 
 if TYPE_CHECKING:
     from mypy_boto3_stepfunctions import SFNClient
 
-__all__ = ["StepFunctionsExecutionRunner", "StepFunctionsWaker"]
-
-_GONE = {"TaskTimedOut", "TaskDoesNotExist", "InvalidToken"}
-
-
-class StepFunctionsWaker:
-    """Completes a WaitForChange task token; a token already used or expired is not an error."""
-
-    def __init__(self, client: SFNClient) -> None:
-        self.client = client
-
-    def wake(self, task_token: str, reason: str) -> bool:
-        try:
-            self.client.send_task_success(taskToken=task_token, output=json.dumps({"wokenBy": reason}))
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in _GONE:
-                return False
-            raise
-        return True
+__all__ = ["StepFunctionsExecutionRunner"]
 
 
 class StepFunctionsExecutionRunner:
@@ -67,7 +50,5 @@ class StepFunctionsExecutionRunner:
             self.waker.wake(header.task_token, signal.value)
 
     def complete_task(self, task_token: str, *, succeeded: bool, output: dict[str, JsonValue]) -> None:
-        if succeeded:
-            self.client.send_task_success(taskToken=task_token, output=json.dumps(output))
-        else:
-            self.client.send_task_failure(taskToken=task_token, error="Rejected", cause=json.dumps(output))
+        # The decision travels in the output; the engine's waits only ever succeed (they wake it).
+        self.waker.wake(task_token, json.dumps({**output, "succeeded": succeeded}))

@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from drs_orchestration.adapters.aws_clients import BOTO_CONFIG, dynamodb_client
 from drs_orchestration.adapters.dynamodb.dynamodb_execution_repository import DynamoDBExecutionRepository
-from drs_orchestration.adapters.stepfunctions.step_functions_runner import StepFunctionsWaker
+from drs_orchestration.adapters.stepfunctions.step_functions_waker import StepFunctionsWaker
 
 if TYPE_CHECKING:
     from mypy_boto3_stepfunctions import SFNClient
