@@ -53,6 +53,21 @@ Options:
 
 Needs: aws (AWS CLI), python3, zip, and npm when the console is built. Credentials come from the
 usual AWS CLI sources (environment, profile, SSO, instance role).
+
+Local mode (no AWS account needed):
+  ./deploy.sh --local [--port 8000] [--time-scale 60] [--fleet demo|N]
+
+  --local                   Run the whole product on this machine instead of deploying it: the
+                            console and API on 127.0.0.1, local AWS (moto) and the DRS simulator,
+                            seeded with a demo fleet, protection groups, a plan and three logins
+                            (admin, operator, viewer). Creates .venv from requirements-dev.txt and
+                            runs npm ci when they are missing, builds the console when it is out of
+                            date, prints the URLs and logins and writes them to .local/endpoints.json
+                            ($DRS_LOCAL_DIR/endpoints.json when set). Ctrl-C stops everything.
+  --port PORT               With --local: the console and API port (default 8000).
+  --time-scale N            With --local: simulated DRS seconds per real second (default 60).
+  --fleet demo|N            With --local: the demo fleet (default) or N generated source servers.
+  --skip-console-build      With --local: serve frontend/dist as it is.
 EOF
 }
 
@@ -283,7 +298,40 @@ create_admin() {
   info "$ADMIN_EMAIL is in the $group group"
 }
 
+# --local: install what local mode needs (the same .venv and stamp as tests/run.sh), then hand over
+# to the local runtime, which builds the console when needed and serves until Ctrl-C.
+run_local() {
+  local args=() venv="$ROOT/.venv" want
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --local) shift ;;
+      --port | --time-scale | --fleet) need_value "$@"; args+=("$1" "$2"); shift 2 ;;
+      --skip-console-build) args+=("$1"); shift ;;
+      -h | --help) usage; exit 0 ;;
+      *) die "unknown option with --local: $1 (see --help)" ;;
+    esac
+  done
+  command -v python3 >/dev/null 2>&1 || die "python3 (3.11 or later) is needed for --local"
+  want=$(cd "$ROOT" && cat requirements-dev.txt pyproject.toml | sha256 | cut -d' ' -f1)
+  if [ ! -x "$venv/bin/python" ]; then
+    step "Creating the Python environment (.venv)"
+    python3 -m venv "$venv"
+  fi
+  if [ "$(cat "$venv/.installed" 2>/dev/null)" != "$want" ]; then
+    step "Installing Python dependencies (requirements-dev.txt)"
+    "$venv/bin/pip" install --quiet --upgrade pip
+    (cd "$ROOT" && "$venv/bin/pip" install --quiet -r requirements-dev.txt)
+    echo "$want" >"$venv/.installed"
+  fi
+  PYTHONPATH="$ROOT/lambda:$ROOT/local${PYTHONPATH:+:$PYTHONPATH}" \
+    exec "$venv/bin/python" -m drs_local ${args[@]+"${args[@]}"}
+}
+
 main() {
+  local arg
+  for arg in "$@"; do
+    if [ "$arg" = --local ]; then run_local "$@"; fi
+  done
   parse_args "$@"
   check_tools
   check_credentials
