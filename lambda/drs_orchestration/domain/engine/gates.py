@@ -202,6 +202,8 @@ def run_actions(
                     EventType.ACTION_STARTED, f"{phase} action '{action.name}' started", wave_id=wave_id
                 )
                 wave = tick.set_wave(wave_id, action_ref=ref, action_started_at=tick.now)
+                if ref == LAMBDA_PENDING:
+                    return Gate.RUNNING, ""  # the state machine invokes it; its result comes next tick
                 outcome, detail = _poll(tick, wave, action, None)
         else:
             outcome, detail = _poll(tick, wave, action, invoke_result)
