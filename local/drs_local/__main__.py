@@ -77,9 +77,13 @@ def banner(endpoints: Endpoints, endpoints_file: Path) -> str:
         *(f"    {user.username:<{width}}  {user.password}  ({user.group})" for user in endpoints.users),
         "",
     ]
-    if endpoints.demo_plan_name:
-        lines.append(f"  Demo plan    {endpoints.demo_plan_name} ({endpoints.demo_plan_id})")
-    lines += [f"  Endpoints    {endpoints_file}", "", "Press Ctrl-C to stop.", ""]
+    lines += [
+        f"  Demo plan    {endpoints.demo_plan_name} ({endpoints.demo_plan_id})",
+        f"  Endpoints    {endpoints_file}",
+        "",
+        "Press Ctrl-C to stop.",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -41,8 +41,8 @@ class Endpoints:
     event_bus_name: str
     state_machine_arn: str
     health_check_document: str
-    demo_plan_id: str | None
-    demo_plan_name: str | None
+    demo_plan_id: str
+    demo_plan_name: str
     time_scale: float
     pid: int
     users: list[DemoUser] = field(default_factory=list)

@@ -51,7 +51,7 @@ from .aws_stack import LocalAws, create_local_aws
 from .console import ensure_console
 from .endpoints import Endpoints, write_endpoints
 from .front import API_PREFIX, FrontServer, bind
-from .seed import DEMO_PLAN_NAME, create_users, demo_users, seed_demo_data
+from .seed import DEMO_PLAN_NAME, DemoUser, create_users, demo_users, seed_demo_data
 from .tokens import TokenVerifier, fetch_jwks
 
 __all__ = ["LocalMode", "Options"]
@@ -69,7 +69,6 @@ class Options:
     time_scale: float = 60.0
     fleet: FleetSpec = "demo"
     build_console: bool = True
-    seed: bool = True
 
 
 @dataclass
@@ -148,29 +147,7 @@ class LocalMode:
             jwks=lambda: fetch_jwks(aws_endpoint, REGION, aws.user_pool_id),
         )
         api_lock = threading.Lock()
-
-        def call_api(event: dict[str, Any]) -> dict[str, Any]:
-            with api_lock:
-                response: dict[str, Any] = api_app.lambda_handler(event, _context("api"))
-                return response
-
-        plan_id = None
-        if options.seed:
-            admin = next(user for user in users if user.group == "Admin")
-            token = cognito.initiate_auth(
-                ClientId=aws.user_pool_client_id,
-                AuthFlow="USER_PASSWORD_AUTH",
-                AuthParameters={"USERNAME": admin.username, "PASSWORD": admin.password},
-            )["AuthenticationResult"]["IdToken"]
-            plan = seed_demo_data(
-                call_api,
-                verifier.claims(token),
-                account=DEFAULT_ACCOUNT,
-                region=REGION,
-                health_document=next(iter(aws.documents.values())),
-                demo_fleet=options.fleet == "demo",
-            )
-            plan_id = str(plan["id"])
+        plan = self._seed(cognito, aws, verifier, api_lock, users)
         self._serve(front, verifier, aws, api_lock, aws_endpoint)
         endpoints = Endpoints(
             console=console_url,
@@ -186,8 +163,8 @@ class LocalMode:
             event_bus_name=aws.event_bus_name,
             state_machine_arn=aws.state_machine_arn,
             health_check_document=next(iter(aws.documents.values()), ""),
-            demo_plan_id=plan_id,
-            demo_plan_name=DEMO_PLAN_NAME if plan_id else None,
+            demo_plan_id=str(plan["id"]),
+            demo_plan_name=DEMO_PLAN_NAME,
             time_scale=options.time_scale,
             users=users,
             pid=os.getpid(),
@@ -195,6 +172,36 @@ class LocalMode:
         self._stack.callback(write_endpoints(options.state_dir, endpoints))
         self.endpoints = endpoints
         return endpoints
+
+    def _seed(
+        self,
+        cognito: Any,
+        aws: LocalAws,
+        verifier: TokenVerifier,
+        api_lock: threading.Lock,
+        users: list[DemoUser],
+    ) -> dict[str, Any]:
+        """The demo data, written through the API handler as the demo admin (signed in for real)."""
+
+        def call_api(event: dict[str, Any]) -> dict[str, Any]:
+            with api_lock:
+                response: dict[str, Any] = api_app.lambda_handler(event, _context("api"))
+                return response
+
+        admin = next(user for user in users if user.group == "Admin")
+        token = cognito.initiate_auth(
+            ClientId=aws.user_pool_client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": admin.username, "PASSWORD": admin.password},
+        )["AuthenticationResult"]["IdToken"]
+        return seed_demo_data(
+            call_api,
+            verifier.claims(token),
+            account=DEFAULT_ACCOUNT,
+            region=REGION,
+            health_document=next(iter(aws.documents.values())),
+            demo_fleet=self.options.fleet == "demo",
+        )
 
     def _environment(self, values: dict[str, str | None]) -> None:
         for name, value in values.items():
