@@ -17,6 +17,7 @@ export default defineConfig({
     environment: 'node',
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
+    reporters: ['default', './summary-reporter.ts'],
     css: false,
     testTimeout: 15000,
   },
