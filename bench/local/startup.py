@@ -1,6 +1,8 @@
 """Time from ``./deploy.sh --local`` to a ready console, with everything already installed and built.
 
-Each run starts ``./deploy.sh --local`` on a free port with its own state directory, polls until
+One warm-up run comes first and is not counted (it installs or builds whatever is missing or out of
+date, as a first start would). Each counted run starts ``./deploy.sh --local`` on a free port with its
+own state directory, polls until
 ``GET /`` serves the console's ``index.html`` and ``GET /config.json`` answers (``endpoints.json``
 written), records the wall time, then stops it with SIGINT and waits for it to exit.
 
@@ -79,10 +81,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    warm_up, _ = one_run()
     results = [one_run() for _ in range(args.runs)]
     ready = [r for r, _ in results]
     stop = [s for _, s in results]
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(f"warm-up (not counted): {warm_up:.2f} s")
     print(f"runs: {args.runs}")
     print("ready (s): " + ", ".join(f"{value:.2f}" for value in ready))
     print(f"ready: min {min(ready):.2f} s, median {statistics.median(ready):.2f} s, max {max(ready):.2f} s")
