@@ -91,12 +91,7 @@ export class ApiClient {
 }
 
 async function toApiError(response: Response): Promise<ApiError> {
-  let body: unknown = null;
-  try {
-    body = await response.json();
-  } catch {
-    body = null;
-  }
+  const body: unknown = await response.json().catch(() => null);
   if (isErrorBody(body)) {
     return new ApiError(response.status, body.error.code, body.error.message, body.error.fields ?? []);
   }
