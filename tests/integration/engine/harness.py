@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterator
@@ -115,7 +114,9 @@ class Engine:
     role_arn: str
     events_enabled: bool = True
     event_log: list[dict[str, Any]] = field(default_factory=list)
-    _lambda_names: set[str] = field(default_factory=set)
+
+    def stop_events(self) -> None:
+        self.events_enabled = False
 
     # -- building plans ------------------------------------------------------------------------
     def group(self, name: str, servers: list[str]) -> str:
@@ -266,6 +267,7 @@ class _Stack:
         faults: dict[str, Any] | None = None,
         events: bool = True,
         timings: Timings = FAST_TIMINGS,
+        ec2: bool = True,
     ) -> Engine:
         mock = mock_aws(
             config={"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
@@ -283,13 +285,17 @@ class _Stack:
         context = simulator_server(
             fleet=servers,
             time_scale=scale,
-            ec2_mirror=Ec2Mirror(),
+            ec2_mirror=Ec2Mirror() if ec2 else None,
             sinks=[CallbackSink(_deliver(engine_ref))],
             config=config,
             faults=faults,
         )
         handle = context.__enter__()
-        self.closers.append(lambda: context.__exit__(None, None, None))
+
+        def exit_simulator() -> None:
+            context.__exit__(None, None, None)
+
+        self.closers.append(exit_simulator)
         monkeypatch.setenv("DRS_ENDPOINT_URL", handle.endpoint_url)
         clock.set_clock(handle.simulator.clock.now)
         for name, value in create_tables(boto3.client("dynamodb", region_name=REGION)).items():
@@ -349,6 +355,7 @@ class _Stack:
         )
         engine_ref.append(engine)
         self.closers.append(_stop_executions(sfn, machine_arn))
+        self.closers.append(lambda: engine.stop_events())
         return engine
 
 
@@ -360,6 +367,3 @@ def _stop_executions(sfn: Any, machine_arn: str) -> Callable[[], None]:
             sfn.stop_execution(executionArn=execution["executionArn"])
 
     return stop
-
-
-_ = threading

@@ -8,6 +8,7 @@ import pytest
 
 from drs_orchestration.adapters.drs.boto_drs_gateway import BotoDrsGateway
 from drs_orchestration.domain.models.drs import DrsJob
+from drs_orchestration.domain.models.execution import HealthStatus
 from drs_orchestration.handlers.engine import store
 from tests.integration.engine.harness import HEALTH_CHECK_DOCUMENT, Engine, fleet, server_id
 
@@ -103,11 +104,11 @@ def test_wave_fails_with_evidence_when_a_recovered_instance_is_unhealthy(
     assert execution["waves"][0]["reason"] == "1 critical server(s) unhealthy"
     servers = {s.source_server_id: s for s in engine.servers(execution["id"])}
     sick = servers[server_id(0)]
-    assert sick.health is not None
-    assert sick.health.value == "UNHEALTHY"
-    assert sick.health_evidence["ec2"]["state"] == "stopped"  # type: ignore[index]
-    assert servers[server_id(1)].health is not None
-    assert servers[server_id(1)].health.value == "HEALTHY"
+    assert sick.health is HealthStatus.UNHEALTHY
+    ec2 = sick.health_evidence["ec2"]
+    assert isinstance(ec2, dict)
+    assert ec2["state"] == "stopped"
+    assert servers[server_id(1)].health is HealthStatus.HEALTHY
 
 
 def test_run_succeeds_when_events_are_lost_or_duplicated(engine_factory: Callable[..., Engine]) -> None:

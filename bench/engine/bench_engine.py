@@ -1,0 +1,166 @@
+"""Execution engine benchmark: a 1,000-server, 12-wave plan with parallel branches on the DRS simulator.
+
+Runs the real state machine (moto's interpreter, handlers in-process) against the simulator with
+its default DRS timings, on one scaled clock, and measures:
+
+- wall / ideal: the run's duration (simulated seconds) over the critical path of the simulated DRS
+  durations (per wave: first job created -> last job ended; the longest dependency chain of those);
+- wave hand-off: from a wave's last dependency completing to the wave's first StartRecovery, with
+  and without DRS launch-result events (without them, polling alone notices job ends);
+- DRS API calls per server (the simulator's request counters);
+- Step Functions state transitions per run, at 1,000 and at 100 servers.
+
+Usage: ``python -m bench.engine.bench_engine [--scale 30] [--out bench/engine/RESULTS.md]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from drs_orchestration.handlers.engine import store
+from drs_simulator.config import Timings
+from tests.integration.engine.harness import Engine, _Stack, fleet, server_id
+
+# 12 waves in 7 layers: w01 -> (w02, w03) -> (w04, w05, w06) -> (w07, w08) -> (w09, w10) -> w11 -> w12
+DAG: dict[str, list[str]] = {
+    "w01": [],
+    "w02": ["w01"],
+    "w03": ["w01"],
+    "w04": ["w02"],
+    "w05": ["w02", "w03"],
+    "w06": ["w03"],
+    "w07": ["w04", "w05"],
+    "w08": ["w06"],
+    "w09": ["w07"],
+    "w10": ["w08"],
+    "w11": ["w09", "w10"],
+    "w12": ["w11"],
+}
+
+
+def _at(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "HOME_ACCOUNT_ID": "111122223333",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "ENGINE_POLL_SECONDS": "30",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+
+
+def _transitions(engine: Engine) -> int:
+    total = 0
+    for execution in engine.sfn.list_executions(stateMachineArn=engine.machine_arn)["executions"]:
+        token = None
+        while True:
+            page = engine.sfn.get_execution_history(
+                executionArn=execution["executionArn"], maxResults=1000, **({"nextToken": token} if token else {})
+            )
+            total += sum(1 for event in page["events"] if event["type"].endswith("StateEntered"))
+            token = page.get("nextToken")
+            if not token:
+                break
+    return total
+
+
+def run(servers: int, *, events: bool, scale: float) -> dict[str, Any]:
+    monkeypatch = pytest.MonkeyPatch()
+    stack = _Stack()
+    try:
+        _environment(monkeypatch)
+        engine = stack.start(monkeypatch, servers=fleet(servers), scale=scale, events=events, ec2=False, timings=Timings())
+        per_wave = servers // len(DAG)
+        waves = []
+        for index, (wave_id, deps) in enumerate(DAG.items()):
+            members = [server_id(n) for n in range(index * per_wave, servers if index == len(DAG) - 1 else (index + 1) * per_wave)]
+            waves.append(
+                {
+                    "id": wave_id,
+                    "name": wave_id.upper(),
+                    "protectionGroupIds": [engine.group(wave_id, members)],
+                    "dependsOn": [{"waveId": d, "condition": "HEALTHY"} for d in deps],
+                    "timeoutMinutes": 240,
+                }
+            )
+        plan = engine.plan(waves, name=f"bench-{servers}")
+        started = time.monotonic()
+        execution = engine.finish(engine.start(plan), limit=3600)
+        real_seconds = time.monotonic() - started
+        assert execution["status"] == "SUCCEEDED", execution["statusReason"]
+        execution_id = execution["id"]
+        batches = store.executions().get_batches(execution_id)
+        jobs = {job["jobID"]: job for job in engine.drs.drs_client().describe_jobs(filters={})["items"]}
+        drs_span: dict[str, tuple[datetime, datetime]] = {}
+        first_start: dict[str, datetime] = {}
+        for batch in batches:
+            job = jobs[batch.job_id or ""]
+            created, ended = _at(job["creationDateTime"]), _at(job["endDateTime"])
+            low, high = drs_span.get(batch.wave_id, (created, ended))
+            drs_span[batch.wave_id] = (min(low, created), max(high, ended))
+            first_start[batch.wave_id] = min(first_start.get(batch.wave_id, batch.requested_at), batch.requested_at)
+        finish: dict[str, float] = {}
+        for wave_id, deps in DAG.items():  # DAG is in topological order
+            duration = (drs_span[wave_id][1] - drs_span[wave_id][0]).total_seconds()
+            finish[wave_id] = max((finish[d] for d in deps), default=0.0) + duration
+        ideal = max(finish.values())
+        wall = (_at(execution["endedAt"]) - _at(execution["startedAt"])).total_seconds()
+        ended = {w["id"]: _at(w["endedAt"]) for w in execution["waves"]}
+        handoffs = [
+            (first_start[w] - max(ended[d] for d in deps)).total_seconds() for w, deps in DAG.items() if deps
+        ]
+        counts = engine.drs.simulator.request_counts()
+        return {
+            "servers": servers,
+            "events": events,
+            "timeScale": scale,
+            "realSeconds": round(real_seconds, 1),
+            "wallSeconds": round(wall, 1),
+            "idealSeconds": round(ideal, 1),
+            "ratio": round(wall / ideal, 3),
+            "handoffSecondsMax": round(max(handoffs), 2),
+            "handoffSecondsMean": round(sum(handoffs) / len(handoffs), 2),
+            "drsCalls": counts,
+            "drsCallsPerServer": round(sum(counts.values()) / servers, 3),
+            "jobs": len(batches),
+            "stateTransitions": _transitions(engine),
+        }
+    finally:
+        stack.close()
+        monkeypatch.undo()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=30.0)
+    parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results.json"))
+    args = parser.parse_args()
+    results = [
+        run(1000, events=True, scale=args.scale),
+        run(1000, events=False, scale=args.scale),
+        run(100, events=True, scale=args.scale),
+    ]
+    report = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "system": platform.system()}, "runs": results}
+    with open(args.out, "w") as handle:
+        json.dump(report, handle, indent=2, default=str)
+    print(json.dumps(report, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()
