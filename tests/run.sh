@@ -43,11 +43,18 @@ venv_install() {
 }
 
 need_deb shellcheck shellcheck
+need_deb chromium chromium   # the console's browser tests drive Debian's Chromium
 venv_install "$root/.venv" requirements-dev.txt
 "$root/.venv/bin/pip" show --quiet drs-orchestration >/dev/null 2>&1 ||
   "$root/.venv/bin/pip" install --quiet --no-deps -e .
 # checkov's dependencies clash with the project's pins: it lives in a venv of its own.
 venv_install "$root/.venv-tools" tests/infra/requirements-checkov.txt
+# The deploy/cleanup script tests drive the AWS CLI; its botocore clashes with our pins, so when the
+# machine has no `aws` it gets a venv of its own.
+if ! command -v aws >/dev/null 2>&1; then
+  venv_install "$root/.venv-awscli" tests/infra/requirements-awscli.txt
+  export PATH="$PATH:$root/.venv-awscli/bin"
+fi
 export PATH="$root/.venv/bin:$PATH"
 
 step "ruff"
@@ -58,13 +65,16 @@ step "mypy (strict)"
 mypy lambda/drs_orchestration local
 
 if [ $# -eq 0 ] && [ -f frontend/package.json ]; then
-  step "console: npm ci, typecheck, build, unit tests"
+  step "console: npm ci, lint, format, API types, typecheck, build, unit tests"
   (
     cd frontend
     if [ ! -d node_modules ] || ! cmp -s package-lock.json node_modules/.package-lock.json.installed; then
       npm ci --no-audit --no-fund --loglevel=error
       cp package-lock.json node_modules/.package-lock.json.installed
     fi
+    npm run --silent lint
+    npm run --silent format:check
+    npm run --silent check:api
     npm run --silent build
     npm test --silent
   )
