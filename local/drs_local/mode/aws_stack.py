@@ -8,12 +8,8 @@ templates themselves, so local mode and a deployment cannot drift apart.
 * the execution engine's state machine: the ASL from ``cfn/statemachine/`` with its
   ``DefinitionSubstitutions`` resolved to local Lambda functions whose ``Handler`` is the template's;
 * the EventBridge rule for DRS events (its own event pattern), whose target's ``Handler`` the local
-  runtime drains into through SQS (see :mod:`drs_local.event_bridge`).
-
-While no template declares the engine yet, the state machine's placeholders (``${InitializeFunctionArn}``)
-name their handlers by convention (``drs_orchestration.handlers.engine.initialize.lambda_handler``) and
-the DRS rule is the documented "DRS Source Server Launch Result" pattern into ``handlers.engine.drs_events``;
-:attr:`LocalAws.conventions` says which of the two were used.
+  runtime drains into through SQS (see :mod:`drs_local.event_bridge`), and the scheduled rules
+  (``rate(...)``), which it runs on the scaled clock.
 """
 
 from __future__ import annotations
@@ -32,17 +28,13 @@ import boto3
 from .cfn import Template, load_template
 
 __all__ = [
-    "ENGINE_PACKAGE",
     "LocalAws",
     "RuleTarget",
     "ScheduledTarget",
     "create_local_aws",
-    "environment_name",
     "rate_seconds",
 ]
 
-ENGINE_PACKAGE = "drs_orchestration.handlers.engine"
-DRS_LAUNCH_RESULT_PATTERN = {"source": ["aws.drs"], "detail-type": ["DRS Source Server Launch Result"]}
 _TRUST = {
     "Version": "2012-10-17",
     "Statement": [
@@ -71,15 +63,6 @@ _CLIENT_PROPERTIES = (
     "RefreshTokenValidity",
     "TokenValidityUnits",
 )
-
-
-def environment_name(logical_id: str) -> str:
-    """``ProtectionGroupsTable`` -> ``PROTECTION_GROUPS_TABLE``: the variable the functions read."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", logical_id).upper()
-
-
-def _snake(name: str) -> str:
-    return environment_name(name).lower()
 
 
 @dataclass(frozen=True)
@@ -120,7 +103,9 @@ class LocalAws:
     region: str
     account: str
     stack_name: str
+    tables: dict[str, str] = field(default_factory=dict)
     environment: dict[str, str] = field(default_factory=dict)
+    """Every function's environment variables as the templates set them (local values)."""
     user_pool_id: str = ""
     user_pool_client_id: str = ""
     groups: list[str] = field(default_factory=list)
@@ -132,7 +117,6 @@ class LocalAws:
     rules: list[RuleTarget] = field(default_factory=list)
     schedules: list[ScheduledTarget] = field(default_factory=list)
     cors: dict[str, str] = field(default_factory=dict)
-    conventions: list[str] = field(default_factory=list)
 
 
 def _handler(template: Template, logical_id: str) -> str | None:
@@ -143,6 +127,11 @@ def _handler(template: Template, logical_id: str) -> str | None:
     globals_ = (template.body.get("Globals") or {}).get("Function") or {}
     handler = (resource.get("Properties") or {}).get("Handler") or globals_.get("Handler")
     return str(handler) if handler else None
+
+
+def _evaluated(template: Template, properties: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """``keys`` of ``properties`` evaluated against the template's parameters (the rest left out)."""
+    return {key: template.evaluate(properties[key]) for key in keys if key in properties}
 
 
 def _zip() -> bytes:
@@ -167,6 +156,10 @@ class _Builder:
         self.out = LocalAws(endpoint, region, account, stack_name)
         self._clients: dict[str, Any] = {}
         self._session = boto3.session.Session()  # one session: each service model is loaded once
+        self.refs: dict[str, Any] = {}
+        """``Ref`` / ``GetAtt`` values of what was created, by logical id (``Id`` and ``Id.Attribute``)."""
+        self.outputs: dict[str, str] = {}
+        """Every stack's outputs: the values nested stacks receive as parameters of the same name."""
         self._role_arn = ""
 
     def client(self, service: str) -> Any:
@@ -179,7 +172,14 @@ class _Builder:
         return self._clients[service]
 
     def template(self, name: str, parameters: dict[str, str] | None = None) -> Template:
-        return load_template(self.cfn / name, parameters, self.pseudo)
+        return load_template(self.cfn / name, {**self.outputs, **(parameters or {})}, self.pseudo)
+
+    def record_outputs(self, template: Template) -> None:
+        for name, output in (template.body.get("Outputs") or {}).items():
+            try:
+                self.outputs[name] = str(template.evaluate(output["Value"], self.refs))
+            except KeyError:  # an output of something local mode does not create
+                continue
 
     def physical_name(self, logical_id: str) -> str:
         return f"{self.out.stack_name}-{logical_id}"
@@ -199,14 +199,16 @@ class _Builder:
             }
             if properties.get("GlobalSecondaryIndexes"):
                 arguments["GlobalSecondaryIndexes"] = properties["GlobalSecondaryIndexes"]
-            dynamodb.create_table(**arguments)
-            self.out.environment[environment_name(logical_id)] = name
+            table = dynamodb.create_table(**arguments)["TableDescription"]
+            self.out.tables[logical_id] = name
+            self.refs[logical_id], self.refs[f"{logical_id}.Arn"] = name, table["TableArn"]
+        self.record_outputs(data)
 
     # ---- auth ---------------------------------------------------------------------------------
     def auth(self) -> None:
         auth = self.template("auth-stack.yaml", {"DeletionProtection": "false"})
         cognito = self.client("cognito-idp")
-        refs: dict[str, Any] = {}
+        refs = self.refs
         for logical_id, resource in auth.resources("AWS::Cognito::UserPool"):
             properties = auth.evaluate(resource["Properties"])
             pool = cognito.create_user_pool(
@@ -214,6 +216,8 @@ class _Builder:
                 **{key: properties[key] for key in _USER_POOL_PROPERTIES if key in properties},
             )["UserPool"]
             refs[logical_id] = self.out.user_pool_id = pool["Id"]
+            refs[f"{logical_id}.Arn"] = pool["Arn"]
+            refs[f"{logical_id}.ProviderURL"] = f"cognito-idp.{self.out.region}.amazonaws.com/{pool['Id']}"
         for logical_id, resource in auth.resources("AWS::Cognito::UserPoolClient"):
             properties = auth.evaluate(resource["Properties"], refs)
             client = cognito.create_user_pool_client(
@@ -221,16 +225,18 @@ class _Builder:
                 ClientName=logical_id,
                 **{key: properties[key] for key in _CLIENT_PROPERTIES if key in properties},
             )["UserPoolClient"]
-            self.out.user_pool_client_id = client["ClientId"]
-        for _, resource in auth.resources("AWS::Cognito::UserPoolGroup"):
+            refs[logical_id] = self.out.user_pool_client_id = client["ClientId"]
+        for logical_id, resource in auth.resources("AWS::Cognito::UserPoolGroup"):
             properties = auth.evaluate(resource["Properties"], refs)
             cognito.create_group(**properties)
             self.out.groups.append(properties["GroupName"])
+            refs[logical_id] = properties["GroupName"]
+        self.record_outputs(auth)
 
     # ---- orchestration ------------------------------------------------------------------------
-    def orchestration(self) -> Template:
+    def orchestration(self) -> None:
         stack = self.template("orchestration-stack.yaml")
-        refs: dict[str, Any] = {}
+        refs = self.refs
         for logical_id, resource in stack.resources("AWS::KMS::Key"):
             key = self.client("kms").create_key(Description=resource["Properties"].get("Description", ""))
             refs[logical_id] = key["KeyMetadata"]["KeyId"]
@@ -244,10 +250,12 @@ class _Builder:
                 "TopicArn"
             ]
             refs[logical_id] = self.out.topic_arn = arn
+            refs[f"{logical_id}.TopicName"] = arn.rsplit(":", 1)[-1]
         for logical_id, resource in stack.resources("AWS::Events::EventBus"):
             name = stack.evaluate(resource["Properties"]["Name"], refs)
-            self.client("events").create_event_bus(Name=name)
-            refs[logical_id] = self.out.event_bus_name = name
+            bus = self.client("events").create_event_bus(Name=name)
+            refs[logical_id] = refs[f"{logical_id}.Name"] = self.out.event_bus_name = name
+            refs[f"{logical_id}.Arn"] = bus["EventBusArn"]
         for logical_id, resource in stack.resources("AWS::SSM::Document"):
             properties = resource["Properties"]
             include = properties["Content"]["Fn::Transform"]["Parameters"]["Location"]
@@ -261,8 +269,8 @@ class _Builder:
             if "TargetType" in properties:
                 arguments["TargetType"] = properties["TargetType"]
             self.client("ssm").create_document(**arguments)
-            self.out.documents[logical_id] = name
-        return stack
+            self.out.documents[logical_id] = refs[logical_id] = name
+        self.record_outputs(stack)
 
     # ---- engine -------------------------------------------------------------------------------
     def role(self) -> str:
@@ -282,6 +290,7 @@ class _Builder:
             Timeout=timeout,
         )["FunctionArn"]
         self.out.functions[logical_id] = handler
+        self.refs[logical_id], self.refs[f"{logical_id}.Arn"] = self.physical_name(logical_id), arn
         return arn
 
     def templates(self) -> list[Template]:
@@ -292,45 +301,36 @@ class _Builder:
             for kind in ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine"):
                 for logical_id, resource in template.resources(kind):
                     properties = resource["Properties"]
-                    uri = properties.get("DefinitionUri")
+                    uri = properties.get("DefinitionUri") or properties.get("DefinitionS3Location")
                     if not isinstance(uri, str):
                         continue
                     substitutions = {
-                        key: self._function_for(template, value)
+                        key: self._function_for(template, key, value)
                         for key, value in (properties.get("DefinitionSubstitutions") or {}).items()
                     }
                     self._create_machine(logical_id, (self.cfn / uri).resolve(), substitutions)
                     return
-        # No template declares the engine yet: the ASL's placeholders name their handlers.
-        self.out.conventions.append("state machine")
-        path = next(iter(sorted((self.cfn / "statemachine").glob("*.asl.json"))))
-        placeholders = sorted(set(re.findall(r"\$\{([A-Za-z]+)FunctionArn\}", path.read_text())))
-        substitutions = {
-            f"{name}FunctionArn": self.function(
-                f"{name}Function", f"{ENGINE_PACKAGE}.{_snake(name)}.lambda_handler", 300
-            )
-            for name in placeholders
-        }
-        self._create_machine("ExecutionEngine", path, substitutions)
+        raise ValueError("no template in cfn/ declares the execution engine's state machine")
 
-    def _function_for(self, template: Template, value: Any) -> str:
-        """The local function for a ``!GetAtt Fn.Arn`` / ``!Ref Fn`` substitution (created once)."""
+    def _function_for(self, template: Template, key: str, value: Any) -> str:
+        """A substitution's local value: a function (created once, with the template's ``Handler``) for
+        ``!GetAtt Fn.Arn`` / ``!Ref Fn``; anything else from what local mode created."""
         target = value.get("Fn::GetAtt", value.get("Ref")) if isinstance(value, dict) else None
         logical_id = target[0] if isinstance(target, list) else str(target).split(".")[0]
-        resource = (template.body.get("Resources") or {}).get(logical_id)
-        if resource is None:
-            return str(template.evaluate(value))
+        handler = _handler(template, logical_id)
+        if handler is None:
+            try:
+                return str(template.evaluate(value, self.refs))
+            except KeyError as error:
+                raise ValueError(f"{template.path.name}: local mode cannot resolve {key}: {error}") from error
+        if logical_id in self.out.functions:
+            return str(self.refs[f"{logical_id}.Arn"])
         globals_ = (template.body.get("Globals") or {}).get("Function") or {}
-        properties = {**globals_, **(resource.get("Properties") or {})}
-        existing = self.out.functions.get(logical_id)
-        if existing is not None:
-            return self._arn(logical_id)
-        return self.function(logical_id, properties["Handler"], int(properties.get("Timeout", 300)))
-
-    def _arn(self, logical_id: str) -> str:
-        name = self.physical_name(logical_id)
-        arn: str = self.client("lambda").get_function(FunctionName=name)["Configuration"]["FunctionArn"]
-        return arn
+        properties = {
+            **globals_,
+            **((template.body.get("Resources") or {})[logical_id].get("Properties") or {}),
+        }
+        return self.function(logical_id, handler, int(properties.get("Timeout", 300)))
 
     def _create_machine(self, logical_id: str, path: Path, substitutions: dict[str, str]) -> None:
         definition = path.read_text()
@@ -339,10 +339,28 @@ class _Builder:
         self.out.state_machine_arn = self.client("stepfunctions").create_state_machine(
             name=self.physical_name(logical_id), definition=definition, roleArn=self.role()
         )["stateMachineArn"]
+        self.refs[logical_id] = self.refs[f"{logical_id}.Arn"] = self.out.state_machine_arn
+        self.outputs["StateMachineArn"] = self.out.state_machine_arn
+
+    def environment(self, console_origin: str) -> None:
+        """The union of every function's ``Environment.Variables``, evaluated as CloudFormation would
+        with local values (the handlers all run in this one process)."""
+        local = {"ConsoleUrl": console_origin, "StateMachineArn": self.out.state_machine_arn}
+        for path in sorted(self.cfn.glob("*-stack.yaml")):
+            template = self.template(path.name, local)
+            for kind in ("AWS::Serverless::Function", "AWS::Lambda::Function"):
+                for logical_id, resource in template.resources(kind):
+                    variables = ((resource.get("Properties") or {}).get("Environment") or {}).get("Variables")
+                    try:
+                        evaluated = template.evaluate(variables or {}, self.refs)
+                    except KeyError as error:
+                        raise ValueError(f"{path.name}: {logical_id}'s environment needs {error}") from error
+                    self.out.environment.update({name: str(value) for name, value in evaluated.items()})
 
     def _targets(self) -> Iterator[tuple[str, dict[str, Any], str, dict[str, Any]]]:
-        """``(name, kind, handler, source)`` of every rule or SAM event that runs a function: ``kind``
-        "rule" with the rule's properties, or "event" with the SAM event (``Type`` and ``Properties``)."""
+        """``(name, kind, handler, source)`` of every rule or SAM event that runs a function: ``kind`` is
+        ``{"Type": "Rule"}`` with the rule's properties as ``source``, or the SAM event with its
+        ``Properties``; pattern and schedule values are evaluated."""
         for template in self.templates():
             for logical_id, resource in template.resources("AWS::Events::Rule"):
                 properties = resource["Properties"]
@@ -351,13 +369,19 @@ class _Builder:
                     target_id = (reference.get("Fn::GetAtt") or [reference.get("Ref")])[0]
                     handler = _handler(template, str(target_id))
                     if handler:
-                        yield self.physical_name(logical_id), {"Type": "Rule"}, handler, properties
+                        yield (
+                            self.physical_name(logical_id),
+                            {"Type": "Rule"},
+                            handler,
+                            _evaluated(template, properties, ("EventPattern", "ScheduleExpression")),
+                        )
             for logical_id, resource in template.resources("AWS::Serverless::Function"):
                 handler = _handler(template, logical_id)
                 for event_id, event in ((resource.get("Properties") or {}).get("Events") or {}).items():
                     if handler:
                         name = self.physical_name(f"{logical_id}{event_id}")
-                        yield name, event, handler, event.get("Properties") or {}
+                        source = _evaluated(template, event.get("Properties") or {}, ("Pattern", "Schedule"))
+                        yield name, event, handler, source
 
     def drs_rules(self) -> None:
         """Rules (or SAM EventBridge events) whose pattern takes DRS events to a function."""
@@ -369,15 +393,6 @@ class _Builder:
                 and "aws.drs" in (pattern.get("source") or [])
             ):
                 self.out.rules.append(RuleTarget(name, pattern, handler))
-        if not self.out.rules:
-            self.out.conventions.append("DRS event rule")
-            self.out.rules.append(
-                RuleTarget(
-                    self.physical_name("DrsLaunchResultRule"),
-                    DRS_LAUNCH_RESULT_PATTERN,
-                    f"{ENGINE_PACKAGE}.drs_events.lambda_handler",
-                )
-            )
 
     def schedules(self) -> None:
         """Scheduled rules and SAM ``Schedule`` events (``rate(...)``) that run a function."""
@@ -415,5 +430,6 @@ def create_local_aws(
     builder.state_machine()
     builder.drs_rules()
     builder.schedules()
+    builder.environment(console_origin)
     builder.cors(console_origin)
     return builder.out

@@ -1,6 +1,7 @@
 """Read the product's CloudFormation templates: intrinsic functions in their long form, and the small
-part of CloudFormation's evaluation local mode needs (``Ref`` / ``Fn::If`` / ``Fn::Sub`` / conditions on
-parameters) so resources are created from the same definitions that deploy to AWS."""
+part of CloudFormation's evaluation local mode needs (``Ref``, ``Fn::GetAtt``, ``Fn::If``, ``Fn::Sub``,
+``Fn::Join`` and the condition functions) so resources are created from the same definitions that
+deploy to AWS."""
 
 from __future__ import annotations
 
@@ -121,6 +122,15 @@ class Template:
                 return str(left) == str(right)
             if key == "Fn::Not":
                 return not self.evaluate(argument[0], refs)
+            if key == "Fn::And":
+                return all(self.evaluate(item, refs) for item in argument)
+            if key == "Fn::Or":
+                return any(self.evaluate(item, refs) for item in argument)
+            if key == "Condition":
+                return self.condition(argument)
+            if key == "Fn::Join":
+                separator, items = argument
+                return str(separator).join(str(item) for item in self.evaluate(items, refs))
             if key == "Fn::Sub" and isinstance(argument, str):
                 return re.sub(
                     r"\$\{([^}!]+)\}", lambda m: str(self.evaluate({"Ref": m.group(1)}, refs)), argument

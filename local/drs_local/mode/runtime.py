@@ -11,8 +11,8 @@
 5. the resources of the templates (:mod:`.aws_stack`), the demo users and the demo data (:mod:`.seed`);
 6. the front (:mod:`.front`): the console, ``/config.json`` and the API under ``/api``.
 
-Every handler runs in this process with the environment its function has on AWS (table names, topic,
-bus, ...), plus the endpoints of local AWS and the simulator. :meth:`LocalMode.stop` ends every server
+Every handler runs in this process with the environment variables the templates give its function
+(table names, topic, bus, state machine, ...), plus the endpoints of local AWS and the simulator. :meth:`LocalMode.stop` ends every server
 and thread it started; ``run`` stops on SIGINT or SIGTERM.
 """
 
@@ -122,18 +122,10 @@ class LocalMode:
             console_origin=console_url,
         )
         self.aws = aws
-        for convention in aws.conventions:
-            logger.warning(
-                "no template declares the %s yet; local mode follows the naming convention", convention
-            )
         self._environment(
             {
                 **aws.environment,
                 "DRS_ENDPOINT_URL": drs.endpoint_url,
-                "NOTIFICATIONS_TOPIC_ARN": aws.topic_arn,
-                "EVENT_BUS_NAME": aws.event_bus_name,
-                "CONSOLE_URL": console_url,
-                "STATE_MACHINE_ARN": aws.state_machine_arn,
             }
         )
         self._wire_engine(aws, drs)

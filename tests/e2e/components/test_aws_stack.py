@@ -3,47 +3,24 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import boto3
 import pytest
-from moto import mock_aws
 
-from drs_local.mode.aws_stack import LocalAws, create_local_aws, environment_name, rate_seconds
+from drs_local.mode.aws_stack import LocalAws, rate_seconds
 from drs_local.mode.cfn import load_template
 from drs_local.step_functions import resolve_handler
-
-ROOT = Path(__file__).resolve().parents[3]
-REGION = "us-east-1"
-ACCOUNT = "111122223333"
-ORIGIN = "http://127.0.0.1:8000"
-
-
-@pytest.fixture(scope="module")
-def local_aws() -> Iterator[LocalAws]:
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in {
-            "AWS_ACCESS_KEY_ID": ACCOUNT,
-            "AWS_SECRET_ACCESS_KEY": "local",
-            "AWS_DEFAULT_REGION": REGION,
-            "MOTO_ACCOUNT_ID": ACCOUNT,
-        }.items():
-            patch.setenv(name, value)
-        patch.delenv("AWS_ENDPOINT_URL", raising=False)
-        with mock_aws():
-            yield create_local_aws(ROOT, endpoint="", region=REGION, account=ACCOUNT, console_origin=ORIGIN)
+from tests.e2e.components.conftest import ACCOUNT, ORIGIN, REGION, ROOT
 
 
 def test_every_table_has_the_key_schema_and_indexes_of_the_data_template(local_aws: LocalAws) -> None:
     template = load_template(ROOT / "cfn" / "data-stack.yaml")
     declared = dict(template.resources("AWS::DynamoDB::Table"))
-    assert len(declared) == len(local_aws.environment) >= 5
+    assert declared.keys() == local_aws.tables.keys()
+    assert len(declared) >= 5
     dynamodb = boto3.client("dynamodb", region_name=REGION)
     for logical_id, resource in declared.items():
-        table = dynamodb.describe_table(TableName=local_aws.environment[environment_name(logical_id)])[
-            "Table"
-        ]
+        table = dynamodb.describe_table(TableName=local_aws.tables[logical_id])["Table"]
         assert table["KeySchema"] == resource["Properties"]["KeySchema"]
         indexes = {
             index["IndexName"]: index["KeySchema"] for index in table.get("GlobalSecondaryIndexes", [])
@@ -55,16 +32,15 @@ def test_every_table_has_the_key_schema_and_indexes_of_the_data_template(local_a
         assert indexes == expected
 
 
-def test_table_variables_are_the_ones_the_api_settings_read_when_derived_from_logical_ids(
-    local_aws: LocalAws,
-) -> None:
-    assert {
-        "PROTECTION_GROUPS_TABLE",
-        "RECOVERY_PLANS_TABLE",
-        "EXECUTIONS_TABLE",
-        "ACCOUNTS_TABLE",
-        "AUDIT_TABLE",
-    } <= local_aws.environment.keys()
+def test_functions_get_the_environment_the_templates_give_them_with_local_values(local_aws: LocalAws) -> None:
+    environment = local_aws.environment
+    assert environment["EXECUTIONS_TABLE"] == local_aws.tables["ExecutionsTable"]
+    assert environment["AUDIT_TABLE"] == local_aws.tables["AuditTable"]
+    assert environment["NOTIFICATIONS_TOPIC_ARN"] == local_aws.topic_arn
+    assert environment["EVENT_BUS_NAME"] == local_aws.event_bus_name
+    assert environment["STATE_MACHINE_ARN"] == local_aws.state_machine_arn
+    assert environment["HOME_ACCOUNT_ID"] == ACCOUNT
+    assert environment["CONSOLE_URL"] == ORIGIN
 
 
 def test_user_pool_client_and_groups_follow_the_auth_template_when_created(local_aws: LocalAws) -> None:
@@ -110,13 +86,6 @@ def test_state_machine_runs_the_statemachine_file_with_each_task_on_a_real_handl
     for arn in arns:
         handler = lam.get_function(FunctionName=arn)["Configuration"]["Handler"]
         assert callable(resolve_handler(handler))
-
-
-def test_drs_rule_routes_launch_results_to_a_real_handler_when_created(local_aws: LocalAws) -> None:
-    (rule,) = local_aws.rules
-    assert rule.event_pattern["source"] == ["aws.drs"]
-    assert "DRS Source Server Launch Result" in rule.event_pattern["detail-type"]
-    assert callable(resolve_handler(rule.handler))
 
 
 def test_cors_follows_the_api_template_with_the_local_console_origin(local_aws: LocalAws) -> None:

@@ -1,0 +1,61 @@
+"""An operator runs the demo plan as a drill from the console and reads its report."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.console.browser import Console
+from tests.e2e.local_mode import http
+
+DRILL_LIMIT_MS = 180_000
+
+
+def test_operator_runs_a_drill_to_success_and_reads_its_report_when_signed_in(console: Console) -> None:
+    # Given the operator signed in, on the dashboard
+    mode, page = console.mode, console.page
+    plan_id, plan_name = mode.endpoints["demoPlanId"], mode.endpoints["demoPlanName"]
+    token = mode.sign_in("Operator", {**mode.endpoints, "cognitoEndpoint": mode.endpoints["aws"]})
+    plan = http("GET", f"{mode.endpoints['api']}/recovery-plans/{plan_id}", token=token).body
+    console.sign_in("Operator")
+    expect(page.get_by_role("heading", level=1, name="Dashboard")).to_be_visible()
+    expect(page.get_by_role("link", name=plan_name)).to_be_visible()
+    console.shot("dashboard")
+
+    # When they open the demo plan
+    page.get_by_role("link", name=plan_name).click()
+    expect(page.get_by_role("heading", level=1, name=f"Edit {plan_name}")).to_be_visible()
+
+    # Then its dependency graph draws every wave
+    graph = page.get_by_role("figure", name="Dependency graph")
+    for wave in plan["waves"]:
+        expect(graph.locator(".react-flow__node", has_text=wave["name"])).to_be_visible()
+    expect(graph.locator(".react-flow__edge")).to_have_count(sum(len(w["dependsOn"]) for w in plan["waves"]))
+    console.shot("plan-builder")
+
+    # When they start a drill
+    page.get_by_role("button", name="Start drill").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text(f"Start a run of {plan_name}")
+    dialog.get_by_role("button", name="Start drill").click()
+
+    # Then the live view follows it to SUCCEEDED, every wave completed in its graph
+    expect(page).to_have_url(re.compile(r"/executions/ex-"))
+    expect(page.get_by_text("Updating live")).to_be_visible()
+    console.shot("live-execution")
+    expect(page.get_by_text("SUCCEEDED", exact=True)).to_be_visible(timeout=DRILL_LIMIT_MS)
+    waves = page.get_by_role("figure", name="Waves")
+    for wave in plan["waves"]:
+        expect(waves.locator(".react-flow__node", has_text=f"{wave['name']} · COMPLETED")).to_be_visible()
+
+    # When they open the report
+    page.get_by_role("link", name="Report").click()
+
+    # Then the measured RTO stands against the plan's target
+    expect(page.get_by_role("heading", level=1, name=f"Report: {plan_name}")).to_be_visible()
+    expect(page.get_by_text("RTO target")).to_be_visible()
+    expect(page.get_by_text(f"{plan['rtoTargetMinutes'] // 60} h {plan['rtoTargetMinutes'] % 60} min")).to_be_visible()
+    expect(page.get_by_text("Measured RTO")).to_be_visible()
+    expect(page.get_by_text("Target met")).to_be_visible()
+    console.shot("report")
