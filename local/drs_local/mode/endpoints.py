@@ -7,13 +7,13 @@ appearance means "ready") and removed when local mode stops.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .private_files import write_private_json
 from .seed import DemoUser
 
 __all__ = ["ENDPOINTS_FILE", "STATE_DIR_VARIABLE", "Endpoints", "default_state_dir", "write_endpoints"]
@@ -60,13 +60,8 @@ class Endpoints:
 
 def write_endpoints(state_dir: Path, endpoints: Endpoints) -> Callable[[], None]:
     """Write the file (owner-readable only: it holds the demo passwords); returns its remover."""
-    state_dir.mkdir(parents=True, exist_ok=True)
     path = state_dir / ENDPOINTS_FILE
-    partial = path.with_suffix(".json.partial")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        json.dump(endpoints.as_json(), handle, indent=2)
-    partial.replace(path)
+    write_private_json(path, endpoints.as_json())
 
     def remove() -> None:
         path.unlink(missing_ok=True)

@@ -12,8 +12,9 @@
 6. the front (:mod:`.front`): the console, ``/config.json`` and the API under ``/api``.
 
 Every handler runs in this process with the environment variables the templates give its function
-(table names, topic, bus, state machine, ...), plus the endpoints of local AWS and the simulator. :meth:`LocalMode.stop` ends every server
-and thread it started; ``run`` stops on SIGINT or SIGTERM.
+(table names, topic, bus, state machine, ...), plus the endpoints of local AWS and the simulator.
+:meth:`LocalMode.stop` ends every server and thread it started (``python -m drs_local`` calls it on
+SIGINT or SIGTERM).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Demo users and demo data, the same on every start (local mode reseeds; it keeps no state).
+"""Demo users and demo data, the same on every start (local mode reseeds; it keeps no data between
+starts, only the demo passwords).
 
 Users: an admin, an operator and a viewer in the user pool's groups, with passwords generated once per
 state directory (kept in ``demo-users.json`` there, readable by the owner only) and reused afterwards.
@@ -14,7 +15,6 @@ three tiers and the plan runs them in order.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import string
 from collections.abc import Callable
@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from drs_orchestration.handlers.api.rest_proxy_event import rest_proxy_event
+
+from .private_files import write_private_json
 
 __all__ = ["DEMO_PLAN_NAME", "DemoUser", "SeedError", "create_users", "demo_users", "seed_demo_data"]
 
@@ -55,10 +57,7 @@ def demo_users(state_dir: Path) -> list[DemoUser]:
     if path.is_file():
         return [DemoUser(**entry) for entry in json.loads(path.read_text())]
     users = [DemoUser(f"{name}@example.com", _password(), group) for name, group in _ROLES]
-    state_dir.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        json.dump([asdict(user) for user in users], handle, indent=2)
+    write_private_json(path, [asdict(user) for user in users])
     return users
 
 
