@@ -134,3 +134,19 @@ class LocalMode:
         if self.group_alive():
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(30)
+
+
+def start_local_mode(state_dir: Path, time_scale: str = "600") -> LocalMode:
+    """``./deploy.sh --local`` on a free port with fast DRS time, ready to use (killed if it fails)."""
+    log = state_dir / "deploy-local.log"
+    arguments = ["--port", str(free_port()), "--time-scale", time_scale]
+    if (ROOT / "frontend" / "dist" / "index.html").is_file():
+        # Any build serves these tests; rebuilding here would race with whoever is editing the console.
+        arguments.append("--skip-console-build")
+    mode = LocalMode(run_deploy_local(*arguments, state_dir=state_dir, log=log), state_dir, log)
+    try:
+        mode.wait_ready()
+    except BaseException:
+        mode.kill()
+        raise
+    return mode
