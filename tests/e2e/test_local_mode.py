@@ -121,6 +121,13 @@ def test_demo_drill_succeeds_through_the_api_and_stop_leaves_nothing_running_whe
     # Then the drill succeeds, every server launched and healthy, and the report says so
     assert final["status"] == "SUCCEEDED", json.dumps(final)[:3000]
     assert {wave["status"] for wave in final["waves"]} == {"COMPLETED"}
+    waves = {wave["id"]: wave for wave in final["waves"]}
+    databases, app, crm = waves["databases"], waves["shop-app"], waves["crm-web"]
+    # the diamond's middle waves start after the databases and run at the same time
+    assert app["startedAt"] >= databases["endedAt"]
+    assert crm["startedAt"] >= databases["endedAt"]
+    assert app["startedAt"] < crm["endedAt"]
+    assert crm["startedAt"] < app["endedAt"]
     report = http("GET", f"{api}/executions/{execution_id}/report", token=tokens["Viewer"])
     assert report.status == 200
     rows = report.body["servers"]
