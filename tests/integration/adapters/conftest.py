@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from drs_orchestration.adapters.aws_clients import clear_client_cache
 from drs_simulator.config import Pagination, SimConfig
 from drs_simulator.fleet import ServerFixture
 from drs_simulator.testing import SimulatorHandle, simulator_server
-from tests.integration.api.aws_tables import create_tables, empty_tables
+from tests.integration.api.aws_tables import moto_with_tables
 
 HOME = "111122223333"
 TARGET = "444455556666"
@@ -38,22 +38,15 @@ def drs() -> Iterator[SimulatorHandle]:
         yield handle
 
 
-@pytest.fixture(scope="session")
-def tables() -> Iterator[dict[str, str]]:
-    with pytest.MonkeyPatch.context() as patch:
-        for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-            patch.setenv(key, "testing")
-        patch.setenv("AWS_DEFAULT_REGION", REGION)
-        patch.delenv("AWS_ENDPOINT_URL", raising=False)
-        with mock_aws():
-            clear_client_cache()
-            yield create_tables(boto3.client("dynamodb", region_name=REGION), prefix="adapters")
-            clear_client_cache()
+@pytest.fixture
+def tables(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """moto for this test with the template's tables (emptied afterwards); env name -> table name."""
+    with moto_with_tables(monkeypatch, REGION, "adapters") as names:
+        clear_client_cache()
+        yield names
+    clear_client_cache()
 
 
 @pytest.fixture
-def dynamodb(tables: dict[str, str]) -> Iterator[object]:
-    client = boto3.client("dynamodb", region_name=REGION)
-    create_tables(client, prefix="adapters")
-    yield client
-    empty_tables(client, tables.values())
+def dynamodb(tables: dict[str, str]) -> Any:
+    return boto3.client("dynamodb", region_name=REGION)

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
+from moto.dynamodb.models import DynamoDBBackend
 
-from drs_orchestration.adapters.aws_clients import clear_client_cache
 from drs_orchestration.adapters.runner.in_memory_execution_runner import InMemoryExecutionRunner
 from drs_orchestration.handlers.api import dependencies
 from drs_simulator.fleet import ServerFixture
 from drs_simulator.testing import SimulatorHandle, simulator_server
-from tests.integration.api.aws_tables import create_tables, empty_tables
+from tests.integration.api.aws_tables import moto_with_tables
 from tests.integration.api.client import Api
 
 HOME_ACCOUNT = "111122223333"
@@ -49,39 +49,36 @@ def drs() -> Iterator[SimulatorHandle]:
         yield handle
 
 
-@pytest.fixture(scope="session")
-def fake_aws(drs: SimulatorHandle) -> Iterator[dict[str, str]]:
-    """moto for the whole session (per worker) with fake credentials and the template's tables."""
-    with pytest.MonkeyPatch.context() as patch:
-        for key, value in {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_SESSION_TOKEN": "testing",
-            "AWS_DEFAULT_REGION": REGION,
-            "AWS_REGION": REGION,
-            "HOME_ACCOUNT_ID": HOME_ACCOUNT,
-            "DRS_ENDPOINT_URL": drs.endpoint_url,
-            "POWERTOOLS_TRACE_DISABLED": "true",
-            "POWERTOOLS_DEV": "false",
-        }.items():
-            patch.setenv(key, value)
-        patch.delenv("AWS_ENDPOINT_URL", raising=False)
-        with mock_aws():
-            clear_client_cache()
-            names = create_tables(boto3.client("dynamodb", region_name=REGION))
-            for key, value in names.items():
-                patch.setenv(key, value)
-            yield names
-            clear_client_cache()
+@pytest.fixture
+def api(monkeypatch: pytest.MonkeyPatch, drs: SimulatorHandle) -> Iterator[Api]:
+    """The real handler over empty tables under moto, DRS from the simulator, an in-memory runner."""
+    for key, value in {
+        "AWS_REGION": REGION,
+        "HOME_ACCOUNT_ID": HOME_ACCOUNT,
+        "DRS_ENDPOINT_URL": drs.endpoint_url,
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_DEV": "false",
+    }.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(dependencies, "execution_runner_factory", InMemoryExecutionRunner)
+    with moto_with_tables(monkeypatch, REGION, "test") as tables:
+        for key, value in tables.items():
+            monkeypatch.setenv(key, value)
         dependencies.reset()
+        yield Api()
+    dependencies.reset()
 
 
 @pytest.fixture
-def api(fake_aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
-    """The handler over empty tables, with an in-memory runner standing in for the engine."""
-    monkeypatch.setattr(dependencies, "execution_runner_factory", InMemoryExecutionRunner)
-    dependencies.reset()
-    create_tables(boto3.client("dynamodb", region_name=REGION))
-    yield Api()
-    empty_tables(boto3.client("dynamodb", region_name=REGION), fake_aws.values())
-    dependencies.reset()
+def atomic_conditional_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DynamoDB applies a conditional write atomically; moto checks the condition and writes without a
+    lock, so concurrent threads could both pass. Serialise moto's writes as the real service does."""
+    lock = threading.Lock()
+    for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
+        original = getattr(DynamoDBBackend, name)
+
+        def locked(self: DynamoDBBackend, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            with lock:
+                return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(DynamoDBBackend, name, locked)

@@ -64,6 +64,7 @@ def test_update_returns_409_with_current_version_when_the_version_is_stale(api: 
     assert api.get(f"/protection-groups/{group['id']}").json["description"] == "one"
 
 
+@pytest.mark.usefixtures("atomic_conditional_writes")
 def test_exactly_one_concurrent_update_wins_when_all_use_the_same_version(api: Api) -> None:
     group = api.post("/protection-groups", group_body()).json
     statuses: list[int] = []
