@@ -44,9 +44,11 @@ venv_install() {
 
 need_deb shellcheck shellcheck
 need_deb chromium chromium   # the console's browser tests drive Debian's Chromium
+before=$(cat "$root/.venv/.installed" 2>/dev/null || true)
 venv_install "$root/.venv" requirements-dev.txt
-"$root/.venv/bin/pip" show --quiet drs-orchestration >/dev/null 2>&1 ||
-  "$root/.venv/bin/pip" install --quiet --no-deps -e .
+if [ "$before" != "$(cat "$root/.venv/.installed")" ] || ! "$root/.venv/bin/pip" show --quiet drs-orchestration >/dev/null 2>&1; then
+  "$root/.venv/bin/pip" install --quiet --no-deps -e .   # lambda/ and local/ packages, editable
+fi
 # checkov's dependencies clash with the project's pins: it lives in a venv of its own.
 venv_install "$root/.venv-tools" tests/infra/requirements-checkov.txt
 # The deploy/cleanup script tests drive the AWS CLI; its botocore clashes with our pins, so when the
