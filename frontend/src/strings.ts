@@ -42,6 +42,7 @@ export const strings = {
     notFound: 'Not found.',
     minutes: (m: number) => `${m} min`,
     ago: (text: string) => `${text} ago`,
+    justNow: 'just now',
     deleteConfirm: (name: string) => `Delete "${name}"? This cannot be undone.`,
     required: 'Required',
     mustBePositive: 'Must be a whole number greater than 0',
@@ -311,7 +312,7 @@ export const strings = {
     eventsEmpty: 'No events yet.',
     eventColumns: { time: 'Time', wave: 'Wave', server: 'Server', event: 'Event', message: 'Message' },
     report: 'Report',
-    graph: 'Waves',
+    graph: 'Dependency graph',
     polling: 'Updating live',
   },
   history: {

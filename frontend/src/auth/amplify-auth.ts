@@ -13,8 +13,10 @@ function toStep(output: SignInOutput): SignInStep {
 }
 
 /**
- * Cognito through Amplify Auth v6. With a custom `cognitoEndpoint` (local mode) the user pool is reached there
- * and the plain USER_PASSWORD_AUTH flow is used; against AWS, SRP (the password never leaves the browser).
+ * Cognito through Amplify Auth v6. Against AWS, SRP (the password never leaves the browser), the only password flow
+ * the app client allows. With a custom `cognitoEndpoint` (local mode, moto's Cognito) the plain USER_PASSWORD_AUTH
+ * flow is used: moto answers the SRP challenge without checking the password proof (any password signs in) and puts
+ * the user id in the token's email claim, while it checks a plain password like Cognito does.
  */
 export function amplifyAuth(config: AppConfig): AuthService {
   const resources: ResourcesConfig = {

@@ -24,6 +24,12 @@ export function formatAge(iso: string, now: Date): string {
   return c.age.days(Math.floor(minutes / (24 * 60)));
 }
 
+/** "3 d ago", "just now": `formatAge` as a phrase. */
+export function formatAgo(iso: string, now: Date): string {
+  const age = formatAge(iso, now);
+  return age === c.age.now ? c.justNow : c.ago(age);
+}
+
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return c.none;
   const date = new Date(iso);
@@ -36,6 +42,24 @@ export function formatDateTime(iso: string | null | undefined): string {
 }
 
 /** Duration of a run or a wave: until `endedAt`, or until now while it goes on. */
+/**
+ * `now`, or the latest of `times` when that is later: a clock behind the server's (a skewed client, or local mode's
+ * sped-up time) must not make a running record look as if it started in the future.
+ */
+export function notBefore(now: Date, times: readonly (string | null | undefined)[]): Date {
+  const latest = Math.max(
+    now.getTime(),
+    ...times.map(time => (time ? Date.parse(time) : Number.NaN)).filter(Number.isFinite),
+  );
+  return new Date(latest);
+}
+
+/** "15:17:50Z": the time of day of `iso` (UTC), for tables under a heading that gives the date. */
+export function formatTime(iso: string | null | undefined): string {
+  const full = formatDateTime(iso);
+  return full === c.none || full === iso ? full : full.slice(11);
+}
+
 export function elapsedMinutes(startedAt: string | null, endedAt: string | null, now: Date): number | null {
   if (!startedAt) return null;
   return minutesBetween(startedAt, endedAt ?? now.toISOString());

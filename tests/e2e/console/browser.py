@@ -1,12 +1,11 @@
-"""The console in Debian's Chromium, driven by Playwright: sign-in as a demo user, page visits, screenshots."""
+"""The console in Debian's Chromium, driven by Playwright: sign-in as a demo user, screenshots."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from tests.e2e.local_mode import LocalMode
 
@@ -21,7 +20,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-VIEWPORT = {"width": 1280, "height": 800}
+VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 WAIT_MS = 20_000  # one page state; polling stops as soon as it holds
 
 
@@ -44,14 +43,10 @@ class Console:
         self.page.get_by_label("Password").fill(password if password is not None else user["password"])
         self.page.get_by_role("button", name="Sign in").click()
 
-    def open(self, path: str, heading: str | re.Pattern[str]) -> None:
-        """Follow the console's own route (client-side, as a click would) and wait for the page heading."""
-        self.page.goto(self.url + path)
-        expect(self.page.get_by_role("heading", level=1, name=heading)).to_be_visible(timeout=WAIT_MS)
-
     def shot(self, name: str) -> Path:
-        """A 1280x800 screenshot of the viewport, once the page has stopped loading."""
+        """A 1280x800 screenshot of the viewport, once the page has stopped loading and shows no spinner."""
         self.page.wait_for_load_state("networkidle")
+        expect(self.page.get_by_text("Loading", exact=True)).to_have_count(0)
         path = self.screenshots / f"{name}.png"
         self.page.screenshot(path=path)
         return path

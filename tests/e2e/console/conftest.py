@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Playwright, sync_playwright
+from playwright.sync_api import Playwright, expect, sync_playwright
 
 from tests.e2e.console.browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, WAIT_MS, Console
 from tests.e2e.local_mode import ROOT, LocalMode, free_port, run_deploy_local
@@ -41,18 +41,19 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
+def chromium_driver() -> Iterator[Playwright]:
     if not CHROMIUM.is_file():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
+    expect.set_options(timeout=WAIT_MS)
     with sync_playwright() as driver:
         yield driver
 
 
 @pytest.fixture
 def console(
-    playwright: Playwright, console_local_mode: LocalMode, screenshots: Path, tmp_path: Path
+    chromium_driver: Playwright, console_local_mode: LocalMode, screenshots: Path, tmp_path: Path
 ) -> Iterator[Console]:
-    context = playwright.chromium.launch_persistent_context(
+    context = chromium_driver.chromium.launch_persistent_context(
         tmp_path / "profile",
         executable_path=CHROMIUM,
         headless=True,

@@ -8,7 +8,7 @@ import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
 import type { Execution, ExecutionHeader, ProtectionGroup, RecoveryPlan } from '../../api/types';
 import { ApiErrorAlert } from '../../common/api-error-alert';
-import { formatAge, formatDateTime } from '../../common/format';
+import { formatAge, formatAgo, formatDateTime } from '../../common/format';
 import { RouterLink } from '../../common/router-link';
 import { ExecutionStatusBadge } from '../../common/status';
 import { EmptyState } from '../../common/table-states';
@@ -165,8 +165,7 @@ export function DashboardRoot(props: DashboardRootProps) {
             {
               id: 'age',
               header: t.lastDrillAge,
-              cell: row =>
-                row.lastDrill ? strings.common.ago(formatAge(runTime(row.lastDrill), now)) : strings.common.none,
+              cell: row => (row.lastDrill ? formatAgo(runTime(row.lastDrill), now) : strings.common.none),
             },
           ]}
         />

@@ -37,7 +37,7 @@ describe('dashboard summary', () => {
       member(null, 'BLOCKED'),
     ];
     expect(countByReplication(servers)).toEqual({ healthy: 2, syncing: 1, stopped: 2 });
-    expect(groupReadiness('pg-1', servers)).toMatchObject({ servers: 5, ready: 1, blocked: 3 });
+    expect(groupReadiness('pg-1', servers)).toMatchObject({ servers: 5, ready: 2, blocked: 3 });
   });
 
   it('test_pairs_each_plan_with_its_latest_drill_ignoring_recoveries', () => {

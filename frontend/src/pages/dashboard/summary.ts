@@ -21,12 +21,12 @@ export interface GroupReadiness {
   replication: ReplicationCounts;
 }
 
-/** Per group: how many of its servers are ready for a drill, blocked, and in which replication state. */
+/** Per group: how many of its servers are ready for a drill (warnings do not block one), blocked, and in which replication state. */
 export function groupReadiness(groupId: string, servers: readonly GroupServer[]): GroupReadiness {
   return {
     groupId,
     servers: servers.length,
-    ready: servers.filter(s => s.verdict === 'READY').length,
+    ready: servers.filter(s => s.verdict === 'READY' || s.verdict === 'WARNINGS').length,
     blocked: servers.filter(s => s.verdict === 'BLOCKED').length,
     replication: countByReplication(servers),
   };

@@ -6,7 +6,7 @@ import type { ExecutionCommand } from '../../api/hooks/executions';
 import type { Execution, Permission } from '../../api/types';
 import { executionGates, waveGates } from '../../auth/permissions';
 import { ConfirmModal } from '../../common/confirm-modal';
-import { formatDateTime } from '../../common/format';
+import { formatTime } from '../../common/format';
 import { GatedButton } from '../../common/gated-button';
 import { WaveStatusBadge } from '../../common/status';
 import { strings } from '../../strings';
@@ -86,12 +86,13 @@ export function WaveControls({
             </SpaceBetween>
           ),
         },
-        { id: 'started', header: t.startedAt, cell: w => formatDateTime(w.startedAt) },
-        { id: 'ended', header: t.endedAt, cell: w => formatDateTime(w.endedAt) },
+        { id: 'started', header: t.startedAt, cell: w => formatTime(w.startedAt) },
+        { id: 'ended', header: t.endedAt, cell: w => formatTime(w.endedAt) },
         { id: 'servers', header: t.servers, cell: w => w.servers.length },
         {
           id: 'actions',
           header: '',
+          minWidth: 340,
           cell: w => {
             const gates = waveGates(execution, w, permissions, awaitingApproval);
             return (

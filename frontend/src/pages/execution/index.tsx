@@ -4,6 +4,7 @@ import { isActive, useExecution, useExecutionCommand, useExecutionEvents } from 
 import { useRecoveryPlan } from '../../api/hooks/recovery-plans';
 import { useAccess } from '../../auth/auth-context';
 import { ApiErrorAlert } from '../../common/api-error-alert';
+import { notBefore } from '../../common/format';
 import { ExecutionRoot } from './root';
 
 export default function ExecutionPage() {
@@ -23,7 +24,10 @@ export default function ExecutionPage() {
       eventsLoading={events.isPending}
       permissions={permissions}
       live={isActive(execution.data.status)}
-      now={new Date(execution.dataUpdatedAt || Date.now())}
+      now={notBefore(new Date(execution.dataUpdatedAt || Date.now()), [
+        execution.data.startedAt,
+        ...execution.data.waves.flatMap(w => [w.startedAt, w.endedAt]),
+      ])}
       onCommand={c => command.mutate(c)}
       commandPending={command.isPending}
       commandError={command.error}

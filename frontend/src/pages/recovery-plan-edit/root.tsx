@@ -52,20 +52,21 @@ export function PlanEditor({
 }: PlanEditorProps) {
   const [draft, setDraft] = useState(initial);
   const [submitted, setSubmitted] = useState(false);
-  const [graphMessage, setGraphMessage] = useState<string | null>(null);
+  // A refused dependency, shown where it was asked for: next to the graph, or in the form of the dependent wave.
+  const [refusal, setRefusal] = useState<{ message: string; fromWave: string | null } | null>(null);
   const [starting, setStarting] = useState<ExecutionMode | null>(null);
   const errors = mergeFieldErrors(submitted ? validatePlan(draft) : [], saveError);
   const writeGate = gate(permissions, 'edit-configuration');
   const set = <K extends keyof PlanDraft>(key: K, value: PlanDraft[K]) => setDraft(d => ({ ...d, [key]: value }));
   const waveName = (id: string) => draft.waves.find(w => w.id === id)?.name ?? id;
 
-  const connect = (prerequisite: string, dependent: string, condition: DependencyCondition = 'HEALTHY') => {
+  const connect = (prerequisite: string, dependent: string, condition: DependencyCondition, fromForm: boolean) => {
     const result = addDependency(draft.waves, prerequisite, dependent, condition);
     if (result.ok) {
       setDraft(d => ({ ...d, waves: result.waves }));
-      setGraphMessage(null);
+      setRefusal(null);
     } else {
-      setGraphMessage(result.reason);
+      setRefusal({ message: result.reason, fromWave: fromForm ? dependent : null });
     }
   };
 
@@ -139,15 +140,15 @@ export function PlanEditor({
             }
           >
             <SpaceBetween size="s">
-              {graphMessage ? (
-                <Alert type="error" dismissible onDismiss={() => setGraphMessage(null)}>
-                  <span role="status">{graphMessage}</span>
+              {refusal && refusal.fromWave === null ? (
+                <Alert type="error" dismissible onDismiss={() => setRefusal(null)}>
+                  <span role="status">{refusal.message}</span>
                 </Alert>
               ) : null}
               <WaveGraph
                 ariaLabel={t.graph}
                 waves={draft.waves}
-                onConnect={(source, target) => connect(source, target)}
+                onConnect={(source, target) => connect(source, target, 'HEALTHY', false)}
                 onRemoveDependency={(source, target) => set('waves', removeDependency(draft.waves, source, target))}
               />
             </SpaceBetween>
@@ -198,7 +199,8 @@ export function PlanEditor({
                       )
                     }
                     onRename={to => setDraft(d => renameWave(d, wave.id, to))}
-                    onAddDependency={(prerequisite, condition) => connect(prerequisite, wave.id, condition)}
+                    dependencyRefusal={refusal?.fromWave === wave.id ? refusal.message : null}
+                    onAddDependency={(prerequisite, condition) => connect(prerequisite, wave.id, condition, true)}
                   />
                 </ExpandableSection>
               ))}

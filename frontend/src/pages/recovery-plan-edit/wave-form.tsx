@@ -26,6 +26,8 @@ export interface WaveFormProps {
   errors: readonly FieldError[];
   onChange: (wave: WaveDraft) => void;
   onRename: (to: string) => void;
+  /** Why the last dependency asked for in this form was refused (it would close a cycle), if it was. */
+  dependencyRefusal: string | null;
   /** Adds `prerequisite` to this wave's dependencies; refused (with the reason shown) when it closes a cycle. */
   onAddDependency: (prerequisite: string, condition: DependencyCondition) => void;
 }
@@ -38,6 +40,7 @@ export function WaveForm({
   errors,
   onChange,
   onRename,
+  dependencyRefusal,
   onAddDependency,
 }: WaveFormProps) {
   const at = `waves[${index}]`;
@@ -78,7 +81,7 @@ export function WaveForm({
           placeholder={t.groups}
         />
       </FormField>
-      <FormField label={t.dependsOn} errorText={err('dependsOn')} stretch>
+      <FormField label={t.dependsOn} errorText={err('dependsOn') ?? dependencyRefusal} stretch>
         <SpaceBetween size="xs">
           {wave.dependsOn.map(dep => (
             <SpaceBetween key={dep.waveId} direction="horizontal" size="xs" alignItems="center">
