@@ -10,23 +10,29 @@ import pytest
 from playwright.sync_api import Playwright, expect, sync_playwright
 
 from tests.e2e.console.browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, WAIT_MS, Console
-from tests.e2e.local_mode import ROOT, LocalMode, free_port, run_deploy_local
+from tests.e2e.local_mode import LocalMode, start_local_mode
 
 TIME_SCALE = "600"
 SCREENSHOTS_VARIABLE = "DRS_CONSOLE_SCREENSHOTS"
+HERE = Path(__file__).parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Known to pytest-xdist; declared here too for runs without it (-p no:xdist) under --strict-markers.
+    config.addinivalue_line("markers", "xdist_group(name): run the group's tests on one xdist worker")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """One group, so that one local mode serves the suite when xdist runs with ``--dist loadgroup``."""
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.xdist_group("console-browser"))
 
 
 @pytest.fixture(scope="session")
 def console_local_mode(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalMode]:
-    state_dir = tmp_path_factory.mktemp("console-local-state")
-    log = state_dir / "deploy-local.log"
-    arguments = ["--port", str(free_port()), "--time-scale", TIME_SCALE]
-    if (ROOT / "frontend" / "dist" / "index.html").is_file():
-        # The test command builds the console first; rebuilding here would race with whoever edits it.
-        arguments.append("--skip-console-build")
-    mode = LocalMode(run_deploy_local(*arguments, state_dir=state_dir, log=log), state_dir, log)
+    mode = start_local_mode(tmp_path_factory.mktemp("console-local-state"), TIME_SCALE)
     try:
-        mode.wait_ready()
         yield mode
     finally:
         mode.kill()

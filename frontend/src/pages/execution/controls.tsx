@@ -92,7 +92,6 @@ export function WaveControls({
         {
           id: 'actions',
           header: '',
-          minWidth: 340,
           cell: w => {
             const gates = waveGates(execution, w, permissions, awaitingApproval);
             return (
