@@ -49,15 +49,17 @@ def test_operator_runs_a_drill_to_success_and_reads_its_report_when_signed_in(co
 
     # Then the live view follows it to SUCCEEDED, every wave completed in its graph
     expect(page).to_have_url(re.compile(r"/executions/ex-"))
-    waves = page.get_by_role("figure", name="Dependency graph")
+    live_graph = page.get_by_role("figure", name="Dependency graph")
     first = plan["waves"][0]["name"]
-    expect(waves.locator(".react-flow__node", has_text=f"{first} · COMPLETED")).to_be_visible(
+    expect(live_graph.locator(".react-flow__node", has_text=f"{first} · COMPLETED")).to_be_visible(
         timeout=DRILL_LIMIT_MS
     )
     console.shot("live-execution")
     expect(page.get_by_text("SUCCEEDED", exact=True)).to_be_visible(timeout=DRILL_LIMIT_MS)
     for wave in plan["waves"]:
-        expect(waves.locator(".react-flow__node", has_text=f"{wave['name']} · COMPLETED")).to_be_visible()
+        expect(
+            live_graph.locator(".react-flow__node", has_text=f"{wave['name']} · COMPLETED")
+        ).to_be_visible()
 
     # When they open the report
     page.get_by_role("link", name="Report").click()
