@@ -41,7 +41,6 @@ export function formatDateTime(iso: string | null | undefined): string {
         .replace(/\.\d+Z$/, 'Z');
 }
 
-/** Duration of a run or a wave: until `endedAt`, or until now while it goes on. */
 /**
  * `now`, or the latest of `times` when that is later: a clock behind the server's (a skewed client, or local mode's
  * sped-up time) must not make a running record look as if it started in the future.
@@ -60,6 +59,7 @@ export function formatTime(iso: string | null | undefined): string {
   return full === c.none || full === iso ? full : full.slice(11);
 }
 
+/** Duration of a run or a wave: until `endedAt`, or until now while it goes on. */
 export function elapsedMinutes(startedAt: string | null, endedAt: string | null, now: Date): number | null {
   if (!startedAt) return null;
   return minutesBetween(startedAt, endedAt ?? now.toISOString());

@@ -21,7 +21,10 @@ export interface GroupReadiness {
   replication: ReplicationCounts;
 }
 
-/** Per group: how many of its servers are ready for a drill (warnings do not block one), blocked, and in which replication state. */
+/**
+ * Per group: how many of its servers are ready for a drill (warnings do not block one), blocked, and in which
+ * replication state.
+ */
 export function groupReadiness(groupId: string, servers: readonly GroupServer[]): GroupReadiness {
   return {
     groupId,
