@@ -20,14 +20,15 @@ import json
 import os
 import platform
 import time
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
 import pytest
+from tests.integration.engine.harness import Engine, _Stack, fleet, server_id
 
 from drs_orchestration.handlers.engine import store
 from drs_simulator.config import Timings
-from tests.integration.engine.harness import Engine, _Stack, fleet, server_id
 
 # 12 waves in 7 layers: w01 -> (w02, w03) -> (w04, w05, w06) -> (w07, w08) -> (w09, w10) -> w11 -> w12
 DAG: dict[str, list[str]] = {
@@ -65,19 +66,26 @@ def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
 
 
-def _transitions(engine: Engine) -> int:
-    total = 0
+def _transitions(engine: Engine) -> tuple[int, int]:
+    """State transitions of the run's state machine executions, and how many of them were Advance."""
+    total = advances = 0
     for execution in engine.sfn.list_executions(stateMachineArn=engine.machine_arn)["executions"]:
         token = None
         while True:
             page = engine.sfn.get_execution_history(
-                executionArn=execution["executionArn"], maxResults=1000, **({"nextToken": token} if token else {})
+                executionArn=execution["executionArn"],
+                maxResults=1000,
+                **({"nextToken": token} if token else {}),
             )
-            total += sum(1 for event in page["events"] if event["type"].endswith("StateEntered"))
+            entered = [e for e in page["events"] if e["type"].endswith("StateEntered")]
+            total += len(entered)
+            advances += sum(
+                1 for e in entered if e.get("stateEnteredEventDetails", {}).get("name") == "Advance"
+            )
             token = page.get("nextToken")
             if not token:
                 break
-    return total
+    return total, advances
 
 
 def run(servers: int, *, events: bool, scale: float) -> dict[str, Any]:
@@ -85,11 +93,16 @@ def run(servers: int, *, events: bool, scale: float) -> dict[str, Any]:
     stack = _Stack()
     try:
         _environment(monkeypatch)
-        engine = stack.start(monkeypatch, servers=fleet(servers), scale=scale, events=events, ec2=False, timings=Timings())
+        engine = stack.start(
+            monkeypatch, servers=fleet(servers), scale=scale, events=events, ec2=False, timings=Timings()
+        )
         per_wave = servers // len(DAG)
         waves = []
         for index, (wave_id, deps) in enumerate(DAG.items()):
-            members = [server_id(n) for n in range(index * per_wave, servers if index == len(DAG) - 1 else (index + 1) * per_wave)]
+            members = [
+                server_id(n)
+                for n in range(index * per_wave, servers if index == len(DAG) - 1 else (index + 1) * per_wave)
+            ]
             waves.append(
                 {
                     "id": wave_id,
@@ -100,6 +113,7 @@ def run(servers: int, *, events: bool, scale: float) -> dict[str, Any]:
                 }
             )
         plan = engine.plan(waves, name=f"bench-{servers}")
+        before = Counter(engine.drs.simulator.request_counts())  # the API's own calls are not the engine's
         started = time.monotonic()
         execution = engine.finish(engine.start(plan), limit=3600)
         real_seconds = time.monotonic() - started
@@ -114,7 +128,9 @@ def run(servers: int, *, events: bool, scale: float) -> dict[str, Any]:
             created, ended = _at(job["creationDateTime"]), _at(job["endDateTime"])
             low, high = drs_span.get(batch.wave_id, (created, ended))
             drs_span[batch.wave_id] = (min(low, created), max(high, ended))
-            first_start[batch.wave_id] = min(first_start.get(batch.wave_id, batch.requested_at), batch.requested_at)
+            first_start[batch.wave_id] = min(
+                first_start.get(batch.wave_id, batch.requested_at), batch.requested_at
+            )
         finish: dict[str, float] = {}
         for wave_id, deps in DAG.items():  # DAG is in topological order
             duration = (drs_span[wave_id][1] - drs_span[wave_id][0]).total_seconds()
@@ -122,10 +138,14 @@ def run(servers: int, *, events: bool, scale: float) -> dict[str, Any]:
         ideal = max(finish.values())
         wall = (_at(execution["endedAt"]) - _at(execution["startedAt"])).total_seconds()
         ended = {w["id"]: _at(w["endedAt"]) for w in execution["waves"]}
+        # hand-off: the engine's decision, from the last dependency completing to the next StartRecovery
         handoffs = [
             (first_start[w] - max(ended[d] for d in deps)).total_seconds() for w, deps in DAG.items() if deps
         ]
-        counts = engine.drs.simulator.request_counts()
+        # detection: from DRS ending a wave's last job to the engine seeing the wave complete
+        detections = [(ended[w] - drs_span[w][1]).total_seconds() for w in DAG]
+        counts = dict(Counter(engine.drs.simulator.request_counts()) - before)
+        transitions, ticks = _transitions(engine)
         return {
             "servers": servers,
             "events": events,
@@ -136,10 +156,15 @@ def run(servers: int, *, events: bool, scale: float) -> dict[str, Any]:
             "ratio": round(wall / ideal, 3),
             "handoffSecondsMax": round(max(handoffs), 2),
             "handoffSecondsMean": round(sum(handoffs) / len(handoffs), 2),
+            "detectionSecondsMax": round(max(detections), 1),
+            "detectionSecondsMean": round(sum(detections) / len(detections), 1),
+            "detectionSeconds": {w: round(d, 1) for w, d in zip(DAG, detections, strict=True)},
             "drsCalls": counts,
             "drsCallsPerServer": round(sum(counts.values()) / servers, 3),
             "jobs": len(batches),
-            "stateTransitions": _transitions(engine),
+            "stateTransitions": transitions,
+            "advanceTicks": ticks,
+            "transitionsPerTick": round(transitions / max(ticks, 1), 2),
         }
     finally:
         stack.close()
@@ -149,14 +174,17 @@ def run(servers: int, *, events: bool, scale: float) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=30.0)
+    parser.add_argument("--runs", default="1000:events,1000:polling,100:events")
     parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results.json"))
     args = parser.parse_args()
-    results = [
-        run(1000, events=True, scale=args.scale),
-        run(1000, events=False, scale=args.scale),
-        run(100, events=True, scale=args.scale),
-    ]
-    report = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "system": platform.system()}, "runs": results}
+    results = []
+    for spec in args.runs.split(","):
+        servers, mode = spec.split(":")
+        results.append(run(int(servers), events=mode == "events", scale=args.scale))
+    report = {
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "system": platform.system()},
+        "runs": results,
+    }
     with open(args.out, "w") as handle:
         json.dump(report, handle, indent=2, default=str)
     print(json.dumps(report, indent=2, default=str))

@@ -2,8 +2,9 @@
 dispatched in-process, moto for AWS, the DRS simulator for DRS, all on one scaled clock.
 
 Runs are started and steered through the REST API handler, whose runner slot is filled with the
-Step Functions runner. DRS "Launch Result" events reach the event handler through a simulator sink
-(EventBridge in moto delivers to no Lambda).
+Step Functions runner. DRS "Launch Result" events reach the event handler through EventBridge: the
+template's own rule, an SQS target and the local runtime's drainer (moto delivers to no Lambda). The
+local runtime's emulations answer SSM Automation, and Run Command and EC2 status checks per instance.
 """
 
 from __future__ import annotations
@@ -19,8 +20,12 @@ from typing import Any
 
 import boto3
 import pytest
+from cfnlint.decode import cfn_yaml
 from moto import mock_aws
 
+from drs_local.event_bridge import EventBridgeBridge, forward_simulator_events
+from drs_local.instance_health import InstanceHealth
+from drs_local.ssm_emulation import SsmAutomationEmulation
 from drs_local.step_functions import LocalStepFunctions
 from drs_orchestration.adapters.aws_clients import clear_client_cache
 from drs_orchestration.adapters.stepfunctions.step_functions_runner import StepFunctionsExecutionRunner
@@ -31,7 +36,6 @@ from drs_orchestration.handlers.engine import clock, drs_events, store
 from drs_orchestration.handlers.engine import dependencies as engine_dependencies
 from drs_simulator.config import SimConfig, Span, Timings
 from drs_simulator.ec2_mirror import Ec2Mirror
-from drs_simulator.events import CallbackSink
 from drs_simulator.fleet import ServerFixture
 from drs_simulator.testing import SimulatorHandle, simulator_server
 from tests.integration.api.aws_tables import create_tables
@@ -39,9 +43,11 @@ from tests.integration.api.client import Api
 
 ROOT = Path(__file__).resolve().parents[3]
 ASL = ROOT / "cfn" / "statemachine" / "execution-engine.asl.json"
+TEMPLATE = ROOT / "cfn" / "orchestration-stack.yaml"
 HEALTH_DOCUMENT = ROOT / "ssm-documents" / "post-launch-health-check.yaml"
 ACCOUNT = "111122223333"
 STAGING_ACCOUNT = "444455556666"
+GROUP_STEP = 98
 REGION = "us-east-1"
 FUNCTIONS = {
     "InitializeFunctionArn": "drs_orchestration.handlers.engine.initialize.lambda_handler",
@@ -112,6 +118,8 @@ class Engine:
     machine_arn: str
     runtime: LocalStepFunctions
     role_arn: str
+    automation: SsmAutomationEmulation
+    instances: InstanceHealth
     events_enabled: bool = True
     event_log: list[dict[str, Any]] = field(default_factory=list)
 
@@ -120,10 +128,17 @@ class Engine:
 
     # -- building plans ------------------------------------------------------------------------
     def group(self, name: str, servers: list[str]) -> str:
-        body = {"name": name, "accountId": ACCOUNT, "region": REGION, "sourceServerIds": servers}
-        response = self.api.post("/protection-groups", body)
+        """A protection group of ``servers``, grown in steps as the API allows (98 servers a change)."""
+        body: dict[str, Any] = {"name": name, "accountId": ACCOUNT, "region": REGION}
+        response = self.api.post("/protection-groups", {**body, "sourceServerIds": servers[:GROUP_STEP]})
         assert response.status == 201, response.text
-        return str(response.json["id"])
+        group = response.json
+        for end in range(2 * GROUP_STEP, len(servers) + GROUP_STEP, GROUP_STEP):
+            update = {**body, "sourceServerIds": servers[:end], "version": group["version"]}
+            response = self.api.put(f"/protection-groups/{group['id']}", update)
+            assert response.status == 200, response.text
+            group = response.json
+        return str(group["id"])
 
     def plan(self, waves: list[dict[str, Any]], *, name: str = "plan", **extra: Any) -> str:
         body = {"name": name, "rtoTargetMinutes": 120, "waves": waves, **extra}
@@ -211,11 +226,16 @@ class Engine:
         return total
 
 
+def drs_event_pattern() -> dict[str, Any]:
+    """The DRS launch-result rule's pattern, as the orchestration template declares it."""
+    template = cfn_yaml.load(str(TEMPLATE))
+    events = template["Resources"]["DrsEventsFunction"]["Properties"]["Events"]
+    return dict(events["LaunchResult"]["Properties"]["Pattern"])
+
+
 def _deliver(engine_ref: list[Engine]) -> Callable[[dict[str, Any]], None]:
     def deliver(event: dict[str, Any]) -> None:
-        if not engine_ref or not engine_ref[0].events_enabled:
-            return
-        if event.get("detail-type") == "DRS Source Server Launch Result":
+        if engine_ref and engine_ref[0].events_enabled:
             engine_ref[0].event_log.append(event)
             drs_events.lambda_handler(event, None)
 
@@ -258,6 +278,20 @@ class _Stack:
         while self.closers:
             self.closers.pop()()
 
+    def _route_drs_events(self, handle: SimulatorHandle, engine_ref: list[Engine]) -> None:
+        # DRS events reach the handler through EventBridge: the template's rule, an SQS target, a drainer.
+        events_client = boto3.client("events")
+        bridge = EventBridgeBridge(events_client, boto3.client("sqs"))
+        bridge.route("drs-launch-result", drs_event_pattern(), _deliver(engine_ref))
+        self.closers.append(bridge.stop)
+        forwarding = forward_simulator_events(handle.simulator, events_client)
+        forwarding.__enter__()
+
+        def stop_forwarding() -> None:
+            forwarding.__exit__(None, None, None)
+
+        self.closers.append(stop_forwarding)
+
     def start(
         self,
         monkeypatch: pytest.MonkeyPatch,
@@ -286,7 +320,6 @@ class _Stack:
             fleet=servers,
             time_scale=scale,
             ec2_mirror=Ec2Mirror() if ec2 else None,
-            sinks=[CallbackSink(_deliver(engine_ref))],
             config=config,
             faults=faults,
         )
@@ -298,6 +331,16 @@ class _Stack:
         self.closers.append(exit_simulator)
         monkeypatch.setenv("DRS_ENDPOINT_URL", handle.endpoint_url)
         clock.set_clock(handle.simulator.clock.now)
+        # moto has no SSM Automation, and its Run Command and status checks always pass: the local
+        # runtime's emulations answer per instance, driven by the simulator (its boot failures).
+        sim_clock = handle.simulator.clock
+        automation = SsmAutomationEmulation(clock=sim_clock)
+        instances = InstanceHealth(clock=sim_clock, simulator=handle.simulator)
+        for emulation in (automation, instances):
+            emulation.install()
+            self.closers.append(emulation.uninstall)
+        if events:
+            self._route_drs_events(handle, engine_ref)
         for name, value in create_tables(boto3.client("dynamodb", region_name=REGION)).items():
             monkeypatch.setenv(name, value)
         sns, sqs = boto3.client("sns"), boto3.client("sqs")
@@ -351,6 +394,8 @@ class _Stack:
             machine_arn=machine_arn,
             runtime=runtime,
             role_arn=role_arn,
+            automation=automation,
+            instances=instances,
             events_enabled=events,
         )
         engine_ref.append(engine)

@@ -3,7 +3,9 @@
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from drs_orchestration.domain.models.execution import EventType
+from drs_local.instance_health import InstanceBehaviour
+from drs_local.ssm_emulation import AutomationOutcome
+from drs_orchestration.domain.models.execution import EventType, HealthStatus
 from drs_orchestration.domain.ports import RunnerSignal
 from drs_orchestration.domain.services.context import Request
 from drs_orchestration.domain.services.executions import record_event
@@ -112,3 +114,75 @@ def test_approval_action_holds_the_wave_until_an_operator_approves_it_through_th
     services.runner.signal(execution_id, RunnerSignal.WAKE)
 
     assert engine.finish(execution_id)["status"] == "SUCCEEDED"
+
+
+def test_automation_actions_gate_the_launch_when_one_succeeds_and_the_other_fails(
+    engine_factory: Callable[..., Engine],
+) -> None:
+    # Given two independent waves whose pre-action is an SSM Automation: one ends Success, one Failed
+    engine = engine_factory(servers=fleet(2))
+    engine.automation.set_outcome(
+        "AWS-UpdateNetwork", AutomationOutcome(result="Success", duration_seconds=120)
+    )
+    engine.automation.set_outcome(
+        "AWS-PrepareDatabase",
+        AutomationOutcome(result="Failed", duration_seconds=60, failure_message="no quorum"),
+    )
+    first, second = engine.group("a", [server_id(0)]), engine.group("b", [server_id(1)])
+
+    def automation(document: str) -> dict[str, object]:
+        return {"type": "SSM_AUTOMATION", "name": document.lower(), "documentName": document}
+
+    plan = engine.plan(
+        [
+            {
+                "id": "a",
+                "name": "A",
+                "protectionGroupIds": [first],
+                "preActions": [automation("AWS-UpdateNetwork")],
+            },
+            {
+                "id": "b",
+                "name": "B",
+                "protectionGroupIds": [second],
+                "preActions": [automation("AWS-PrepareDatabase")],
+            },
+        ]
+    )
+
+    execution = engine.finish(engine.start(plan))
+
+    # Then the first wave launched after its automation finished; the second never launched
+    wave_a, wave_b = engine.wave(execution, "a"), engine.wave(execution, "b")
+    assert wave_a["status"] == "COMPLETED"
+    assert wave_b["status"] == "FAILED"
+    assert "ended Failed: no quorum" in wave_b["reason"]
+    assert all(s["jobId"] is None for s in wave_b["servers"])
+    started = next(e for e in engine.timeline(execution["id"]) if e.type == EventType.JOB_STARTED)
+    assert (started.at - datetime.fromisoformat(wave_a["startedAt"])).total_seconds() >= 120
+
+
+def test_wave_fails_with_the_check_output_when_the_health_check_command_fails_on_the_instances(
+    engine_factory: Callable[..., Engine],
+) -> None:
+    # Given recovered instances on which the health check's disk check fails
+    engine = engine_factory(servers=fleet(2))
+    engine.instances.default = InstanceBehaviour(failing_checks=frozenset({"free_disk"}))
+    group = engine.group("g", [server_id(0), server_id(1)])
+    health = {"documentName": HEALTH_CHECK_DOCUMENT, "timeoutSeconds": 900}
+    plan = engine.plan([{"id": "app", "name": "App", "protectionGroupIds": [group], "healthCheck": health}])
+
+    execution = engine.finish(engine.start(plan))
+
+    # Then the wave failed, and each server keeps the status checks and the command's output
+    assert execution["status"] == "FAILED"
+    assert execution["waves"][0]["reason"] == "2 critical server(s) unhealthy"
+    for server in engine.servers(execution["id"]):
+        assert server.health is HealthStatus.UNHEALTHY
+        command = server.health_evidence["command"]
+        assert isinstance(command, dict)
+        assert command["status"] == "Failed"
+        assert '"status":"FAIL"' in str(command["output"]).replace(" ", "")
+        ec2 = server.health_evidence["ec2"]
+        assert isinstance(ec2, dict)
+        assert ec2["state"] == "running"

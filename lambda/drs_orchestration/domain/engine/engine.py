@@ -20,6 +20,7 @@ from drs_orchestration.domain.engine.launching import (
     launch_waiting_servers,
     recover_intended_batches,
     refresh_jobs,
+    waves_with_jobs,
 )
 from drs_orchestration.domain.engine.notices import notification, publish_notices
 from drs_orchestration.domain.engine.requests import apply_requests, unhandled_requests
@@ -41,7 +42,6 @@ from drs_orchestration.domain.scheduling import execution_outcome, startable_wav
 
 __all__ = ["StepResult", "advance", "finalize", "initialize"]
 
-_IN_FLIGHT = (WaveStatus.LAUNCHING,)
 _PASSES = 6
 REAL_RECOVERY_INSTANCE = "its current recovery instance came from a real recovery; a drill would replace it"
 
@@ -261,7 +261,7 @@ def _skip_unreachable(tick: Tick) -> None:
 def _approval_pending(tick: Tick) -> bool:
     return any(
         (w.action_ref == "pause-before" and w.status is WaveStatus.PENDING and w.approved_at is None)
-        or w.action_ref == "approval"
+        or (w.action_ref == "approval" and w.status not in TERMINAL_WAVE_STATUSES)
         for w in tick.waves.values()
     )
 
@@ -286,10 +286,11 @@ def advance(
     status = tick.header.status
     running = status in (ExecutionStatus.RUNNING, ExecutionStatus.WAITING_APPROVAL)
     order = wave_order(tick.header.plan_snapshot.waves)
-    in_flight = [w for w in order if tick.waves[w].status in _IN_FLIGHT]
-    if in_flight:
-        recover_intended_batches(tick)
-        refresh_jobs(tick, in_flight)
+    batches = ports.executions.get_batches(execution_id)
+    recover_intended_batches(tick, batches)
+    following = waves_with_jobs(tick, batches)
+    if following:
+        refresh_jobs(tick, following)
     for _ in range(_PASSES):
         changed = False
         if running:

@@ -22,7 +22,7 @@ from drs_orchestration.domain.models.execution import (
 )
 from drs_orchestration.domain.scheduling import wave_order
 
-__all__ = ["launch_waiting_servers", "recover_intended_batches", "refresh_jobs"]
+__all__ = ["launch_waiting_servers", "recover_intended_batches", "refresh_jobs", "waves_with_jobs"]
 
 FINISHED = frozenset({LaunchStatus.LAUNCHED, LaunchStatus.FAILED, LaunchStatus.TERMINATED})
 
@@ -104,10 +104,21 @@ def _started(tick: Tick, batch: LaunchBatch, job: DrsJob) -> None:
     )
 
 
-def recover_intended_batches(tick: Tick) -> None:
+def waves_with_jobs(tick: Tick, batches: list[LaunchBatch]) -> list[str]:
+    """Waves still launching, and waves whose jobs DRS has not finished (a wave that timed out, or a
+    cancelled run): their servers are followed until DRS says how each ended."""
+    following = {b.wave_id for b in batches if b.job_id in tick.header.active_jobs}
+    return [
+        wave_id
+        for wave_id in wave_order(tick.header.plan_snapshot.waves)
+        if tick.waves[wave_id].status is WaveStatus.LAUNCHING or wave_id in following
+    ]
+
+
+def recover_intended_batches(tick: Tick, batches: list[LaunchBatch]) -> None:
     """Batches recorded as INTENDED but never marked STARTED: a crash hit between the intent and the
     record of the job. Find the job by its batch tag; start it only if DRS has none."""
-    for batch in tick.ports.executions.get_batches(tick.header.id):
+    for batch in batches:
         if batch.status is not BatchStatus.INTENDED or not batch.account_id or not batch.region:
             continue
         if tick.waves[batch.wave_id].status is not WaveStatus.LAUNCHING:
