@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from tests.integration.engine.harness import Engine, _Stack, fleet, server_id
+from tests.integration.engine.harness import Engine, EngineStack, fleet, server_id, set_environment
 
 from drs_orchestration.handlers.engine import store
 from drs_simulator.config import Timings
@@ -49,21 +49,6 @@ DAG: dict[str, list[str]] = {
 
 def _at(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_REGION": "us-east-1",
-        "HOME_ACCOUNT_ID": "111122223333",
-        "POWERTOOLS_TRACE_DISABLED": "true",
-        "ENGINE_POLL_SECONDS": "30",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
 
 
 def _transitions(engine: Engine) -> tuple[int, int]:
@@ -90,9 +75,9 @@ def _transitions(engine: Engine) -> tuple[int, int]:
 
 def run(servers: int, *, events: bool, scale: float) -> dict[str, Any]:
     monkeypatch = pytest.MonkeyPatch()
-    stack = _Stack()
+    stack = EngineStack()
     try:
-        _environment(monkeypatch)
+        set_environment(monkeypatch)
         engine = stack.start(
             monkeypatch, servers=fleet(servers), scale=scale, events=events, ec2=False, timings=Timings()
         )

@@ -242,24 +242,32 @@ def _deliver(engine_ref: list[Engine]) -> Callable[[dict[str, Any]], None]:
     return deliver
 
 
+ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+    "HOME_ACCOUNT_ID": ACCOUNT,
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "ENGINE_POLL_SECONDS": "30",
+    "ENGINE_GATE_POLL_SECONDS": "10",
+    "CONSOLE_URL": "https://console.example.com",
+}
+
+
+def set_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials and the engine's settings (tables and endpoints are set as they are made)."""
+    for name, value in ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+
+
 @pytest.fixture
 def engine_factory(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Engine]]:
     """``engine_factory(fleet=..., scale=..., faults=...)`` starts everything for one test."""
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-        "AWS_REGION": REGION,
-        "HOME_ACCOUNT_ID": ACCOUNT,
-        "POWERTOOLS_TRACE_DISABLED": "true",
-        "ENGINE_POLL_SECONDS": "30",
-        "ENGINE_GATE_POLL_SECONDS": "10",
-        "CONSOLE_URL": "https://console.example.com",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    stack = _Stack()
+    set_environment(monkeypatch)
+    stack = EngineStack()
     try:
         yield lambda **options: stack.start(monkeypatch, **options)
     finally:
@@ -270,7 +278,9 @@ def engine_factory(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., En
         clock.set_clock(None)
 
 
-class _Stack:
+class EngineStack:
+    """Everything one test (or benchmark run) needs, started by ``start`` and torn down by ``close``."""
+
     def __init__(self) -> None:
         self.closers: list[Callable[[], None]] = []
 
