@@ -194,15 +194,9 @@ class LocalStepFunctions:
         scale = self.time_scale
         runtime = self
 
-        def invoke(
-            backend: Any,
-            function_name: str,
-            qualifier: str | None,
-            body: Any,
-            headers: Any,
-            response_headers: Any,
-        ) -> bytes:
-            return runtime._invoke(backend, function_name, qualifier, body, headers, response_headers)
+        def invoke(backend: Any, *args: Any) -> bytes:
+            # Patched onto the backend class: ``backend`` is moto's backend instance.
+            return runtime._invoke(backend, *args)
 
         original_callback_wait = CallbackEndpoint.wait
 
