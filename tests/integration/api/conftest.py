@@ -73,7 +73,7 @@ def api(monkeypatch: pytest.MonkeyPatch, drs: SimulatorHandle) -> Iterator[Api]:
 def atomic_conditional_writes(monkeypatch: pytest.MonkeyPatch) -> None:
     """DynamoDB applies a conditional write atomically; moto checks the condition and writes without a
     lock, so concurrent threads could both pass. Serialise moto's writes as the real service does."""
-    lock = threading.Lock()
+    lock = threading.RLock()  # moto applies a transaction through the same (locked) single-item writes
     for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
         original = getattr(DynamoDBBackend, name)
 

@@ -1,29 +1,30 @@
 """A versioned document table: one entity per item, its JSON in ``doc``, listed by name.
 
-Updates use UpdateItem (never a blind Put) so attributes other writers own on the same item, such as
-a protection group's ``usedBy`` set of plans, survive an edit.
+Every write is one TransactWriteItems call, so what must change with it (an audit record, membership
+claims) is written in the same transaction. Updates use an Update element (never a blind Put) so
+attributes other writers own on the same item, such as a protection group's ``usedBy`` set of plans,
+survive an edit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
-
-from botocore.exceptions import ClientError
 
 from drs_orchestration.adapters.dynamodb.table_access import (
     Item,
     RawPage,
     TableAccess,
-    is_conditional_failure,
     n,
     s,
+    write_with,
 )
 from drs_orchestration.domain.errors import Conflict, NotFound, StaleVersion
 from drs_orchestration.domain.models.base import Stamped
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import DeleteTypeDef, TransactWriteItemTypeDef
 
 __all__ = ["DocumentTable"]
 
@@ -107,33 +108,67 @@ class DocumentTable(Generic[M]):
             ScanIndexForward=not newest_first,
         )
 
-    def create(self, entity: M, entity_id: str) -> M:
-        self.table.put_new(self.item(entity, entity_id))
+    def create(
+        self,
+        entity: M,
+        entity_id: str,
+        extra: Sequence[TransactWriteItemTypeDef] = (),
+        also: Mapping[str, Any] | None = None,
+    ) -> M:
+        """Create, with ``extra`` elements in the same transaction; a duplicate key is a conflict.
+
+        ``also`` holds further raw attributes of the item (the repository's own bookkeeping).
+        """
+        write_with(
+            self.table.client,
+            self.table.put_new_op({**self.item(entity, entity_id), **(also or {})}),
+            extra,
+            lambda: Conflict(f"{self.resource} already exists"),
+        )
         return entity
 
-    def update(self, entity: M, entity_id: str, expected_version: int) -> M:
+    def update(
+        self,
+        entity: M,
+        entity_id: str,
+        expected_version: int,
+        extra: Sequence[TransactWriteItemTypeDef] = (),
+        also: Mapping[str, Any] | None = None,
+    ) -> M:
+        """Update in place if still at ``expected_version``, with ``extra`` in the same transaction."""
         stored = entity.model_copy(update={"version": expected_version + 1})
-        attributes = self.attributes(stored, entity_id)
+        attributes = {**self.attributes(stored, entity_id), **(also or {})}
         names = {f"#a{i}": name for i, name in enumerate(attributes)}
         values: Item = {f":v{i}": value for i, value in enumerate(attributes.values())}
         assignments = ", ".join(f"#a{i} = :v{i}" for i in range(len(attributes)))
-        try:
-            self.table.client.update_item(
-                TableName=self.table.table_name,
-                Key=self.key(entity_id),
-                UpdateExpression=f"SET {assignments}",
-                ConditionExpression="attribute_exists(#k) AND #version = :expected",
-                ExpressionAttributeNames={**names, "#k": self.key_name, "#version": "version"},
-                ExpressionAttributeValues={**values, ":expected": n(expected_version)},
-            )
-        except ClientError as error:
-            if is_conditional_failure(error):
-                raise self.table.stale_or_missing(entity_id, self.key(entity_id), expected_version) from error
-            raise
+        update: TransactWriteItemTypeDef = {
+            "Update": {
+                "TableName": self.table.table_name,
+                "Key": self.key(entity_id),
+                "UpdateExpression": f"SET {assignments}",
+                "ConditionExpression": "attribute_exists(#k) AND #version = :expected",
+                "ExpressionAttributeNames": {**names, "#k": self.key_name, "#version": "version"},
+                "ExpressionAttributeValues": {**values, ":expected": n(expected_version)},
+            }
+        }
+        write_with(
+            self.table.client,
+            update,
+            extra,
+            lambda: self.table.stale_or_missing(entity_id, self.key(entity_id), expected_version),
+        )
         return stored
 
-    def delete(self, entity_id: str, expected_version: int | None, *, unused: bool = False) -> None:
-        """Delete; with ``unused`` only while no plan lists the item in its ``usedBy`` set."""
+    def delete(
+        self,
+        entity_id: str,
+        expected_version: int | None,
+        *,
+        unused: bool = False,
+        extra: Sequence[TransactWriteItemTypeDef] = (),
+    ) -> None:
+        """Delete (with ``extra`` in the same transaction); with ``unused`` only while no plan lists
+        the item in its ``usedBy`` set."""
         conditions = ["attribute_exists(#k)"]
         values: Item = {}
         if expected_version is not None:
@@ -141,29 +176,32 @@ class DocumentTable(Generic[M]):
             values[":expected"] = n(expected_version)
         if unused:
             conditions.append("attribute_not_exists(usedBy)")
-        arguments: dict[str, Any] = {
+        delete: DeleteTypeDef = {
             "TableName": self.table.table_name,
             "Key": self.key(entity_id),
             "ConditionExpression": " AND ".join(conditions),
             "ExpressionAttributeNames": {"#k": self.key_name},
         }
         if values:
-            arguments["ExpressionAttributeValues"] = values
-        try:
-            self.table.client.delete_item(**arguments)
-        except ClientError as error:
-            if not is_conditional_failure(error):
-                raise
-            current = self.get_item(entity_id)
-            if current is None:
-                raise NotFound(self.resource, entity_id) from error
-            version = int(current["version"]["N"])
-            if expected_version is not None and version != expected_version:
-                raise StaleVersion(
-                    self.resource, entity_id, expected_version=expected_version, current_version=version
-                ) from error
-            users = sorted(current.get("usedBy", {}).get("SS", []))
-            raise Conflict(
-                f"{self.resource} {entity_id} is used by recovery plan(s) {', '.join(users)}",
-                current_version=version,
-            ) from error
+            delete["ExpressionAttributeValues"] = values
+        write_with(
+            self.table.client,
+            {"Delete": delete},
+            extra,
+            lambda: self._refused_delete(entity_id, expected_version),
+        )
+
+    def _refused_delete(self, entity_id: str, expected_version: int | None) -> Exception:
+        current = self.get_item(entity_id)
+        if current is None:
+            return NotFound(self.resource, entity_id)
+        version = int(current["version"]["N"])
+        if expected_version is not None and version != expected_version:
+            return StaleVersion(
+                self.resource, entity_id, expected_version=expected_version, current_version=version
+            )
+        users = sorted(current.get("usedBy", {}).get("SS", []))
+        return Conflict(
+            f"{self.resource} {entity_id} is used by recovery plan(s) {', '.join(users)}",
+            current_version=version,
+        )

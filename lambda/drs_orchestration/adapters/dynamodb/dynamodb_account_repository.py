@@ -6,7 +6,9 @@ import builtins
 from typing import TYPE_CHECKING, Any
 
 from drs_orchestration.adapters.dynamodb.documents import DocumentTable
+from drs_orchestration.adapters.dynamodb.dynamodb_audit_repository import DynamoDBAuditRepository, audit_ops
 from drs_orchestration.domain.models.account import TargetAccount
+from drs_orchestration.domain.models.audit import AuditRecord
 from drs_orchestration.domain.ports import DEFAULT_PAGE_SIZE, Page
 from drs_orchestration.domain.services.paging import page_after
 
@@ -17,10 +19,11 @@ __all__ = ["DynamoDBAccountRepository"]
 
 
 class DynamoDBAccountRepository:
-    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+    def __init__(self, client: DynamoDBClient, table_name: str, audit_table: str | None = None) -> None:
         self.documents = DocumentTable(
             client, table_name, model=TargetAccount, resource="account", key_name="accountId", kind=None
         )
+        self.audit = DynamoDBAuditRepository(client, audit_table) if audit_table else None
 
     def get(self, account_id: str) -> TargetAccount:
         return self.documents.get(account_id)
@@ -43,11 +46,18 @@ class DynamoDBAccountRepository:
                 return items
             arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
-    def create(self, account: TargetAccount) -> TargetAccount:
-        return self.documents.create(account, account.account_id)
+    def create(self, account: TargetAccount, *, audit: AuditRecord | None = None) -> TargetAccount:
+        """Create the account with its audit record, both or neither (likewise update and delete)."""
+        return self.documents.create(account, account.account_id, audit_ops(self.audit, audit))
 
-    def update(self, account: TargetAccount, expected_version: int) -> TargetAccount:
-        return self.documents.update(account, account.account_id, expected_version)
+    def update(
+        self, account: TargetAccount, expected_version: int, *, audit: AuditRecord | None = None
+    ) -> TargetAccount:
+        return self.documents.update(
+            account, account.account_id, expected_version, audit_ops(self.audit, audit)
+        )
 
-    def delete(self, account_id: str, expected_version: int | None = None) -> None:
-        self.documents.delete(account_id, expected_version)
+    def delete(
+        self, account_id: str, expected_version: int | None = None, *, audit: AuditRecord | None = None
+    ) -> None:
+        self.documents.delete(account_id, expected_version, extra=audit_ops(self.audit, audit))

@@ -1,7 +1,11 @@
-"""The audit trail in DynamoDB: append-only, read newest first."""
+"""The audit trail in DynamoDB: append-only, read newest first.
+
+Repositories that change a record append its audit item in the same transaction (``append_op``).
+"""
 
 from __future__ import annotations
 
+import builtins
 from typing import TYPE_CHECKING
 
 from drs_orchestration.adapters.dynamodb.table_access import Item, TableAccess, s
@@ -10,8 +14,9 @@ from drs_orchestration.domain.ports import DEFAULT_PAGE_SIZE, Page
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
-__all__ = ["DynamoDBAuditRepository"]
+__all__ = ["DynamoDBAuditRepository", "audit_ops"]
 
 PARTITION = "AUDIT"
 
@@ -21,15 +26,21 @@ class DynamoDBAuditRepository:
         self.table = TableAccess(client, table_name, "audit record", ("pk", "sk"))
 
     def append(self, record: AuditRecord) -> None:
+        self.table.put_new(self._item(record))
+
+    def append_op(self, record: AuditRecord) -> TransactWriteItemTypeDef:
+        """The transaction element that appends ``record`` with the change it describes."""
+        return self.table.put_new_op(self._item(record))
+
+    @staticmethod
+    def _item(record: AuditRecord) -> Item:
         at = record.at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        self.table.put_new(
-            {
-                "pk": s(PARTITION),
-                "sk": s(f"{at}#{record.id}"),
-                "resourceId": s(record.resource_id),
-                "doc": s(record.model_dump_json(by_alias=True)),
-            }
-        )
+        return {
+            "pk": s(PARTITION),
+            "sk": s(f"{at}#{record.id}"),
+            "resourceId": s(record.resource_id),
+            "doc": s(record.model_dump_json(by_alias=True)),
+        }
 
     def list(
         self, *, resource_id: str | None = None, limit: int = DEFAULT_PAGE_SIZE, next_token: str | None = None
@@ -50,3 +61,14 @@ class DynamoDBAuditRepository:
             items=[AuditRecord.model_validate_json(item["doc"]["S"]) for item in raw.items],
             next_token=raw.next_token,
         )
+
+
+def audit_ops(
+    audit: DynamoDBAuditRepository | None, record: AuditRecord | None
+) -> builtins.list[TransactWriteItemTypeDef]:
+    """The elements appending ``record`` (none without one) to a repository's transaction."""
+    if record is None:
+        return []
+    if audit is None:
+        raise RuntimeError("this repository was built without the audit table")
+    return [audit.append_op(record)]

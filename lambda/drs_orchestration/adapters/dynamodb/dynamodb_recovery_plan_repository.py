@@ -2,7 +2,8 @@
 
 Each write also maintains, in the same transaction, the ``usedBy`` set on every protection group the
 plan names: the group must exist at that moment, and a group in use cannot be deleted. So a plan never
-points at a deleted group, whatever runs concurrently.
+points at a deleted group, whatever runs concurrently. The change's audit record is appended in the same
+transaction.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ import builtins
 from typing import TYPE_CHECKING
 
 from drs_orchestration.adapters.dynamodb.documents import DocumentTable
+from drs_orchestration.adapters.dynamodb.dynamodb_audit_repository import DynamoDBAuditRepository, audit_ops
 from drs_orchestration.adapters.dynamodb.table_access import s, transact
 from drs_orchestration.domain.errors import Conflict, StaleVersion
+from drs_orchestration.domain.models.audit import AuditRecord
 from drs_orchestration.domain.models.recovery_plan import RecoveryPlan
 from drs_orchestration.domain.ports import DEFAULT_PAGE_SIZE, Page
 
@@ -23,13 +26,21 @@ if TYPE_CHECKING:
 __all__ = ["MAX_GROUPS_PER_PLAN", "DynamoDBRecoveryPlanRepository"]
 
 KIND = "RECOVERY_PLAN"
-MAX_GROUPS_PER_PLAN = 98
-"""A plan write touches the plan and each group it adds or drops in one transaction (100 items)."""
+MAX_GROUPS_PER_PLAN = 97
+"""A plan write touches the plan, each group it adds or drops and its audit record in one transaction
+(100 items)."""
 
 
 class DynamoDBRecoveryPlanRepository:
-    def __init__(self, client: DynamoDBClient, table_name: str, protection_groups_table: str) -> None:
+    def __init__(
+        self,
+        client: DynamoDBClient,
+        table_name: str,
+        protection_groups_table: str,
+        audit_table: str | None = None,
+    ) -> None:
         self.client = client
+        self.audit = DynamoDBAuditRepository(client, audit_table) if audit_table else None
         self.groups_table = protection_groups_table
         self.documents = DocumentTable(
             client,
@@ -69,12 +80,14 @@ class DynamoDBRecoveryPlanRepository:
         first: TransactWriteItemTypeDef,
         added: builtins.list[str],
         dropped: builtins.list[str],
+        audit: AuditRecord | None,
     ) -> bool:
         """Run the plan write with its group bookkeeping; False when the plan's own condition failed."""
         operations = [
             first,
             *(self._group_use(plan_id, group, add=True) for group in added),
             *(self._group_use(plan_id, group, add=False) for group in dropped),
+            *audit_ops(self.audit, audit),
         ]
         reasons = transact(self.client, operations)
         if reasons is None:
@@ -88,13 +101,15 @@ class DynamoDBRecoveryPlanRepository:
             raise Conflict(f"protection group(s) {', '.join(missing)} do not exist")
         return False
 
-    def create(self, plan: RecoveryPlan) -> RecoveryPlan:
+    def create(self, plan: RecoveryPlan, *, audit: AuditRecord | None = None) -> RecoveryPlan:
         put = self.documents.table.put_new_op(self.documents.item(plan, plan.id))
-        if not self._write(plan.id, put, plan.protection_group_ids(), []):
+        if not self._write(plan.id, put, plan.protection_group_ids(), [], audit):
             raise Conflict(f"recovery plan {plan.id} already exists")
         return plan
 
-    def update(self, plan: RecoveryPlan, expected_version: int) -> RecoveryPlan:
+    def update(
+        self, plan: RecoveryPlan, expected_version: int, *, audit: AuditRecord | None = None
+    ) -> RecoveryPlan:
         current = self.documents.get(plan.id)
         key = self.documents.key(plan.id)
         if current.version != expected_version:
@@ -104,17 +119,25 @@ class DynamoDBRecoveryPlanRepository:
         stored = plan.model_copy(update={"version": expected_version + 1})
         before, after = set(current.protection_group_ids()), stored.protection_group_ids()
         put = self.documents.table.put_versioned_op(self.documents.item(stored, plan.id), expected_version)
-        if not self._write(plan.id, put, [g for g in after if g not in before], sorted(before - set(after))):
+        if not self._write(
+            plan.id, put, [g for g in after if g not in before], sorted(before - set(after)), audit
+        ):
             raise self.documents.table.stale_or_missing(plan.id, key, expected_version)
         return stored
 
-    def delete(self, plan_id: str, expected_version: int | None = None) -> None:
+    def delete(
+        self, plan_id: str, expected_version: int | None = None, *, audit: AuditRecord | None = None
+    ) -> None:
         current = self.documents.get(plan_id)
         version = current.version if expected_version is None else expected_version
         delete = self.documents.table.delete_versioned_op(self.documents.key(plan_id), version)
         reasons = transact(
             self.client,
-            [delete, *(self._group_use(plan_id, g, add=False) for g in current.protection_group_ids())],
+            [
+                delete,
+                *(self._group_use(plan_id, g, add=False) for g in current.protection_group_ids()),
+                *audit_ops(self.audit, audit),
+            ],
         )
         if reasons is not None:
             raise self.documents.table.stale_or_missing(plan_id, self.documents.key(plan_id), version)

@@ -25,10 +25,12 @@ __all__ = [
     "Item",
     "RawPage",
     "TableAccess",
+    "TransactionCancelled",
     "is_conditional_failure",
     "n",
     "s",
     "transact",
+    "write_with",
 ]
 
 Item = dict[str, Any]
@@ -175,6 +177,33 @@ class TableAccess:
         return StaleVersion(
             self.resource, resource_id, expected_version=expected_version, current_version=current
         )
+
+
+class TransactionCancelled(Exception):
+    """A transaction failed on an element after the first; ``reasons`` holds the codes of those elements."""
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        super().__init__(", ".join(reasons))
+        self.reasons = list(reasons)
+
+
+def write_with(
+    client: DynamoDBClient,
+    first: TransactWriteItemTypeDef,
+    extra: Sequence[TransactWriteItemTypeDef],
+    first_failed: Callable[[], Exception],
+) -> None:
+    """Write ``first`` and ``extra`` together or not at all.
+
+    When ``first``'s own condition failed, raise ``first_failed()``; when another element was refused,
+    raise ``TransactionCancelled`` with the codes of the other elements (in order).
+    """
+    reasons = transact(client, [first, *extra])
+    if reasons is None:
+        return
+    if reasons[0] == "ConditionalCheckFailed":
+        raise first_failed()
+    raise TransactionCancelled(reasons[1:])
 
 
 def transact(client: DynamoDBClient, operations: Sequence[TransactWriteItemTypeDef]) -> list[str] | None:

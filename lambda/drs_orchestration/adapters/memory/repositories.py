@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import builtins
+import threading
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
@@ -29,6 +30,7 @@ from drs_orchestration.domain.models.execution import (
 from drs_orchestration.domain.models.protection_group import ProtectionGroup
 from drs_orchestration.domain.models.recovery_plan import RecoveryPlan
 from drs_orchestration.domain.ports import DEFAULT_PAGE_SIZE, Page, iterate_pages
+from drs_orchestration.domain.services.errors import membership_conflict
 
 __all__ = [
     "InMemoryAccountRepository",
@@ -39,6 +41,7 @@ __all__ = [
 ]
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 V = TypeVar("V", ProtectionGroup, RecoveryPlan, TargetAccount, ExecutionHeader, WaveState)
 
 
@@ -75,12 +78,20 @@ def _page(items: Sequence[tuple[str, M]], limit: int, next_token: str | None) ->
 
 
 class _VersionedStore(Generic[V]):
-    """Items keyed by id with optimistic locking on ``version``."""
+    """Items keyed by id with optimistic locking on ``version``.
 
-    def __init__(self, resource: str, key: Callable[[V], str]) -> None:
+    A write given an audit record appends it under the same lock, both or neither, as the DynamoDB
+    adapters write both in one transaction.
+    """
+
+    def __init__(
+        self, resource: str, key: Callable[[V], str], audit: InMemoryAuditRepository | None = None
+    ) -> None:
         self._resource = resource
         self._key: Callable[[V], str] = key
         self._items: dict[str, V] = {}
+        self._audit = audit
+        self._lock = threading.RLock()
 
     def get(self, item_id: str) -> V:
         try:
@@ -91,12 +102,26 @@ class _VersionedStore(Generic[V]):
     def list(self, *, limit: int = DEFAULT_PAGE_SIZE, next_token: str | None = None) -> Page[V]:
         return _page(sorted(self._items.items()), limit, next_token)
 
-    def create(self, item: V) -> V:
-        item_id = self._key(item)
-        if item_id in self._items:
-            raise Conflict(f"{self._resource} {item_id} already exists")
-        self._items[item_id] = item.model_copy(deep=True)
-        return item.model_copy(deep=True)
+    def _audited(self, record: AuditRecord | None, write: Callable[[], T]) -> T:
+        with self._lock:
+            if record is not None:
+                if self._audit is None:
+                    raise RuntimeError("this repository was built without an audit repository")
+                self._audit.check_new(record)
+            result = write()
+            if record is not None and self._audit is not None:
+                self._audit.append(record)
+            return result
+
+    def create(self, item: V, *, audit: AuditRecord | None = None) -> V:
+        def write() -> V:
+            item_id = self._key(item)
+            if item_id in self._items:
+                raise Conflict(f"{self._resource} {item_id} already exists")
+            self._items[item_id] = item.model_copy(deep=True)
+            return item.model_copy(deep=True)
+
+        return self._audited(audit, write)
 
     def _check_version(self, item_id: str, expected_version: int | None) -> V:
         current = self._items.get(item_id)
@@ -108,24 +133,86 @@ class _VersionedStore(Generic[V]):
             )
         return current
 
-    def update(self, item: V, expected_version: int) -> V:
-        item_id = self._key(item)
-        self._check_version(item_id, expected_version)
-        stored = item.model_copy(update={"version": expected_version + 1}, deep=True)
-        self._items[item_id] = stored
-        return stored.model_copy(deep=True)
+    def update(self, item: V, expected_version: int, *, audit: AuditRecord | None = None) -> V:
+        def write() -> V:
+            item_id = self._key(item)
+            self._check_version(item_id, expected_version)
+            stored = item.model_copy(update={"version": expected_version + 1}, deep=True)
+            self._items[item_id] = stored
+            return stored.model_copy(deep=True)
 
-    def delete(self, item_id: str, expected_version: int | None = None) -> None:
-        self._check_version(item_id, expected_version)
-        del self._items[item_id]
+        return self._audited(audit, write)
+
+    def delete(
+        self, item_id: str, expected_version: int | None = None, *, audit: AuditRecord | None = None
+    ) -> None:
+        def write() -> None:
+            self._check_version(item_id, expected_version)
+            del self._items[item_id]
+
+        self._audited(audit, write)
 
     def values(self) -> builtins.list[V]:
         return [item.model_copy(deep=True) for item in self._items.values()]
 
 
+Claim = tuple[str, str, str]
+"""``(accountId, region, sourceServerId)``."""
+
+
 class InMemoryProtectionGroupRepository(_VersionedStore[ProtectionGroup]):
-    def __init__(self) -> None:
-        super().__init__("protection group", lambda group: group.id)
+    """Claims each member server for one group, as the DynamoDB adapter's claim items do."""
+
+    def __init__(self, audit: InMemoryAuditRepository | None = None) -> None:
+        super().__init__("protection group", lambda group: group.id, audit)
+        self._claims: dict[Claim, str] = {}
+        self._claimed: dict[str, builtins.list[Claim]] = {}
+
+    def _wanted(self, group: ProtectionGroup, members: Sequence[str]) -> builtins.list[Claim]:
+        wanted = [(group.account_id, group.region, server) for server in dict.fromkeys(members)]
+        refused = [claim for claim in wanted if self._claims.get(claim, group.id) != group.id]
+        if refused:
+            named = [(claim[2], self._items[self._claims[claim]].name) for claim in refused[:5]]
+            raise membership_conflict(named, len(refused))
+        return wanted
+
+    def _reclaim(self, group_id: str, claims: Sequence[Claim]) -> None:
+        for claim in self._claimed.pop(group_id, []):
+            del self._claims[claim]
+        self._claims.update(dict.fromkeys(claims, group_id))
+        if claims:
+            self._claimed[group_id] = list(claims)
+
+    def create(
+        self, item: ProtectionGroup, *, members: Sequence[str] = (), audit: AuditRecord | None = None
+    ) -> ProtectionGroup:
+        with self._lock:
+            wanted = self._wanted(item, members)
+            stored = super().create(item, audit=audit)
+            self._reclaim(item.id, wanted)
+            return stored
+
+    def update(
+        self,
+        item: ProtectionGroup,
+        expected_version: int,
+        *,
+        members: Sequence[str] = (),
+        audit: AuditRecord | None = None,
+    ) -> ProtectionGroup:
+        with self._lock:
+            self._check_version(item.id, expected_version)
+            wanted = self._wanted(item, members)
+            stored = super().update(item, expected_version, audit=audit)
+            self._reclaim(item.id, wanted)
+            return stored
+
+    def delete(
+        self, item_id: str, expected_version: int | None = None, *, audit: AuditRecord | None = None
+    ) -> None:
+        with self._lock:
+            super().delete(item_id, expected_version, audit=audit)
+            self._reclaim(item_id, [])
 
     def list(
         self,
@@ -144,13 +231,13 @@ class InMemoryProtectionGroupRepository(_VersionedStore[ProtectionGroup]):
 
 
 class InMemoryRecoveryPlanRepository(_VersionedStore[RecoveryPlan]):
-    def __init__(self) -> None:
-        super().__init__("recovery plan", lambda plan: plan.id)
+    def __init__(self, audit: InMemoryAuditRepository | None = None) -> None:
+        super().__init__("recovery plan", lambda plan: plan.id, audit)
 
 
 class InMemoryAccountRepository(_VersionedStore[TargetAccount]):
-    def __init__(self) -> None:
-        super().__init__("target account", lambda account: account.account_id)
+    def __init__(self, audit: InMemoryAuditRepository | None = None) -> None:
+        super().__init__("target account", lambda account: account.account_id, audit)
 
 
 class InMemoryExecutionRepository:
@@ -259,9 +346,12 @@ class InMemoryAuditRepository:
     def __init__(self) -> None:
         self._records: dict[str, AuditRecord] = {}
 
-    def append(self, record: AuditRecord) -> None:
+    def check_new(self, record: AuditRecord) -> None:
         if record.id in self._records:
             raise Conflict(f"audit record {record.id} already exists")
+
+    def append(self, record: AuditRecord) -> None:
+        self.check_new(record)
         self._records[record.id] = record.model_copy(deep=True)
 
     def list(

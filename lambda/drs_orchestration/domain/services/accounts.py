@@ -5,7 +5,7 @@ from __future__ import annotations
 from drs_orchestration.domain.errors import Conflict
 from drs_orchestration.domain.models.account import TargetAccount, TargetAccountInput
 from drs_orchestration.domain.models.base import CamelModel, Timestamp
-from drs_orchestration.domain.services.context import Request, Services, record_audit
+from drs_orchestration.domain.services.context import Request, Services, audit_record
 
 __all__ = ["AccountView", "account_view", "create_account", "delete_account", "update_account"]
 
@@ -42,11 +42,10 @@ def create_account(services: Services, request: Request, data: TargetAccountInpu
         **data.model_dump(by_alias=False),
         **request.created(),
     )
-    stored = services.accounts.create(account)
-    record_audit(
-        services, request, "CreateAccount", RESOURCE, stored.account_id, after_version=stored.version
+    audit = audit_record(
+        request, "CreateAccount", RESOURCE, account.account_id, after_version=account.version
     )
-    return stored
+    return services.accounts.create(account, audit=audit)
 
 
 def update_account(
@@ -61,17 +60,10 @@ def update_account(
             **request.updated(),
         }
     )
-    stored = services.accounts.update(changed, version)
-    record_audit(
-        services,
-        request,
-        "UpdateAccount",
-        RESOURCE,
-        account_id,
-        before_version=version,
-        after_version=stored.version,
+    audit = audit_record(
+        request, "UpdateAccount", RESOURCE, account_id, before_version=version, after_version=version + 1
     )
-    return stored
+    return services.accounts.update(changed, version, audit=audit)
 
 
 def delete_account(services: Services, request: Request, account_id: str, version: int | None) -> None:
@@ -83,5 +75,5 @@ def delete_account(services: Services, request: Request, account_id: str, versio
         raise Conflict(
             f"account {account_id} is used by protection group(s) {names}", current_version=current.version
         )
-    services.accounts.delete(account_id, version)
-    record_audit(services, request, "DeleteAccount", RESOURCE, account_id, before_version=current.version)
+    audit = audit_record(request, "DeleteAccount", RESOURCE, account_id, before_version=current.version)
+    services.accounts.delete(account_id, version, audit=audit)

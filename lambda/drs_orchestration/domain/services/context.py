@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import JsonValue
 
+from drs_orchestration.domain.models.account import TargetAccount
 from drs_orchestration.domain.models.audit import AuditRecord
+from drs_orchestration.domain.models.protection_group import ProtectionGroup
+from drs_orchestration.domain.models.recovery_plan import RecoveryPlan
 from drs_orchestration.domain.ports import (
     AccountRepository,
     AuditRepository,
@@ -20,17 +24,73 @@ from drs_orchestration.domain.ports import (
     RecoveryPlanRepository,
 )
 
-__all__ = ["Request", "Services", "new_id", "record_audit"]
+__all__ = [
+    "AuditedAccountRepository",
+    "AuditedProtectionGroupRepository",
+    "AuditedRecoveryPlanRepository",
+    "Request",
+    "Services",
+    "audit_record",
+    "new_id",
+    "record_audit",
+]
+
+
+class AuditedProtectionGroupRepository(ProtectionGroupRepository, Protocol):
+    """Group writes that claim the group's servers and append the audit record with the change.
+
+    ``members`` are the servers the group holds (explicit ids and tag matches resolved at write time);
+    a server another group holds makes the write fail with ``Conflict``, however writes interleave.
+    """
+
+    def create(
+        self, group: ProtectionGroup, *, members: Sequence[str] = (), audit: AuditRecord | None = None
+    ) -> ProtectionGroup: ...
+    def update(
+        self,
+        group: ProtectionGroup,
+        expected_version: int,
+        *,
+        members: Sequence[str] = (),
+        audit: AuditRecord | None = None,
+    ) -> ProtectionGroup: ...
+    def delete(
+        self, group_id: str, expected_version: int | None = None, *, audit: AuditRecord | None = None
+    ) -> None: ...
+
+
+class AuditedRecoveryPlanRepository(RecoveryPlanRepository, Protocol):
+    """Plan writes that append the audit record in the same transaction as the change."""
+
+    def create(self, plan: RecoveryPlan, *, audit: AuditRecord | None = None) -> RecoveryPlan: ...
+    def update(
+        self, plan: RecoveryPlan, expected_version: int, *, audit: AuditRecord | None = None
+    ) -> RecoveryPlan: ...
+    def delete(
+        self, plan_id: str, expected_version: int | None = None, *, audit: AuditRecord | None = None
+    ) -> None: ...
+
+
+class AuditedAccountRepository(AccountRepository, Protocol):
+    """Account writes that append the audit record in the same transaction as the change."""
+
+    def create(self, account: TargetAccount, *, audit: AuditRecord | None = None) -> TargetAccount: ...
+    def update(
+        self, account: TargetAccount, expected_version: int, *, audit: AuditRecord | None = None
+    ) -> TargetAccount: ...
+    def delete(
+        self, account_id: str, expected_version: int | None = None, *, audit: AuditRecord | None = None
+    ) -> None: ...
 
 
 @dataclass(frozen=True)
 class Services:
     """The ports the API's use cases run against."""
 
-    groups: ProtectionGroupRepository
-    plans: RecoveryPlanRepository
+    groups: AuditedProtectionGroupRepository
+    plans: AuditedRecoveryPlanRepository
     executions: ExecutionRepository
-    accounts: AccountRepository
+    accounts: AuditedAccountRepository
     audit: AuditRepository
     drs: DrsGatewayFactory
     runner: ExecutionRunner | None
@@ -56,8 +116,7 @@ def new_id(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:17]}"
 
 
-def record_audit(
-    services: Services,
+def audit_record(
     request: Request,
     action: str,
     resource_type: str,
@@ -65,17 +124,34 @@ def record_audit(
     *,
     before_version: int | None = None,
     after_version: int | None = None,
+) -> AuditRecord:
+    """The audit record of a repository write, built before it so the two are written together."""
+    versions: dict[str, JsonValue] = {"beforeVersion": before_version, "afterVersion": after_version}
+    return _new_record(request, action, resource_type, resource_id, versions)
+
+
+def record_audit(
+    services: Services,
+    request: Request,
+    action: str,
+    resource_type: str,
+    resource_id: str,
     **details: JsonValue,
 ) -> None:
-    """One audit record for a mutating call (written after the change it describes)."""
-    services.audit.append(
-        AuditRecord(
-            id=uuid.uuid4().hex,
-            at=request.now,
-            actor=request.actor,
-            action=action,
-            resource_type=resource_type,
-            resource_id=resource_id,
-            details={"beforeVersion": before_version, "afterVersion": after_version, **details},
-        )
+    """An audit record on its own, for calls whose change is not a repository write (engine signals)."""
+    versions: dict[str, JsonValue] = {"beforeVersion": None, "afterVersion": None}
+    services.audit.append(_new_record(request, action, resource_type, resource_id, {**versions, **details}))
+
+
+def _new_record(
+    request: Request, action: str, resource_type: str, resource_id: str, details: dict[str, JsonValue]
+) -> AuditRecord:
+    return AuditRecord(
+        id=uuid.uuid4().hex,
+        at=request.now,
+        actor=request.actor,
+        action=action,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        details=details,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drs_orchestration.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
-from drs_orchestration.domain.membership import find_membership_conflicts
+from drs_orchestration.domain.membership import find_membership_conflicts, resolve_members
 from drs_orchestration.domain.models.drs import DrsTarget, SourceServer
 from drs_orchestration.domain.models.protection_group import (
     ProtectionGroup,
@@ -11,7 +11,8 @@ from drs_orchestration.domain.models.protection_group import (
     ProtectionGroupUpdate,
 )
 from drs_orchestration.domain.ports import iterate_pages
-from drs_orchestration.domain.services.context import Request, Services, new_id, record_audit
+from drs_orchestration.domain.services.context import Request, Services, audit_record, new_id
+from drs_orchestration.domain.services.errors import membership_conflict
 
 __all__ = [
     "check_target",
@@ -44,7 +45,12 @@ def inventory(services: Services, account_id: str, region: str) -> list[SourceSe
     return services.drs.for_target(DrsTarget(account_id=account_id, region=region)).list_source_servers()
 
 
-def _check_membership(services: Services, candidate: ProtectionGroupInput) -> None:
+def _members(services: Services, candidate: ProtectionGroupInput) -> list[str]:
+    """The servers the candidate would hold (tag matches resolved against the inventory now); refused
+    when another group already holds one. The repository claims them in the same transaction as the
+    write, so a racing write loses with the same ``Conflict``. A later tag change in DRS is not a
+    claim: validate and readiness report a server matched by two groups."""
+    servers = inventory(services, candidate.account_id, candidate.region)
     others = list(
         iterate_pages(
             lambda token: services.groups.list(
@@ -52,30 +58,24 @@ def _check_membership(services: Services, candidate: ProtectionGroupInput) -> No
             )
         )
     )
-    conflicts = find_membership_conflicts(
-        candidate, others, inventory(services, candidate.account_id, candidate.region)
-    )
+    conflicts = find_membership_conflicts(candidate, others, servers)
     if conflicts:
-        sample = ", ".join(f"{c.source_server_id} ({c.protection_group_name})" for c in conflicts[:5])
-        more = f" and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""
-        raise Conflict(f"a server belongs to one protection group only; already grouped: {sample}{more}")
+        raise membership_conflict([(c.source_server_id, c.protection_group_name) for c in conflicts])
+    return resolve_members(candidate, servers)
 
 
 def create_protection_group(
     services: Services, request: Request, data: ProtectionGroupInput
 ) -> ProtectionGroup:
     check_target(services, data.account_id, data.region)
-    _check_membership(services, data)
+    members = _members(services, data)
     group = ProtectionGroup(
         **data.model_dump(by_alias=False),
         id=new_id("pg"),
         **request.created(),
     )
-    stored = services.groups.create(group)
-    record_audit(
-        services, request, "CreateProtectionGroup", RESOURCE, stored.id, after_version=stored.version
-    )
-    return stored
+    audit = audit_record(request, "CreateProtectionGroup", RESOURCE, group.id, after_version=group.version)
+    return services.groups.create(group, members=members, audit=audit)
 
 
 def update_protection_group(
@@ -90,18 +90,16 @@ def update_protection_group(
             **request.updated(),
         }
     )
-    _check_membership(services, changed)
-    stored = services.groups.update(changed, data.version)
-    record_audit(
-        services,
+    members = _members(services, changed)
+    audit = audit_record(
         request,
         "UpdateProtectionGroup",
         RESOURCE,
         group_id,
         before_version=data.version,
-        after_version=stored.version,
+        after_version=data.version + 1,
     )
-    return stored
+    return services.groups.update(changed, data.version, members=members, audit=audit)
 
 
 def plans_using_group(services: Services, group_id: str) -> list[str]:
@@ -121,7 +119,5 @@ def delete_protection_group(services: Services, request: Request, group_id: str,
             f"protection group {group_id} is used by recovery plan(s) {', '.join(users)}",
             current_version=current.version,
         )
-    services.groups.delete(group_id, version)
-    record_audit(
-        services, request, "DeleteProtectionGroup", RESOURCE, group_id, before_version=current.version
-    )
+    audit = audit_record(request, "DeleteProtectionGroup", RESOURCE, group_id, before_version=current.version)
+    services.groups.delete(group_id, version, audit=audit)

@@ -11,7 +11,7 @@ from drs_orchestration.domain.models.drs import SourceServer
 from drs_orchestration.domain.models.protection_group import ProtectionGroup
 from drs_orchestration.domain.models.recovery_plan import RecoveryPlan, RecoveryPlanInput, RecoveryPlanUpdate
 from drs_orchestration.domain.plan_validation import Membership, plan_problems
-from drs_orchestration.domain.services.context import Request, Services, new_id, record_audit
+from drs_orchestration.domain.services.context import Request, Services, audit_record, new_id
 from drs_orchestration.domain.services.protection_groups import inventory
 
 __all__ = [
@@ -62,9 +62,8 @@ def create_recovery_plan(services: Services, request: Request, data: RecoveryPla
         id=new_id("rp"),
         **request.created(),
     )
-    stored = services.plans.create(plan)
-    record_audit(services, request, "CreateRecoveryPlan", RESOURCE, stored.id, after_version=stored.version)
-    return stored
+    audit = audit_record(request, "CreateRecoveryPlan", RESOURCE, plan.id, after_version=plan.version)
+    return services.plans.create(plan, audit=audit)
 
 
 def update_recovery_plan(
@@ -79,17 +78,15 @@ def update_recovery_plan(
             **request.updated(),
         }
     )
-    stored = services.plans.update(changed, data.version)
-    record_audit(
-        services,
+    audit = audit_record(
         request,
         "UpdateRecoveryPlan",
         RESOURCE,
         plan_id,
         before_version=data.version,
-        after_version=stored.version,
+        after_version=data.version + 1,
     )
-    return stored
+    return services.plans.update(changed, data.version, audit=audit)
 
 
 def delete_recovery_plan(services: Services, request: Request, plan_id: str, version: int | None) -> None:
@@ -100,5 +97,5 @@ def delete_recovery_plan(services: Services, request: Request, plan_id: str, ver
             f"recovery plan {plan_id} has an active execution ({active[0].id}); wait for it or cancel it",
             current_version=current.version,
         )
-    services.plans.delete(plan_id, version)
-    record_audit(services, request, "DeleteRecoveryPlan", RESOURCE, plan_id, before_version=current.version)
+    audit = audit_record(request, "DeleteRecoveryPlan", RESOURCE, plan_id, before_version=current.version)
+    services.plans.delete(plan_id, version, audit=audit)

@@ -51,12 +51,14 @@ def get_services() -> Services:
     settings = get_api_settings()
     endpoint = str(settings.aws_endpoint_url) if settings.aws_endpoint_url else None
     client = dynamodb_client(settings.aws_region, endpoint)
-    accounts = DynamoDBAccountRepository(client, settings.accounts_table)
+    accounts = DynamoDBAccountRepository(client, settings.accounts_table, settings.audit_table)
     executions = DynamoDBExecutionRepository(client, settings.executions_table)
     return Services(
-        groups=DynamoDBProtectionGroupRepository(client, settings.protection_groups_table),
+        groups=DynamoDBProtectionGroupRepository(
+            client, settings.protection_groups_table, settings.audit_table
+        ),
         plans=DynamoDBRecoveryPlanRepository(
-            client, settings.recovery_plans_table, settings.protection_groups_table
+            client, settings.recovery_plans_table, settings.protection_groups_table, settings.audit_table
         ),
         executions=executions,
         accounts=accounts,
