@@ -117,13 +117,17 @@ class DynamoDBProtectionGroupRepository:
         stored = self.documents.get_item(group.id)
         before = self._claimed_ids(stored)
         wanted = list(dict.fromkeys(members))
-        added = [server for server in wanted if server not in before]
-        claims = self._claim_ops(group, added, [server for server in before if server not in wanted])
         if stored is not None and self._scope_of(stored) != _scope(group.account_id, group.region):
             # A move to another account or Region releases every old claim and claims every member.
-            old = self.documents.load(stored)
             added = wanted
-            claims = [*self._claim_ops(group, wanted, []), *self._release_ops(old, before)]
+            self._check_size(len(wanted) + len(before))
+            claims = [
+                *self._claim_ops(group, wanted, []),
+                *self._release_ops(self.documents.load(stored), before),
+            ]
+        else:
+            added = [server for server in wanted if server not in before]
+            claims = self._claim_ops(group, added, [server for server in before if server not in wanted])
         return self._claiming(
             group,
             added,
