@@ -17,7 +17,11 @@ from pydantic import BaseModel, ValidationError
 
 from drs_orchestration.domain.errors import FieldError, ValidationFailed, field_errors_from_pydantic
 from drs_orchestration.domain.graph import find_cycles
-from drs_orchestration.domain.models.recovery_plan import MAX_SERVERS_PER_PLAN, RecoveryPlanInput
+from drs_orchestration.domain.models.recovery_plan import (
+    MAX_GROUPS_PER_PLAN,
+    MAX_SERVERS_PER_PLAN,
+    RecoveryPlanInput,
+)
 
 __all__ = ["Membership", "parse_plan", "plan_problems"]
 
@@ -186,6 +190,14 @@ def _groups(views: Sequence[_WaveView], membership: Membership) -> list[FieldErr
     return problems
 
 
+def _group_count(views: list[_WaveView]) -> list[FieldError]:
+    groups = {group_id for view in views for _, group_id in view.groups}
+    if len(groups) <= MAX_GROUPS_PER_PLAN:
+        return []
+    message = f"the plan names {len(groups)} protection groups; at most {MAX_GROUPS_PER_PLAN} are allowed"
+    return [FieldError(name="waves", message=message)]
+
+
 def _document(plan: Mapping[str, Any] | BaseModel) -> tuple[Mapping[str, Any], list[FieldError]]:
     if isinstance(plan, BaseModel):
         return plan.model_dump(mode="json", by_alias=True), []
@@ -207,7 +219,7 @@ def _check(
         except ValidationError as error:
             problems.extend(field_errors_from_pydantic(error))
     views = _wave_views(document)
-    problems += _duplicates(views) + _dependencies(views) + _cycles(views)
+    problems += _duplicates(views) + _dependencies(views) + _cycles(views) + _group_count(views)
     if membership is not None:
         problems += _groups(views, membership)
     return parsed, list({(p.name, p.message): p for p in problems}.values())

@@ -103,6 +103,16 @@ def test_wave_limit_is_enforced_when_a_plan_has_more_than_100_waves() -> None:
     assert "at most 100" in problems["waves"][0]
 
 
+def test_group_limit_is_enforced_when_a_plan_names_more_than_97_groups() -> None:
+    # Given 98 waves, each with a protection group of its own
+    document = _plan(*[_wave(f"w{n}", protectionGroupIds=[f"pg-{n}"]) for n in range(98)])
+    # Then the plan is refused with the limit, not left to fail in storage
+    assert _problems(document)["waves"] == ["the plan names 98 protection groups; at most 97 are allowed"]
+    assert "waves" not in _problems(
+        _plan(*[_wave(f"w{n}", protectionGroupIds=[f"pg-{n}"]) for n in range(97)])
+    )
+
+
 def test_optional_server_must_belong_to_its_wave() -> None:
     document = _plan(_wave("db", optionalServerIds=[server_id(1), server_id(9)]))
     problems = _problems(document, membership={"pg-db": [server_id(1)]})

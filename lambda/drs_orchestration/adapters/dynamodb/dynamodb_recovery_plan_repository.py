@@ -23,12 +23,11 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
-__all__ = ["MAX_GROUPS_PER_PLAN", "DynamoDBRecoveryPlanRepository"]
+__all__ = ["DynamoDBRecoveryPlanRepository"]
 
 KIND = "RECOVERY_PLAN"
-MAX_GROUPS_PER_PLAN = 97
-"""A plan write touches the plan, each group it adds or drops and its audit record in one transaction
-(100 items)."""
+# A plan write touches the plan, each group it adds or drops and its audit record in one transaction
+# (100 items): the domain caps a plan at MAX_GROUPS_PER_PLAN groups so that it always fits.
 
 
 class DynamoDBRecoveryPlanRepository:

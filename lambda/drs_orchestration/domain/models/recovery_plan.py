@@ -24,6 +24,7 @@ from drs_orchestration.domain.models.base import (
 
 __all__ = [
     "MAX_ACTIONS_PER_PHASE",
+    "MAX_GROUPS_PER_PLAN",
     "MAX_SERVERS_PER_PLAN",
     "MAX_WAVES_PER_PLAN",
     "DependencyCondition",
@@ -37,6 +38,9 @@ __all__ = [
 
 MAX_WAVES_PER_PLAN = 100
 MAX_SERVERS_PER_PLAN = 4000
+MAX_GROUPS_PER_PLAN = 97
+"""A plan is stored with the "used by" mark of each of its protection groups and its audit record in one
+DynamoDB transaction (at most 100 items), so a plan names at most 97 distinct protection groups."""
 MAX_ACTIONS_PER_PHASE = 20
 
 
