@@ -6,9 +6,8 @@ from datetime import UTC, datetime
 from drs_local.instance_health import InstanceBehaviour
 from drs_local.ssm_emulation import AutomationOutcome
 from drs_orchestration.domain.models.execution import EventType, HealthStatus
-from drs_orchestration.domain.ports import RunnerSignal
 from drs_orchestration.domain.services.context import Request
-from drs_orchestration.domain.services.executions import record_event
+from drs_orchestration.domain.services.executions import steer_wave
 from drs_orchestration.handlers.api.dependencies import get_services
 from tests.integration.engine import action_functions
 from tests.integration.engine.harness import HEALTH_CHECK_DOCUMENT, Engine, fleet, server_id
@@ -89,11 +88,9 @@ def test_failed_action_fails_the_wave_unless_it_may_continue_when_the_function_r
     assert all(s["jobId"] is None for s in wave_b["servers"])
 
 
-def test_approval_action_holds_the_wave_until_an_operator_approves_it_through_the_runner(
+def test_approval_action_holds_the_wave_until_an_operator_approves_it_through_the_api_service(
     engine_factory: Callable[..., Engine],
 ) -> None:
-    # (The API approves only waves PENDING behind pauseBefore; an APPROVAL action is approved
-    # here through the same domain service and runner port the API uses.)
     engine = engine_factory(servers=fleet(1))
     group = engine.group("g", [server_id(0)])
     approval = {"type": "APPROVAL", "name": "go", "message": "Is the network ready?"}
@@ -107,11 +104,8 @@ def test_approval_action_holds_the_wave_until_an_operator_approves_it_through_th
     approval_notice = [m for m in engine.notifications() if m["body"]["kind"] == "APPROVAL_NEEDED"]
     assert approval_notice[0]["body"]["message"] == "Is the network ready?"
 
-    services = get_services()
-    request = Request(actor="carol", now=datetime.now(UTC))
-    record_event(services, request, execution_id, EventType.APPROVAL_GRANTED, "approve", wave_id="app")
-    assert services.runner is not None
-    services.runner.signal(execution_id, RunnerSignal.WAKE)
+    # When an operator approves the wave through the API's service (it records the approval and wakes the run)
+    steer_wave(get_services(), Request(actor="carol", now=datetime.now(UTC)), execution_id, "app", "approve")
 
     assert engine.finish(execution_id)["status"] == "SUCCEEDED"
 

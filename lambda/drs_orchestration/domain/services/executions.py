@@ -211,7 +211,12 @@ def steer_execution(
 _WAVE_STEERING: dict[str, tuple[frozenset[WaveStatus], str, str]] = {
     "retry": (frozenset({WaveStatus.FAILED}), EventType.WAVE_RETRIED, "RetryWave"),
     "skip": (frozenset({WaveStatus.PENDING, WaveStatus.FAILED}), "WAVE_SKIP_REQUESTED", "SkipWave"),
-    "approve": (frozenset({WaveStatus.PENDING}), EventType.APPROVAL_GRANTED, "ApproveWave"),
+    # A wave waits for approval behind pauseBefore (PENDING) or on an APPROVAL action (PRE/POST_ACTIONS).
+    "approve": (
+        frozenset({WaveStatus.PENDING, WaveStatus.PRE_ACTIONS, WaveStatus.POST_ACTIONS}),
+        EventType.APPROVAL_GRANTED,
+        "ApproveWave",
+    ),
 }
 
 
