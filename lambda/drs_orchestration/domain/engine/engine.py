@@ -30,6 +30,7 @@ from drs_orchestration.domain.models.drs import DrsTarget, LaunchStatus, SourceS
 from drs_orchestration.domain.models.execution import (
     TERMINAL_WAVE_STATUSES,
     EventType,
+    ExecutionHeader,
     ExecutionMode,
     ExecutionStatus,
     HealthStatus,
@@ -126,6 +127,15 @@ def _refuse_drills_over_real_recoveries(tick: Tick, servers: list[ServerState]) 
     return refused
 
 
+def _drill_expiry(header: ExecutionHeader, now: datetime) -> datetime | None:
+    """A drill's instances are due for termination ``drillTtlHours`` after the engine starts it, on
+    the engine's clock (the one the clean-up compares with), whatever clock the request was made on."""
+    ttl = header.plan_snapshot.drill_ttl_hours
+    if header.mode is not ExecutionMode.DRILL or not ttl:
+        return header.drill_expires_at
+    return now + timedelta(hours=ttl)
+
+
 def initialize(ports: EnginePorts, config: EngineConfig, execution_id: str, now: datetime) -> StepResult:
     """Resolve the plan's servers and write their items (once); mark the run RUNNING. Idempotent; a
     finished run with operator requests not yet acted on (a retry, a skip) is reopened."""
@@ -142,7 +152,11 @@ def initialize(ports: EnginePorts, config: EngineConfig, execution_id: str, now:
         if not ports.executions.get_servers(execution_id):
             servers = _resolve_servers(tick)
             ports.executions.put_servers(servers)
-        tick.set_header(status=ExecutionStatus.RUNNING, started_at=header.started_at or now)
+        tick.set_header(
+            status=ExecutionStatus.RUNNING,
+            started_at=header.started_at or now,
+            drill_expires_at=_drill_expiry(header, now),
+        )
         tick.event(EventType.EXECUTION_STARTED, f"{header.mode.value} started")
         tick.save()
         ports.notifier.publish(notification("STARTED", tick.header, console_url=config.console_url))
