@@ -3,8 +3,9 @@
 from collections.abc import Callable
 from datetime import timedelta
 
-from drs_orchestration.domain.models.drs import DrsTarget
-from drs_orchestration.handlers.engine import drill_cleanup, store
+from drs_orchestration.domain.engine.cleanup import terminate_drill_instances
+from drs_orchestration.domain.models.drs import DrsQuotas, DrsTarget
+from drs_orchestration.handlers.engine import clock, drill_cleanup, store
 from drs_orchestration.handlers.engine.dependencies import drs_gateways
 from tests.integration.engine.harness import ACCOUNT, REGION, Engine, fleet, server_id
 
@@ -68,3 +69,36 @@ def test_drill_instances_go_out_in_jobs_drs_accepts_when_more_than_one_call_take
     assert counts == {"TerminateRecoveryInstances": 3}
     assert store.executions().get_header(execution_id).instances_terminated_at is not None
     assert drill_cleanup.lambda_handler({}, None) == {"terminated": {}}
+
+
+def test_drill_instances_left_out_by_the_job_quota_go_out_on_a_later_run_when_slots_free_up(
+    engine_factory: Callable[..., Engine],
+) -> None:
+    # Given a finished 250-server drill, and room for only two concurrent jobs
+    engine = engine_factory(servers=fleet(250), ec2=False, events=False)
+    execution_id = _drill(engine, 250)
+    assert engine.finish(execution_id, limit=180)["status"] == "SUCCEEDED"
+    instances = _drill_instances(engine)
+    two_jobs = DrsQuotas(max_concurrent_jobs=2)
+
+    # When the clean-up runs
+    header = store.executions().get_header(execution_id)
+    first = terminate_drill_instances(
+        store.executions(), drs_gateways(), header, clock.now(), "test", two_jobs
+    )
+
+    # Then it sends two jobs' worth and leaves the drill open for the rest
+    assert len(first) == 200
+    assert store.executions().get_header(execution_id).instances_terminated_at is None
+
+    # And once those jobs end, the next run sends the rest and closes the drill
+    engine.drs.simulator.clock.advance(3 * 3600)
+    header = store.executions().get_header(execution_id)
+    second = terminate_drill_instances(
+        store.executions(), drs_gateways(), header, clock.now(), "test", two_jobs
+    )
+    assert sorted(first + second) == sorted(instances)
+    assert engine.drs.simulator.request_counts("TerminateRecoveryInstances") == {
+        "TerminateRecoveryInstances": 3
+    }
+    assert store.executions().get_header(execution_id).instances_terminated_at is not None
