@@ -68,4 +68,5 @@ def assemble_execution(
             for wave in sorted(waves, key=lambda w: w.position)
         ],
         rto=rto,
+        instances_terminated_at=header.instances_terminated_at,
     )

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from drs_orchestration.adapters.runner.in_memory_execution_runner import InMemoryExecutionRunner
 from drs_orchestration.adapters.stepfunctions.step_functions_runner import StepFunctionsExecutionRunner
 from drs_orchestration.domain.models.drs import LaunchStatus
-from drs_orchestration.domain.models.execution import ExecutionStatus, ServerState
+from drs_orchestration.domain.models.execution import (
+    ExecutionStatus,
+    HealthStatus,
+    ServerState,
+    WaveState,
+    WaveStatus,
+)
 from drs_orchestration.domain.ports import RunnerSignal
 from drs_orchestration.handlers.api import dependencies
 from drs_simulator.testing import SimulatorHandle
@@ -174,6 +183,168 @@ def test_report_is_csv_when_asked_and_lists_each_server(api: Api) -> None:
     lines = as_csv.text.strip().splitlines()
     assert lines[0].startswith("waveId,waveName")
     assert server_id(0) in lines[1]
+
+
+def _two_wave_drill(api: Api) -> tuple[str, dict[str, object]]:
+    """A drill of db (20 min budget) then web (30 min budget), one server each, started through the API."""
+    db = api.post(
+        "/protection-groups",
+        {"name": "g-db", "accountId": HOME_ACCOUNT, "region": REGION, "sourceServerIds": [server_id(2)]},
+    ).json
+    web = api.post(
+        "/protection-groups",
+        {"name": "g-web", "accountId": HOME_ACCOUNT, "region": REGION, "sourceServerIds": [server_id(3)]},
+    ).json
+    plan = api.post(
+        "/recovery-plans",
+        {
+            "name": "two-waves",
+            "rtoTargetMinutes": 60,
+            "waves": [
+                {"id": "db", "name": "Databases", "protectionGroupIds": [db["id"]], "timeoutMinutes": 20},
+                {
+                    "id": "web",
+                    "name": "Web",
+                    "protectionGroupIds": [web["id"]],
+                    "timeoutMinutes": 30,
+                    "dependsOn": [{"waveId": "db"}],
+                },
+            ],
+        },
+    ).json
+    started = api.post("/executions", {"planId": plan["id"], "mode": "DRILL"}, as_="Operator")
+    assert started.status == 202, started.text
+    return started.json["executionId"], plan
+
+
+def _run_to_the_end(api: Api, drs: SimulatorHandle, execution_id: str) -> dict[str, str]:
+    """Launch each wave's server on the simulator and write what the engine records: wave windows, the
+    launched instances, the job log's phase timings and the health gate's evidence."""
+    client = drs.drs_client(REGION, HOME_ACCOUNT)
+    runner = dependencies.get_services().runner
+    assert isinstance(runner, InMemoryExecutionRunner)
+    start = datetime.now(UTC)
+    runner.advance(execution_id, ExecutionStatus.RUNNING, at=start)
+    instances: dict[str, str] = {}
+    waves, servers = [], []
+    for position, (wave_id, name, source, began, ended) in enumerate(
+        [("db", "Databases", server_id(2), 0, 12), ("web", "Web", server_id(3), 12, 45)]
+    ):
+        job = client.start_recovery(sourceServers=[{"sourceServerID": source}], isDrill=True)["job"]
+        drs.simulator.clock.advance(3600)
+        (instance,) = client.describe_recovery_instances(filters={"sourceServerIDs": [source]})["items"]
+        instances[source] = instance["recoveryInstanceID"]
+        ended_at = start + timedelta(minutes=ended)
+        waves.append(
+            WaveState(
+                execution_id=execution_id,
+                wave_id=wave_id,
+                name=name,
+                position=position,
+                status=WaveStatus.COMPLETED,
+                started_at=start + timedelta(minutes=began),
+                ended_at=ended_at,
+            )
+        )
+        servers.append(
+            ServerState(
+                execution_id=execution_id,
+                wave_id=wave_id,
+                source_server_id=source,
+                job_id=job["jobID"],
+                launch_status=LaunchStatus.LAUNCHED,
+                recovery_instance_id=instance["recoveryInstanceID"],
+                launched_at=ended_at - timedelta(minutes=2),
+                healthy_at=ended_at,
+                health=HealthStatus.HEALTHY,
+                phase_seconds={"snapshot": 30.0, "conversion": 240.5},
+                health_evidence={"ec2": {"instanceStatus": "ok", "systemStatus": "ok"}, "command": "Success"},
+            )
+        )
+    runner.advance(
+        execution_id,
+        ExecutionStatus.SUCCEEDED,
+        at=start + timedelta(minutes=45),
+        waves=waves,
+        servers=servers,
+    )
+    return instances
+
+
+def test_report_has_planned_and_actual_per_wave_and_phases_and_evidence_per_server_when_a_drill_ended(
+    api: Api, drs: SimulatorHandle
+) -> None:
+    # Given a two-wave drill run to its end
+    execution_id, _ = _two_wave_drill(api)
+    _run_to_the_end(api, drs, execution_id)
+    # When the report is read
+    response = api.get(f"/executions/{execution_id}/report", as_="Viewer")
+    # Then each wave has its planned window (web waits for db's budget) against what happened
+    assert response.status == 200, response.text
+    waves = {w["waveId"]: w for w in response.json["waves"]}
+    assert (waves["db"]["plannedStartMinutes"], waves["db"]["plannedEndMinutes"]) == (0, 20)
+    assert (waves["web"]["plannedStartMinutes"], waves["web"]["plannedEndMinutes"]) == (20, 50)
+    assert (waves["db"]["actualStartMinutes"], waves["db"]["actualEndMinutes"]) == (0, 12)
+    assert (waves["web"]["actualStartMinutes"], waves["web"]["actualEndMinutes"]) == (12, 45)
+    assert waves["web"]["deviationMinutes"] == -5
+    # And each server its DRS phase timings and the health evidence
+    server = next(s for s in response.json["servers"] if s["sourceServerId"] == server_id(3))
+    assert server["phaseSeconds"] == {"snapshot": 30.0, "conversion": 240.5}
+    assert server["healthEvidence"]["ec2"] == {"instanceStatus": "ok", "systemStatus": "ok"}
+    assert (server["plannedStartMinutes"], server["actualEndMinutes"]) == (20, 45)
+    assert response.json["execution"]["rto"]["met"] is True
+
+
+def test_report_csv_has_stable_planned_actual_phase_and_evidence_columns_when_a_drill_ended(
+    api: Api, drs: SimulatorHandle
+) -> None:
+    execution_id, _ = _two_wave_drill(api)
+    _run_to_the_end(api, drs, execution_id)
+    as_csv = api.get(f"/executions/{execution_id}/report", headers={"Accept": "text/csv"})
+    rows = list(csv.DictReader(io.StringIO(as_csv.text)))
+    for column in (
+        "plannedStartMinutes",
+        "plannedEndMinutes",
+        "actualStartMinutes",
+        "actualEndMinutes",
+        "snapshotSeconds",
+        "conversionSeconds",
+        "cleanupSeconds",
+        "launchSeconds",
+        "healthEvidence",
+    ):
+        assert column in rows[0], column
+    web = next(r for r in rows if r["sourceServerId"] == server_id(3))
+    assert (web["plannedStartMinutes"], web["plannedEndMinutes"], web["actualEndMinutes"]) == (
+        "20",
+        "50",
+        "45.0",
+    )
+    assert (web["snapshotSeconds"], web["conversionSeconds"], web["cleanupSeconds"]) == ("30.0", "240.5", "")
+    assert json.loads(web["healthEvidence"])["command"] == "Success"
+
+
+def test_detail_names_when_drill_instances_were_terminated_and_who_started_by_email(
+    api: Api, drs: SimulatorHandle
+) -> None:
+    # Given a drill run to its end, started by an operator whose token carries an e-mail
+    execution_id, _ = _two_wave_drill(api)
+    _run_to_the_end(api, drs, execution_id)
+    before = api.get(f"/executions/{execution_id}").json
+    assert before["instancesTerminatedAt"] is None
+    assert before["startedBy"] == "alice@example.com"
+    # When its instances are terminated and the record says so (as the engine's DRS handler does)
+    assert api.post(f"/executions/{execution_id}/terminate-instances", as_="Operator").status == 202
+    executions = dependencies.get_services().executions
+    header = executions.get_header(execution_id)
+    executions.update_header(
+        header.model_copy(update={"instances_terminated_at": datetime.now(UTC)}), header.version
+    )
+    # Then the detail names when, as the list does
+    detail = api.get(f"/executions/{execution_id}").json
+    listed = next(e for e in api.get("/executions").json["items"] if e["id"] == execution_id)
+    assert detail["instancesTerminatedAt"] is not None
+    assert detail["instancesTerminatedAt"] == listed["instancesTerminatedAt"]
 
 
 def test_source_servers_page_through_the_whole_inventory_with_tag_filters(api: Api) -> None:

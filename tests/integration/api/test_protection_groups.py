@@ -30,7 +30,7 @@ def test_group_is_created_read_and_listed_when_the_body_is_valid(api: Api) -> No
     group = created.json
     assert group["id"].startswith("pg-")
     assert group["version"] == 1
-    assert group["createdBy"] == "alice"
+    assert group["createdBy"] == "alice@example.com"
     assert api.get(f"/protection-groups/{group['id']}", as_="Viewer").json == group
     assert [g["id"] for g in api.get("/protection-groups", as_="Viewer").json["items"]] == [group["id"]]
 

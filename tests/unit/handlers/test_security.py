@@ -61,3 +61,14 @@ def test_admin_has_every_permission_and_unknown_groups_grant_nothing() -> None:
 def test_identity_is_refused_when_the_claims_carry_no_subject(claims: dict[str, str] | None) -> None:
     with pytest.raises(Unauthenticated):
         principal_from_claims(claims)
+
+
+def test_actor_is_the_email_when_the_token_carries_one() -> None:
+    # Given a pool that signs in by e-mail, so its username is a UUID
+    claims = {"sub": "s", "cognito:username": "0f1e2d3c-uuid", "email": "ops@example.com"}
+    # When / Then what is recorded as the actor is the e-mail
+    assert principal_from_claims(claims).actor == "ops@example.com"
+
+
+def test_actor_is_the_username_when_the_token_has_no_email() -> None:
+    assert principal_from_claims({"sub": "s", "cognito:username": "operator"}).actor == "operator"

@@ -341,3 +341,5 @@ class Execution(CamelModel):
     started_by: str
     waves: list[WaveSummary]
     rto: RtoMeasurement
+    instances_terminated_at: Timestamp | None = None
+    """When the drill's recovery instances were terminated; ``None`` while they may still run."""

@@ -4,23 +4,52 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import datetime
 
+from pydantic import JsonValue
+
 from drs_orchestration.domain.errors import Conflict
+from drs_orchestration.domain.execution_summary import assemble_execution
 from drs_orchestration.domain.models.base import CamelModel
 from drs_orchestration.domain.models.drs import DrsTarget
 from drs_orchestration.domain.models.execution import EventType, Execution, ExecutionMode
+from drs_orchestration.domain.planned_schedule import PlannedWindow, planned_schedule
 from drs_orchestration.domain.services.context import Request, Services, record_audit
-from drs_orchestration.domain.services.executions import execution_summary, record_event
+from drs_orchestration.domain.services.executions import record_event
 
 __all__ = [
+    "REPORT_PHASES",
     "ExecutionReport",
     "ServerReportRow",
     "TerminationResult",
+    "WaveReportRow",
     "execution_report",
     "report_csv",
     "terminate_drill_instances",
 ]
+
+
+REPORT_PHASES = ("snapshot", "conversion", "cleanup", "launch")
+"""The DRS phases given their own CSV column (``<phase>Seconds``), whichever the job log recorded."""
+
+
+class WaveReportRow(CamelModel):
+    """A wave's planned window (from the plan's DAG and timeouts) against what happened, in minutes
+    from the run's start."""
+
+    wave_id: str
+    wave_name: str
+    wave_status: str
+    timeout_minutes: int
+    planned_start_minutes: int | None
+    planned_end_minutes: int | None
+    started_at: datetime | None
+    ended_at: datetime | None
+    actual_start_minutes: float | None
+    actual_end_minutes: float | None
+    deviation_minutes: float | None
+    """Actual end minus planned end (negative: early); ``None`` until the wave has ended."""
 
 
 class ServerReportRow(CamelModel):
@@ -28,6 +57,10 @@ class ServerReportRow(CamelModel):
     wave_name: str
     wave_status: str
     wave_timeout_minutes: int
+    planned_start_minutes: int | None
+    planned_end_minutes: int | None
+    actual_start_minutes: float | None
+    actual_end_minutes: float | None
     source_server_id: str
     impact: str
     launch_status: str | None
@@ -39,11 +72,16 @@ class ServerReportRow(CamelModel):
     seconds_to_launch: float | None
     """From the run's start to this server's launch."""
     error: str | None
+    phase_seconds: dict[str, float]
+    """DRS phase durations from the job log (``snapshot``, ``conversion``, ``cleanup``, ...)."""
+    health_evidence: dict[str, JsonValue]
+    """What the health gate saw: EC2 status checks, command status and output."""
 
 
 class ExecutionReport(CamelModel):
     execution: Execution
     rto_target_minutes: int
+    waves: list[WaveReportRow]
     servers: list[ServerReportRow]
 
 
@@ -51,16 +89,52 @@ def _seconds(start: datetime | None, end: datetime | None) -> float | None:
     return (end - start).total_seconds() if start and end else None
 
 
+def _minutes(start: datetime | None, end: datetime | None) -> float | None:
+    seconds = _seconds(start, end)
+    return None if seconds is None else round(seconds / 60, 2)
+
+
 def execution_report(services: Services, execution_id: str, request: Request) -> ExecutionReport:
-    execution = execution_summary(services, execution_id, request)
-    snapshot = services.executions.get_header(execution_id).plan_snapshot
+    header = services.executions.get_header(execution_id)
+    stored = {s.source_server_id: s for s in services.executions.get_servers(execution_id)}
+    execution = assemble_execution(
+        header, services.executions.get_waves(execution_id), stored.values(), now=request.now
+    )
+    snapshot = header.plan_snapshot
     timeouts = {wave.id: wave.timeout_minutes for wave in snapshot.waves}
+    planned = planned_schedule(snapshot.waves)
+    waves: list[WaveReportRow] = []
+    for wave in execution.waves:
+        window: PlannedWindow | None = planned.get(wave.id)
+        actual_end = _minutes(execution.started_at, wave.ended_at)
+        waves.append(
+            WaveReportRow(
+                wave_id=wave.id,
+                wave_name=wave.name,
+                wave_status=wave.status.value,
+                timeout_minutes=timeouts.get(wave.id, 0),
+                planned_start_minutes=window.start_minutes if window else None,
+                planned_end_minutes=window.end_minutes if window else None,
+                started_at=wave.started_at,
+                ended_at=wave.ended_at,
+                actual_start_minutes=_minutes(execution.started_at, wave.started_at),
+                actual_end_minutes=actual_end,
+                deviation_minutes=(
+                    round(actual_end - window.end_minutes, 2) if window and actual_end is not None else None
+                ),
+            )
+        )
+    by_wave = {row.wave_id: row for row in waves}
     rows = [
         ServerReportRow(
             wave_id=wave.id,
             wave_name=wave.name,
             wave_status=wave.status.value,
             wave_timeout_minutes=timeouts.get(wave.id, 0),
+            planned_start_minutes=by_wave[wave.id].planned_start_minutes,
+            planned_end_minutes=by_wave[wave.id].planned_end_minutes,
+            actual_start_minutes=by_wave[wave.id].actual_start_minutes,
+            actual_end_minutes=by_wave[wave.id].actual_end_minutes,
             source_server_id=server.source_server_id,
             impact=server.impact.value,
             launch_status=server.launch_status.value if server.launch_status else None,
@@ -71,21 +145,40 @@ def execution_report(services: Services, execution_id: str, request: Request) ->
             healthy_at=server.healthy_at,
             seconds_to_launch=_seconds(execution.started_at, server.launched_at),
             error=server.error,
+            phase_seconds=stored[server.source_server_id].phase_seconds,
+            health_evidence=stored[server.source_server_id].health_evidence,
         )
         for wave in execution.waves
         for server in wave.servers
     ]
-    return ExecutionReport(execution=execution, rto_target_minutes=snapshot.rto_target_minutes, servers=rows)
+    return ExecutionReport(
+        execution=execution, rto_target_minutes=snapshot.rto_target_minutes, waves=waves, servers=rows
+    )
+
+
+def _csv_columns() -> list[str]:
+    columns = [field.alias or name for name, field in ServerReportRow.model_fields.items()]
+    phases = columns.index("phaseSeconds")
+    return [*columns[:phases], *(f"{phase}Seconds" for phase in REPORT_PHASES), *columns[phases + 1 :]]
+
+
+def _csv_row(row: ServerReportRow) -> dict[str, object]:
+    flat: dict[str, object] = {key: "" if value is None else value for key, value in row.to_json().items()}
+    del flat["phaseSeconds"]
+    for phase in REPORT_PHASES:
+        flat[f"{phase}Seconds"] = row.phase_seconds.get(phase, "")
+    flat["healthEvidence"] = json.dumps(row.health_evidence, sort_keys=True) if row.health_evidence else ""
+    return flat
 
 
 def report_csv(report: ExecutionReport) -> str:
-    """One row per server, columns named as in the JSON report."""
-    columns = [field.alias or name for name, field in ServerReportRow.model_fields.items()]
+    """One row per server, columns named as in the JSON report; the wave's planned and actual window on
+    each row, one ``<phase>Seconds`` column per DRS phase and the health evidence as compact JSON."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=_csv_columns(), lineterminator="\n")
     writer.writeheader()
     for row in report.servers:
-        writer.writerow({key: "" if value is None else value for key, value in row.to_json().items()})
+        writer.writerow(_csv_row(row))
     return out.getvalue()
 
 

@@ -76,7 +76,7 @@ def get_services() -> Services:
 
 
 def service_request(principal: Principal) -> Request:
-    return Request(actor=principal.username, now=datetime.now(UTC))
+    return Request(actor=principal.actor, now=datetime.now(UTC))
 
 
 def reset() -> None:

@@ -97,6 +97,12 @@ class Principal:
             granted |= ROLE_PERMISSIONS[role]
         return frozenset(granted)
 
+    @property
+    def actor(self) -> str:
+        """The name recorded as who did something: the e-mail when the token carries one (a pool that
+        signs in by e-mail names its users by UUID), else the username."""
+        return self.email or self.username
+
     def can(self, permission: Permission) -> bool:
         return permission in self.permissions
 
