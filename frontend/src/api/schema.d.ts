@@ -483,6 +483,8 @@ export interface components {
             endedAt: string | null;
             /** Id */
             id: string;
+            /** Instancesterminatedat */
+            instancesTerminatedAt?: string | null;
             mode: components["schemas"]["ExecutionMode"];
             /** Planid */
             planId: string;
@@ -513,6 +515,8 @@ export interface components {
             rtoTargetMinutes: number;
             /** Servers */
             servers: components["schemas"]["ServerReportRow"][];
+            /** Waves */
+            waves: components["schemas"]["WaveReportRow"][];
         };
         /** ExecutionStarted */
         ExecutionStarted: {
@@ -618,7 +622,7 @@ export interface components {
         Page_AccountView_: unknown;
         Page_AuditRecord_: unknown;
         Page_ExecutionEvent_: unknown;
-        Page_ExecutionHeader_: unknown;
+        Page_ExecutionListItem_: unknown;
         Page_GroupServer_: unknown;
         Page_ProtectionGroup_: unknown;
         Page_RecoveryPlan_: unknown;
@@ -878,10 +882,18 @@ export interface components {
         };
         /** ServerReportRow */
         ServerReportRow: {
+            /** Actualendminutes */
+            actualEndMinutes: number | null;
+            /** Actualstartminutes */
+            actualStartMinutes: number | null;
             /** Error */
             error: string | null;
             /** Health */
             health: string | null;
+            /** Healthevidence */
+            healthEvidence: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
             /** Healthyat */
             healthyAt: string | null;
             /** Impact */
@@ -892,6 +904,14 @@ export interface components {
             launchStatus: string | null;
             /** Launchedat */
             launchedAt: string | null;
+            /** Phaseseconds */
+            phaseSeconds: {
+                [key: string]: number;
+            };
+            /** Plannedendminutes */
+            plannedEndMinutes: number | null;
+            /** Plannedstartminutes */
+            plannedStartMinutes: number | null;
             /** Recoveryinstanceid */
             recoveryInstanceId: string | null;
             /** Secondstolaunch */
@@ -1129,6 +1149,35 @@ export interface components {
             waveId: string;
         };
         /**
+         * WaveReportRow
+         * @description A wave's planned window (from the plan's DAG and timeouts) against what happened, in minutes
+         *     from the run's start.
+         */
+        WaveReportRow: {
+            /** Actualendminutes */
+            actualEndMinutes: number | null;
+            /** Actualstartminutes */
+            actualStartMinutes: number | null;
+            /** Deviationminutes */
+            deviationMinutes: number | null;
+            /** Endedat */
+            endedAt: string | null;
+            /** Plannedendminutes */
+            plannedEndMinutes: number | null;
+            /** Plannedstartminutes */
+            plannedStartMinutes: number | null;
+            /** Startedat */
+            startedAt: string | null;
+            /** Timeoutminutes */
+            timeoutMinutes: number;
+            /** Waveid */
+            waveId: string;
+            /** Wavename */
+            waveName: string;
+            /** Wavestatus */
+            waveStatus: string;
+        };
+        /**
          * WaveStatus
          * @description ``PENDING -> PRE_ACTIONS -> LAUNCHING -> LAUNCHED -> HEALTH_CHECK -> POST_ACTIONS -> COMPLETED``,
          *     or ``FAILED`` / ``SKIPPED`` (with a reason).
@@ -1238,6 +1287,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     create_account_accounts_post: {
@@ -1325,6 +1383,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     get_account_accounts__account_id__get: {
@@ -1403,6 +1470,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1510,6 +1586,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     delete_account_accounts__account_id__delete: {
@@ -1607,6 +1692,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     audit_audit_get: {
@@ -1680,6 +1774,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1770,6 +1873,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     list_executions_executions_get: {
@@ -1794,7 +1906,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_ExecutionHeader_"];
+                    "application/json": components["schemas"]["Page_ExecutionListItem_"];
                 };
             };
             /** @description Malformed or invalid request; `fields` names each problem */
@@ -1844,6 +1956,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1947,6 +2068,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A backing service is unavailable */
             503: {
                 headers: {
@@ -2041,6 +2171,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     cancel_executions__execution_id__cancel_post: {
@@ -2128,6 +2267,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2234,6 +2382,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     pause_executions__execution_id__pause_post: {
@@ -2321,6 +2478,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2425,6 +2591,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     resume_executions__execution_id__resume_post: {
@@ -2512,6 +2687,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2622,6 +2806,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     approve_wave_executions__execution_id__waves__wave_id__approve_post: {
@@ -2710,6 +2903,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2821,6 +3023,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A backing service is unavailable */
             503: {
                 headers: {
@@ -2925,6 +3136,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A backing service is unavailable */
             503: {
                 headers: {
@@ -2983,6 +3203,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3064,6 +3293,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3158,6 +3396,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     get_group_protection_groups__group_id__get: {
@@ -3236,6 +3483,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3341,6 +3597,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     delete_group_protection_groups__group_id__delete: {
@@ -3438,6 +3703,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     list_group_servers_protection_groups__group_id__servers_get: {
@@ -3528,6 +3802,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     list_plans_recovery_plans_get: {
@@ -3600,6 +3883,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3694,6 +3986,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     get_plan_recovery_plans__plan_id__get: {
@@ -3772,6 +4073,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3877,6 +4187,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     delete_plan_recovery_plans__plan_id__delete: {
@@ -3974,6 +4293,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     validate_recovery_plans__plan_id__validate_post: {
@@ -4054,6 +4382,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };

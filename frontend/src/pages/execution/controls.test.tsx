@@ -4,7 +4,7 @@ import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { ExecutionCommand } from '../../api/hooks/executions';
 import { ROLE_PERMISSIONS } from '../../auth/permissions';
-import { execution, wave } from '../../test/fixtures';
+import { execution, server, wave } from '../../test/fixtures';
 import { RunControls, WaveControls } from './controls';
 
 const running = execution({ status: 'WAITING_APPROVAL', waves: [wave({ status: 'PRE_ACTIONS' })] });
@@ -26,6 +26,31 @@ describe('execution controls', () => {
     );
     expect(button('Pause').isDisabled()).toBe(true);
     expect(screen.getAllByText('Your role does not allow you to steer executions.').length).toBeGreaterThan(0);
+  });
+
+  it('test_disables_terminate_with_the_reason_when_the_drill_instances_are_already_terminated', () => {
+    const launched = wave({ status: 'COMPLETED', servers: [server({ recoveryInstanceId: 'i-1' })] });
+    const ended = execution({ status: 'SUCCEEDED', waves: [launched] });
+    const { unmount } = render(
+      <RunControls
+        execution={ended}
+        permissions={new Set(ROLE_PERMISSIONS.Operator)}
+        onCommand={() => undefined}
+        pending={false}
+      />,
+    );
+    expect(button('Terminate drill instances').isDisabled()).toBe(false);
+    unmount();
+    render(
+      <RunControls
+        execution={{ ...ended, instancesTerminatedAt: '2026-01-01T12:00:00Z' }}
+        permissions={new Set(ROLE_PERMISSIONS.Operator)}
+        onCommand={() => undefined}
+        pending={false}
+      />,
+    );
+    expect(button('Terminate drill instances').isDisabled()).toBe(true);
+    expect(screen.getAllByText('No drill instances are running.').length).toBeGreaterThan(0);
   });
 
   it('test_sends_pause_when_operator_presses_pause_on_a_running_run', () => {

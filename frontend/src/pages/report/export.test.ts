@@ -10,6 +10,10 @@ const row = (over: Partial<ReportServer>): ReportServer => ({
   waveName: 'Databases',
   waveStatus: 'COMPLETED',
   waveTimeoutMinutes: 30,
+  plannedStartMinutes: 0,
+  plannedEndMinutes: 30,
+  actualStartMinutes: 2,
+  actualEndMinutes: 37.5,
   impact: 'CRITICAL',
   jobId: 'drsjob-1',
   launchStatus: 'LAUNCHED',
@@ -19,11 +23,14 @@ const row = (over: Partial<ReportServer>): ReportServer => ({
   healthyAt: '2026-01-01T10:20:00Z',
   recoveryInstanceId: 'i-1',
   error: null,
+  phaseSeconds: { snapshot: 30 },
+  healthEvidence: {},
   ...over,
 });
 
 const report: ExecutionReport = {
   rtoTargetMinutes: 45,
+  waves: [],
   execution: execution({
     planName: 'shop, "dr"',
     status: 'PARTIAL',
