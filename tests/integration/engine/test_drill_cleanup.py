@@ -23,6 +23,16 @@ def _drill(engine: Engine, servers: int) -> str:
     return engine.start(plan)
 
 
+def _finished_large_drill(engine_factory: Callable[..., Engine]) -> tuple[Engine, str, set[str]]:
+    """A 250-server drill run to its end (no EC2 mirror or events: polling finds the job ends)."""
+    engine = engine_factory(servers=fleet(250), ec2=False, events=False)
+    execution_id = _drill(engine, 250)
+    assert engine.finish(execution_id, limit=180)["status"] == "SUCCEEDED"
+    instances = _drill_instances(engine)
+    assert len(instances) == 250
+    return engine, execution_id, instances
+
+
 def test_drill_instances_live_the_whole_ttl_on_the_runs_clock_when_that_clock_is_ahead_of_wall_time(
     engine_factory: Callable[..., Engine],
 ) -> None:
@@ -52,11 +62,7 @@ def test_drill_instances_go_out_in_jobs_drs_accepts_when_more_than_one_call_take
     engine_factory: Callable[..., Engine],
 ) -> None:
     # Given a finished 250-server drill past its TTL
-    engine = engine_factory(servers=fleet(250), ec2=False, events=False)
-    execution_id = _drill(engine, 250)
-    assert engine.finish(execution_id, limit=180)["status"] == "SUCCEEDED"
-    instances = _drill_instances(engine)
-    assert len(instances) == 250
+    engine, execution_id, instances = _finished_large_drill(engine_factory)
     engine.drs.simulator.clock.advance(9 * 3600)
 
     # When the schedule runs
@@ -75,10 +81,7 @@ def test_drill_instances_left_out_by_the_job_quota_go_out_on_a_later_run_when_sl
     engine_factory: Callable[..., Engine],
 ) -> None:
     # Given a finished 250-server drill, and room for only two concurrent jobs
-    engine = engine_factory(servers=fleet(250), ec2=False, events=False)
-    execution_id = _drill(engine, 250)
-    assert engine.finish(execution_id, limit=180)["status"] == "SUCCEEDED"
-    instances = _drill_instances(engine)
+    engine, execution_id, instances = _finished_large_drill(engine_factory)
     two_jobs = DrsQuotas(max_concurrent_jobs=2)
 
     # When the clean-up runs
