@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExecutionReport, ReportServer } from '../../api/types';
 import { execution, rto, server, wave } from '../../test/fixtures';
 import { csvField, reportFileName, reportToCsv } from './export';
-import { plannedSchedule } from './model';
+import { plannedSchedule, reportPlannedSchedule } from './model';
 
 const row = (over: Partial<ReportServer>): ReportServer => ({
   sourceServerId: 's-1',
@@ -104,6 +104,19 @@ describe('report CSV export', () => {
 });
 
 describe('planned schedule', () => {
+  it('test_takes_the_api_planned_windows_and_leaves_out_waves_it_could_not_place', () => {
+    const windows = { startedAt: null, endedAt: null, actualStartMinutes: null, actualEndMinutes: null };
+    const base = { waveName: 'W', waveStatus: 'PENDING', timeoutMinutes: 20, deviationMinutes: null, ...windows };
+    const schedule = reportPlannedSchedule({
+      waves: [
+        { ...base, waveId: 'db', plannedStartMinutes: 0, plannedEndMinutes: 20 },
+        { ...base, waveId: 'web', plannedStartMinutes: 20, plannedEndMinutes: 40 },
+        { ...base, waveId: 'gone', plannedStartMinutes: null, plannedEndMinutes: null },
+      ],
+    });
+    expect(Object.fromEntries(schedule)).toEqual({ db: { start: 0, end: 20 }, web: { start: 20, end: 40 } });
+  });
+
   it('test_starts_each_wave_when_its_latest_dependency_is_due_to_end', () => {
     const schedule = plannedSchedule([
       {

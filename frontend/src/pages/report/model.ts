@@ -35,6 +35,17 @@ export function plannedSchedule(
   return schedule;
 }
 
+/** The planned windows the API computed from the run's own plan snapshot (waves it could not place are left out). */
+export function reportPlannedSchedule(report: Pick<ExecutionReport, 'waves'>): Map<string, Span> {
+  const schedule = new Map<string, Span>();
+  for (const wave of report.waves) {
+    if (wave.plannedStartMinutes != null && wave.plannedEndMinutes != null) {
+      schedule.set(wave.waveId, { start: wave.plannedStartMinutes, end: wave.plannedEndMinutes });
+    }
+  }
+  return schedule;
+}
+
 export interface WaveTimings {
   planned: Span | null;
   actual: Span | null;

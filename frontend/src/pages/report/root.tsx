@@ -1,4 +1,3 @@
-import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import ColumnLayout from '@cloudscape-design/components/column-layout';
@@ -40,12 +39,10 @@ function RtoVerdict({ met }: { met: boolean | null }) {
 export function ReportRoot({
   report,
   planned,
-  planChanged,
   now,
 }: {
   report: ExecutionReport;
   planned: ReadonlyMap<string, Span>;
-  planChanged: boolean;
   now: Date;
 }) {
   const execution = report.execution;
@@ -86,7 +83,6 @@ export function ReportRoot({
         }
       >
         <SpaceBetween size="l">
-          {planChanged ? <Alert type="info">{t.planChanged}</Alert> : null}
           <Container header={<Header variant="h2">{t.rto}</Header>}>
             <ColumnLayout columns={4} variant="text-grid">
               <div>
