@@ -310,7 +310,6 @@ def test_report_csv_has_stable_planned_actual_phase_and_evidence_columns_when_a_
         "snapshotSeconds",
         "conversionSeconds",
         "cleanupSeconds",
-        "launchSeconds",
         "healthEvidence",
     ):
         assert column in rows[0], column

@@ -30,8 +30,8 @@ __all__ = [
 ]
 
 
-REPORT_PHASES = ("snapshot", "conversion", "cleanup", "launch")
-"""The DRS phases given their own CSV column (``<phase>Seconds``), whichever the job log recorded."""
+REPORT_PHASES = ("snapshot", "conversion", "cleanup")
+"""The DRS phases the job log times (a START and an END event), one CSV column ``<phase>Seconds`` each."""
 
 
 class WaveReportRow(CamelModel):
