@@ -59,3 +59,13 @@ def test_stale_update_neither_changes_claims_nor_audits_when_the_version_moved_o
         groups.update(group(1), 1, members=["s-b"], audit=audit_record(REQUEST, "Update", "G", "pg-1"))
     assert audit.list().items == []
     groups.create(group(2), members=["s-b"])
+
+
+def test_every_server_of_a_250_server_group_is_claimed_and_freed_when_it_is_created_and_deleted() -> None:
+    groups = InMemoryProtectionGroupRepository()
+    servers = [f"s-{n}" for n in range(250)]
+    groups.create(group(1), members=servers)
+    with pytest.raises(Conflict, match=r"s-249 \(group 1\)"):
+        groups.create(group(2), members=["s-249"])
+    groups.delete("pg-1", 1)
+    groups.create(group(2), members=servers)

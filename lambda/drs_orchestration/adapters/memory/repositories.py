@@ -161,7 +161,8 @@ Claim = tuple[str, str, str]
 
 
 class InMemoryProtectionGroupRepository(_VersionedStore[ProtectionGroup]):
-    """Claims each member server for one group, as the DynamoDB adapter's claim items do."""
+    """Claims each member server for one group, as the DynamoDB adapter's claim items do (any number
+    of servers a write)."""
 
     def __init__(self, audit: InMemoryAuditRepository | None = None) -> None:
         super().__init__("protection group", lambda group: group.id, audit)

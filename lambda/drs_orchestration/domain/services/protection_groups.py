@@ -47,9 +47,9 @@ def inventory(services: Services, account_id: str, region: str) -> list[SourceSe
 
 def _members(services: Services, candidate: ProtectionGroupInput) -> list[str]:
     """The servers the candidate would hold (tag matches resolved against the inventory now); refused
-    when another group already holds one. The repository claims them in the same transaction as the
-    write, so a racing write loses with the same ``Conflict``. A later tag change in DRS is not a
-    claim: validate and readiness report a server matched by two groups."""
+    when another group already holds one. The repository claims them with conditional writes before
+    it writes the group, so a racing write loses with the same ``Conflict``. A later tag change in DRS
+    is not a claim: validate and readiness report a server matched by two groups."""
     servers = inventory(services, candidate.account_id, candidate.region)
     others = list(
         iterate_pages(
