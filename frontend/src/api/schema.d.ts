@@ -1046,6 +1046,11 @@ export interface components {
             executionId: string;
             /** Jobids */
             jobIds: string[];
+            /**
+             * Remaining
+             * @default 0
+             */
+            remaining: number;
             /** Terminatedinstanceids */
             terminatedInstanceIds: string[];
         };

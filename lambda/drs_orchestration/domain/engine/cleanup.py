@@ -22,13 +22,18 @@ from drs_orchestration.domain.models.execution import (
 )
 from drs_orchestration.domain.ports import DrsGateway, DrsGatewayFactory, ExecutionRepository, iterate_pages
 
-__all__ = ["MAX_INSTANCES_PER_TERMINATE", "expire_drills", "terminate_drill_instances"]
+__all__ = [
+    "MAX_INSTANCES_PER_TERMINATE",
+    "expire_drills",
+    "terminate_drill_instances",
+    "terminate_within_quotas",
+]
 
 MAX_INSTANCES_PER_TERMINATE = 200
 """TerminateRecoveryInstances accepts 1-200 recovery instance ids a call."""
 
 
-def _terminate_within_quotas(
+def terminate_within_quotas(
     gateway: DrsGateway, instances: dict[str, str], quotas: DrsQuotas
 ) -> tuple[list[str], list[str], int]:
     """Terminate ``instances`` (recovery instance id -> source server id) in as many jobs as the
@@ -84,7 +89,7 @@ def terminate_drill_instances(
             if i.is_drill and i.recovery_instance_id in instance_ids
         }
         if drills:
-            sent, started, waiting = _terminate_within_quotas(gateway, drills, quotas)
+            sent, started, waiting = terminate_within_quotas(gateway, drills, quotas)
             terminated += sent
             jobs += started
             left += waiting

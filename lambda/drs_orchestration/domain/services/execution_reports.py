@@ -9,10 +9,11 @@ from datetime import datetime
 
 from pydantic import JsonValue
 
+from drs_orchestration.domain.engine.cleanup import terminate_within_quotas
 from drs_orchestration.domain.errors import Conflict
 from drs_orchestration.domain.execution_summary import assemble_execution
 from drs_orchestration.domain.models.base import CamelModel
-from drs_orchestration.domain.models.drs import DrsTarget
+from drs_orchestration.domain.models.drs import DEFAULT_QUOTAS, DrsTarget
 from drs_orchestration.domain.models.execution import EventType, Execution, ExecutionMode
 from drs_orchestration.domain.planned_schedule import PlannedWindow, planned_schedule
 from drs_orchestration.domain.services.context import Request, Services, record_audit
@@ -186,6 +187,8 @@ class TerminationResult(CamelModel):
     execution_id: str
     terminated_instance_ids: list[str]
     job_ids: list[str]
+    remaining: int = 0
+    """Drill instances the DRS job quotas left out of this call; terminate again once jobs finish."""
 
 
 def terminate_drill_instances(services: Services, request: Request, execution_id: str) -> TerminationResult:
@@ -206,26 +209,35 @@ def terminate_drill_instances(services: Services, request: Request, execution_id
         scopes.add((group.account_id, group.region))
     terminated: list[str] = []
     jobs: list[str] = []
+    remaining = 0
     for account_id, region in sorted(scopes):
         gateway = services.drs.for_target(DrsTarget(account_id=account_id, region=region))
-        instances = [
-            instance.recovery_instance_id
+        instances = {
+            instance.recovery_instance_id: instance.source_server_id
             for instance in gateway.list_recovery_instances(sorted(launched))
             if instance.is_drill and instance.source_server_id in launched
-        ]
+        }
         if instances:
-            jobs.append(gateway.terminate_recovery_instances(instances).job_id)
-            terminated += instances
+            # At most 200 ids a call and within the DRS job quotas; what they leave out waits for a retry.
+            sent, started, left = terminate_within_quotas(gateway, instances, DEFAULT_QUOTAS)
+            terminated += sent
+            jobs += started
+            remaining += left
     if not terminated:
+        if remaining:
+            raise Conflict("DRS job quotas are full; terminate the drill instances again once jobs finish")
         raise Conflict(f"DRS reports no drill instances left for execution {execution_id}")
     record_event(
         services,
         request,
         execution_id,
         EventType.INSTANCES_TERMINATED,
-        f"terminating {len(terminated)} drill instance(s)",
+        f"terminating {len(terminated)} drill instance(s)"
+        + (f", {remaining} more once DRS quotas allow" if remaining else ""),
         jobIds=list(jobs),
         recoveryInstanceIds=list(terminated),
     )
     record_audit(services, request, "TerminateDrillInstances", "Execution", execution_id, jobIds=list(jobs))
-    return TerminationResult(execution_id=execution_id, terminated_instance_ids=terminated, job_ids=jobs)
+    return TerminationResult(
+        execution_id=execution_id, terminated_instance_ids=terminated, job_ids=jobs, remaining=remaining
+    )
