@@ -321,6 +321,8 @@ run_local() {
     step "Installing Python dependencies (requirements-dev.txt)"
     "$venv/bin/pip" install --quiet --upgrade pip
     (cd "$ROOT" && "$venv/bin/pip" install --quiet -r requirements-dev.txt)
+    # The project itself, editable: the CLI and the simulator run from .venv as they are.
+    (cd "$ROOT" && "$venv/bin/pip" install --quiet --no-deps -e .)
     echo "$want" >"$venv/.installed"
   fi
   PYTHONPATH="$ROOT/lambda:$ROOT/local${PYTHONPATH:+:$PYTHONPATH}" \
