@@ -50,7 +50,9 @@ def test_paused_run_starts_no_wave_until_resumed_when_an_operator_pauses_it(
 def test_cancelled_run_follows_running_jobs_and_starts_nothing_new_when_cancelled(
     engine_factory: Callable[..., Engine],
 ) -> None:
-    engine = engine_factory(servers=fleet(4))
+    # Wave a's conversion is slowed so that its job is surely still running when the cancel arrives
+    # (otherwise, on a busy machine, wave a could finish and b launch before the request is read).
+    engine = engine_factory(servers=fleet(4), faults={"slow_factors": {"conversion": 10}})
     execution_id = engine.start(_two_waves(engine))
     engine.wait_until(
         execution_id,
