@@ -342,7 +342,6 @@ export const strings = {
     planned: 'Planned (min from start)',
     actual: 'Actual (min from start)',
     toLaunch: 'Time to launch',
-    planChanged: 'The plan has changed since this run; the planned schedule is drawn from its current version.',
     columns: {
       wave: 'Wave',
       status: 'Status',

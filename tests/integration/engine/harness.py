@@ -47,7 +47,6 @@ TEMPLATE = ROOT / "cfn" / "orchestration-stack.yaml"
 HEALTH_DOCUMENT = ROOT / "ssm-documents" / "post-launch-health-check.yaml"
 ACCOUNT = "111122223333"
 STAGING_ACCOUNT = "444455556666"
-GROUP_STEP = 98
 REGION = "us-east-1"
 FUNCTIONS = {
     "InitializeFunctionArn": "drs_orchestration.handlers.engine.initialize.lambda_handler",
@@ -128,17 +127,11 @@ class Engine:
 
     # -- building plans ------------------------------------------------------------------------
     def group(self, name: str, servers: list[str]) -> str:
-        """A protection group of ``servers``, grown in steps as the API allows (98 servers a change)."""
-        body: dict[str, Any] = {"name": name, "accountId": ACCOUNT, "region": REGION}
-        response = self.api.post("/protection-groups", {**body, "sourceServerIds": servers[:GROUP_STEP]})
+        """A protection group of ``servers`` in this account and Region."""
+        body = {"name": name, "accountId": ACCOUNT, "region": REGION, "sourceServerIds": servers}
+        response = self.api.post("/protection-groups", body)
         assert response.status == 201, response.text
-        group = response.json
-        for end in range(2 * GROUP_STEP, len(servers) + GROUP_STEP, GROUP_STEP):
-            update = {**body, "sourceServerIds": servers[:end], "version": group["version"]}
-            response = self.api.put(f"/protection-groups/{group['id']}", update)
-            assert response.status == 200, response.text
-            group = response.json
-        return str(group["id"])
+        return str(response.json["id"])
 
     def plan(self, waves: list[dict[str, Any]], *, name: str = "plan", **extra: Any) -> str:
         body = {"name": name, "rtoTargetMinutes": 120, "waves": waves, **extra}
