@@ -44,6 +44,8 @@ class EngineConfig:
     """The longest the run sleeps, even when nothing is in flight (paused, waiting for an approval)."""
     quotas: DrsQuotas = DEFAULT_QUOTAS
     console_url: str | None = None
+    health_check_document: str | None = None
+    """The product's health-check command document, run where a wave names no document of its own."""
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ class EngineSettings(BaseSettings):
     notifications_topic_arn: str | None = Field(default=None, validation_alias="NOTIFICATIONS_TOPIC_ARN")
     event_bus_name: str | None = Field(default=None, validation_alias="EVENT_BUS_NAME")
     console_url: str | None = Field(default=None, validation_alias="CONSOLE_URL")
+    health_check_document: str | None = Field(default=None, validation_alias="HEALTH_CHECK_DOCUMENT")
     drs_endpoint_url: AnyHttpUrl | None = Field(default=None, validation_alias="DRS_ENDPOINT_URL")
     poll_seconds: int = Field(default=30, ge=1, le=300, validation_alias="ENGINE_POLL_SECONDS")
     gate_poll_seconds: int = Field(default=10, ge=1, le=300, validation_alias="ENGINE_GATE_POLL_SECONDS")
@@ -142,6 +143,7 @@ def engine_config() -> EngineConfig:
         gate_poll_seconds=settings.gate_poll_seconds,
         max_wait_seconds=settings.max_wait_seconds,
         console_url=settings.console_url,
+        health_check_document=settings.health_check_document,
     )
 
 
