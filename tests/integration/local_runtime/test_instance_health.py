@@ -221,6 +221,30 @@ def test_status_check_reports_impaired_when_set_for_a_running_instance(
     assert statuses[impaired]["SystemStatus"]["Status"] == "ok"
 
 
+def test_status_checks_stay_initializing_when_set_however_long_the_instance_runs(
+    ec2: Any, health: InstanceHealth, clock: SimClock
+) -> None:
+    # Given a running instance whose status checks are set never to finish initializing
+    stuck, healthy = _run_instance(ec2), _run_instance(ec2)
+    health.set_instance(stuck, InstanceBehaviour(status_check="initializing"))
+    # When a day goes by
+    clock.advance(86_400)
+    # Then both of its checks still initialize (neither passed nor failed), while the other's are ok
+    statuses = {
+        s["InstanceId"]: s
+        for s in ec2.describe_instance_status(InstanceIds=[stuck, healthy])["InstanceStatuses"]
+    }
+    assert statuses[stuck]["InstanceState"]["Name"] == "running"
+    assert (statuses[stuck]["InstanceStatus"]["Status"], statuses[stuck]["SystemStatus"]["Status"]) == (
+        "initializing",
+        "initializing",
+    )
+    assert (statuses[healthy]["InstanceStatus"]["Status"], statuses[healthy]["SystemStatus"]["Status"]) == (
+        "ok",
+        "ok",
+    )
+
+
 # ---- driven by the DRS simulator --------------------------------------------------------------------
 
 

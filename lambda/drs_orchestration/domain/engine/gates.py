@@ -32,6 +32,7 @@ __all__ = ["Gate", "run_actions", "run_health_check"]
 
 _SEND_COMMAND_MAX_TARGETS = 50
 LAMBDA_PENDING = "lambda:pending"
+_TASK_TIMED_OUT = "States.Timeout"
 
 
 class Gate(Enum):
@@ -139,6 +140,9 @@ def _poll(
         if invoke_result is None or not mine:
             return Gate.RUNNING, "reinvoke"  # no result for this invocation (a retried step): invoke again
         error = invoke_result.get("error")
+        if isinstance(error, str) and error.startswith(_TASK_TIMED_OUT):
+            # the state machine stopped waiting for the function after the action's timeout
+            return Gate.FAILED, f"timed out after {_timeout(action)} s"
         if error:
             return Gate.FAILED, f"the function failed: {error}"
         return Gate.DONE, "invoked"
