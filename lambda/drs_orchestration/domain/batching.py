@@ -3,7 +3,8 @@
 DRS quotas per account and region (``DrsQuotas``): at most 100 servers a job, 20 jobs running at
 once, 500 servers in active jobs, and a server in one active job at a time. Given what is already
 running, ``plan_launch_batches`` returns the jobs to start now; servers it leaves out are launched by
-a later call, once running jobs finish.
+a later call, once running jobs finish. ``batches_that_fit`` does the same for batches formed earlier
+(recorded, but refused by DRS or never sent), which keep their servers.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Collection, Iterable, Sequence
 from drs_orchestration.domain.models.base import CamelModel, SourceServerId, WaveId
 from drs_orchestration.domain.models.drs import DEFAULT_QUOTAS, DrsQuotas
 
-__all__ = ["LaunchBatchPlan", "jobs_needed", "plan_launch_batches"]
+__all__ = ["LaunchBatchPlan", "batches_that_fit", "jobs_needed", "plan_launch_batches"]
 
 
 class LaunchBatchPlan(CamelModel):
@@ -41,8 +42,7 @@ def plan_launch_batches(
     and region, ours or not. A server already in an active job, or listed twice, is not batched
     again. Batches never mix waves.
     """
-    if min(quotas.max_servers_per_job, quotas.max_concurrent_jobs, quotas.max_servers_in_active_jobs) < 1:
-        raise ValueError(f"quotas must be positive: {quotas}")
+    _check(quotas)
     busy = set(servers_in_active_jobs)
     jobs_left = quotas.max_concurrent_jobs - active_job_count
     capacity = quotas.max_servers_in_active_jobs - len(busy)
@@ -57,3 +57,37 @@ def plan_launch_batches(
             jobs_left -= 1
             batches.append(LaunchBatchPlan(wave_id=wave_id, source_server_ids=batch))
     return batches
+
+
+def batches_that_fit(
+    batches: Sequence[Sequence[str]],
+    *,
+    servers_in_active_jobs: Collection[str],
+    active_job_count: int,
+    quotas: DrsQuotas = DEFAULT_QUOTAS,
+) -> list[int]:
+    """Which of the already formed ``batches`` may start now, by index, in order.
+
+    A batch starts whole or waits: it waits while a server of it is in an active job, or while it
+    would pass the concurrent-jobs or servers-in-active-jobs quota given what already runs and the
+    batches before it that fit.
+    """
+    _check(quotas)
+    busy = set(servers_in_active_jobs)
+    jobs_left = quotas.max_concurrent_jobs - active_job_count
+    capacity = quotas.max_servers_in_active_jobs - len(busy)
+    fitting: list[int] = []
+    for index, batch in enumerate(batches):
+        members = set(batch)
+        if jobs_left < 1 or len(members) > min(capacity, quotas.max_servers_per_job) or members & busy:
+            continue
+        busy |= members
+        capacity -= len(members)
+        jobs_left -= 1
+        fitting.append(index)
+    return fitting
+
+
+def _check(quotas: DrsQuotas) -> None:
+    if min(quotas.max_servers_per_job, quotas.max_concurrent_jobs, quotas.max_servers_in_active_jobs) < 1:
+        raise ValueError(f"quotas must be positive: {quotas}")

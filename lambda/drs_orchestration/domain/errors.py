@@ -13,6 +13,7 @@ from drs_orchestration.domain.models.base import PATTERN_HINTS, CamelModel
 __all__ = [
     "Conflict",
     "DomainError",
+    "DrsLaunchRefused",
     "FieldError",
     "Forbidden",
     "NotFound",
@@ -99,6 +100,20 @@ class Forbidden(DomainError):
     """The caller is authenticated but not allowed to do this."""
 
     code: ClassVar[str] = "FORBIDDEN"
+
+
+class DrsLaunchRefused(DomainError):
+    """DRS refused a StartRecovery for want of room: a quota of the account and Region was full
+    (``ServiceQuotaExceededException``) or a server was already in an active job (``ConflictException``),
+    e.g. because someone launched outside this product in the same second. No job was created, so the
+    same servers may be launched later."""
+
+    code: ClassVar[str] = "DRS_LAUNCH_REFUSED"
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        """DRS's error code (``ServiceQuotaExceededException`` or ``ConflictException``)."""
 
 
 # Tags of discriminated unions appear in pydantic error locations; they are not field names.

@@ -14,6 +14,7 @@ Repository conventions, shared by every implementation:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -171,6 +172,18 @@ class ExecutionRepository(Protocol):
         """Oldest first, by ``eventId``."""
         ...
 
+    def acquire_launch_lease(self, target: DrsTarget, holder: str, *, now: datetime, seconds: float) -> bool:
+        """Take the launch lease of ``target``'s account and Region for ``holder`` until ``now +
+        seconds``, or renew it when ``holder`` has it. ``False``, and nothing changes, while another
+        holder's lease has not expired at ``now``. One item shared by every run: whoever holds it
+        may read the active jobs and start jobs against the quotas those leave."""
+        ...
+
+    def release_launch_lease(self, target: DrsTarget, holder: str) -> None:
+        """Give the lease up; nothing happens when ``holder`` no longer has it (it expired and
+        another run took it)."""
+        ...
+
 
 class AuditRepository(Protocol):
     def append(self, record: AuditRecord) -> None: ...
@@ -199,7 +212,9 @@ class DrsGateway(Protocol):
     def start_recovery(
         self, source_server_ids: Sequence[str], *, is_drill: bool, tags: dict[str, str]
     ) -> DrsJob:
-        """One StartRecovery call; ``tags`` let a crashed caller find the job again."""
+        """One StartRecovery call; ``tags`` let a crashed caller find the job again. Raises
+        ``DrsLaunchRefused`` when DRS refuses it for want of room (a quota, a server in an active
+        job): no job was created."""
         ...
 
     def describe_jobs(self, job_ids: Sequence[str]) -> list[DrsJob]: ...

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from drs_orchestration.adapters.aws_clients import drs_client
+from drs_orchestration.domain.errors import DrsLaunchRefused
 from drs_orchestration.domain.models.drs import (
     DrsJob,
     DrsTarget,
@@ -36,6 +37,8 @@ _DURATION = re.compile(
     r"(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
 )
 _FILTER_CHUNK = 200
+_NO_ROOM = frozenset({"ServiceQuotaExceededException", "ConflictException"})
+"""StartRecovery refusals that create no job and pass once room is made: the launch is retried later."""
 
 
 def parse_duration_seconds(value: str | None) -> int | None:
@@ -145,11 +148,18 @@ class BotoDrsGateway:
     def start_recovery(
         self, source_server_ids: Sequence[str], *, is_drill: bool, tags: dict[str, str]
     ) -> DrsJob:
-        response = self.client.start_recovery(
-            sourceServers=[{"sourceServerID": server_id} for server_id in source_server_ids],
-            isDrill=is_drill,
-            tags=tags,
-        )
+        try:
+            response = self.client.start_recovery(
+                sourceServers=[{"sourceServerID": server_id} for server_id in source_server_ids],
+                isDrill=is_drill,
+                tags=tags,
+            )
+        except ClientError as error:
+            details = error.response.get("Error", {})
+            code = details.get("Code", "")
+            if code not in _NO_ROOM:
+                raise
+            raise DrsLaunchRefused(code, details.get("Message") or code) from error
         return _job(response["job"])
 
     def _jobs(self, filters: Mapping[str, Any]) -> list[DrsJob]:

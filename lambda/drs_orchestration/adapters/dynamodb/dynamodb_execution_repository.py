@@ -3,6 +3,8 @@
 Sort keys: ``HEADER``; ``WAVE#<position>#<waveId>``; ``SERVER#<waveId>#<serverId>``;
 ``BATCH#<batchId>``; ``EVENT#<eventId>``. Only the header carries the index attributes (``planId``,
 ``kind``, ``startedAt`` = when the run was requested, and ``active`` while it is not finished).
+Beside the runs, one launch lease per account and Region (``pk`` ``LAUNCH-LEASE#<account>#<region>``,
+``sk`` ``LEASE``): its holder (an execution id) and when it expires (epoch milliseconds).
 A new execution's child items are written before its header: until the header exists nobody can
 see the run, so a crash mid-way never leaves a half-written execution visible.
 """
@@ -10,12 +12,14 @@ see the run, so a crash mid-way never leaves a half-written execution visible.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
 from drs_orchestration.adapters.dynamodb.table_access import Item, TableAccess, is_conditional_failure, n, s
 from drs_orchestration.domain.errors import Conflict, NotFound, StaleVersion
+from drs_orchestration.domain.models.drs import DrsTarget
 from drs_orchestration.domain.models.execution import (
     ExecutionEvent,
     ExecutionHeader,
@@ -34,10 +38,19 @@ __all__ = ["DynamoDBExecutionRepository"]
 KIND = "EXECUTION"
 HEADER = "HEADER"
 _BATCH_WRITE = 25
+LEASE = "LEASE"
 
 
 def _timestamp(header: ExecutionHeader) -> str:
     return header.created_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _epoch_ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def _lease_key(target: DrsTarget) -> Item:
+    return {"pk": s(f"LAUNCH-LEASE#{target.account_id}#{target.region}"), "sk": s(LEASE)}
 
 
 class DynamoDBExecutionRepository:
@@ -222,3 +235,38 @@ class DynamoDBExecutionRepository:
         )
         events = [ExecutionEvent.model_validate_json(item["doc"]["S"]) for item in raw.items]
         return Page[ExecutionEvent](items=events, next_token=raw.next_token)
+
+    # -- launch lease ------------------------------------------------------------------------
+    def acquire_launch_lease(self, target: DrsTarget, holder: str, *, now: datetime, seconds: float) -> bool:
+        expires = now + timedelta(seconds=seconds)
+        item = {
+            **_lease_key(target),
+            "holder": s(holder),
+            "expiresAt": n(_epoch_ms(expires)),
+            "expires": s(expires.strftime("%Y-%m-%dT%H:%M:%S.%fZ")),
+        }
+        try:
+            self.client.put_item(
+                TableName=self.table_name,
+                Item=item,
+                ConditionExpression="attribute_not_exists(pk) OR holder = :holder OR expiresAt <= :now",
+                ExpressionAttributeValues={":holder": s(holder), ":now": n(_epoch_ms(now))},
+            )
+        except ClientError as error:
+            if is_conditional_failure(error):
+                return False
+            raise
+        return True
+
+    def release_launch_lease(self, target: DrsTarget, holder: str) -> None:
+        # An expired lease, not a deleted item: the engine's roles write this table, never delete.
+        try:
+            self.client.put_item(
+                TableName=self.table_name,
+                Item={**_lease_key(target), "holder": s(""), "expiresAt": n(0)},
+                ConditionExpression="holder = :holder",
+                ExpressionAttributeValues={":holder": s(holder)},
+            )
+        except ClientError as error:
+            if not is_conditional_failure(error):
+                raise

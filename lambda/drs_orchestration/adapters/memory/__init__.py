@@ -1,5 +1,6 @@
-"""In-memory implementations of the domain's repository ports (unit tests, local experiments)."""
+"""In-memory implementations of the domain's repository ports and of DRS (unit tests, local experiments)."""
 
+from drs_orchestration.adapters.memory.drs import InMemoryDrs, InMemoryDrsGateway
 from drs_orchestration.adapters.memory.repositories import (
     InMemoryAccountRepository,
     InMemoryAuditRepository,
@@ -11,6 +12,8 @@ from drs_orchestration.adapters.memory.repositories import (
 __all__ = [
     "InMemoryAccountRepository",
     "InMemoryAuditRepository",
+    "InMemoryDrs",
+    "InMemoryDrsGateway",
     "InMemoryExecutionRepository",
     "InMemoryProtectionGroupRepository",
     "InMemoryRecoveryPlanRepository",

@@ -11,6 +11,7 @@ import binascii
 import builtins
 import threading
 from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel
@@ -18,6 +19,7 @@ from pydantic import BaseModel
 from drs_orchestration.domain.errors import Conflict, FieldError, NotFound, StaleVersion, ValidationFailed
 from drs_orchestration.domain.models.account import TargetAccount
 from drs_orchestration.domain.models.audit import AuditRecord
+from drs_orchestration.domain.models.drs import DrsTarget
 from drs_orchestration.domain.models.execution import (
     ACTIVE_EXECUTION_STATUSES,
     ExecutionEvent,
@@ -250,6 +252,8 @@ class InMemoryExecutionRepository:
         self._servers: dict[str, dict[str, ServerState]] = {}
         self._batches: dict[str, dict[str, LaunchBatch]] = {}
         self._events: dict[str, dict[str, ExecutionEvent]] = {}
+        self._leases: dict[tuple[str, str], tuple[str, datetime]] = {}
+        self._lease_lock = threading.Lock()
 
     def create(
         self, header: ExecutionHeader, waves: Sequence[WaveState], servers: Sequence[ServerState]
@@ -341,6 +345,22 @@ class InMemoryExecutionRepository:
     ) -> Page[ExecutionEvent]:
         self._headers.get(execution_id)
         return _page(sorted(self._events[execution_id].items()), limit, next_token)
+
+    def acquire_launch_lease(self, target: DrsTarget, holder: str, *, now: datetime, seconds: float) -> bool:
+        key = (target.account_id, target.region)
+        with self._lease_lock:
+            current = self._leases.get(key)
+            if current is not None and current[0] != holder and current[1] > now:
+                return False
+            self._leases[key] = (holder, now + timedelta(seconds=seconds))
+            return True
+
+    def release_launch_lease(self, target: DrsTarget, holder: str) -> None:
+        key = (target.account_id, target.region)
+        with self._lease_lock:
+            current = self._leases.get(key)
+            if current is not None and current[0] == holder:
+                del self._leases[key]
 
 
 class InMemoryAuditRepository:

@@ -1,6 +1,13 @@
 """DRS launches: follow the run's jobs (one DescribeJobs per target a tick), find intended jobs again
 after a crash by their tags, and start new jobs within the account's quotas (other runs included).
 
+Every run of the account and Region shares its quotas, so reading the active jobs and starting jobs
+against what they leave happens under a launch lease (one item per account and Region, held a few
+tens of seconds at most): two runs never both count on the same room. A tick that finds the lease
+taken launches nothing there and looks again a few seconds later. DRS may still refuse a launch for
+want of room (someone launched outside the product in the same second): the batch stays recorded as
+intended, its servers wait, and a later tick starts it within the quotas. Waiting is a state.
+
 Success is per server, from ``participatingServers[].launchStatus``, never from the job's status.
 """
 
@@ -8,14 +15,18 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from drs_orchestration.domain.batching import plan_launch_batches
+from drs_orchestration.domain.batching import batches_that_fit, plan_launch_batches
 from drs_orchestration.domain.engine.context import BATCH_TAG, EXECUTION_TAG, Tick, target_key, target_of
+from drs_orchestration.domain.errors import DrsLaunchRefused
 from drs_orchestration.domain.models.drs import DrsJob, DrsTarget, LaunchStatus
 from drs_orchestration.domain.models.execution import (
     BatchStatus,
     EventType,
     ExecutionMode,
+    ExecutionStatus,
     LaunchBatch,
     ServerState,
     WaveStatus,
@@ -25,6 +36,13 @@ from drs_orchestration.domain.scheduling import wave_order
 __all__ = ["launch_waiting_servers", "recover_intended_batches", "refresh_jobs", "waves_with_jobs"]
 
 FINISHED = frozenset({LaunchStatus.LAUNCHED, LaunchStatus.FAILED, LaunchStatus.TERMINATED})
+LEASE_SECONDS = 60
+"""How long a launch lease lasts, on the tick's clock: longer than listing the jobs and starting at
+most 20, short enough that a holder that crashed blocks the account's launches only briefly."""
+LEASE_BUSY_WAIT_SECONDS = 3
+"""How soon a tick that found the lease taken looks again."""
+JOB_WAITING_FOR_QUOTA = "JOB_WAITING_FOR_QUOTA"
+LAUNCHING_STATUSES = frozenset({ExecutionStatus.RUNNING, ExecutionStatus.WAITING_APPROVAL})
 
 
 def _in_flight(server: ServerState) -> bool:
@@ -115,24 +133,96 @@ def waves_with_jobs(tick: Tick, batches: list[LaunchBatch]) -> list[str]:
     ]
 
 
+@contextmanager
+def _launch_lease(tick: Tick, target: DrsTarget) -> Iterator[bool]:
+    """Hold the account and Region's launch lease for the ``with`` block; ``False`` when another run
+    has it (then this tick launches nothing there and looks again shortly)."""
+    executions = tick.ports.executions
+    held = executions.acquire_launch_lease(target, tick.header.id, now=tick.now, seconds=LEASE_SECONDS)
+    if not held:
+        tick.wait(LEASE_BUSY_WAIT_SECONDS)
+    try:
+        yield held
+    finally:
+        if held:
+            executions.release_launch_lease(target, tick.header.id)
+
+
+def _still_held(tick: Tick, target: DrsTarget) -> bool:
+    """Renew the lease before another StartRecovery; ``False`` when it expired and another run took it
+    (what this tick read of the active jobs is then no longer its own to spend)."""
+    if tick.ports.executions.acquire_launch_lease(
+        target, tick.header.id, now=tick.now, seconds=LEASE_SECONDS
+    ):
+        return True
+    tick.wait(LEASE_BUSY_WAIT_SECONDS)
+    return False
+
+
+def _room(tick: Tick, target: DrsTarget) -> tuple[set[str], int]:
+    """The servers in active jobs of the account and Region, and how many jobs are active."""
+    active = tick.drs(target).list_active_jobs()
+    return {p.source_server_id for job in active for p in job.participating_servers}, len(active)
+
+
+def _start(tick: Tick, target: DrsTarget, batch: LaunchBatch) -> bool:
+    """StartRecovery for a batch recorded as intended; ``False`` when DRS refused it for want of room
+    (the batch stays intended: a later tick starts it)."""
+    try:
+        job = tick.drs(target).start_recovery(
+            batch.source_server_ids,
+            is_drill=tick.header.mode is ExecutionMode.DRILL,
+            tags=_tags(tick, batch.batch_id),
+        )
+    except DrsLaunchRefused as refusal:
+        tick.event(
+            JOB_WAITING_FOR_QUOTA,
+            f"waiting for DRS quota: StartRecovery of {len(batch.source_server_ids)} server(s) refused "
+            f"({refusal.reason}: {refusal.message}); the batch starts on a later tick",
+            wave_id=batch.wave_id,
+            batchId=batch.batch_id,
+            reason=refusal.reason,
+        )
+        tick.wait(tick.config.poll_seconds)
+        return False
+    _started(tick, batch, job)
+    return True
+
+
 def recover_intended_batches(tick: Tick, batches: list[LaunchBatch]) -> None:
     """Batches recorded as INTENDED but never marked STARTED: a crash hit between the intent and the
-    record of the job. Find the job by its batch tag; start it only if DRS has none."""
+    record of the job, or DRS refused the launch for want of room. Find the job by its batch tag; when
+    DRS has none, start the batch again, under the launch lease and within the quotas."""
+    unstarted: dict[str, tuple[DrsTarget, list[LaunchBatch]]] = {}
     for batch in batches:
         if batch.status is not BatchStatus.INTENDED or not batch.account_id or not batch.region:
             continue
         if tick.waves[batch.wave_id].status is not WaveStatus.LAUNCHING:
             continue
-        gateway = tick.drs(DrsTarget(account_id=batch.account_id, region=batch.region))
-        found = gateway.find_jobs_by_tag(BATCH_TAG, batch.batch_id)
-        job = found[0] if found else None
-        if job is None:
-            job = gateway.start_recovery(
-                batch.source_server_ids,
-                is_drill=tick.header.mode is ExecutionMode.DRILL,
-                tags=_tags(tick, batch.batch_id),
+        target = DrsTarget(account_id=batch.account_id, region=batch.region)
+        found = tick.drs(target).find_jobs_by_tag(BATCH_TAG, batch.batch_id)
+        if found:
+            _started(tick, batch, found[0])
+        else:
+            unstarted.setdefault(target_key(target), (target, []))[1].append(batch)
+    if tick.header.status not in LAUNCHING_STATUSES:
+        return
+    for target, waiting in unstarted.values():
+        with _launch_lease(tick, target) as held:
+            if not held:
+                continue
+            busy, jobs = _room(tick, target)
+            fitting = batches_that_fit(
+                [b.source_server_ids for b in waiting],
+                servers_in_active_jobs=busy,
+                active_job_count=jobs,
+                quotas=tick.config.quotas,
             )
-        _started(tick, batch, job)
+            if len(fitting) < len(waiting):
+                tick.wait(tick.config.poll_seconds)  # waiting for quota is a state: look again later
+            for count, index in enumerate(fitting):
+                if (count and not _still_held(tick, target)) or not _start(tick, target, waiting[index]):
+                    break
 
 
 def launch_waiting_servers(tick: Tick) -> None:
@@ -152,21 +242,26 @@ def launch_waiting_servers(tick: Tick) -> None:
         for key, ids in waiting.items():
             by_target.setdefault(key, (targets[key], []))[1].append((wave_id, ids))
     for target, queue in by_target.values():
-        gateway = tick.drs(target)
-        active = gateway.list_active_jobs()
-        busy = {p.source_server_id for job in active for p in job.participating_servers}
-        plans = plan_launch_batches(
-            queue, servers_in_active_jobs=busy, active_job_count=len(active), quotas=tick.config.quotas
-        )
-        if len(plans) < len(queue) or sum(len(p.source_server_ids) for p in plans) < sum(
-            len(i) for _, i in queue
-        ):
-            tick.wait(tick.config.poll_seconds)  # waiting for quota is a state: look again later
-        for plan in plans:
-            _launch(tick, target, plan.wave_id, plan.source_server_ids)
+        with _launch_lease(tick, target) as held:
+            if held:
+                _launch_within_quotas(tick, target, queue)
 
 
-def _launch(tick: Tick, target: DrsTarget, wave_id: str, server_ids: list[str]) -> None:
+def _launch_within_quotas(tick: Tick, target: DrsTarget, queue: list[tuple[str, list[str]]]) -> None:
+    busy, jobs = _room(tick, target)
+    plans = plan_launch_batches(
+        queue, servers_in_active_jobs=busy, active_job_count=jobs, quotas=tick.config.quotas
+    )
+    if sum(len(p.source_server_ids) for p in plans) < sum(len(ids) for _, ids in queue):
+        tick.wait(tick.config.poll_seconds)  # waiting for quota is a state: look again later
+    for count, plan in enumerate(plans):
+        if count and not _still_held(tick, target):
+            return
+        if not _launch(tick, target, plan.wave_id, plan.source_server_ids):
+            return
+
+
+def _launch(tick: Tick, target: DrsTarget, wave_id: str, server_ids: list[str]) -> bool:
     batch = LaunchBatch(
         execution_id=tick.header.id,
         batch_id=f"{wave_id[:40]}-{uuid.uuid4().hex[:16]}",
@@ -186,7 +281,4 @@ def _launch(tick: Tick, target: DrsTarget, wave_id: str, server_ids: list[str]) 
         [s for s in tick.changed_servers.values() if s.batch_id == batch.batch_id]
     )
     tick.ports.executions.put_batch(batch)
-    job = tick.drs(target).start_recovery(
-        server_ids, is_drill=tick.header.mode is ExecutionMode.DRILL, tags=_tags(tick, batch.batch_id)
-    )
-    _started(tick, batch, job)
+    return _start(tick, target, batch)
