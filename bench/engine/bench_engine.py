@@ -94,6 +94,7 @@ def run(servers: int, *, events: bool, scale: float) -> dict[str, Any]:
                     "name": wave_id.upper(),
                     "protectionGroupIds": [engine.group(wave_id, members)],
                     "dependsOn": [{"waveId": d, "condition": "HEALTHY"} for d in deps],
+                    "healthCheck": None,  # measures launching, as the committed results did
                     "timeoutMinutes": 240,
                 }
             )

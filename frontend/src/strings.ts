@@ -214,6 +214,10 @@ export const strings = {
       addAction: 'Add action',
       healthCheck: 'Health check',
       healthCheckEnabled: 'Run a health check after launch',
+      healthCheckDisabledDescription:
+        'No health gate: the servers count as recovered once launched, and a "completed" dependency on this wave waits only for its post-actions.',
+      healthCheckDocumentDescription:
+        "Leave empty to run the product's post-launch health check (EC2 status checks, then its SSM document).",
       pauseBefore: 'Pause before this wave',
       optionalServers: 'Optional servers (impact override)',
       optionalServersDescription: 'A failure of these servers does not fail the wave.',

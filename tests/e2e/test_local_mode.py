@@ -133,6 +133,12 @@ def test_demo_drill_succeeds_through_the_api_and_stop_leaves_nothing_running_whe
     rows = report.body["servers"]
     assert len(rows) == sum(len(wave["servers"]) for wave in final["waves"]) > 0
     assert {(row["launchStatus"], row["health"]) for row in rows} == {("LAUNCHED", "HEALTHY")}
+    # the CRM front end names no health check: the product's document ran there by default
+    crm_rows = [row for row in rows if row["waveId"] == "crm-web"]
+    assert crm_rows
+    assert {
+        (row["healthEvidence"]["document"], row["healthEvidence"]["productDocument"]) for row in crm_rows
+    } == {(endpoints["healthCheckDocument"], True)}
     assert report.body["execution"]["rto"]["measuredSeconds"] > 0
 
     # And the notifications went out through SNS: started first, finished last, a message per wave

@@ -450,7 +450,8 @@ export interface components {
          * @description When a dependency lets its dependants start.
          *
          *     ``LAUNCHED``: every server of the dependency has launched (health and post-actions may still run).
-         *     ``HEALTHY``: the dependency has completed: launched, health gate passed, post-actions done.
+         *     ``HEALTHY``: the dependency has completed: launched, health gate passed, post-actions done. On a
+         *     wave whose health gate is off (``"healthCheck": null``) that is launched and post-actions done.
          * @enum {string}
          */
         DependencyCondition: "LAUNCHED" | "HEALTHY";
@@ -541,13 +542,20 @@ export interface components {
         };
         /**
          * HealthCheck
-         * @description An SSM command document run on each recovered instance; success means healthy.
+         * @description The health gate of a wave: EC2 status checks of each recovered instance, then an SSM command
+         *     document run on it; success means healthy.
          */
         HealthCheck: {
-            /** Documentname */
-            documentName: string;
+            /**
+             * Documentname
+             * @description The SSM command document to run on each recovered instance. Absent or null: the product's own
+             *     post-launch health check (EC2 status checks, then the document the product installs, with its
+             *     default parameters unless ``parameters`` says otherwise).
+             */
+            documentName?: string | null;
             /**
              * Parameters
+             * @description Parameters of the document.
              * @default {}
              */
             parameters: {
@@ -555,6 +563,7 @@ export interface components {
             };
             /**
              * Timeoutseconds
+             * @description How long the whole gate may take before an undecided instance counts as unhealthy.
              * @default 900
              */
             timeoutSeconds: number;
@@ -1085,9 +1094,17 @@ export interface components {
         Wave: {
             /**
              * Dependson
+             * @description Waves this one waits for. ``HEALTHY`` waits until the dependency completed: launched, health
+             *     gate passed (when it has one) and post-actions done.
              * @default []
              */
             dependsOn: components["schemas"]["WaveDependency"][];
+            /**
+             * @description The wave's health gate, run after every server has launched. Absent: the product's post-launch
+             *     health check with its defaults (``{}``). An object: that check (its ``documentName`` absent means
+             *     the product's document). ``null``: no health gate; the wave's servers count as recovered once
+             *     launched, and a ``HEALTHY`` dependency on the wave then means launched and post-actions done.
+             */
             healthCheck?: components["schemas"]["HealthCheck"] | null;
             /** Id */
             id: string;
@@ -1095,11 +1112,13 @@ export interface components {
             name: string;
             /**
              * Optionalserverids
+             * @description Servers whose failure does not fail the wave (every other server is CRITICAL).
              * @default []
              */
             optionalServerIds: string[];
             /**
              * Pausebefore
+             * @description Wait for an operator's approval before the wave starts.
              * @default false
              */
             pauseBefore: boolean;
@@ -1117,6 +1136,7 @@ export interface components {
             protectionGroupIds: string[];
             /**
              * Timeoutminutes
+             * @description How long after the wave starts its servers may take to launch before the wave fails.
              * @default 60
              */
             timeoutMinutes: number;

@@ -8,8 +8,10 @@ Data, written through the real API handler as the admin (so every record passes 
 and lands in the audit trail): protection groups selected by tags over the simulator's demo fleet and
 a demo plan whose waves form a diamond - databases first, then the application tier and the CRM front
 end in parallel, then the shop's web tier - with a pre-action, a post-action and the product's own
-post-launch health check on every wave. Over a generated fleet (``--fleet N``) the groups are the
-three tiers and the plan runs them in order.
+post-launch health check on every wave: named with tuned parameters on most, and on the CRM front end
+(the application tier over a generated fleet) left out of the plan, so the health check that applies
+by default runs. Over a generated fleet (``--fleet N``) the groups are the three tiers and the plan
+runs them in order.
 """
 
 from __future__ import annotations
@@ -123,7 +125,13 @@ _DEMO = _Layout(
             "group": "shop-app",
             "after": [("databases", "HEALTHY")],
         },
-        {"id": "crm-web", "name": "CRM front end", "group": "crm-web", "after": [("databases", "HEALTHY")]},
+        {
+            "id": "crm-web",
+            "name": "CRM front end",
+            "group": "crm-web",
+            "after": [("databases", "HEALTHY")],
+            "defaultHealthCheck": True,
+        },
         {
             "id": "shop-web",
             "name": "Shop web tier",
@@ -147,6 +155,7 @@ _GENERATED = _Layout(
             "name": "Application tier",
             "group": "app-tier",
             "after": [("databases", "HEALTHY")],
+            "defaultHealthCheck": True,
         },
         {
             "id": "web-tier",
@@ -173,7 +182,8 @@ def _plan(layout: _Layout, group_ids: dict[str, str], health_document: str) -> d
             "dependsOn": [{"waveId": on, "condition": condition} for on, condition in spec.get("after", [])],
             "preActions": spec.get("preActions", []),
             "postActions": spec.get("postActions", []),
-            "healthCheck": health,
+            # no "healthCheck": the product's health check with its defaults
+            **({} if spec.get("defaultHealthCheck") else {"healthCheck": health}),
         }
         for spec in layout.waves
     ]

@@ -18,7 +18,16 @@ def _drill_instances(engine: Engine) -> set[str]:
 def _drill(engine: Engine, servers: int) -> str:
     group = engine.group("all", [server_id(n) for n in range(servers)])
     plan = engine.plan(
-        [{"id": "all", "name": "All", "protectionGroupIds": [group], "timeoutMinutes": 600}], drillTtlHours=8
+        [
+            {
+                "id": "all",
+                "name": "All",
+                "protectionGroupIds": [group],
+                "timeoutMinutes": 600,
+                "healthCheck": None,
+            }
+        ],
+        drillTtlHours=8,
     )
     return engine.start(plan)
 

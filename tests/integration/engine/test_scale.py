@@ -21,7 +21,17 @@ def test_thousand_servers_launch_in_ten_jobs_of_a_hundred_within_every_quota_whe
             sourceServers=[{"sourceServerID": server_id(n)} for n in range(start, start + 100)], isDrill=True
         )
     group = engine.group("bulk", [server_id(n) for n in range(1000)])
-    plan = engine.plan([{"id": "all", "name": "All", "protectionGroupIds": [group], "timeoutMinutes": 600}])
+    plan = engine.plan(
+        [
+            {
+                "id": "all",
+                "name": "All",
+                "protectionGroupIds": [group],
+                "timeoutMinutes": 600,
+                "healthCheck": None,
+            }
+        ]
+    )
 
     # When it runs
     execution = engine.finish(engine.start(plan), limit=240)

@@ -76,7 +76,8 @@ def plans(draw: st.DrawFn) -> RecoveryPlan:
             "pre_actions": draw(st.lists(actions, max_size=2)),
             "post_actions": draw(st.lists(actions, max_size=2)),
             "health_check": draw(
-                st.none() | st.builds(dict, document_name=st.just("DRS-Health"), parameters=ssm_parameters)
+                st.none()
+                | st.builds(dict, document_name=st.none() | st.just("DRS-Health"), parameters=ssm_parameters)
             ),
             "pause_before": draw(st.booleans()),
             "timeout_minutes": draw(st.integers(1, 1440)),

@@ -24,8 +24,10 @@ def _launched(n: int, wave_id: str, *, minutes: int) -> ServerState:
 
 
 def test_summary_orders_waves_and_servers_and_measures_rto() -> None:
-    # Given a running execution of a two-wave plan whose items arrive in any order
-    snapshot = plan(wave("db"), wave("app", "db", health_check={"document_name": "DRS-HealthCheck"}))
+    # Given a running execution of a two-wave plan (db without a health gate) whose items arrive in any order
+    snapshot = plan(
+        wave("db", health_check=None), wave("app", "db", health_check={"document_name": "DRS-HealthCheck"})
+    )
     head = header("ex-1", snapshot, status=ExecutionStatus.RUNNING, started_at=T0)
     waves = [
         WaveState(execution_id="ex-1", wave_id="app", name="App", position=1, status=WaveStatus.HEALTH_CHECK),

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProtectionGroup } from '../../api/types';
 import { ROLE_PERMISSIONS } from '../../auth/permissions';
 import { fakeServer, renderWithApi } from '../../test/fake-api';
-import { newWaveDraft, type PlanDraft } from './plan-draft';
+import { draftToInput, newWaveDraft, type PlanDraft } from './plan-draft';
 import { PlanEditor } from './root';
 
 beforeAll(() => {
@@ -69,6 +69,36 @@ describe('plan builder', () => {
     expect(screen.getByText('Refused: this dependency would close a cycle (a -> b -> a).')).toBeTruthy();
     createWrapper(document.body).findButton('[type="submit"]')!.click();
     expect(saved[0]?.waves[0]?.dependsOn).toEqual([]);
+  });
+
+  it('test_health_check_is_on_with_the_products_document_and_switches_off_when_unchecked', () => {
+    // Given a new plan's first wave, opened
+    const saved: PlanDraft[] = [];
+    renderEditor(plan(), d => saved.push(d));
+    const body = createWrapper(document.body);
+    const section = body.findAllExpandableSections()[0]!;
+    if (section.findExpandButton().getElement().getAttribute('aria-expanded') !== 'true')
+      section.findExpandButton().click();
+    const scope = createWrapper(section.getElement());
+    const checkbox = scope
+      .findAllCheckboxes()
+      .find(c => c.findLabel().getElement().textContent === 'Run a health check after launch')!;
+    // Then its health check is on, the empty document field saying it means the product's check
+    expect(checkbox.findNativeInput().getElement().checked).toBe(true);
+    const documentField = scope
+      .findAllFormFields()
+      .find(f => f.findLabel()?.getElement().textContent === 'Document name')!;
+    expect(documentField.findDescription()?.getElement().textContent).toContain(
+      "the product's post-launch health check",
+    );
+    // When it is unchecked and the plan saved
+    checkbox.findNativeInput().click();
+    body.findButton('[type="submit"]')!.click();
+    // Then the wave goes out without a health gate, the other one keeps the product's
+    expect(draftToInput(saved[0]!).waves.map(w => w.healthCheck)).toEqual([
+      null,
+      { documentName: null, parameters: {}, timeoutSeconds: 900 },
+    ]);
   });
 
   it('test_shows_errors_next_to_fields_and_does_not_save_when_plan_is_invalid', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RecoveryPlan } from '../../api/types';
+import type { RecoveryPlan, Wave } from '../../api/types';
 import { newActionDraft } from './action-draft';
 import {
   draftToInput,
@@ -88,7 +88,81 @@ describe('plan validation', () => {
       updatedBy: '',
     };
     expect(draftToInput(planToDraft(saved))).toEqual(input);
-    expect(input.waves[0]?.healthCheck).toBeNull();
+    expect(input.waves[0]?.healthCheck).toEqual({ documentName: null, parameters: {}, timeoutSeconds: 900 });
     expect(input.rtoTargetMinutes).toBe(60);
+  });
+});
+
+describe('health check', () => {
+  function saved(healthChecks: unknown[]): RecoveryPlan {
+    const input = draftToInput(plan());
+    return {
+      ...input,
+      waves: input.waves.map((wave, i) => {
+        const copy: Wave = { ...wave };
+        if (healthChecks[i] === 'absent') delete copy.healthCheck;
+        else copy.healthCheck = healthChecks[i] as Wave['healthCheck'];
+        return copy;
+      }),
+      id: 'rp-1',
+      version: 1,
+      createdAt: '',
+      createdBy: '',
+      updatedAt: '',
+      updatedBy: '',
+    };
+  }
+
+  it('test_new_wave_runs_the_products_health_check_when_no_document_is_named', () => {
+    // Given a new wave, untouched
+    const wave = newWaveDraft([]);
+    // Then its health check is on, with an empty document meaning the product's
+    expect(wave.healthCheck.enabled).toBe(true);
+    expect(wave.healthCheck.documentName).toBe('');
+    // And the plan is valid and sends no document name
+    expect(validatePlan(plan())).toEqual([]);
+    expect(draftToInput(plan()).waves[1]?.healthCheck).toEqual({
+      documentName: null,
+      parameters: {},
+      timeoutSeconds: 900,
+    });
+  });
+
+  it('test_sends_null_when_the_health_check_is_switched_off', () => {
+    const draft = plan();
+    draft.waves[0] = { ...draft.waves[0]!, healthCheck: { ...draft.waves[0]!.healthCheck, enabled: false } };
+    expect(draftToInput(draft).waves[0]?.healthCheck).toBeNull();
+  });
+
+  it('test_round_trips_a_loaded_plan_whether_its_gate_is_off_default_or_named', () => {
+    // Given a stored plan: wave 0 gate off, wave 1 a named document
+    const named = { documentName: 'Shop-DbProbe', parameters: { port: ['5432'] }, timeoutSeconds: 120 };
+    const stored = saved([null, named]);
+    // When it is loaded and saved again unchanged
+    const draft = planToDraft(stored);
+    expect(draft.waves.map(w => w.healthCheck.enabled)).toEqual([false, true]);
+    const input = draftToInput(draft);
+    // Then each wave keeps what it had
+    expect(input.waves.map(w => w.healthCheck)).toEqual([null, named]);
+  });
+
+  it('test_loads_a_wave_without_health_check_as_the_products_default', () => {
+    const draft = planToDraft(saved(['absent', { documentName: null, parameters: {}, timeoutSeconds: 900 }]));
+    expect(draft.waves.map(w => [w.healthCheck.enabled, w.healthCheck.documentName])).toEqual([
+      [true, ''],
+      [true, ''],
+    ]);
+  });
+
+  it('test_still_checks_parameters_and_timeout_when_no_document_is_named', () => {
+    const draft = plan();
+    draft.waves[0] = {
+      ...draft.waves[0]!,
+      healthCheck: { enabled: true, documentName: '', parameters: '[', timeoutSeconds: 'soon' },
+    };
+    expect(validatePlan(draft).map(e => e.name)).toEqual([
+      'waves[0].healthCheck.parameters',
+      'waves[0].healthCheck.timeoutSeconds',
+    ]);
   });
 });

@@ -10,6 +10,7 @@ import {
   type ActionDraft,
 } from './action-draft';
 
+/** A wave's health gate; an empty document name means the product's own post-launch health check. */
 export interface HealthCheckDraft {
   enabled: boolean;
   documentName: string;
@@ -41,6 +42,11 @@ export interface PlanDraft {
 /** The API's wave id pattern. */
 export const WAVE_ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
+/** The product's health check with its defaults (on), or the gate turned off. */
+function defaultHealthCheck(enabled: boolean): HealthCheckDraft {
+  return { enabled, documentName: '', parameters: '{}', timeoutSeconds: '900' };
+}
+
 export function newWaveDraft(existing: readonly Pick<WaveDraft, 'id'>[]): WaveDraft {
   let n = existing.length + 1;
   while (existing.some(w => w.id === `wave-${n}`)) n += 1;
@@ -51,7 +57,7 @@ export function newWaveDraft(existing: readonly Pick<WaveDraft, 'id'>[]): WaveDr
     dependsOn: [],
     preActions: [],
     postActions: [],
-    healthCheck: { enabled: false, documentName: '', parameters: '{}', timeoutSeconds: '900' },
+    healthCheck: defaultHealthCheck(true),
     pauseBefore: false,
     optionalServerIds: [],
     timeoutMinutes: '60',
@@ -79,14 +85,18 @@ export function planToDraft(plan: RecoveryPlan): PlanDraft {
       dependsOn: wave.dependsOn,
       preActions: wave.preActions.map(actionToDraft),
       postActions: wave.postActions.map(actionToDraft),
-      healthCheck: wave.healthCheck
-        ? {
-            enabled: true,
-            documentName: wave.healthCheck.documentName,
-            parameters: JSON.stringify(wave.healthCheck.parameters, null, 2),
-            timeoutSeconds: String(wave.healthCheck.timeoutSeconds),
-          }
-        : { enabled: false, documentName: '', parameters: '{}', timeoutSeconds: '900' },
+      // absent: the product's health check with its defaults; null: the gate is off
+      healthCheck:
+        wave.healthCheck === undefined
+          ? defaultHealthCheck(true)
+          : wave.healthCheck === null
+            ? defaultHealthCheck(false)
+            : {
+                enabled: true,
+                documentName: wave.healthCheck.documentName ?? '',
+                parameters: JSON.stringify(wave.healthCheck.parameters, null, 2),
+                timeoutSeconds: String(wave.healthCheck.timeoutSeconds),
+              },
       pauseBefore: wave.pauseBefore,
       optionalServerIds: wave.optionalServerIds,
       timeoutMinutes: String(wave.timeoutMinutes),
@@ -160,9 +170,6 @@ export function validatePlan(draft: PlanDraft): FieldError[] {
       errors.push({ name: `${at}.timeoutMinutes`, message: c.mustBePositive });
     }
     if (wave.healthCheck.enabled) {
-      if (wave.healthCheck.documentName.trim() === '') {
-        errors.push({ name: `${at}.healthCheck.documentName`, message: c.required });
-      }
       if (parseSsmParameters(wave.healthCheck.parameters) === null) {
         errors.push({ name: `${at}.healthCheck.parameters`, message: strings.actions.invalidParameters });
       }
@@ -197,7 +204,7 @@ export function draftToInput(draft: PlanDraft): RecoveryPlanInput {
       postActions: wave.postActions.map(draftToAction),
       healthCheck: wave.healthCheck.enabled
         ? {
-            documentName: wave.healthCheck.documentName.trim(),
+            documentName: wave.healthCheck.documentName.trim() || null,
             parameters: parseSsmParameters(wave.healthCheck.parameters) ?? {},
             timeoutSeconds: parseWhole(wave.healthCheck.timeoutSeconds) ?? 0,
           }

@@ -142,7 +142,11 @@ export function WaveForm({
         errors={errors}
         prefix={`${at}.preActions`}
       />
-      <FormField label={t.healthCheck} stretch>
+      <FormField
+        label={t.healthCheck}
+        description={wave.healthCheck.enabled ? undefined : t.healthCheckDisabledDescription}
+        stretch
+      >
         <SpaceBetween size="xs">
           <Checkbox
             checked={wave.healthCheck.enabled}
@@ -154,6 +158,7 @@ export function WaveForm({
             <ColumnLayout columns={3}>
               <TextField
                 label={strings.actions.documentName}
+                description={t.healthCheckDocumentDescription}
                 value={wave.healthCheck.documentName}
                 error={err('healthCheck.documentName')}
                 onChange={v => set('healthCheck', { ...wave.healthCheck, documentName: v })}

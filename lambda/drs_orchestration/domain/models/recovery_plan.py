@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import AliasChoices, ConfigDict, Field
 
 from drs_orchestration.domain.models.actions import Action
 from drs_orchestration.domain.models.base import (
@@ -48,7 +48,8 @@ class DependencyCondition(StrEnum):
     """When a dependency lets its dependants start.
 
     ``LAUNCHED``: every server of the dependency has launched (health and post-actions may still run).
-    ``HEALTHY``: the dependency has completed: launched, health gate passed, post-actions done.
+    ``HEALTHY``: the dependency has completed: launched, health gate passed, post-actions done. On a
+    wave whose health gate is off (``"healthCheck": null``) that is launched and post-actions done.
     """
 
     LAUNCHED = "LAUNCHED"
@@ -61,25 +62,63 @@ class WaveDependency(CamelModel):
 
 
 class HealthCheck(CamelModel):
-    """An SSM command document run on each recovered instance; success means healthy."""
+    """The health gate of a wave: EC2 status checks of each recovered instance, then an SSM command
+    document run on it; success means healthy."""
 
-    document_name: DocumentName
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    document: DocumentName | None = Field(
+        default=None,
+        validation_alias=AliasChoices("documentName", "document_name"),
+        serialization_alias="documentName",
+    )
+    """The SSM command document to run on each recovered instance. Absent or null: the product's own
+    post-launch health check (EC2 status checks, then the document the product installs, with its
+    default parameters unless ``parameters`` says otherwise)."""
     parameters: SsmParameters = {}
+    """Parameters of the document."""
     timeout_seconds: Annotated[int, Field(ge=30, le=7200)] = 900
+    """How long the whole gate may take before an undecided instance counts as unhealthy."""
+
+    @property
+    def document_name(self) -> str:
+        """The document to run; only a check resolved with ``with_document`` names one for sure."""
+        if self.document is None:
+            raise ValueError("the health check names no document: resolve it with the product's first")
+        return self.document
+
+    def with_document(self, product_document: str | None) -> HealthCheck | None:
+        """This check with the product's document where it names none; ``None`` when neither names one
+        (then only the EC2 status checks can run)."""
+        if self.document is not None:
+            return self
+        if product_document is None:
+            return None
+        return self.model_copy(update={"document": product_document})
 
 
 class Wave(CamelModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     id: WaveId
     name: Name
     protection_group_ids: Annotated[list[ProtectionGroupId], Field(min_length=1, max_length=100)]
     depends_on: Annotated[list[WaveDependency], Field(max_length=MAX_WAVES_PER_PLAN)] = []
+    """Waves this one waits for. ``HEALTHY`` waits until the dependency completed: launched, health
+    gate passed (when it has one) and post-actions done."""
     pre_actions: Annotated[list[Action], Field(max_length=MAX_ACTIONS_PER_PHASE)] = []
     post_actions: Annotated[list[Action], Field(max_length=MAX_ACTIONS_PER_PHASE)] = []
-    health_check: HealthCheck | None = None
+    health_check: HealthCheck | None = Field(default_factory=HealthCheck)
+    """The wave's health gate, run after every server has launched. Absent: the product's post-launch
+    health check with its defaults (``{}``). An object: that check (its ``documentName`` absent means
+    the product's document). ``null``: no health gate; the wave's servers count as recovered once
+    launched, and a ``HEALTHY`` dependency on the wave then means launched and post-actions done."""
     pause_before: bool = False
+    """Wait for an operator's approval before the wave starts."""
     optional_server_ids: Annotated[list[SourceServerId], Field(max_length=MAX_SERVERS_PER_PLAN)] = []
     """Servers whose failure does not fail the wave (every other server is CRITICAL)."""
     timeout_minutes: Annotated[int, Field(ge=1, le=1440)] = 60
+    """How long after the wave starts its servers may take to launch before the wave fails."""
 
 
 class RecoveryPlanInput(CamelModel):
