@@ -10,7 +10,11 @@ The recovery instance ID is the EC2 instance ID RunInstances returned. Each inst
 
 A boot failure stops the instance and tags it ``DrsSimulatorBootFailure = true``; TerminateRecoveryInstances
 (and the cleanup of a replaced instance) terminates it; an "instance vanishes" fault terminates it too.
-Clients use the account ID as access key, so moto files each instance under that account.
+Clients use the account ID as access key. moto maps an access key it did not issue to its default
+account, so by default every instance lands there, where clients with plain test credentials find it.
+Given ``home_account``, only that account's instances stay in moto's default account; every other
+account's go to that account itself (moto's ``x-moto-account-id`` header), where clients holding its
+credentials - say from moto's STS AssumeRole of a role in it - find them, as on AWS.
 """
 
 from __future__ import annotations
@@ -25,9 +29,16 @@ BOOT_FAILURE_TAG = "DrsSimulatorBootFailure"
 
 
 class Ec2Mirror:
-    def __init__(self, endpoint_url: str | None = None, image_id: str = DEFAULT_IMAGE) -> None:
+    def __init__(
+        self,
+        endpoint_url: str | None = None,
+        image_id: str = DEFAULT_IMAGE,
+        *,
+        home_account: str | None = None,
+    ) -> None:
         self.endpoint_url = endpoint_url
         self.image_id = image_id
+        self.home_account = home_account
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
 
@@ -42,6 +53,8 @@ class Ec2Mirror:
                     aws_access_key_id=account,
                     aws_secret_access_key="testing",  # noqa: S106 - local endpoints only
                 )
+                if self.home_account is not None and account != self.home_account:
+                    self._clients[key].meta.events.register("before-sign.ec2", _in_account(account))
             return self._clients[key]
 
     def run_instance(self, account: str, region: str, instance_type: str, tags: dict[str, str]) -> str:
@@ -64,3 +77,10 @@ class Ec2Mirror:
         client.stop_instances(InstanceIds=[instance_id])
         if boot_failure:
             client.create_tags(Resources=[instance_id], Tags=[{"Key": BOOT_FAILURE_TAG, "Value": "true"}])
+
+
+def _in_account(account: str) -> Any:
+    def add_header(request: Any, **_: Any) -> None:
+        request.headers["x-moto-account-id"] = account
+
+    return add_header

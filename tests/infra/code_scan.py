@@ -3,7 +3,8 @@
 - ``reachable_modules``: the handler module and every ``drs_orchestration`` module it imports,
   transitively (parent packages included, since importing a module runs them).
 - ``aws_calls``: the boto3 services those modules create clients or resources for (string
-  literals passed to ``.client(...)`` / ``.resource(...)``) and the method names called in
+  literals passed to ``.client(...)`` / ``.resource(...)``, or to the client factory's own
+  ``client("<service>", ...)`` called by name) and the method names called in
   AWS-facing modules that are operations of those services (botocore's service model,
   ``xform_name``), plus paginators; a call inside a function or method that nothing in the
   modules references is not counted. Mapped to IAM actions through the service's signing name, with the few
@@ -176,12 +177,16 @@ def aws_calls(modules: set[str]) -> tuple[set[str], list[AwsCall]]:
             continue
         owners = _enclosing_functions(tree)
         for node in ast.walk(tree):
-            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            if not isinstance(node, ast.Call):
                 continue
             first = node.args[0] if node.args else None
             literal = (
                 first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
             )
+            if isinstance(node.func, ast.Name) and node.func.id == "client" and literal:
+                services.add(literal)
+            if not isinstance(node.func, ast.Attribute):
+                continue
             if node.func.attr in ("client", "resource") and literal:
                 services.add(literal)
             elif node.func.attr in ("get_paginator", "can_paginate") and literal:

@@ -1,14 +1,15 @@
 """The one factory of boto3 clients: built lazily, cached, all with the same retry configuration.
 
-Nothing here runs at import time. Cross-account clients come from the same factory given a role ARN
-and ExternalId; the assumed-role credentials refresh themselves before they expire, so a cached
-session stays usable for the life of the container.
+Nothing here runs at import time. ``client(service, region, ...)`` serves every service, in the
+function's own account or, given a role ARN and ExternalId, in another account through that role;
+the assumed-role credentials refresh themselves before they expire, so a cached session stays usable
+for the life of the container. The typed helpers below are that same factory for one service each.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import boto3
 import botocore.session
@@ -23,7 +24,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BOTO_CONFIG",
+    "DEFAULT_SESSION_NAME",
     "clear_client_cache",
+    "client",
     "drs_client",
     "dynamodb_client",
     "stepfunctions_client",
@@ -31,27 +34,65 @@ __all__ = [
 ]
 
 BOTO_CONFIG = Config(retries={"mode": "standard"})
+DEFAULT_SESSION_NAME = "drs-orchestration"
 _ASSUMED_ROLE_SECONDS = 3600
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=128)
+def client(
+    service: str,
+    region: str,
+    *,
+    endpoint_url: str | None = None,
+    role_arn: str | None = None,
+    external_id: str | None = None,
+    session_name: str = DEFAULT_SESSION_NAME,
+    sts_endpoint_url: str | None = None,
+) -> Any:
+    """``service`` in ``region``: the function's own account, or ``role_arn`` assumed with ``external_id``.
+
+    The caller names the client's type (``ec2: EC2Client = aws_clients.client("ec2", ...)``).
+    """
+    if role_arn is None:
+        session = boto3.session.Session()
+    else:
+        session = _assumed_role_session(role_arn, external_id or "", session_name, region, sts_endpoint_url)
+    return session.client(service, region_name=region, endpoint_url=endpoint_url, config=BOTO_CONFIG)  # type: ignore[call-overload]  # the service name is a runtime value
+
+
 def dynamodb_client(region: str, endpoint_url: str | None = None) -> DynamoDBClient:
-    return boto3.session.Session().client(
-        "dynamodb", region_name=region, endpoint_url=endpoint_url, config=BOTO_CONFIG
-    )
+    return cast("DynamoDBClient", client("dynamodb", region, endpoint_url=endpoint_url))
 
 
-@lru_cache(maxsize=8)
 def stepfunctions_client(region: str, endpoint_url: str | None = None) -> SFNClient:
-    return boto3.session.Session().client(
-        "stepfunctions", region_name=region, endpoint_url=endpoint_url, config=BOTO_CONFIG
-    )
+    return cast("SFNClient", client("stepfunctions", region, endpoint_url=endpoint_url))
 
 
-@lru_cache(maxsize=8)
 def sts_client(region: str, endpoint_url: str | None = None) -> STSClient:
-    return boto3.session.Session().client(
-        "sts", region_name=region, endpoint_url=endpoint_url, config=BOTO_CONFIG
+    return cast("STSClient", client("sts", region, endpoint_url=endpoint_url))
+
+
+def drs_client(
+    region: str,
+    *,
+    endpoint_url: str | None = None,
+    role_arn: str | None = None,
+    external_id: str | None = None,
+    session_name: str = DEFAULT_SESSION_NAME,
+    sts_endpoint_url: str | None = None,
+) -> DrsClient:
+    """DRS in ``region``: the function's own account, or ``role_arn`` assumed with ``external_id``."""
+    return cast(
+        "DrsClient",
+        client(
+            "drs",
+            region,
+            endpoint_url=endpoint_url,
+            role_arn=role_arn,
+            external_id=external_id,
+            session_name=session_name,
+            sts_endpoint_url=sts_endpoint_url,
+        ),
     )
 
 
@@ -84,25 +125,7 @@ def _assumed_role_session(
     return boto3.session.Session(botocore_session=core, region_name=region)
 
 
-@lru_cache(maxsize=64)
-def drs_client(
-    region: str,
-    *,
-    endpoint_url: str | None = None,
-    role_arn: str | None = None,
-    external_id: str | None = None,
-    session_name: str = "drs-orchestration",
-    sts_endpoint_url: str | None = None,
-) -> DrsClient:
-    """DRS in ``region``: the function's own account, or ``role_arn`` assumed with ``external_id``."""
-    if role_arn is None:
-        session = boto3.session.Session()
-    else:
-        session = _assumed_role_session(role_arn, external_id or "", session_name, region, sts_endpoint_url)
-    return session.client("drs", region_name=region, endpoint_url=endpoint_url, config=BOTO_CONFIG)
-
-
 def clear_client_cache() -> None:
     """Forget every cached client and session (tests switch fake AWS environments)."""
-    for cached in (dynamodb_client, stepfunctions_client, sts_client, _assumed_role_session, drs_client):
+    for cached in (client, _assumed_role_session):
         cached.cache_clear()

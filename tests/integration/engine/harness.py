@@ -22,6 +22,8 @@ import boto3
 import pytest
 from cfnlint.decode import cfn_yaml
 from moto import mock_aws
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.iam.models import get_account_id_from
 
 from drs_local.event_bridge import EventBridgeBridge, forward_simulator_events
 from drs_local.instance_health import InstanceHealth
@@ -126,12 +128,34 @@ class Engine:
         self.events_enabled = False
 
     # -- building plans ------------------------------------------------------------------------
-    def group(self, name: str, servers: list[str]) -> str:
-        """A protection group of ``servers`` in this account and Region."""
-        body = {"name": name, "accountId": ACCOUNT, "region": REGION, "sourceServerIds": servers}
+    def group(self, name: str, servers: list[str], *, account: str = ACCOUNT) -> str:
+        """A protection group of ``servers`` in ``account`` (this one unless named) and this Region."""
+        body = {"name": name, "accountId": account, "region": REGION, "sourceServerIds": servers}
         response = self.api.post("/protection-groups", body)
         assert response.status == 201, response.text
         return str(response.json["id"])
+
+    def register_account(self, account: str, *, external_id: str = "recovery-external-id-0001") -> str:
+        """A second recovery account as an operator sets it up: the target role deployed there, the
+        health-check document installed there, the account registered (role ARN + ExternalId)."""
+        role_arn = str(
+            in_account(account, "iam").create_role(
+                RoleName="drs-orchestration-target",
+                Path="/drs-orchestration/",
+                AssumeRolePolicyDocument=json.dumps(TRUST),
+            )["Role"]["Arn"]
+        )
+        create_health_check_document(in_account(account, "ssm"))
+        body = {
+            "accountId": account,
+            "name": f"recovery-{account}",
+            "roleArn": role_arn,
+            "externalId": external_id,
+            "regions": [REGION],
+        }
+        response = self.api.post("/accounts", body)
+        assert response.status == 201, response.text
+        return role_arn
 
     def plan(self, waves: list[dict[str, Any]], *, name: str = "plan", **extra: Any) -> str:
         body = {"name": name, "rtoTargetMinutes": 120, "waves": waves, **extra}
@@ -217,6 +241,42 @@ class Engine:
             history = self.sfn.get_execution_history(executionArn=execution["executionArn"], maxResults=1000)
             total += sum(1 for event in history["events"] if event["type"].endswith("StateEntered"))
         return total
+
+
+def in_account(account: str, service: str) -> Any:
+    """A client with ``account``'s own credentials (moto's STS AssumeRole of a role in it)."""
+    if account == ACCOUNT:
+        return boto3.client(service, region_name=REGION)
+    credentials = boto3.client("sts", region_name=REGION).assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/setup", RoleSessionName="setup"
+    )["Credentials"]
+    return boto3.client(
+        service,
+        region_name=REGION,
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
+
+
+def create_health_check_document(ssm: Any) -> None:
+    ssm.create_document(
+        Name=HEALTH_CHECK_DOCUMENT,
+        Content=HEALTH_DOCUMENT.read_text(),
+        DocumentType="Command",
+        DocumentFormat="YAML",
+    )
+
+
+class MotoIssuedKeys(dict[str, str]):
+    """The simulator's access key -> account map, extended to every key moto's STS issued: an assumed
+    role's keys belong to the role's account, as DRS on AWS sees them (plain test keys do not match)."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in self:
+            return self[key]
+        account = get_account_id_from(key)
+        return default if account == DEFAULT_ACCOUNT_ID else account
 
 
 def drs_event_pattern() -> dict[str, Any]:
@@ -323,11 +383,14 @@ class EngineStack:
         context = simulator_server(
             fleet=servers,
             time_scale=scale,
-            ec2_mirror=Ec2Mirror() if ec2 else None,
+            # the home account's instances stay in moto's default account, where the engine's own
+            # credentials see them; another account's go to that account
+            ec2_mirror=Ec2Mirror(home_account=ACCOUNT) if ec2 else None,
             config=config,
             faults=faults,
         )
         handle = context.__enter__()
+        handle.simulator.config.accounts = MotoIssuedKeys(handle.simulator.config.accounts)
 
         def exit_simulator() -> None:
             context.__exit__(None, None, None)
@@ -357,12 +420,7 @@ class EngineStack:
         boto3.client("events").create_event_bus(Name="engine-events")
         monkeypatch.setenv("NOTIFICATIONS_TOPIC_ARN", topic)
         monkeypatch.setenv("EVENT_BUS_NAME", "engine-events")
-        boto3.client("ssm").create_document(
-            Name=HEALTH_CHECK_DOCUMENT,
-            Content=HEALTH_DOCUMENT.read_text(),
-            DocumentType="Command",
-            DocumentFormat="YAML",
-        )
+        create_health_check_document(boto3.client("ssm"))
         role_arn = boto3.client("iam").create_role(
             RoleName="engine", AssumeRolePolicyDocument=json.dumps(TRUST)
         )["Role"]["Arn"]

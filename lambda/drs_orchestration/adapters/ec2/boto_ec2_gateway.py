@@ -24,14 +24,18 @@ class BotoEc2Gateway:
     def instance_health(self, instance_ids: Sequence[str]) -> dict[str, InstanceHealth]:
         found: dict[str, InstanceHealth] = {}
         ids = list(dict.fromkeys(instance_ids))
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
+        chunks = [ids[start : start + _CHUNK] for start in range(0, len(ids), _CHUNK)]
+        while chunks:
+            chunk = chunks.pop()
             try:
                 response = self.client.describe_instance_status(InstanceIds=chunk, IncludeAllInstances=True)
             except ClientError as error:
                 if error.response.get("Error", {}).get("Code") != "InvalidInstanceID.NotFound":
                     raise
-                continue  # an instance vanished: absent from the answer, judged unhealthy
+                if len(chunk) > 1:
+                    # EC2 refuses the whole call for one unknown ID: ask for each, so the others are seen
+                    chunks += [[one] for one in chunk]
+                continue  # a vanished instance: absent from the answer, judged unhealthy
             for status in response.get("InstanceStatuses", []):
                 found[status["InstanceId"]] = InstanceHealth(
                     instance_id=status["InstanceId"],

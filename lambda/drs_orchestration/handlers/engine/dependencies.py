@@ -5,28 +5,23 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import boto3
 from pydantic import AnyHttpUrl, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from drs_orchestration.adapters.aws_clients import BOTO_CONFIG, dynamodb_client
+from drs_orchestration.adapters import aws_clients
 from drs_orchestration.adapters.drs.boto_drs_gateway import BotoDrsGatewayFactory
 from drs_orchestration.adapters.dynamodb.dynamodb_account_repository import DynamoDBAccountRepository
 from drs_orchestration.adapters.dynamodb.dynamodb_protection_group_repository import (
     DynamoDBProtectionGroupRepository,
 )
-from drs_orchestration.adapters.ec2.boto_ec2_gateway import BotoEc2Gateway
 from drs_orchestration.adapters.notify.sns_eventbridge_notifier import SnsEventBridgeNotifier
-from drs_orchestration.adapters.ssm.boto_ssm_gateway import BotoSsmGateway
+from drs_orchestration.adapters.target_gateways import BotoTargetGateways, TargetAccounts
 from drs_orchestration.domain.engine.context import EngineConfig, EnginePorts
-from drs_orchestration.domain.models.drs import DrsTarget
 from drs_orchestration.handlers.engine import store
 
 if TYPE_CHECKING:
-    from mypy_boto3_ec2 import EC2Client
     from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_sns import SNSClient
-    from mypy_boto3_ssm import SSMClient
 
 __all__ = ["EngineSettings", "engine_config", "engine_ports", "reset"]
 
@@ -58,60 +53,42 @@ def engine_settings() -> EngineSettings:
     return EngineSettings()
 
 
-@lru_cache(maxsize=16)
-def _ec2(region: str, endpoint: str | None) -> EC2Client:
-    return boto3.session.Session().client(
-        "ec2", region_name=region, endpoint_url=endpoint, config=BOTO_CONFIG
-    )
-
-
-@lru_cache(maxsize=16)
-def _ssm(region: str, endpoint: str | None) -> SSMClient:
-    return boto3.session.Session().client(
-        "ssm", region_name=region, endpoint_url=endpoint, config=BOTO_CONFIG
-    )
-
-
-@lru_cache(maxsize=1)
 def _sns(region: str, endpoint: str | None) -> SNSClient:
-    return boto3.session.Session().client(
-        "sns", region_name=region, endpoint_url=endpoint, config=BOTO_CONFIG
-    )
+    sns: SNSClient = aws_clients.client("sns", region, endpoint_url=endpoint)
+    return sns
+
+
+def _events(region: str, endpoint: str | None) -> EventBridgeClient:
+    events: EventBridgeClient = aws_clients.client("events", region, endpoint_url=endpoint)
+    return events
 
 
 @lru_cache(maxsize=1)
-def _events(region: str, endpoint: str | None) -> EventBridgeClient:
-    return boto3.session.Session().client(
-        "events", region_name=region, endpoint_url=endpoint, config=BOTO_CONFIG
+def target_accounts() -> TargetAccounts:
+    """Every target account as the engine reaches it: home directly, others through their role."""
+    settings = engine_settings()
+    endpoint = store.store_settings().endpoint
+    accounts = DynamoDBAccountRepository(
+        aws_clients.dynamodb_client(settings.aws_region, endpoint), settings.accounts_table
     )
-
-
-class BotoTargetGateways:
-    """EC2 and SSM where the recovered instances live (the home account; see the README for others)."""
-
-    def __init__(self, endpoint: str | None) -> None:
-        self.endpoint = endpoint
-
-    def ec2(self, target: DrsTarget) -> BotoEc2Gateway:
-        return BotoEc2Gateway(_ec2(target.region, self.endpoint))
-
-    def ssm(self, target: DrsTarget) -> BotoSsmGateway:
-        return BotoSsmGateway(_ssm(target.region, self.endpoint))
+    return TargetAccounts(
+        accounts,
+        home_account_id=settings.home_account_id,
+        sts_endpoint_url=endpoint,
+        session_name=settings.role_session_name,
+    )
 
 
 @lru_cache(maxsize=1)
 def drs_gateways() -> BotoDrsGatewayFactory:
     settings = engine_settings()
-    endpoint = store.store_settings().endpoint
-    accounts = DynamoDBAccountRepository(
-        dynamodb_client(settings.aws_region, endpoint), settings.accounts_table
-    )
+    access = target_accounts()
     return BotoDrsGatewayFactory(
-        accounts,
-        home_account_id=settings.home_account_id,
+        access.accounts,
+        home_account_id=access.home_account_id,
         endpoint_url=str(settings.drs_endpoint_url) if settings.drs_endpoint_url else None,
-        sts_endpoint_url=endpoint,
-        session_name=settings.role_session_name,
+        sts_endpoint_url=access.sts_endpoint_url,
+        session_name=access.session_name,
     )
 
 
@@ -123,10 +100,10 @@ def engine_ports() -> EnginePorts:
     return EnginePorts(
         executions=store.executions(),
         groups=DynamoDBProtectionGroupRepository(
-            dynamodb_client(region, endpoint), settings.protection_groups_table
+            aws_clients.dynamodb_client(region, endpoint), settings.protection_groups_table
         ),
         drs=drs_gateways(),
-        targets=BotoTargetGateways(endpoint),
+        targets=BotoTargetGateways(target_accounts(), endpoint_url=endpoint),
         notifier=SnsEventBridgeNotifier(
             _sns(region, endpoint) if settings.notifications_topic_arn else None,
             settings.notifications_topic_arn,
@@ -149,6 +126,6 @@ def engine_config() -> EngineConfig:
 
 def reset() -> None:
     """Forget built ports and settings (tests switch environments)."""
-    for cached in (engine_settings, _ec2, _ssm, _sns, _events, drs_gateways, engine_ports):
+    for cached in (engine_settings, target_accounts, drs_gateways, engine_ports):
         cached.cache_clear()
     store.reset()
