@@ -185,7 +185,7 @@ def _health_timed_out(engine: Engine, execution: dict[str, Any], timeout: int) -
     assert execution["status"] == "FAILED"
     wave = engine.wave(execution, "app")
     assert wave["status"] == "FAILED"
-    assert wave["reason"].startswith("1 critical server(s) unhealthy")
+    assert wave["reason"] == f"1 critical server(s) unhealthy: health check timed out after {timeout} s"
     events = engine.timeline(execution["id"])
     gate = _event(events, EventType.WAVE_STATUS_CHANGED, "HEALTH_CHECK")
     unhealthy = _event(events, EventType.SERVER_UNHEALTHY)

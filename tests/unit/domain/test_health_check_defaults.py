@@ -24,34 +24,21 @@ def _wave(**extra: Any) -> dict[str, Any]:
 def test_wave_gets_the_products_health_check_when_it_names_none() -> None:
     # Given a wave sent without "healthCheck"
     parsed = Wave.model_validate(_wave())
-    # Then its gate is on with every default, and the product's document resolves it
+    # Then its gate is on with every default and names no document (the engine runs the product's)
     assert parsed.health_check == HealthCheck()
     assert parsed.to_json()["healthCheck"] == {"documentName": None, "parameters": {}, "timeoutSeconds": 900}
-    assert parsed.health_check is not None
-    resolved = parsed.health_check.with_document(PRODUCT)
-    assert resolved is not None
-    assert resolved.document_name == PRODUCT
 
 
 def test_health_check_without_document_means_the_products_when_parameters_are_given() -> None:
     check = Wave.model_validate(_wave(healthCheck={"parameters": {"minFreeDiskPercent": "5"}})).health_check
     assert check is not None
-    assert check.document is None
-    resolved = check.with_document(PRODUCT)
-    assert resolved is not None
-    assert (resolved.document_name, resolved.parameters) == (PRODUCT, {"minFreeDiskPercent": ["5"]})
+    assert (check.document_name, check.parameters) == (None, {"minFreeDiskPercent": ["5"]})
 
 
-def test_named_document_wins_over_the_products_when_a_wave_names_one() -> None:
+def test_named_document_is_kept_when_a_wave_names_one() -> None:
     check = HealthCheck.model_validate({"documentName": "Shop-DbProbe", "timeoutSeconds": 120})
-    assert check.with_document(PRODUCT) == check
-    assert check.document_name == "Shop-DbProbe"
-
-
-def test_unresolved_check_names_no_document_when_the_product_has_none() -> None:
-    assert HealthCheck().with_document(None) is None
-    with pytest.raises(ValueError, match="names no document"):
-        _ = HealthCheck().document_name
+    assert (check.document_name, check.timeout_seconds) == ("Shop-DbProbe", 120)
+    assert check.to_json()["documentName"] == "Shop-DbProbe"
 
 
 def test_health_gate_is_off_when_health_check_is_null_and_stays_off_when_stored() -> None:

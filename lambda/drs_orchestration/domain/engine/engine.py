@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 from pydantic import JsonValue
 
-from drs_orchestration.domain.engine.context import EngineConfig, EnginePorts, Tick, target_key, target_of
-from drs_orchestration.domain.engine.gates import Gate, run_actions, run_health_check
+from drs_orchestration.domain.engine.context import EngineConfig, EnginePorts, Tick
+from drs_orchestration.domain.engine.gates import NO_HEALTH_DOCUMENT, Gate, run_actions, run_health_check
 from drs_orchestration.domain.engine.launching import (
     launch_waiting_servers,
     recover_intended_batches,
@@ -46,7 +46,6 @@ __all__ = ["StepResult", "advance", "finalize", "initialize"]
 
 _PASSES = 6
 REAL_RECOVERY_INSTANCE = "its current recovery instance came from a real recovery; a drill would replace it"
-NO_HEALTH_DOCUMENT = "EC2 status checks only: no health-check document is configured"
 HEALTH_CHECK_STARTED = "HEALTH_CHECK_STARTED"
 
 
@@ -191,88 +190,19 @@ def _move(tick: Tick, wave_id: str, status: WaveStatus, **changes: object) -> No
 
 def _announce_health_check(tick: Tick, wave_id: str, check: HealthCheck) -> None:
     """Say in the timeline what the wave's health gate runs: its own document, else the product's."""
-    document = check.document or tick.config.health_check_document
+    document = check.document_name or tick.config.health_check_document
     if document is None:
         what = NO_HEALTH_DOCUMENT
     else:
-        whose = "the product's health check" if check.document is None else "the wave's own document"
+        whose = "the product's health check" if check.document_name is None else "the wave's own document"
         what = f"EC2 status checks, then {document} ({whose})"
     tick.event(
         HEALTH_CHECK_STARTED,
         f"wave {wave_id} health check: {what}",
         wave_id=wave_id,
         document=document,
-        productDocument=check.document is None,
+        productDocument=check.document_name is None,
     )
-
-
-def _health_gate(tick: Tick, wave_id: str, check: HealthCheck) -> Gate:
-    """The wave's health gate with the product's document where the wave names none; every decided
-    server's evidence says which document ran."""
-    resolved = check.with_document(tick.config.health_check_document)
-    if resolved is None:
-        return _status_checks_only(tick, wave_id, check.timeout_seconds)
-    gate = run_health_check(tick, wave_id, resolved)
-    for server in tick.wave_servers(wave_id):
-        if server.health is not None and "document" not in server.health_evidence:
-            evidence = {
-                **server.health_evidence,
-                "document": resolved.document_name,
-                "productDocument": check.document is None,
-            }
-            tick.set_server(server, health_evidence=evidence)
-    return gate
-
-
-def _status_checks_only(tick: Tick, wave_id: str, timeout_seconds: int) -> Gate:
-    """The health gate when no document is configured: EC2 status checks of each recovered instance,
-    said so in its evidence; an instance not passing them within the timeout is unhealthy."""
-    deadline = (tick.waves[wave_id].phase_started_at or tick.now) + timedelta(seconds=timeout_seconds)
-    by_target: dict[str, list[ServerState]] = {}
-    for server in tick.wave_servers(wave_id):
-        if (
-            server.launch_status is LaunchStatus.LAUNCHED
-            and server.recovery_instance_id
-            and server.health is None
-        ):
-            by_target.setdefault(target_key(target_of(server)), []).append(server)
-    pending = False
-    for servers in by_target.values():
-        ids = [s.recovery_instance_id or "" for s in servers]
-        seen_by_id = tick.ports.targets.ec2(target_of(servers[0])).instance_health(ids)
-        for server in servers:
-            seen = seen_by_id.get(server.recovery_instance_id or "")
-            evidence: dict[str, JsonValue] = {
-                "ec2": seen.to_json() if seen else {"state": None},
-                "document": None,
-                "note": NO_HEALTH_DOCUMENT,
-            }
-            if seen is not None and seen.passed:
-                tick.set_server(
-                    server, health=HealthStatus.HEALTHY, healthy_at=tick.now, health_evidence=evidence
-                )
-                continue
-            if seen is not None and not seen.hopeless and tick.now < deadline:
-                pending = True
-                continue
-            late = tick.now >= deadline
-            reason = (
-                f"EC2 status checks did not pass within {timeout_seconds} s"
-                if late
-                else "EC2 status checks failed"
-            )
-            evidence["reason"] = reason
-            tick.set_server(server, health=HealthStatus.UNHEALTHY, health_evidence=evidence, error=reason)
-            tick.event(
-                EventType.SERVER_UNHEALTHY,
-                f"{server.source_server_id} is unhealthy: {reason}",
-                wave_id=wave_id,
-                source_server_id=server.source_server_id,
-            )
-    if pending:
-        tick.wait(min(tick.config.gate_poll_seconds, (deadline - tick.now).total_seconds()))
-        return Gate.RUNNING
-    return Gate.DONE
 
 
 def _step_wave(tick: Tick, wave_id: str, invoke_result: dict[str, JsonValue] | None, running: bool) -> bool:
@@ -329,13 +259,16 @@ def _step_wave(tick: Tick, wave_id: str, invoke_result: dict[str, JsonValue] | N
             _move(tick, wave_id, WaveStatus.HEALTH_CHECK)
             _announce_health_check(tick, wave_id, plan.health_check)
     elif wave.status is WaveStatus.HEALTH_CHECK and plan.health_check is not None:
-        if _health_gate(tick, wave_id, plan.health_check) is Gate.DONE:
+        document = plan.health_check.document_name or tick.config.health_check_document
+        if run_health_check(tick, wave_id, plan.health_check, document) is Gate.DONE:
             servers = tick.wave_servers(wave_id)
             unhealthy = [
                 s for s in servers if s.impact is ServerImpact.CRITICAL and s.health is HealthStatus.UNHEALTHY
             ]
             if unhealthy:
-                _fail(tick, wave_id, f"{len(unhealthy)} critical server(s) unhealthy")
+                causes = sorted({s.error for s in unhealthy if s.error})
+                reason = f"{len(unhealthy)} critical server(s) unhealthy"
+                _fail(tick, wave_id, f"{reason}: {'; '.join(causes[:3])}" if causes else reason)
             else:
                 _move(tick, wave_id, WaveStatus.POST_ACTIONS, healthy_at=tick.now)
     elif wave.status is WaveStatus.POST_ACTIONS:

@@ -28,10 +28,11 @@ from drs_orchestration.domain.models.drs import DrsTarget, LaunchStatus
 from drs_orchestration.domain.models.execution import EventType, HealthStatus, ServerState, WaveState
 from drs_orchestration.domain.models.recovery_plan import HealthCheck
 
-__all__ = ["Gate", "run_actions", "run_health_check"]
+__all__ = ["NO_HEALTH_DOCUMENT", "Gate", "run_actions", "run_health_check"]
 
 _SEND_COMMAND_MAX_TARGETS = 50
 LAMBDA_PENDING = "lambda:pending"
+NO_HEALTH_DOCUMENT = "EC2 status checks only: no health-check document is configured"
 _TASK_TIMED_OUT = "States.Timeout"
 
 
@@ -248,9 +249,13 @@ def _judge(tick: Tick, server: ServerState, health: HealthStatus, **evidence: Js
         )
 
 
-def run_health_check(tick: Tick, wave_id: str, check: HealthCheck) -> Gate:
-    """EC2 status checks of each recovered instance, then ``check``'s document on it; DONE once every
-    launched server is HEALTHY or UNHEALTHY."""
+def run_health_check(tick: Tick, wave_id: str, check: HealthCheck, document: str | None) -> Gate:
+    """EC2 status checks of each recovered instance, then ``document`` (the wave's own, else the
+    product's) on it; with no document, the status checks alone decide. DONE once every launched
+    server is HEALTHY or UNHEALTHY; each server's evidence names the document that ran."""
+    base: dict[str, JsonValue] = {"document": document, "productDocument": check.document_name is None}
+    if document is None:
+        base["note"] = NO_HEALTH_DOCUMENT
     wave = tick.waves[wave_id]
     started = wave.phase_started_at or tick.now
     timed_out = tick.now >= started + timedelta(seconds=check.timeout_seconds)
@@ -270,16 +275,25 @@ def run_health_check(tick: Tick, wave_id: str, check: HealthCheck) -> Gate:
             for server in probing:
                 seen = health.get(server.recovery_instance_id or "")
                 ec2: JsonValue = seen.to_json() if seen else {"state": None}
-                if seen is not None and seen.passed:
-                    ready.append(server.model_copy(update={"health_evidence": {"ec2": ec2}}))
+                if seen is not None and seen.passed and document is None:
+                    _judge(tick, server, HealthStatus.HEALTHY, ec2=ec2, **base)
+                elif seen is not None and seen.passed:
+                    ready.append(server.model_copy(update={"health_evidence": {"ec2": ec2, **base}}))
                 elif seen is None or seen.hopeless:
-                    _judge(tick, server, HealthStatus.UNHEALTHY, ec2=ec2, reason="EC2 status checks failed")
+                    _judge(
+                        tick,
+                        server,
+                        HealthStatus.UNHEALTHY,
+                        ec2=ec2,
+                        reason="EC2 status checks failed",
+                        **base,
+                    )
                 else:
                     pending = True
-            for start in range(0, len(ready), _SEND_COMMAND_MAX_TARGETS):
+            for start in range(0, len(ready) if document else 0, _SEND_COMMAND_MAX_TARGETS):
                 chunk = ready[start : start + _SEND_COMMAND_MAX_TARGETS]
                 command = ssm.send_command(
-                    check.document_name,
+                    document or "",
                     [s.recovery_instance_id for s in chunk if s.recovery_instance_id],
                     check.parameters,
                     timeout_seconds=check.timeout_seconds,
@@ -321,6 +335,7 @@ def run_health_check(tick: Tick, wave_id: str, check: HealthCheck) -> Gate:
                         server,
                         HealthStatus.UNHEALTHY,
                         reason=f"health check timed out after {check.timeout_seconds} s",
+                        **base,
                     )
         return Gate.DONE
     tick.wait(

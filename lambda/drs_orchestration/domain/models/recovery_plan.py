@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AliasChoices, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from drs_orchestration.domain.models.actions import Action
 from drs_orchestration.domain.models.base import (
@@ -67,11 +67,7 @@ class HealthCheck(CamelModel):
 
     model_config = ConfigDict(use_attribute_docstrings=True)
 
-    document: DocumentName | None = Field(
-        default=None,
-        validation_alias=AliasChoices("documentName", "document_name"),
-        serialization_alias="documentName",
-    )
+    document_name: DocumentName | None = None
     """The SSM command document to run on each recovered instance. Absent or null: the product's own
     post-launch health check (EC2 status checks, then the document the product installs, with its
     default parameters unless ``parameters`` says otherwise)."""
@@ -79,22 +75,6 @@ class HealthCheck(CamelModel):
     """Parameters of the document."""
     timeout_seconds: Annotated[int, Field(ge=30, le=7200)] = 900
     """How long the whole gate may take before an undecided instance counts as unhealthy."""
-
-    @property
-    def document_name(self) -> str:
-        """The document to run; only a check resolved with ``with_document`` names one for sure."""
-        if self.document is None:
-            raise ValueError("the health check names no document: resolve it with the product's first")
-        return self.document
-
-    def with_document(self, product_document: str | None) -> HealthCheck | None:
-        """This check with the product's document where it names none; ``None`` when neither names one
-        (then only the EC2 status checks can run)."""
-        if self.document is not None:
-            return self
-        if product_document is None:
-            return None
-        return self.model_copy(update={"document": product_document})
 
 
 class Wave(CamelModel):
