@@ -247,7 +247,7 @@ def test_plan_is_refused_naming_the_fields_when_a_wait_is_longer_than_its_timeou
 
     assert response.status == 400, response.text
     fields = {f["name"]: f["message"] for f in response.json["error"]["fields"]}
-    assert "seconds (600) exceeds timeoutSeconds (60)" in fields["waves[0].postActions[0]"]
+    assert "shorter than the wait itself (seconds = 600)" in fields["waves[0].postActions[0].timeoutSeconds"]
 
 
 def test_wait_completes_when_it_lasts_exactly_its_timeout(engine_factory: Callable[..., Engine]) -> None:

@@ -293,8 +293,8 @@ def test_actions_parse_by_type_and_take_a_lone_ssm_value_as_a_list() -> None:
         ),
         (
             {"type": "WAIT", "name": "x", "seconds": 90, "timeoutSeconds": 60},
-            "waves[0].postActions[0]",
-            "exceeds timeoutSeconds",
+            "waves[0].postActions[0].timeoutSeconds",
+            "shorter than the wait itself",
         ),
         (
             {"type": "LAMBDA", "name": "x", "functionArn": "arn:aws:lambda:us-east-1:1:function:f"},

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Annotated, Literal, Self
+from typing import Annotated, Literal
 
-from pydantic import Field, JsonValue, StringConstraints, field_validator, model_validator
+from pydantic import Field, JsonValue, StringConstraints, ValidationInfo, field_validator
 
 from drs_orchestration.domain.models.base import CamelModel, DocumentName, Name, SsmParameters, matching
 
@@ -109,11 +109,13 @@ class WaitAction(ActionBase):
     seconds: Annotated[int, Field(ge=1, le=86_400)]
     timeout_seconds: Annotated[int, Field(ge=1, le=86_400)] = 86_400
 
-    @model_validator(mode="after")
-    def _wait_fits_timeout(self) -> Self:
-        if self.seconds > self.timeout_seconds:
-            raise ValueError(f"seconds ({self.seconds}) exceeds timeoutSeconds ({self.timeout_seconds})")
-        return self
+    @field_validator("timeout_seconds")
+    @classmethod
+    def _wait_fits_timeout(cls, timeout: int, info: ValidationInfo) -> int:
+        seconds = info.data.get("seconds")
+        if isinstance(seconds, int) and seconds > timeout:
+            raise ValueError(f"is shorter than the wait itself (seconds = {seconds}); it could never finish")
+        return timeout
 
 
 Action = Annotated[
