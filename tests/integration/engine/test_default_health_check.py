@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 import pytest
 
-from drs_orchestration.domain.models.execution import HealthStatus
+from drs_orchestration.domain.models.execution import EventType, HealthStatus
 from drs_orchestration.handlers.engine import dependencies
 from tests.integration.engine.harness import HEALTH_CHECK_DOCUMENT, HEALTH_DOCUMENT, Engine, fleet, server_id
 
@@ -28,7 +28,7 @@ def _commands_by_document() -> dict[str, int]:
 
 
 def _health_events(engine: Engine, execution_id: str) -> list[str]:
-    return [e.message for e in engine.timeline(execution_id) if e.type == "HEALTH_CHECK_STARTED"]
+    return [e.message for e in engine.timeline(execution_id) if e.type == EventType.HEALTH_CHECK_STARTED]
 
 
 def test_wave_runs_the_products_document_when_it_names_no_health_check(

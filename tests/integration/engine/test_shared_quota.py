@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from drs_orchestration.domain.engine.context import EXECUTION_TAG
-from drs_orchestration.domain.engine.launching import JOB_WAITING_FOR_QUOTA
+from drs_orchestration.domain.models.execution import EventType
 from tests.integration.engine.harness import ACCOUNT, REGION, Engine, fleet, server_id
 
 
@@ -101,6 +101,6 @@ def test_a_run_succeeds_when_drs_refuses_its_launch_once_because_someone_filled_
     jobs = _jobs(engine)
     ours = [job for job in jobs if job.get("tags", {}).get(EXECUTION_TAG) == run]
     assert engine.drs.simulator.request_counts("StartRecovery")["StartRecovery"] - len(ours) == 1
-    assert JOB_WAITING_FOR_QUOTA in {event.type for event in engine.timeline(run)}
+    assert EventType.JOB_WAITING_FOR_QUOTA in {event.type for event in engine.timeline(run)}
     # and each of its servers was launched once
     assert _launches_of(jobs, run) == Counter({server_id(n): 1 for n in range(150)})

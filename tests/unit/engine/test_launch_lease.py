@@ -14,11 +14,11 @@ from drs_orchestration.adapters.memory.repositories import (
 )
 from drs_orchestration.domain.engine.context import EXECUTION_TAG, EngineConfig, EnginePorts
 from drs_orchestration.domain.engine.engine import advance, initialize
-from drs_orchestration.domain.engine.launching import JOB_WAITING_FOR_QUOTA
 from drs_orchestration.domain.engine.ports import Ec2Gateway, Notification, SsmGateway
 from drs_orchestration.domain.models.drs import DrsTarget
 from drs_orchestration.domain.models.execution import (
     BatchStatus,
+    EventType,
     ExecutionStatus,
     LaunchBatch,
     WaveState,
@@ -198,7 +198,7 @@ def test_a_launch_drs_refuses_waits_and_starts_later_once_when_someone_launched_
     assert account.status(run) is ExecutionStatus.RUNNING
     intended = [b for b in account.batches(run) if b.status is BatchStatus.INTENDED]
     assert [len(b.source_server_ids) for b in intended] == [100]
-    assert JOB_WAITING_FOR_QUOTA in account.event_types(run)
+    assert EventType.JOB_WAITING_FOR_QUOTA in account.event_types(run)
 
     # When it goes on
     account.drive([run], T0)

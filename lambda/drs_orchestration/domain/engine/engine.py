@@ -46,7 +46,6 @@ __all__ = ["StepResult", "advance", "finalize", "initialize"]
 
 _PASSES = 6
 REAL_RECOVERY_INSTANCE = "its current recovery instance came from a real recovery; a drill would replace it"
-HEALTH_CHECK_STARTED = "HEALTH_CHECK_STARTED"
 
 
 class StepResult(CamelModel):
@@ -197,7 +196,7 @@ def _announce_health_check(tick: Tick, wave_id: str, check: HealthCheck) -> None
         whose = "the product's health check" if check.document_name is None else "the wave's own document"
         what = f"EC2 status checks, then {document} ({whose})"
     tick.event(
-        HEALTH_CHECK_STARTED,
+        EventType.HEALTH_CHECK_STARTED,
         f"wave {wave_id} health check: {what}",
         wave_id=wave_id,
         document=document,

@@ -41,7 +41,6 @@ LEASE_SECONDS = 60
 most 20, short enough that a holder that crashed blocks the account's launches only briefly."""
 LEASE_BUSY_WAIT_SECONDS = 3
 """How soon a tick that found the lease taken looks again."""
-JOB_WAITING_FOR_QUOTA = "JOB_WAITING_FOR_QUOTA"
 LAUNCHING_STATUSES = frozenset({ExecutionStatus.RUNNING, ExecutionStatus.WAITING_APPROVAL})
 
 
@@ -176,7 +175,7 @@ def _start(tick: Tick, target: DrsTarget, batch: LaunchBatch) -> bool:
         )
     except DrsLaunchRefused as refusal:
         tick.event(
-            JOB_WAITING_FOR_QUOTA,
+            EventType.JOB_WAITING_FOR_QUOTA,
             f"waiting for DRS quota: StartRecovery of {len(batch.source_server_ids)} server(s) refused "
             f"({refusal.reason}: {refusal.message}); the batch starts on a later tick",
             wave_id=batch.wave_id,
