@@ -6,6 +6,8 @@ ID. Installed, this module makes Run Command answer as AWS would for each instan
 * ``SendCommand`` refuses a document that does not exist (``InvalidDocument``; AWS-owned ``AWS…``
   documents, which moto does not carry, are accepted) and an instance that does not exist or is
   terminated (``InvalidInstanceId``); so is, given the simulator, a recovery instance still booting.
+  It targets exactly the instances it names (moto adds every instance of the Region when no
+  ``Targets`` are given).
 * A reachable instance (running, agent online) shows ``InProgress`` for the command's duration in
   simulated seconds, then ``Success`` or ``Failed`` with the exit code. For the post-launch health-check
   document the standard output holds the lines its script would print (PASS per check, FAIL for the
@@ -16,8 +18,13 @@ ID. Installed, this module makes Run Command answer as AWS would for each instan
   An agent set ``missing`` is ``Failed`` / ``Undeliverable`` at once; so is an instance terminated
   after the command was sent. A command set to hang stays ``InProgress`` until its execution timeout
   (the ``executionTimeout`` parameter, else 3600 s), then ``TimedOut`` / ``ExecutionTimedOut``.
+* ``CancelCommand``, which moto lacks, is added: an invocation still ``Pending`` or ``InProgress`` ends
+  ``Cancelled`` at once; one that has ended stays as it ended; an unknown command is ``InvalidCommandId``
+  and an instance the command was not sent to ``InvalidInstanceId``, as on AWS.
 * ``ListCommands`` aggregates per-invocation results; ``ListCommandInvocations``, which moto lacks,
   is added.
+* Documents are looked up when the command is sent, so one created at run time (a copy of the product's
+  health check in another account or Region) answers like the original.
 
 EC2 status checks: moto reports ``ok`` for every running instance. A simulated boot failure leaves the
 instance stopped, as the simulator's ``DescribeRecoveryInstances`` reports it, so ``DescribeInstanceStatus``
@@ -37,7 +44,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from moto.core.responses import ActionResult
+from moto.core.responses import ActionResult, EmptyResult
 from moto.ec2.exceptions import InvalidInstanceIdError
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.instances import Instance
@@ -58,6 +65,7 @@ from .ssm_emulation import find_document, is_aws_owned, page
 DEFAULT_TIMEOUT_SECONDS = 3600
 _HOOKS: tuple[tuple[object, str], ...] = (
     (SimpleSystemManagerBackend, "send_command"),
+    (SimpleSystemManagerBackend, "get_command_by_id"),
     (Command, "response_object"),
     (Command, "get_invocation"),
     (Instance, "instance_status"),
@@ -77,7 +85,7 @@ def check_hooks() -> None:
     if missing:
         raise HookMissingError(f"moto's Command no longer sets {sorted(missing)}")
     sent_with = set(inspect.signature(SimpleSystemManagerBackend.send_command).parameters)
-    if not {"document_name", "instance_ids", "parameters", "timeout_seconds"} <= sent_with:
+    if not {"document_name", "instance_ids", "parameters", "timeout_seconds", "targets"} <= sent_with:
         raise HookMissingError("moto's SimpleSystemManagerBackend.send_command takes other arguments")
     for name in ("instance_status", "system_status"):
         if not isinstance(vars(Instance).get(name), property):
@@ -278,6 +286,24 @@ class InstanceHealth(Emulation):
                 sent.results[instance_id] = result
             return {**moto_invocation, **sent.results[instance_id]}
 
+    def cancel(self, command: Command, moto_invocations: dict[str, dict[str, Any]]) -> None:
+        """Each invocation (instance id -> moto's invocation) that has not ended ends ``Cancelled`` now."""
+        with self._lock:
+            sent = self._sent.get(command.command_id)
+            if sent is None:  # sent before this emulation was installed: moto already said Success
+                return
+            for instance_id, moto_invocation in moto_invocations.items():
+                current = self.invocation(command, moto_invocation)
+                if instance_id in sent.results:  # it had ended
+                    continue
+                started = bool(current.get("ExecutionStartDateTime"))
+                sent.results[instance_id] = {
+                    **current,
+                    "Status": "Cancelled",
+                    "StatusDetails": "Cancelled",
+                    "ExecutionEndDateTime": _iso(self._clock.now()) if started else "",
+                }
+
     def command_summary(self, command: Command, response: dict[str, Any]) -> dict[str, Any]:
         """moto's command description with the status and counts its invocations add up to."""
         with self._lock:
@@ -296,6 +322,8 @@ class InstanceHealth(Emulation):
             status = "Failed"
         elif "TimedOut" in statuses:
             status = "TimedOut"
+        elif "Cancelled" in statuses:
+            status = "Cancelled"
         else:
             status = "Success"
         return {
@@ -340,7 +368,11 @@ class InstanceHealth(Emulation):
         def send_command(backend: SimpleSystemManagerBackend, *args: Any, **kwargs: Any) -> Command:
             arguments = inspect.signature(original_send).bind(backend, *args, **kwargs).arguments
             sent = runtime._validate(backend, arguments)
+            named = list(dict.fromkeys(arguments.get("instance_ids") or []))
             command: Command = original_send(backend, *args, **kwargs)
+            if not arguments.get("targets"):  # moto adds every instance of the Region: keep the named ones
+                command.instance_ids = named
+                command.invocations = [i for i in command.invocations if i["InstanceId"] in named]
             with runtime._lock:
                 runtime._sent[command.command_id] = sent
             return command
@@ -382,12 +414,24 @@ class InstanceHealth(Emulation):
         def list_command_invocations(response: SimpleSystemManagerResponse) -> ActionResult:
             return ActionResult(runtime._list_invocations(response))
 
+        def cancel_command(response: SimpleSystemManagerResponse) -> EmptyResult:
+            command = response.ssm_backend.get_command_by_id(response._get_param("CommandId"))
+            instance_ids = response._get_param("InstanceIds") or command.instance_ids
+            strangers = [i for i in instance_ids if i not in command.instance_ids]
+            if strangers:
+                raise SSMException(
+                    "InvalidInstanceId", f"Command {command.command_id} was not sent to {strangers}"
+                )
+            runtime.cancel(command, {i: original_invocation(command, i, None) for i in instance_ids})
+            return EmptyResult()
+
         patches.set(SimpleSystemManagerBackend, "send_command", send_command)
         patches.set(Command, "response_object", response_object)
         patches.set(Command, "get_invocation", get_invocation)
         patches.set(Instance, "instance_status", property(instance_status))
         patches.set(Instance, "system_status", property(system_status))
         patches.set(SimpleSystemManagerResponse, "list_command_invocations", list_command_invocations)
+        patches.set(SimpleSystemManagerResponse, "cancel_command", cancel_command)
 
     def _list_invocations(self, response: SimpleSystemManagerResponse) -> dict[str, Any]:
         instance_filter = response._get_param("InstanceId")

@@ -46,9 +46,13 @@ def test_every_target_side_call_is_allowed_when_the_engine_or_api_assumes_the_ta
     ]
 
     # the scan must see the health gate and the actions, or the check above proves nothing
-    assert {"describe_instance_status", "send_command", "start_automation_execution"} <= {
-        call.method for call in calls
-    }
+    assert {
+        "describe_instance_status",
+        "send_command",
+        "start_automation_execution",
+        "get_document",
+        "create_document",
+    } <= {call.method for call in calls}
     assert denied == []
 
 
@@ -68,6 +72,10 @@ def test_target_role_grants_exactly_the_ec2_and_ssm_actions_the_gateways_use_whe
         "ec2:describeinstancestatus",
         "ssm:sendcommand",
         "ssm:getcommandinvocation",
+        "ssm:cancelcommand",
         "ssm:startautomationexecution",
         "ssm:getautomationexecution",
+        "ssm:stopautomationexecution",
+        "ssm:getdocument",
+        "ssm:createdocument",
     }

@@ -1,8 +1,12 @@
 """EC2 and SSM gateways per target under moto: the home account with the function's credentials,
-another account through its registered role (moto's STS AssumeRole hands out that account's keys)."""
+another account through its registered role (moto's STS AssumeRole hands out that account's keys);
+outside the home account and Region the product's health check runs as a copy named by its content."""
 
 from __future__ import annotations
 
+import hashlib
+import uuid
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -25,24 +29,28 @@ IMAGE = "ami-0a1b2c3d4e5f60789"
 UNKNOWN = "999988887777"
 
 
-def _in(account: str, service: str) -> Any:
+HEALTH_CHECK = Path(__file__).resolve().parents[3] / "ssm-documents" / "post-launch-health-check.yaml"
+OTHER_REGION = "eu-west-1"
+
+
+def _in(account: str, service: str, region: str = REGION) -> Any:
     """A client holding ``account``'s own credentials (from STS AssumeRole of a role in it)."""
     if account == HOME:
-        return boto3.client(service, region_name=REGION)
+        return boto3.client(service, region_name=region)
     credentials = boto3.client("sts", region_name=REGION).assume_role(
         RoleArn=f"arn:aws:iam::{account}:role/setup", RoleSessionName="setup"
     )["Credentials"]
     return boto3.client(
         service,
-        region_name=REGION,
+        region_name=region,
         aws_access_key_id=credentials["AccessKeyId"],
         aws_secret_access_key=credentials["SecretAccessKey"],
         aws_session_token=credentials["SessionToken"],
     )
 
 
-def _start_instance(account: str) -> str:
-    response = _in(account, "ec2").run_instances(
+def _start_instance(account: str, region: str = REGION) -> str:
+    response = _in(account, "ec2", region).run_instances(
         ImageId=IMAGE, InstanceType="t3.micro", MinCount=1, MaxCount=1
     )
     return str(response["Instances"][0]["InstanceId"])
@@ -136,3 +144,168 @@ def test_unknown_account_fails_as_the_drs_factory_does_when_a_gateway_is_asked_f
 
     assert str(from_ec2.value) == str(from_ssm.value) == str(from_drs.value)
     assert UNKNOWN in str(from_ec2.value)
+
+
+# ---- the product's health-check document outside its home ---------------------------------------
+
+
+@pytest.fixture
+def product_document() -> str:
+    """The product's document, installed (as the stack does) at home only. moto keeps its state across
+    this module's tests, so each test's document has a content (and so a copy name) of its own."""
+    name = f"drs-orchestration-PostLaunchHealthCheckDocument-{uuid.uuid4().hex[:8]}"
+    _in(HOME, "ssm").create_document(
+        Name=name,
+        Content=HEALTH_CHECK.read_text().replace("description: >-\n", f"description: >-\n  {name}\n", 1),
+        DocumentType="Command",
+        DocumentFormat="YAML",
+    )
+    return name
+
+
+@pytest.fixture
+def with_document(accounts: DynamoDBAccountRepository, product_document: str) -> BotoTargetGateways:
+    clear_client_cache()
+    return _document_gateways(accounts, product_document)
+
+
+def _document_gateways(accounts: DynamoDBAccountRepository, document: str) -> BotoTargetGateways:
+    return BotoTargetGateways(
+        TargetAccounts(accounts, home_account_id=HOME), health_check_document=document, home_region=REGION
+    )
+
+
+def _content(document: str) -> str:
+    return str(_in(HOME, "ssm").get_document(Name=document)["Content"])
+
+
+def _expected_copy(document: str) -> str:
+    return (
+        "DrsOrchestration-PostLaunchHealthCheck-"
+        + hashlib.sha256(_content(document).encode()).hexdigest()[:12]
+    )
+
+
+def _calls(gateways: BotoTargetGateways, target: DrsTarget) -> list[str]:
+    """The SSM operations the target's client makes from now on (botocore's own event hook)."""
+    made: list[str] = []
+
+    def record(event_name: str, **_: Any) -> None:
+        made.append(event_name.rsplit(".", 1)[-1])
+
+    gateways.ssm(target).client.meta.events.register("before-call.ssm", record)
+    return made
+
+
+def _send_health_check(gateways: BotoTargetGateways, target: DrsTarget, instance: str) -> str:
+    assert gateways.copies is not None  # the product's document is known
+    return gateways.ssm(target).send_command(
+        gateways.copies.name, [instance], {}, timeout_seconds=600, comment="health check"
+    )
+
+
+def _document_of(command_id: str, account: str, region: str = REGION) -> str:
+    return str(_in(account, "ssm", region).list_commands(CommandId=command_id)["Commands"][0]["DocumentName"])
+
+
+def _documents(account: str, region: str = REGION) -> set[str]:
+    listed = _in(account, "ssm", region).list_documents(Filters=[{"Key": "Owner", "Values": ["Self"]}])
+    return {d["Name"] for d in listed["DocumentIdentifiers"]}
+
+
+def test_other_account_runs_a_copy_created_once_when_the_health_check_is_sent_there(
+    with_document: BotoTargetGateways, accounts: DynamoDBAccountRepository, product_document: str
+) -> None:
+    # Given an instance in the target account, where the product's document was never installed
+    target = DrsTarget(account_id=TARGET, region=REGION)
+    instance = _start_instance(TARGET)
+    made = _calls(with_document, target)
+
+    # When the engine sends the product's document there twice
+    first = _send_health_check(with_document, target, instance)
+    second = _send_health_check(with_document, target, instance)
+
+    # Then both commands ran the content-named copy, created there once with the same content
+    copy = _expected_copy(product_document)
+    assert _document_of(first, TARGET) == _document_of(second, TARGET) == copy
+    assert _in(TARGET, "ssm").get_document(Name=copy)["Content"] == _content(product_document)
+    assert made == ["GetDocument", "CreateDocument", "SendCommand", "SendCommand"]
+    assert product_document not in _documents(TARGET)
+
+    # And another process finds the copy there and creates nothing
+    made.clear()
+    again = _send_health_check(_document_gateways(accounts, product_document), target, instance)
+    assert made == ["GetDocument", "SendCommand"]
+    assert _document_of(again, TARGET) == copy
+
+
+def test_other_region_of_the_home_account_gets_its_own_copy_when_the_health_check_runs_there(
+    with_document: BotoTargetGateways, product_document: str
+) -> None:
+    target = DrsTarget(account_id=HOME, region=OTHER_REGION)
+    instance = _start_instance(HOME, OTHER_REGION)
+
+    command_id = _send_health_check(with_document, target, instance)
+
+    copy = _expected_copy(product_document)
+    assert _document_of(command_id, HOME, OTHER_REGION) == copy
+    assert _in(HOME, "ssm", OTHER_REGION).get_document(Name=copy)["Content"] == _content(product_document)
+    assert copy not in _documents(HOME)
+    assert copy not in _documents(TARGET)
+
+
+def test_home_account_and_region_runs_the_original_when_the_health_check_runs_there(
+    with_document: BotoTargetGateways, product_document: str
+) -> None:
+    target = DrsTarget(account_id=HOME, region=REGION)
+    made = _calls(with_document, target)
+
+    command_id = _send_health_check(with_document, target, _start_instance(HOME))
+
+    assert _document_of(command_id, HOME) == product_document
+    assert made == ["SendCommand"]
+    assert _expected_copy(product_document) not in _documents(HOME)
+
+
+def test_other_documents_keep_their_names_when_sent_to_another_account(
+    with_document: BotoTargetGateways,
+) -> None:
+    target = DrsTarget(account_id=TARGET, region=REGION)
+    made = _calls(with_document, target)
+
+    command_id = with_document.ssm(target).send_command(
+        "AWS-RunShellScript",
+        [_start_instance(TARGET)],
+        {"commands": ["true"]},
+        timeout_seconds=60,
+        comment="x",
+    )
+
+    assert _document_of(command_id, TARGET) == "AWS-RunShellScript"
+    assert made == ["SendCommand"]
+
+
+def test_copy_created_by_a_concurrent_run_is_used_when_its_create_loses_the_race(
+    with_document: BotoTargetGateways, product_document: str
+) -> None:
+    # Given another process that creates the copy between this one's lookup and its create
+    target = DrsTarget(account_id=TARGET, region=REGION)
+    copy = _expected_copy(product_document)
+    raced: list[str] = []
+
+    def other_process_first(**_: Any) -> None:
+        _in(TARGET, "ssm").create_document(
+            Name=copy, Content=_content(product_document), DocumentType="Command", DocumentFormat="YAML"
+        )
+        raced.append(copy)
+
+    with_document.ssm(target).client.meta.events.register(
+        "before-call.ssm.CreateDocument", other_process_first
+    )
+
+    # When the health check is sent, its own create answers "already exists"
+    command_id = _send_health_check(with_document, target, _start_instance(TARGET))
+
+    # Then the command runs the copy the other process made
+    assert raced == [copy]
+    assert _document_of(command_id, TARGET) == copy

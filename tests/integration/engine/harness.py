@@ -135,9 +135,16 @@ class Engine:
         assert response.status == 201, response.text
         return str(response.json["id"])
 
-    def register_account(self, account: str, *, external_id: str = "recovery-external-id-0001") -> str:
+    def register_account(
+        self,
+        account: str,
+        *,
+        external_id: str = "recovery-external-id-0001",
+        health_check_document: bool = True,
+    ) -> str:
         """A second recovery account as an operator sets it up: the target role deployed there, the
-        health-check document installed there, the account registered (role ARN + ExternalId)."""
+        account registered (role ARN + ExternalId); the health-check document installed there by hand
+        unless ``health_check_document`` is false (the engine then copies the product's own there)."""
         role_arn = str(
             in_account(account, "iam").create_role(
                 RoleName="drs-orchestration-target",
@@ -145,7 +152,8 @@ class Engine:
                 AssumeRolePolicyDocument=json.dumps(TRUST),
             )["Role"]["Arn"]
         )
-        create_health_check_document(in_account(account, "ssm"))
+        if health_check_document:
+            create_health_check_document(in_account(account, "ssm"))
         body = {
             "accountId": account,
             "name": f"recovery-{account}",

@@ -1,6 +1,8 @@
 """A plan whose servers live in another registered recovery account: DRS, the EC2 status checks and
-the SSM health check all happen in that account, through its role, and the wave ends healthy."""
+the SSM health check all happen in that account, through its role, and the wave ends healthy. Nobody
+installs the health check there: the engine runs its own copy of the product's document."""
 
+import hashlib
 from collections.abc import Callable
 
 from drs_orchestration.domain.models.execution import HealthStatus
@@ -35,7 +37,7 @@ def test_wave_is_healthy_with_evidence_from_the_recovery_account_when_its_server
 ) -> None:
     # Given a second recovery account, registered with its role, holding the plan's servers
     engine = engine_factory(servers=_recovery_fleet(2))
-    engine.register_account(RECOVERY_ACCOUNT)
+    engine.register_account(RECOVERY_ACCOUNT, health_check_document=False)
     servers = [server_id(500), server_id(501)]
     group = engine.group("far", servers, account=RECOVERY_ACCOUNT)
     plan = engine.plan(
@@ -44,7 +46,7 @@ def test_wave_is_healthy_with_evidence_from_the_recovery_account_when_its_server
                 "id": "app",
                 "name": "App",
                 "protectionGroupIds": [group],
-                "healthCheck": {"documentName": HEALTH_CHECK_DOCUMENT, "timeoutSeconds": 600},
+                "healthCheck": {"timeoutSeconds": 600},  # the product's document
             }
         ]
     )
@@ -59,7 +61,8 @@ def test_wave_is_healthy_with_evidence_from_the_recovery_account_when_its_server
     assert sorted(recorded) == servers
     assert {s.health for s in recorded.values()} == {HealthStatus.HEALTHY}
 
-    # And the evidence comes from the recovery account: its EC2 instances, its Run Command
+    # And the evidence comes from the recovery account: its EC2 instances, its Run Command of the
+    # product's document, copied there under a name taken from its content
     instance_ids = sorted(str(s.recovery_instance_id) for s in recorded.values())
     there = in_account(RECOVERY_ACCOUNT, "ec2").describe_instances(InstanceIds=instance_ids)
     assert sorted(i["InstanceId"] for r in there["Reservations"] for i in r["Instances"]) == instance_ids
@@ -68,6 +71,9 @@ def test_wave_is_healthy_with_evidence_from_the_recovery_account_when_its_server
     )
     assert at_home["Reservations"] == []
     commands = in_account(RECOVERY_ACCOUNT, "ssm").list_commands()["Commands"]
+    home_content = in_account(ACCOUNT, "ssm").get_document(Name=HEALTH_CHECK_DOCUMENT)["Content"]
+    copy = "DrsOrchestration-PostLaunchHealthCheck-" + hashlib.sha256(home_content.encode()).hexdigest()[:12]
+    assert in_account(RECOVERY_ACCOUNT, "ssm").get_document(Name=copy)["Content"] == home_content
     for server in recorded.values():
         ec2 = server.health_evidence["ec2"]
         command = server.health_evidence["command"]
@@ -77,5 +83,6 @@ def test_wave_is_healthy_with_evidence_from_the_recovery_account_when_its_server
         assert command["status"] == "Success"
         assert "PASS" in str(command["output"])
         sent = next(c for c in commands if c["CommandId"] == command["id"])
-        assert sent["DocumentName"] == HEALTH_CHECK_DOCUMENT
+        assert server.health_evidence["document"] == HEALTH_CHECK_DOCUMENT
+        assert sent["DocumentName"] == copy
         assert server.recovery_instance_id in sent["InstanceIds"]

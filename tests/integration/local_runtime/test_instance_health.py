@@ -174,6 +174,85 @@ def test_hung_command_times_out_at_its_execution_timeout(
     assert timed_out["StandardOutputContent"] == ""
 
 
+def test_cancel_ends_running_and_pending_invocations_cancelled_and_leaves_finished_ones_when_asked(
+    ssm: Any, ec2: Any, health: InstanceHealth, clock: SimClock
+) -> None:
+    # Given one command on three instances: one hangs, one's agent is unreachable, one finishes
+    hung, unreachable, done = (_run_instance(ec2) for _ in range(3))
+    health.set_instance(hung, InstanceBehaviour(hang=True))
+    health.set_instance(unreachable, InstanceBehaviour(agent="unreachable"))
+    health.set_instance(done, InstanceBehaviour(command_seconds=5))
+    command_id = _send(ssm, hung, unreachable, done)
+    clock.advance(30)
+
+    # When the command is cancelled everywhere
+    ssm.cancel_command(CommandId=command_id)
+
+    # Then what had not ended is cancelled and stays so; what had ended stays as it ended
+    clock.advance(DELIVERY_TIMEOUT * 10)
+    statuses = {i: _invocation(ssm, command_id, i) for i in (hung, unreachable, done)}
+    assert {i: (v["Status"], v["StatusDetails"]) for i, v in statuses.items()} == {
+        hung: ("Cancelled", "Cancelled"),
+        unreachable: ("Cancelled", "Cancelled"),
+        done: ("Success", "Success"),
+    }
+    assert statuses[hung]["ExecutionEndDateTime"]
+    assert ssm.list_commands(CommandId=command_id)["Commands"][0]["Status"] == "Cancelled"
+    # and cancelling again changes nothing and is no error, as on AWS
+    ssm.cancel_command(CommandId=command_id, InstanceIds=[done])
+    assert _invocation(ssm, command_id, done)["Status"] == "Success"
+
+
+def test_cancel_of_one_instance_leaves_the_others_running(
+    ssm: Any, ec2: Any, health: InstanceHealth, clock: SimClock
+) -> None:
+    first, second = _run_instance(ec2), _run_instance(ec2)
+    for instance_id in (first, second):
+        health.set_instance(instance_id, InstanceBehaviour(hang=True))
+    command_id = _send(ssm, first, second)
+
+    ssm.cancel_command(CommandId=command_id, InstanceIds=[first])
+
+    assert _invocation(ssm, command_id, first)["Status"] == "Cancelled"
+    assert _invocation(ssm, command_id, second)["Status"] == "InProgress"
+
+
+def test_cancel_is_refused_for_an_unknown_command_or_an_instance_it_was_not_sent_to(
+    ssm: Any, ec2: Any
+) -> None:
+    sent_to, other = _run_instance(ec2), _run_instance(ec2)
+    command_id = _send(ssm, sent_to)
+    with pytest.raises(ClientError) as unknown:
+        ssm.cancel_command(CommandId="0" * 36)
+    assert unknown.value.response["Error"]["Code"] == "InvalidCommandId"
+    with pytest.raises(ClientError) as stranger:
+        ssm.cancel_command(CommandId=command_id, InstanceIds=[other])
+    assert stranger.value.response["Error"]["Code"] == "InvalidInstanceId"
+
+
+def test_document_created_while_running_answers_as_the_health_check_when_it_is_a_copy(
+    ssm: Any, ec2: Any, clock: SimClock
+) -> None:
+    # Given a copy of the health-check document created after the emulation was installed
+    instance_id = _run_instance(ec2)
+    ssm.create_document(
+        Name="DrsOrchestration-PostLaunchHealthCheck-0123456789ab",
+        Content=HEALTH_CHECK.read_text(),
+        DocumentType="Command",
+        DocumentFormat="YAML",
+    )
+
+    # When the copy is sent
+    command_id = _send(ssm, instance_id, document="DrsOrchestration-PostLaunchHealthCheck-0123456789ab")
+    clock.advance(20)
+
+    # Then it runs and prints the health check's lines
+    invocation = _invocation(ssm, command_id, instance_id)
+    assert invocation["Status"] == "Success"
+    assert _lines(invocation)
+    assert {line["status"] for line in _lines(invocation)} == {"PASS"}
+
+
 def test_send_command_is_refused_for_a_missing_document_or_instance(ssm: Any, ec2: Any) -> None:
     instance_id = _run_instance(ec2)
     with pytest.raises(ClientError) as missing_document:

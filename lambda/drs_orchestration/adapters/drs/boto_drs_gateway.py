@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from drs_orchestration.adapters.aws_clients import drs_client
+from drs_orchestration.adapters.aws_clients import DEFAULT_SESSION_NAME
+from drs_orchestration.adapters.target_accounts import TargetAccounts
 from drs_orchestration.domain.errors import DrsLaunchRefused
 from drs_orchestration.domain.models.drs import (
     DrsJob,
@@ -226,7 +227,7 @@ class BotoDrsGateway:
 
 
 class BotoDrsGatewayFactory:
-    """A gateway per target: the home account with the function's credentials, others via their role."""
+    """A gateway per target, reached by the ``TargetAccounts`` rule (home directly, others via their role)."""
 
     def __init__(
         self,
@@ -235,24 +236,16 @@ class BotoDrsGatewayFactory:
         home_account_id: str,
         endpoint_url: str | None = None,
         sts_endpoint_url: str | None = None,
-        session_name: str = "drs-orchestration",
+        session_name: str = DEFAULT_SESSION_NAME,
     ) -> None:
-        self.accounts = accounts
-        self.home_account_id = home_account_id
+        self.targets = TargetAccounts(
+            accounts,
+            home_account_id=home_account_id,
+            sts_endpoint_url=sts_endpoint_url,
+            session_name=session_name,
+        )
         self.endpoint_url = endpoint_url
-        self.sts_endpoint_url = sts_endpoint_url
-        self.session_name = session_name
 
     def for_target(self, target: DrsTarget) -> BotoDrsGateway:
-        if target.account_id == self.home_account_id:
-            return BotoDrsGateway(drs_client(target.region, endpoint_url=self.endpoint_url))
-        account = self.accounts.get(target.account_id)
-        client = drs_client(
-            target.region,
-            endpoint_url=self.endpoint_url,
-            role_arn=account.role_arn,
-            external_id=account.external_id,
-            session_name=self.session_name,
-            sts_endpoint_url=self.sts_endpoint_url,
-        )
+        client: DrsClient = self.targets.client("drs", target, self.endpoint_url)
         return BotoDrsGateway(client)

@@ -1,12 +1,20 @@
-"""SSM Run Command (health checks and RUN_COMMAND actions) and Automation (SSM_AUTOMATION actions)."""
+"""SSM Run Command (health checks and RUN_COMMAND actions) and Automation (SSM_AUTOMATION actions).
+
+Given ``copy`` (outside the product's home account and Region), the product's health-check document is
+sent as its content-named copy here, created on first use (see ``document_copies``); the engine keeps
+naming the original. Stopping work is best effort: what has already ended or is unknown is not an
+error, and a refusal is logged, not raised, so a timed-out gate fails as it would have.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
+from drs_orchestration.adapters.ssm.document_copies import DocumentContent, DocumentCopy
 from drs_orchestration.domain.engine.ports import CommandOutcome
 
 if TYPE_CHECKING:
@@ -15,11 +23,24 @@ if TYPE_CHECKING:
 __all__ = ["BotoSsmGateway"]
 
 _OUTPUT_CHARS = 2000
+_NOTHING_TO_CANCEL = frozenset({"InvalidCommandId", "InvalidInstanceId"})
+_NOTHING_TO_STOP = frozenset(
+    {"AutomationExecutionNotFoundException", "InvalidAutomationStatusUpdateException"}
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _code(error: Exception) -> str:
+    if isinstance(error, ClientError):
+        return str(error.response.get("Error", {}).get("Code", ""))
+    return type(error).__name__
 
 
 class BotoSsmGateway:
-    def __init__(self, client: SSMClient) -> None:
+    def __init__(self, client: SSMClient, *, copy: DocumentCopy | None = None) -> None:
         self.client = client
+        self.copy = copy
 
     def send_command(
         self,
@@ -30,6 +51,30 @@ class BotoSsmGateway:
         timeout_seconds: int,
         comment: str,
     ) -> str:
+        if self.copy is not None and document_name == self.copy.copies.name:
+            # Made here, inline, so only functions that send commands are granted these calls.
+            copies, target = self.copy.copies, self.copy.target
+            source = copies.content or copies.remember_content(
+                DocumentContent.of(copies.home().get_document(Name=copies.name))
+            )
+            document_name = source.copy_name
+            if not copies.ready(target):
+                try:
+                    self.client.get_document(Name=document_name)
+                except ClientError as missing:
+                    if _code(missing) != "InvalidDocument":
+                        raise
+                    try:
+                        self.client.create_document(
+                            Name=document_name,
+                            Content=source.content,
+                            DocumentType=source.document_type,  # type: ignore[arg-type]  # as home has it
+                            DocumentFormat=source.document_format,  # type: ignore[arg-type]
+                        )
+                    except ClientError as error:
+                        if _code(error) != "DocumentAlreadyExists":  # a concurrent create won the race
+                            raise
+                copies.mark_ready(target)
         response = self.client.send_command(
             DocumentName=document_name,
             InstanceIds=list(instance_ids),
@@ -56,6 +101,15 @@ class BotoSsmGateway:
             )
         return outcomes
 
+    def cancel_command(self, command_id: str, instance_ids: Sequence[str]) -> bool:
+        try:
+            self.client.cancel_command(CommandId=command_id, InstanceIds=list(instance_ids))
+        except (ClientError, BotoCoreError) as error:
+            if _code(error) not in _NOTHING_TO_CANCEL:
+                logger.warning("could not cancel command %s: %s", command_id, error)
+            return False
+        return True
+
     def start_automation(
         self, document_name: str, parameters: Mapping[str, Sequence[str]], *, client_token: str
     ) -> str:
@@ -71,3 +125,12 @@ class BotoSsmGateway:
             "AutomationExecution"
         ]
         return str(execution.get("AutomationExecutionStatus", "Pending")), execution.get("FailureMessage")
+
+    def stop_automation(self, automation_id: str) -> bool:
+        try:
+            self.client.stop_automation_execution(AutomationExecutionId=automation_id)
+        except (ClientError, BotoCoreError) as error:
+            if _code(error) not in _NOTHING_TO_STOP:
+                logger.warning("could not stop automation %s: %s", automation_id, error)
+            return False
+        return True

@@ -79,6 +79,13 @@ class SsmGateway(Protocol):
         ...
 
     def command_outcomes(self, command_id: str, instance_ids: Sequence[str]) -> dict[str, CommandOutcome]: ...
+    def cancel_command(self, command_id: str, instance_ids: Sequence[str]) -> bool:
+        """Best effort, never raises: ask SSM to stop the command on these instances (invocations still
+        pending or running end ``Cancelled``). ``True`` when SSM took the request; ``False`` when the
+        command is unknown there or SSM refused (an already finished command is taken and stays as it
+        ended)."""
+        ...
+
     def start_automation(
         self, document_name: str, parameters: Mapping[str, Sequence[str]], *, client_token: str
     ) -> str:
@@ -87,6 +94,11 @@ class SsmGateway(Protocol):
 
     def automation_status(self, automation_id: str) -> tuple[str, str | None]:
         """The execution's status (``Success``, ``Failed``, ...) and its failure message."""
+        ...
+
+    def stop_automation(self, automation_id: str) -> bool:
+        """Best effort, never raises: ask SSM to stop the execution (it ends ``Cancelled``). ``True``
+        when SSM took the request; ``False`` when it had already ended, is unknown, or SSM refused."""
         ...
 
 

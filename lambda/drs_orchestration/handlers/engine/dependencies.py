@@ -103,7 +103,12 @@ def engine_ports() -> EnginePorts:
             aws_clients.dynamodb_client(region, endpoint), settings.protection_groups_table
         ),
         drs=drs_gateways(),
-        targets=BotoTargetGateways(target_accounts(), endpoint_url=endpoint),
+        targets=BotoTargetGateways(
+            target_accounts(),
+            endpoint_url=endpoint,
+            health_check_document=settings.health_check_document,
+            home_region=region,
+        ),
         notifier=SnsEventBridgeNotifier(
             _sns(region, endpoint) if settings.notifications_topic_arn else None,
             settings.notifications_topic_arn,

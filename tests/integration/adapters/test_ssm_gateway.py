@@ -1,0 +1,148 @@
+"""Stopping SSM work through the gateway, under moto with the local runtime's Run Command and
+Automation emulations (moto has neither CancelCommand nor Automation): best effort, never raising."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from moto import mock_aws
+
+from drs_local.instance_health import InstanceBehaviour, InstanceHealth
+from drs_local.ssm_emulation import AutomationOutcome, SsmAutomationEmulation
+from drs_orchestration.adapters.ssm.boto_ssm_gateway import BotoSsmGateway
+from drs_simulator.clock import SimClock
+from tests.integration.adapters.conftest import REGION
+
+AUTOMATION = "RestartApp"
+_AUTOMATION_CONTENT = {
+    "schemaVersion": "0.3",
+    "mainSteps": [{"name": "restart", "action": "aws:sleep", "inputs": {"Duration": "PT1S"}}],
+}
+
+
+@pytest.fixture
+def clock() -> SimClock:
+    return SimClock("manual")
+
+
+@pytest.fixture
+def emulations(
+    monkeypatch: pytest.MonkeyPatch, clock: SimClock
+) -> Iterator[tuple[InstanceHealth, SsmAutomationEmulation]]:
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with (
+        mock_aws(),
+        InstanceHealth(clock=clock).installed() as health,
+        SsmAutomationEmulation(clock=clock).installed() as automation,
+    ):
+        boto3.client("ssm").create_document(
+            Name=AUTOMATION,
+            Content=json.dumps(_AUTOMATION_CONTENT),
+            DocumentType="Automation",
+            DocumentFormat="JSON",
+        )
+        yield health, automation
+
+
+@pytest.fixture
+def gateway(emulations: Any) -> BotoSsmGateway:
+    return BotoSsmGateway(boto3.client("ssm", region_name=REGION))
+
+
+def _instance() -> str:
+    reservation = boto3.client("ec2").run_instances(ImageId="ami-0a1b2c3d4e5f60789", MinCount=1, MaxCount=1)
+    return str(reservation["Instances"][0]["InstanceId"])
+
+
+def _send(gateway: BotoSsmGateway, *instance_ids: str) -> str:
+    return gateway.send_command(
+        "AWS-RunShellScript", list(instance_ids), {"commands": ["sleep 1"]}, timeout_seconds=600, comment="t"
+    )
+
+
+def test_hung_command_ends_cancelled_when_the_gateway_cancels_it(
+    gateway: BotoSsmGateway, emulations: tuple[InstanceHealth, SsmAutomationEmulation], clock: SimClock
+) -> None:
+    # Given a command that hangs on one instance and has finished on another
+    health, _ = emulations
+    hung, done = _instance(), _instance()
+    health.set_instance(hung, InstanceBehaviour(hang=True))
+    health.set_instance(done, InstanceBehaviour(command_seconds=1))
+    command_id = _send(gateway, hung, done)
+    clock.advance(60)
+    assert gateway.command_outcomes(command_id, [hung])[hung].pending
+
+    # When the gateway cancels it on both
+    cancelled = gateway.cancel_command(command_id, [hung, done])
+
+    # Then the hung one is cancelled, the finished one keeps its result
+    outcomes = gateway.command_outcomes(command_id, [hung, done])
+    assert cancelled is True
+    assert {i: o.status for i, o in outcomes.items()} == {hung: "Cancelled", done: "Success"}
+    assert not outcomes[hung].pending
+    # and cancelling what has ended is no error
+    assert gateway.cancel_command(command_id, [hung, done]) is True
+
+
+def test_cancel_of_an_unknown_command_is_no_error_when_asked(gateway: BotoSsmGateway) -> None:
+    assert gateway.cancel_command("0" * 36, [_instance()]) is False
+
+
+def test_hung_automation_ends_cancelled_when_the_gateway_stops_it(
+    gateway: BotoSsmGateway, emulations: tuple[InstanceHealth, SsmAutomationEmulation], clock: SimClock
+) -> None:
+    # Given an automation that never ends by itself
+    _, automation = emulations
+    automation.set_outcome(AUTOMATION, AutomationOutcome(result="Hang"))
+    automation_id = gateway.start_automation(
+        AUTOMATION, {}, client_token="7b0d3a42-52f1-4f3e-9d0a-1c2b3d4e5f60"
+    )
+    clock.advance(86_400)
+    assert gateway.automation_status(automation_id)[0] == "InProgress"
+
+    # When the gateway stops it
+    stopped = gateway.stop_automation(automation_id)
+
+    # Then it is cancelled; stopping it again, or an unknown one, is no error
+    assert stopped is True
+    assert gateway.automation_status(automation_id)[0] == "Cancelled"
+    assert gateway.stop_automation(automation_id) is False
+    assert gateway.stop_automation("00000000-0000-0000-0000-000000000000") is False
+
+
+def test_finished_automation_is_left_as_it_ended_when_the_gateway_stops_it(
+    gateway: BotoSsmGateway, clock: SimClock
+) -> None:
+    automation_id = gateway.start_automation(
+        AUTOMATION, {}, client_token="0e8f1c7a-9b2d-4c3e-8f4a-5b6c7d8e9f01"
+    )
+    clock.advance(60)
+
+    assert gateway.stop_automation(automation_id) is False
+    assert gateway.automation_status(automation_id)[0] == "Success"
+
+
+def test_stopping_never_raises_when_ssm_cannot_be_reached(emulations: Any) -> None:
+    # Given a client whose endpoint refuses connections (one attempt, no retries)
+    unreachable = boto3.client(
+        "ssm",
+        region_name=REGION,
+        endpoint_url="http://127.0.0.1:9",
+        config=Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=1),
+    )
+    gateway = BotoSsmGateway(unreachable)
+
+    assert gateway.cancel_command("0" * 36, []) is False
+    assert gateway.stop_automation("00000000-0000-0000-0000-000000000000") is False
