@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
+import boto3
 import pytest
 
 from drs_local.instance_health import InstanceBehaviour
@@ -56,6 +57,17 @@ def _assert_on_the_clock(started: datetime, ended: datetime, timeout: int) -> No
     assert timeout <= elapsed <= timeout + POLL_SECONDS, elapsed
 
 
+def _invocation_statuses(document_name: str) -> list[str]:
+    """How each invocation of the commands sent with ``document_name`` ended, as SSM tells it."""
+    ssm = boto3.client("ssm")
+    return [
+        ssm.get_command_invocation(CommandId=command["CommandId"], InstanceId=instance)["Status"]
+        for command in ssm.list_commands()["Commands"]
+        if command["DocumentName"] == document_name
+        for instance in command["InstanceIds"]
+    ]
+
+
 def _action_timed_out(engine: Engine, execution_id: str, name: str, timeout: int) -> ExecutionEvent:
     """The action's failure event; it names the timeout and came at the deadline."""
     events = engine.timeline(execution_id)
@@ -89,6 +101,9 @@ def test_wave_fails_at_the_timeout_when_an_ssm_automation_never_finishes(
     assert wave["reason"] == "pre action 'network' failed: timed out after 120 s"
     assert all(s["jobId"] is None for s in wave["servers"])
     _action_timed_out(engine, execution["id"], "network", 120)
+    # and the automation was stopped on AWS, not left running
+    (automation,) = boto3.client("ssm").describe_automation_executions()["AutomationExecutionMetadataList"]
+    assert automation["AutomationExecutionStatus"] == "Cancelled"
 
 
 def test_wave_fails_at_the_timeout_when_a_run_command_never_finishes(
@@ -115,6 +130,8 @@ def test_wave_fails_at_the_timeout_when_a_run_command_never_finishes(
     assert wave["reason"] == "post action 'smoke' failed: timed out after 60 s"
     assert wave["servers"][0]["launchStatus"] == "LAUNCHED"
     _action_timed_out(engine, execution["id"], "smoke", 60)
+    # and the command was cancelled on the instance, not left running
+    assert _invocation_statuses("AWS-RunShellScript") == ["Cancelled"]
 
 
 def test_wave_fails_at_the_timeout_when_a_lambda_function_never_returns(
@@ -225,6 +242,7 @@ def test_wave_fails_at_the_health_timeout_when_the_health_command_never_finishes
 
     # Then the server is unhealthy on the timeout, with the status checks it passed as evidence
     evidence = _health_timed_out(engine, execution, 90)
+    assert _invocation_statuses(HEALTH_CHECK_DOCUMENT) == ["Cancelled"]
     ec2 = evidence["ec2"]
     assert isinstance(ec2, dict)
     assert (ec2["state"], ec2["systemStatus"], ec2["instanceStatus"]) == ("running", "ok", "ok")

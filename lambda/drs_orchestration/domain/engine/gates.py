@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import timedelta
 from enum import Enum
 
@@ -22,6 +23,7 @@ from drs_orchestration.domain.models.actions import (
     LambdaAction,
     OnFailure,
     SsmAutomationAction,
+    SsmRunCommandAction,
     WaitAction,
 )
 from drs_orchestration.domain.models.drs import DrsTarget, LaunchStatus
@@ -150,10 +152,7 @@ def _poll(
     tick.wait(tick.config.gate_poll_seconds)
     if isinstance(action, SsmAutomationAction):
         key, _, automation_id = ref.partition("|")
-        account, _, region = key.partition("/")
-        status, message = tick.ports.targets.ssm(
-            DrsTarget(account_id=account, region=region)
-        ).automation_status(automation_id)
+        status, message = tick.ports.targets.ssm(_target_of_key(key)).automation_status(automation_id)
         if status in PENDING_AUTOMATION_STATUSES:
             return Gate.RUNNING, ""
         if status == "Success":
@@ -162,17 +161,26 @@ def _poll(
     return _poll_commands(tick, wave, ref)
 
 
-def _poll_commands(tick: Tick, wave: WaveState, ref: str) -> tuple[Gate, str]:
-    failed: list[str] = []
+def _target_of_key(key: str) -> DrsTarget:
+    account, _, region = key.partition("/")
+    return DrsTarget(account_id=account, region=region)
+
+
+def _commands(tick: Tick, wave: WaveState, ref: str) -> Iterator[tuple[DrsTarget, str, list[str]]]:
+    """Each command a Run Command action sent: its target, id and instances."""
     for part in filter(None, ref.split(";")):
         key, command_id, start = part.split("|")
-        account, _, region = key.partition("/")
-        target = DrsTarget(account_id=account, region=region)
         ids = [
             s.recovery_instance_id
             for s in _instances(tick, wave.wave_id).get(key, [])
             if s.recovery_instance_id
         ][int(start) : int(start) + _SEND_COMMAND_MAX_TARGETS]
+        yield _target_of_key(key), command_id, ids
+
+
+def _poll_commands(tick: Tick, wave: WaveState, ref: str) -> tuple[Gate, str]:
+    failed: list[str] = []
+    for target, command_id, ids in _commands(tick, wave, ref):
         outcomes = tick.ports.targets.ssm(target).command_outcomes(command_id, ids)
         if any(outcome.pending for outcome in outcomes.values()) or len(outcomes) < len(ids):
             return Gate.RUNNING, ""
@@ -180,6 +188,17 @@ def _poll_commands(tick: Tick, wave: WaveState, ref: str) -> tuple[Gate, str]:
     if failed:
         return Gate.FAILED, "command failed on " + ", ".join(failed[:10])
     return Gate.DONE, "command succeeded on every recovered instance"
+
+
+def _stop(tick: Tick, wave: WaveState, action: Action) -> None:
+    """Stop on AWS what a timed-out SSM action left running (best effort: the port never raises)."""
+    ref = wave.action_ref or ""
+    if isinstance(action, SsmAutomationAction):
+        key, _, automation_id = ref.partition("|")
+        tick.ports.targets.ssm(_target_of_key(key)).stop_automation(automation_id)
+    elif isinstance(action, SsmRunCommandAction):
+        for target, command_id, ids in _commands(tick, wave, ref):
+            tick.ports.targets.ssm(target).cancel_command(command_id, ids)
 
 
 def _timeout(action: Action) -> int:
@@ -222,6 +241,7 @@ def run_actions(
                 tick.wait((deadline - tick.now).total_seconds())
                 return Gate.RUNNING, ""
             outcome, detail = Gate.FAILED, f"timed out after {_timeout(action)} s"
+            _stop(tick, tick.waves[wave_id], action)
         if outcome is Gate.DONE:
             tick.event(
                 EventType.ACTION_SUCCEEDED, f"{phase} action '{action.name}': {detail}", wave_id=wave_id
@@ -328,8 +348,11 @@ def run_health_check(tick: Tick, wave_id: str, check: HealthCheck, document: str
         return Gate.DONE
     if timed_out:
         for servers in _instances(tick, wave_id).values():
+            unfinished: dict[str, list[str]] = defaultdict(list)
             for server in servers:
                 if server.health is None:
+                    if server.health_ref is not None and server.recovery_instance_id:
+                        unfinished[server.health_ref].append(server.recovery_instance_id)
                     _judge(
                         tick,
                         server,
@@ -337,6 +360,8 @@ def run_health_check(tick: Tick, wave_id: str, check: HealthCheck, document: str
                         reason=f"health check timed out after {check.timeout_seconds} s",
                         **base,
                     )
+            for command_id, instance_ids in unfinished.items():  # stop what still runs on AWS
+                tick.ports.targets.ssm(_target(servers)).cancel_command(command_id, instance_ids)
         return Gate.DONE
     tick.wait(
         min(
