@@ -17,7 +17,6 @@ from botocore.config import Config
 from botocore.credentials import RefreshableCredentials
 
 if TYPE_CHECKING:
-    from mypy_boto3_drs import DrsClient
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_stepfunctions import SFNClient
     from mypy_boto3_sts import STSClient
@@ -27,7 +26,6 @@ __all__ = [
     "DEFAULT_SESSION_NAME",
     "clear_client_cache",
     "client",
-    "drs_client",
     "dynamodb_client",
     "stepfunctions_client",
     "sts_client",
@@ -70,30 +68,6 @@ def stepfunctions_client(region: str, endpoint_url: str | None = None) -> SFNCli
 
 def sts_client(region: str, endpoint_url: str | None = None) -> STSClient:
     return cast("STSClient", client("sts", region, endpoint_url=endpoint_url))
-
-
-def drs_client(
-    region: str,
-    *,
-    endpoint_url: str | None = None,
-    role_arn: str | None = None,
-    external_id: str | None = None,
-    session_name: str = DEFAULT_SESSION_NAME,
-    sts_endpoint_url: str | None = None,
-) -> DrsClient:
-    """DRS in ``region``: the function's own account, or ``role_arn`` assumed with ``external_id``."""
-    return cast(
-        "DrsClient",
-        client(
-            "drs",
-            region,
-            endpoint_url=endpoint_url,
-            role_arn=role_arn,
-            external_id=external_id,
-            session_name=session_name,
-            sts_endpoint_url=sts_endpoint_url,
-        ),
-    )
 
 
 @lru_cache(maxsize=64)

@@ -187,9 +187,14 @@ def _move(tick: Tick, wave_id: str, status: WaveStatus, **changes: object) -> No
         tick.notices.append(("WAVE_COMPLETED", wave_id, "wave completed"))
 
 
+def _health_document(tick: Tick, check: HealthCheck) -> str | None:
+    """The document a health gate runs: the wave's own, else the product's (``None``: neither)."""
+    return check.document_name or tick.config.health_check_document
+
+
 def _announce_health_check(tick: Tick, wave_id: str, check: HealthCheck) -> None:
     """Say in the timeline what the wave's health gate runs: its own document, else the product's."""
-    document = check.document_name or tick.config.health_check_document
+    document = _health_document(tick, check)
     if document is None:
         what = NO_HEALTH_DOCUMENT
     else:
@@ -200,7 +205,7 @@ def _announce_health_check(tick: Tick, wave_id: str, check: HealthCheck) -> None
         f"wave {wave_id} health check: {what}",
         wave_id=wave_id,
         document=document,
-        productDocument=check.document_name is None,
+        productDocument=check.document_name is None and document is not None,
     )
 
 
@@ -258,7 +263,7 @@ def _step_wave(tick: Tick, wave_id: str, invoke_result: dict[str, JsonValue] | N
             _move(tick, wave_id, WaveStatus.HEALTH_CHECK)
             _announce_health_check(tick, wave_id, plan.health_check)
     elif wave.status is WaveStatus.HEALTH_CHECK and plan.health_check is not None:
-        document = plan.health_check.document_name or tick.config.health_check_document
+        document = _health_document(tick, plan.health_check)
         if run_health_check(tick, wave_id, plan.health_check, document) is Gate.DONE:
             servers = tick.wave_servers(wave_id)
             unhealthy = [
