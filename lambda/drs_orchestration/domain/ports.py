@@ -13,8 +13,7 @@ Repository conventions, shared by every implementation:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
+from collections.abc import Callable, Collection, Iterator, Sequence
 from enum import StrEnum
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -172,11 +171,13 @@ class ExecutionRepository(Protocol):
         """Oldest first, by ``eventId``."""
         ...
 
-    def acquire_launch_lease(self, target: DrsTarget, holder: str, *, now: datetime, seconds: float) -> bool:
-        """Take the launch lease of ``target``'s account and Region for ``holder`` until ``now +
-        seconds``, or renew it when ``holder`` has it. ``False``, and nothing changes, while another
-        holder's lease has not expired at ``now``. One item shared by every run: whoever holds it
-        may read the active jobs and start jobs against the quotas those leave."""
+    def acquire_launch_lease(self, target: DrsTarget, holder: str, *, seconds: float) -> bool:
+        """Take the launch lease of ``target``'s account and Region for ``holder`` for ``seconds``
+        from now, or renew it for that long when ``holder`` has it. ``False``, and nothing changes,
+        while another holder's lease has not expired. "Now" is the adapter's own clock, read at the
+        call (never a time the caller read earlier): a lease taken or renewed late in a long step
+        still lasts ``seconds``. One item shared by every run: whoever holds it may read the active
+        jobs and start jobs against the quotas those leave."""
         ...
 
     def release_launch_lease(self, target: DrsTarget, holder: str) -> None:
@@ -218,7 +219,11 @@ class DrsGateway(Protocol):
         ...
 
     def describe_jobs(self, job_ids: Sequence[str]) -> list[DrsJob]: ...
-    def find_jobs_by_tag(self, key: str, value: str) -> list[DrsJob]: ...
+    def find_jobs_by_tag(self, key: str, values: Collection[str]) -> dict[str, list[DrsJob]]:
+        """The jobs whose tag ``key`` is one of ``values``, by that value (a value no job carries is
+        absent); one scan of the account and Region's jobs however many values are asked for."""
+        ...
+
     def list_active_jobs(self) -> list[DrsJob]:
         """Every job of the account and region not yet COMPLETED (for the quota arithmetic)."""
         ...

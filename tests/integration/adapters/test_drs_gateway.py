@@ -49,7 +49,12 @@ def test_drill_job_is_started_found_by_tag_and_described(
     gateway = factory.for_target(DrsTarget(account_id=HOME, region=REGION))
     job = gateway.start_recovery([sid(3)], is_drill=True, tags={"execution": "ex-gw"})
     assert job.is_drill is True
-    assert [j.job_id for j in gateway.find_jobs_by_tag("execution", "ex-gw")] == [job.job_id]
+    other = gateway.start_recovery([sid(4)], is_drill=True, tags={"execution": "ex-other"})
+    found = gateway.find_jobs_by_tag("execution", ["ex-gw", "ex-other", "ex-none"])
+    assert {tag: [j.job_id for j in jobs] for tag, jobs in found.items()} == {
+        "ex-gw": [job.job_id],
+        "ex-other": [other.job_id],
+    }
     assert job.job_id in {j.job_id for j in gateway.list_active_jobs()}
     drs.simulator.clock.advance(3600)
     (done,) = gateway.describe_jobs([job.job_id])

@@ -8,7 +8,7 @@ An endpoint override points the same client at the local DRS simulator.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -170,8 +170,17 @@ class BotoDrsGateway:
     def describe_jobs(self, job_ids: Sequence[str]) -> list[DrsJob]:
         return [job for chunk in _chunks(job_ids, 1000) for job in self._jobs({"jobIDs": chunk})]
 
-    def find_jobs_by_tag(self, key: str, value: str) -> list[DrsJob]:
-        return [job for job in self._jobs({}) if job.tags.get(key) == value]
+    def find_jobs_by_tag(self, key: str, values: Collection[str]) -> dict[str, list[DrsJob]]:
+        # DescribeJobs filters by job id and date only: one scan of every job, indexed by the tag.
+        wanted = set(values)
+        found: dict[str, list[DrsJob]] = {}
+        if not wanted:
+            return found
+        for job in self._jobs({}):
+            value = job.tags.get(key)
+            if value in wanted:
+                found.setdefault(value, []).append(job)
+        return found
 
     def list_active_jobs(self) -> list[DrsJob]:
         return [job for job in self._jobs({}) if job.is_active]

@@ -4,15 +4,16 @@ Sort keys: ``HEADER``; ``WAVE#<position>#<waveId>``; ``SERVER#<waveId>#<serverId
 ``BATCH#<batchId>``; ``EVENT#<eventId>``. Only the header carries the index attributes (``planId``,
 ``kind``, ``startedAt`` = when the run was requested, and ``active`` while it is not finished).
 Beside the runs, one launch lease per account and Region (``pk`` ``LAUNCH-LEASE#<account>#<region>``,
-``sk`` ``LEASE``): its holder (an execution id) and when it expires (epoch milliseconds).
+``sk`` ``LEASE``): its holder (an execution id) and when it expires (epoch milliseconds), on this
+adapter's clock (real UTC time unless a test gives it one), read when the lease is taken or renewed.
 A new execution's child items are written before its header: until the header exists nobody can
 see the run, so a crash mid-way never leaves a half-written execution visible.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
@@ -49,13 +50,21 @@ def _epoch_ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 def _lease_key(target: DrsTarget) -> Item:
     return {"pk": s(f"LAUNCH-LEASE#{target.account_id}#{target.region}"), "sk": s(LEASE)}
 
 
 class DynamoDBExecutionRepository:
-    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+    def __init__(
+        self, client: DynamoDBClient, table_name: str, *, clock: Callable[[], datetime] = _utc_now
+    ) -> None:
         self.client = client
+        self.clock = clock
+        """What time it is for the launch lease (the only item whose meaning depends on the time)."""
         self.table_name = table_name
         self.table = TableAccess(client, table_name, "execution", ("pk", "sk"))
 
@@ -237,7 +246,8 @@ class DynamoDBExecutionRepository:
         return Page[ExecutionEvent](items=events, next_token=raw.next_token)
 
     # -- launch lease ------------------------------------------------------------------------
-    def acquire_launch_lease(self, target: DrsTarget, holder: str, *, now: datetime, seconds: float) -> bool:
+    def acquire_launch_lease(self, target: DrsTarget, holder: str, *, seconds: float) -> bool:
+        now = self.clock()
         expires = now + timedelta(seconds=seconds)
         item = {
             **_lease_key(target),

@@ -4,7 +4,8 @@ Jobs of each account and Region run until ``finish_jobs`` ends them (every serve
 when named). StartRecovery is refused as DRS refuses it: ``DrsLaunchRefused`` with
 ``ServiceQuotaExceededException`` when the job would pass a quota of the account and Region, or
 ``ConflictException`` when one of its servers is already in an active job; no job is created then,
-and the refusal is recorded. ``peaks`` keeps the most jobs and servers ever active at once.
+and the refusal is recorded. ``peaks`` keeps the most jobs and servers ever active at once, ``calls``
+how often the jobs were scanned.
 
 ``after_read`` lets a test interleave work between a read and its caller using the answer: it runs
 after ``list_active_jobs`` has read DRS and before the answer is returned, as if another run (or a
@@ -14,6 +15,7 @@ person in the DRS console) acted in the meantime.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
@@ -59,6 +61,9 @@ class InMemoryDrs:
         self.refusals: list[tuple[Key, str, list[str]]] = []
         """``((account, region), DRS error code, server ids)`` of every refused StartRecovery."""
         self.peaks: dict[Key, Peak] = {}
+        self.calls: Counter[tuple[Key, str]] = Counter()
+        """How many times each account and Region's jobs were scanned, by gateway method
+        (``list_active_jobs``, ``find_jobs_by_tag``): each scan pages through every job on AWS."""
         self.after_read: Callable[[DrsTarget], None] | None = None
         self._seq = 0
         self._lock = threading.RLock()
@@ -179,10 +184,18 @@ class InMemoryDrsGateway:
         wanted = set(job_ids)
         return [job for job in self._all() if job.job_id in wanted]
 
-    def find_jobs_by_tag(self, key: str, value: str) -> list[DrsJob]:
-        return [job for job in self._all() if job.tags.get(key) == value]
+    def find_jobs_by_tag(self, key: str, values: Collection[str]) -> dict[str, list[DrsJob]]:
+        self.drs.calls[(_key(self.target), "find_jobs_by_tag")] += 1
+        wanted = set(values)
+        found: dict[str, list[DrsJob]] = {}
+        for job in self._all():
+            value = job.tags.get(key)
+            if value is not None and value in wanted:
+                found.setdefault(value, []).append(job)
+        return found
 
     def list_active_jobs(self) -> list[DrsJob]:
+        self.drs.calls[(_key(self.target), "list_active_jobs")] += 1
         active = self.drs.active_jobs(self.target)
         if self.drs.after_read is not None:
             self.drs.after_read(self.target)

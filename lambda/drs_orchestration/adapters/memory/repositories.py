@@ -11,7 +11,7 @@ import binascii
 import builtins
 import threading
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel
@@ -45,6 +45,10 @@ __all__ = [
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
 V = TypeVar("V", ProtectionGroup, RecoveryPlan, TargetAccount, ExecutionHeader, WaveState)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _encode_token(key: str) -> str:
@@ -246,7 +250,9 @@ class InMemoryAccountRepository(_VersionedStore[TargetAccount]):
 class InMemoryExecutionRepository:
     """An execution's items kept apart, as the DynamoDB adapter keeps them."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, clock: Callable[[], datetime] = _utc_now) -> None:
+        self.clock = clock
+        """What time it is for the launch lease, as the DynamoDB adapter has it."""
         self._headers = _VersionedStore[ExecutionHeader]("execution", lambda header: header.id)
         self._waves: dict[str, _VersionedStore[WaveState]] = {}
         self._servers: dict[str, dict[str, ServerState]] = {}
@@ -346,9 +352,10 @@ class InMemoryExecutionRepository:
         self._headers.get(execution_id)
         return _page(sorted(self._events[execution_id].items()), limit, next_token)
 
-    def acquire_launch_lease(self, target: DrsTarget, holder: str, *, now: datetime, seconds: float) -> bool:
+    def acquire_launch_lease(self, target: DrsTarget, holder: str, *, seconds: float) -> bool:
         key = (target.account_id, target.region)
         with self._lease_lock:
+            now = self.clock()
             current = self._leases.get(key)
             if current is not None and current[0] != holder and current[1] > now:
                 return False

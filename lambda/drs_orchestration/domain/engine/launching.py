@@ -1,12 +1,16 @@
 """DRS launches: follow the run's jobs (one DescribeJobs per target a tick), find intended jobs again
-after a crash by their tags, and start new jobs within the account's quotas (other runs included).
+after a crash by their tags (one scan of a target's jobs for all its intended batches), and start
+jobs within the account's quotas (other runs included): batches DRS has no job for and servers in
+no batch yet, under one lease take and one listing of the active jobs.
 
 Every run of the account and Region shares its quotas, so reading the active jobs and starting jobs
 against what they leave happens under a launch lease (one item per account and Region, held a few
 tens of seconds at most): two runs never both count on the same room. A tick that finds the lease
 taken launches nothing there and looks again a few seconds later. DRS may still refuse a launch for
 want of room (someone launched outside the product in the same second): the batch stays recorded as
-intended, its servers wait, and a later tick starts it within the quotas. Waiting is a state.
+intended, its servers wait, and a later tick starts it within the quotas. Waiting is a state. A
+retried wave gives up its batches that never started (``FAILED_TO_START``), and a batch whose servers
+no longer carry its id never starts: each server is in one StartRecovery per attempt.
 
 Success is per server, from ``participatingServers[].launchStatus``, never from the job's status.
 """
@@ -15,8 +19,9 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 
 from drs_orchestration.domain.batching import batches_that_fit, plan_launch_batches
 from drs_orchestration.domain.engine.context import BATCH_TAG, EXECUTION_TAG, Tick, target_key, target_of
@@ -37,8 +42,9 @@ __all__ = ["launch_waiting_servers", "recover_intended_batches", "refresh_jobs",
 
 FINISHED = frozenset({LaunchStatus.LAUNCHED, LaunchStatus.FAILED, LaunchStatus.TERMINATED})
 LEASE_SECONDS = 60
-"""How long a launch lease lasts, on the tick's clock: longer than listing the jobs and starting at
-most 20, short enough that a holder that crashed blocks the account's launches only briefly."""
+"""How long a launch lease lasts from when it is taken or renewed, in real time (the lease store's
+clock, not the tick's): longer than listing the jobs and starting one job, short enough that a
+holder that crashed blocks the account's launches only briefly."""
 LEASE_BUSY_WAIT_SECONDS = 3
 """How soon a tick that found the lease taken looks again."""
 LAUNCHING_STATUSES = frozenset({ExecutionStatus.RUNNING, ExecutionStatus.WAITING_APPROVAL})
@@ -137,7 +143,7 @@ def _launch_lease(tick: Tick, target: DrsTarget) -> Iterator[bool]:
     """Hold the account and Region's launch lease for the ``with`` block; ``False`` when another run
     has it (then this tick launches nothing there and looks again shortly)."""
     executions = tick.ports.executions
-    held = executions.acquire_launch_lease(target, tick.header.id, now=tick.now, seconds=LEASE_SECONDS)
+    held = executions.acquire_launch_lease(target, tick.header.id, seconds=LEASE_SECONDS)
     if not held:
         tick.wait(LEASE_BUSY_WAIT_SECONDS)
     try:
@@ -150,9 +156,7 @@ def _launch_lease(tick: Tick, target: DrsTarget) -> Iterator[bool]:
 def _still_held(tick: Tick, target: DrsTarget) -> bool:
     """Renew the lease before another StartRecovery; ``False`` when it expired and another run took it
     (what this tick read of the active jobs is then no longer its own to spend)."""
-    if tick.ports.executions.acquire_launch_lease(
-        target, tick.header.id, now=tick.now, seconds=LEASE_SECONDS
-    ):
+    if tick.ports.executions.acquire_launch_lease(target, tick.header.id, seconds=LEASE_SECONDS):
         return True
     tick.wait(LEASE_BUSY_WAIT_SECONDS)
     return False
@@ -188,47 +192,47 @@ def _start(tick: Tick, target: DrsTarget, batch: LaunchBatch) -> bool:
     return True
 
 
-def recover_intended_batches(tick: Tick, batches: list[LaunchBatch]) -> None:
-    """Batches recorded as INTENDED but never marked STARTED: a crash hit between the intent and the
-    record of the job, or DRS refused the launch for want of room. Find the job by its batch tag; when
-    DRS has none, start the batch again, under the launch lease and within the quotas."""
-    unstarted: dict[str, tuple[DrsTarget, list[LaunchBatch]]] = {}
-    for batch in batches:
-        if batch.status is not BatchStatus.INTENDED or not batch.account_id or not batch.region:
-            continue
-        if tick.waves[batch.wave_id].status is not WaveStatus.LAUNCHING:
-            continue
-        target = DrsTarget(account_id=batch.account_id, region=batch.region)
-        found = tick.drs(target).find_jobs_by_tag(BATCH_TAG, batch.batch_id)
-        if found:
-            _started(tick, batch, found[0])
-        else:
-            unstarted.setdefault(target_key(target), (target, []))[1].append(batch)
-    if tick.header.status not in LAUNCHING_STATUSES:
-        return
-    for target, waiting in unstarted.values():
-        with _launch_lease(tick, target) as held:
-            if not held:
-                continue
-            busy, jobs = _room(tick, target)
-            fitting = batches_that_fit(
-                [b.source_server_ids for b in waiting],
+Queue = list[tuple[str, list[str]]]
+"""Servers in no batch yet, as ``(wave id, server ids)`` in wave order."""
+
+
+def _launch_target(tick: Tick, target: DrsTarget, intended: list[LaunchBatch], queue: Queue) -> None:
+    """Launch what waits in one account and Region: batches formed earlier whose jobs DRS does not
+    have (they start whole), then new batches of the servers in ``queue``. One lease take, one
+    listing of the active jobs, then StartRecovery after StartRecovery within what they leave,
+    renewing the lease before each but the first; a refusal stops the rest until a later tick."""
+    with _launch_lease(tick, target) as held:
+        if not held:
+            return
+        busy, jobs = _room(tick, target)
+        quotas = tick.config.quotas
+        fitting = [
+            intended[index]
+            for index in batches_that_fit(
+                [b.source_server_ids for b in intended],
                 servers_in_active_jobs=busy,
                 active_job_count=jobs,
-                quotas=tick.config.quotas,
+                quotas=quotas,
             )
-            if len(fitting) < len(waiting):
-                tick.wait(tick.config.poll_seconds)  # waiting for quota is a state: look again later
-            for count, index in enumerate(fitting):
-                if (count and not _still_held(tick, target)) or not _start(tick, target, waiting[index]):
-                    break
+        ]
+        busy.update(server for batch in fitting for server in batch.source_server_ids)
+        plans = plan_launch_batches(
+            queue, servers_in_active_jobs=busy, active_job_count=jobs + len(fitting), quotas=quotas
+        )
+        planned = sum(len(plan.source_server_ids) for plan in plans)
+        if len(fitting) < len(intended) or planned < sum(len(ids) for _, ids in queue):
+            tick.wait(tick.config.poll_seconds)  # waiting for quota is a state: look again later
+        starts: list[Callable[[], bool]] = [partial(_start, tick, target, batch) for batch in fitting]
+        starts += [partial(_launch, tick, target, p.wave_id, p.source_server_ids) for p in plans]
+        for count, start in enumerate(starts):
+            if (count and not _still_held(tick, target)) or not start():
+                return
 
 
-def launch_waiting_servers(tick: Tick) -> None:
-    """Start jobs for the servers of LAUNCHING waves that are in none yet, within the quotas."""
-    order = wave_order(tick.header.plan_snapshot.waves)
-    by_target: dict[str, tuple[DrsTarget, list[tuple[str, list[str]]]]] = {}
-    for wave_id in order:
+def _waiting_servers(tick: Tick) -> dict[str, tuple[DrsTarget, Queue]]:
+    """The servers of LAUNCHING waves in no batch yet, by target, in wave order."""
+    by_target: dict[str, tuple[DrsTarget, Queue]] = {}
+    for wave_id in wave_order(tick.header.plan_snapshot.waves):
         if tick.waves[wave_id].status is not WaveStatus.LAUNCHING:
             continue
         waiting: dict[str, list[str]] = defaultdict(list)
@@ -240,24 +244,51 @@ def launch_waiting_servers(tick: Tick) -> None:
                 targets[target_key(target)] = target
         for key, ids in waiting.items():
             by_target.setdefault(key, (targets[key], []))[1].append((wave_id, ids))
-    for target, queue in by_target.values():
-        with _launch_lease(tick, target) as held:
-            if held:
-                _launch_within_quotas(tick, target, queue)
+    return by_target
 
 
-def _launch_within_quotas(tick: Tick, target: DrsTarget, queue: list[tuple[str, list[str]]]) -> None:
-    busy, jobs = _room(tick, target)
-    plans = plan_launch_batches(
-        queue, servers_in_active_jobs=busy, active_job_count=jobs, quotas=tick.config.quotas
-    )
-    if sum(len(p.source_server_ids) for p in plans) < sum(len(ids) for _, ids in queue):
-        tick.wait(tick.config.poll_seconds)  # waiting for quota is a state: look again later
-    for count, plan in enumerate(plans):
-        if count and not _still_held(tick, target):
-            return
-        if not _launch(tick, target, plan.wave_id, plan.source_server_ids):
-            return
+def _claims_its_servers(tick: Tick, batch: LaunchBatch) -> bool:
+    """Whether every server of ``batch`` still carries its batch id: a retried wave's servers were
+    given up by their old batch, which must then never start (they launch in a new one)."""
+    members = set(batch.source_server_ids)
+    servers = [s for s in tick.wave_servers(batch.wave_id) if s.source_server_id in members]
+    return len(servers) == len(members) and all(s.batch_id == batch.batch_id for s in servers)
+
+
+def recover_intended_batches(tick: Tick, batches: list[LaunchBatch]) -> None:
+    """Batches recorded as INTENDED but never marked STARTED: a crash hit between the intent and the
+    record of the job, or DRS refused the launch for want of room. Find their jobs by their batch tag
+    (one scan of each account and Region's jobs); start those DRS has none for, together with the
+    servers waiting there, under the launch lease and within the quotas."""
+    intended: dict[str, tuple[DrsTarget, list[LaunchBatch]]] = {}
+    for batch in batches:
+        if batch.status is not BatchStatus.INTENDED or not batch.account_id or not batch.region:
+            continue
+        if tick.waves[batch.wave_id].status is not WaveStatus.LAUNCHING:
+            continue
+        if not _claims_its_servers(tick, batch):
+            continue
+        target = DrsTarget(account_id=batch.account_id, region=batch.region)
+        intended.setdefault(target_key(target), (target, []))[1].append(batch)
+    launching = tick.header.status in LAUNCHING_STATUSES
+    for key, (target, recorded) in intended.items():
+        found = tick.drs(target).find_jobs_by_tag(BATCH_TAG, [b.batch_id for b in recorded])
+        unstarted: list[LaunchBatch] = []
+        for batch in recorded:
+            jobs = found.get(batch.batch_id)
+            if jobs:
+                _started(tick, batch, jobs[0])
+            else:
+                unstarted.append(batch)
+        if unstarted and launching:
+            queue = _waiting_servers(tick).get(key, (target, []))[1]
+            _launch_target(tick, target, unstarted, queue)
+
+
+def launch_waiting_servers(tick: Tick) -> None:
+    """Start jobs for the servers of LAUNCHING waves that are in none yet, within the quotas."""
+    for target, queue in _waiting_servers(tick).values():
+        _launch_target(tick, target, [], queue)
 
 
 def _launch(tick: Tick, target: DrsTarget, wave_id: str, server_ids: list[str]) -> bool:

@@ -6,6 +6,7 @@ from drs_orchestration.domain.engine.context import Tick
 from drs_orchestration.domain.models.drs import LaunchStatus
 from drs_orchestration.domain.models.execution import (
     TERMINAL_WAVE_STATUSES,
+    BatchStatus,
     EventType,
     ExecutionEvent,
     ExecutionStatus,
@@ -82,12 +83,15 @@ def _retry(tick: Tick, wave_id: str, request: ExecutionEvent) -> None:
             ended_at=None,
             attempt=server.attempt + 1,
         )
-    # Failed servers launch again; a wave whose servers all launched redoes its gates.
+    abandoned = _abandon_unstarted_batches(tick, wave_id)
+    # Failed servers launch again, in new batches, with the wave's whole timeout ahead of them (it
+    # runs from ``startedAt``); a wave whose servers all launched redoes its gates.
     tick.set_wave(
         wave_id,
         status=WaveStatus.LAUNCHING if failed else WaveStatus.PENDING,
         reason=None,
         ended_at=None,
+        **({"started_at": tick.now} if failed else {}),
         phase_started_at=tick.now,
         action_index=0,
         action_ref=None,
@@ -96,10 +100,25 @@ def _retry(tick: Tick, wave_id: str, request: ExecutionEvent) -> None:
     _reopen_dependants(tick, wave_id)
     tick.event(
         "WAVE_RETRY_STARTED",
-        f"retrying wave {wave_id}: {len(failed)} failed server(s)",
+        f"retrying wave {wave_id}: {len(failed)} failed server(s)"
+        + (f"; batch(es) that never started given up: {', '.join(abandoned)}" if abandoned else ""),
         wave_id=wave_id,
         requestId=request.event_id,
+        abandonedBatches=len(abandoned),
     )
+
+
+def _abandon_unstarted_batches(tick: Tick, wave_id: str) -> list[str]:
+    """Mark the wave's batches that never got a job (DRS refused them, or the wave timed out before
+    there was room) FAILED_TO_START: their servers were given up for the retry, which launches them
+    in new batches, so the old ones must never start. Their ids, for the timeline."""
+    executions = tick.ports.executions
+    abandoned: list[str] = []
+    for batch in executions.get_batches(tick.header.id):
+        if batch.wave_id == wave_id and batch.status is BatchStatus.INTENDED and batch.job_id is None:
+            executions.put_batch(batch.model_copy(update={"status": BatchStatus.FAILED_TO_START}))
+            abandoned.append(batch.batch_id)
+    return sorted(abandoned)
 
 
 def _skip(tick: Tick, wave_id: str, request: ExecutionEvent) -> None:
