@@ -390,3 +390,18 @@ def test_one_tag_scan_finds_every_intended_batch_when_the_run_crashed_after_star
     assert {b.batch_id: b.job_id for b in account.batches(run)} == {b.batch_id: b.job_id for b in started}
     assert account.our_launches(run) == {server_id(n): 1 for n in range(250)}
     assert account.executions.get_waves(run)[0].status is WaveStatus.LAUNCHING
+
+
+def test_a_tick_lists_the_active_jobs_once_when_its_wave_starts_launching_in_it_and_must_wait() -> None:
+    # Given an account an outsider filled to 401 of its 500 servers, and a new drill of 150 servers
+    account = Account()
+    _outsider_fills_the_account(account)
+    run = account.run("ex-a", range(150))
+    account.drs.calls.clear()
+
+    # When its first tick moves the wave through PRE_ACTIONS to LAUNCHING (several passes)
+    account.tick(run, T0)
+
+    # Then the servers that fit started and the rest wait, after one listing of the active jobs
+    assert account.drs.calls[((ACCOUNT, REGION), "list_active_jobs")] == 1
+    assert [len(b.source_server_ids) for b in account.batches(run)] == [99]

@@ -331,7 +331,7 @@ def advance(
     running = status in (ExecutionStatus.RUNNING, ExecutionStatus.WAITING_APPROVAL)
     order = wave_order(tick.header.plan_snapshot.waves)
     batches = ports.executions.get_batches(execution_id)
-    recover_intended_batches(tick, batches)
+    unstarted = recover_intended_batches(tick, batches)
     following = waves_with_jobs(tick, batches)
     if following:
         refresh_jobs(tick, following)
@@ -342,11 +342,10 @@ def advance(
         for wave_id in order:
             if tick.waves[wave_id].status not in TERMINAL_WAVE_STATUSES:
                 changed |= _step_wave(tick, wave_id, invoke_result, running)
-        if running:
-            launch_waiting_servers(tick)
         if not changed:
             break
-    if running:
+    if running:  # after the waves moved, so a wave that started this tick launches in it
+        launch_waiting_servers(tick, unstarted)
         waiting = ExecutionStatus.WAITING_APPROVAL if _approval_pending(tick) else ExecutionStatus.RUNNING
         if waiting is not status:
             tick.set_header(status=waiting)

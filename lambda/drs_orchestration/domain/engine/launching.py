@@ -31,7 +31,6 @@ from drs_orchestration.domain.models.execution import (
     BatchStatus,
     EventType,
     ExecutionMode,
-    ExecutionStatus,
     LaunchBatch,
     ServerState,
     WaveStatus,
@@ -47,7 +46,6 @@ clock, not the tick's): longer than listing the jobs and starting one job, short
 holder that crashed blocks the account's launches only briefly."""
 LEASE_BUSY_WAIT_SECONDS = 3
 """How soon a tick that found the lease taken looks again."""
-LAUNCHING_STATUSES = frozenset({ExecutionStatus.RUNNING, ExecutionStatus.WAITING_APPROVAL})
 
 
 def _in_flight(server: ServerState) -> bool:
@@ -255,40 +253,49 @@ def _claims_its_servers(tick: Tick, batch: LaunchBatch) -> bool:
     return len(servers) == len(members) and all(s.batch_id == batch.batch_id for s in servers)
 
 
-def recover_intended_batches(tick: Tick, batches: list[LaunchBatch]) -> None:
+def recover_intended_batches(tick: Tick, batches: list[LaunchBatch]) -> list[LaunchBatch]:
     """Batches recorded as INTENDED but never marked STARTED: a crash hit between the intent and the
     record of the job, or DRS refused the launch for want of room. Find their jobs by their batch tag
-    (one scan of each account and Region's jobs); start those DRS has none for, together with the
-    servers waiting there, under the launch lease and within the quotas."""
+    (one scan of each account and Region's jobs) and record them; returns those DRS has no job for,
+    which ``launch_waiting_servers`` starts."""
     intended: dict[str, tuple[DrsTarget, list[LaunchBatch]]] = {}
     for batch in batches:
-        if batch.status is not BatchStatus.INTENDED or not batch.account_id or not batch.region:
+        if batch.status is not BatchStatus.INTENDED or not _may_start(tick, batch):
             continue
-        if tick.waves[batch.wave_id].status is not WaveStatus.LAUNCHING:
-            continue
-        if not _claims_its_servers(tick, batch):
-            continue
-        target = DrsTarget(account_id=batch.account_id, region=batch.region)
+        target = DrsTarget(account_id=batch.account_id or "", region=batch.region or "")
         intended.setdefault(target_key(target), (target, []))[1].append(batch)
-    launching = tick.header.status in LAUNCHING_STATUSES
-    for key, (target, recorded) in intended.items():
+    unstarted: list[LaunchBatch] = []
+    for target, recorded in intended.values():
         found = tick.drs(target).find_jobs_by_tag(BATCH_TAG, [b.batch_id for b in recorded])
-        unstarted: list[LaunchBatch] = []
         for batch in recorded:
             jobs = found.get(batch.batch_id)
             if jobs:
                 _started(tick, batch, jobs[0])
             else:
                 unstarted.append(batch)
-        if unstarted and launching:
-            queue = _waiting_servers(tick).get(key, (target, []))[1]
-            _launch_target(tick, target, unstarted, queue)
+    return unstarted
 
 
-def launch_waiting_servers(tick: Tick) -> None:
-    """Start jobs for the servers of LAUNCHING waves that are in none yet, within the quotas."""
-    for target, queue in _waiting_servers(tick).values():
-        _launch_target(tick, target, [], queue)
+def _may_start(tick: Tick, batch: LaunchBatch) -> bool:
+    return (
+        bool(batch.account_id and batch.region)
+        and tick.waves[batch.wave_id].status is WaveStatus.LAUNCHING
+        and _claims_its_servers(tick, batch)
+    )
+
+
+def launch_waiting_servers(tick: Tick, unstarted: list[LaunchBatch]) -> None:
+    """Start, within the quotas, the ``unstarted`` batches (whole) and then new batches for the servers
+    of LAUNCHING waves that are in none yet: one lease take and one listing per target a tick."""
+    waiting = _waiting_servers(tick)
+    intended: dict[str, list[LaunchBatch]] = defaultdict(list)
+    for batch in unstarted:
+        if _may_start(tick, batch):
+            target = DrsTarget(account_id=batch.account_id or "", region=batch.region or "")
+            waiting.setdefault(target_key(target), (target, []))
+            intended[target_key(target)].append(batch)
+    for key, (target, queue) in waiting.items():
+        _launch_target(tick, target, intended[key], queue)
 
 
 def _launch(tick: Tick, target: DrsTarget, wave_id: str, server_ids: list[str]) -> bool:
