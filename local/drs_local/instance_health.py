@@ -5,7 +5,10 @@ ID. Installed, this module makes Run Command answer as AWS would for each instan
 
 * ``SendCommand`` refuses a document that does not exist (``InvalidDocument``; AWS-owned ``AWS…``
   documents, which moto does not carry, are accepted) and an instance that does not exist or is
-  terminated (``InvalidInstanceId``); so is, given the simulator, a recovery instance still booting.
+  terminated (``InvalidInstanceId``); so is, given the simulator, a recovery instance still booting,
+  and one whose SSM agent has not registered yet: ``registers_after_seconds`` simulated seconds after
+  the instance was launched (RunInstances), or never with ``agent="unregistered"`` - as AWS answers
+  for an instance that is not (yet) a managed node.
   It targets exactly the instances it names (moto adds every instance of the Region when no
   ``Targets`` are given).
 * A reachable instance (running, agent online) shows ``InProgress`` for the command's duration in
@@ -47,7 +50,7 @@ from typing import Any, Literal
 from moto.core.responses import ActionResult, EmptyResult
 from moto.ec2.exceptions import InvalidInstanceIdError
 from moto.ec2.models import ec2_backends
-from moto.ec2.models.instances import Instance
+from moto.ec2.models.instances import Instance, InstanceBackend
 from moto.ssm.exceptions import SSMException
 from moto.ssm.models import Command, SimpleSystemManagerBackend
 from moto.ssm.responses import SimpleSystemManagerResponse
@@ -70,6 +73,7 @@ _HOOKS: tuple[tuple[object, str], ...] = (
     (Command, "get_invocation"),
     (Instance, "instance_status"),
     (Instance, "system_status"),
+    (InstanceBackend, "run_instances"),
 )
 
 
@@ -93,11 +97,14 @@ def check_hooks() -> None:
 
 
 class InstanceBehaviour(BaseModel):
-    """How one instance answers. ``failing_checks``: ``check`` or ``check:target`` of the health check."""
+    """How one instance answers. ``failing_checks``: ``check`` or ``check:target`` of the health check.
+    ``agent="unregistered"``: the SSM agent never registers (``SendCommand`` answers ``InvalidInstanceId``);
+    ``registers_after_seconds``: it registers that many simulated seconds after the instance's launch."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    agent: Literal["online", "unreachable", "missing"] = "online"
+    agent: Literal["online", "unreachable", "missing", "unregistered"] = "online"
+    registers_after_seconds: float = Field(default=0, ge=0)
     failing_checks: frozenset[str] = frozenset()
     command_seconds: float | None = Field(default=None, ge=0)
     hang: bool = False
@@ -160,6 +167,7 @@ class InstanceHealth(Emulation):
     default: InstanceBehaviour = field(default_factory=InstanceBehaviour)
     _behaviours: dict[str, InstanceBehaviour] = field(default_factory=dict)
     _sent: dict[str, _Sent] = field(default_factory=dict)
+    _launched: dict[str, datetime] = field(default_factory=dict)
 
     def set_instance(self, instance_id: str, behaviour: InstanceBehaviour) -> None:
         with self._lock:
@@ -184,7 +192,7 @@ class InstanceHealth(Emulation):
         for instance_id in arguments.get("instance_ids") or []:
             instance = _instance(backend.account_id, backend.region_name, instance_id)
             gone = instance is None or instance.state in ("terminated", "shutting-down")
-            if gone or self._booting(instance_id):
+            if gone or self._booting(instance_id) or not self._registered(instance_id):
                 raise SSMException(
                     "InvalidInstanceId",
                     f"Instances [[{instance_id}]] not in a valid state for account {backend.account_id}",
@@ -336,6 +344,16 @@ class InstanceHealth(Emulation):
             "DeliveryTimedOutCount": details.count("DeliveryTimedOut"),
         }
 
+    def _registered(self, instance_id: str) -> bool:
+        """The instance's SSM agent has registered (one launched before installation long since)."""
+        behaviour = self.behaviour(instance_id)
+        if behaviour.agent == "unregistered":
+            return False
+        with self._lock:
+            launched = self._launched.get(instance_id)
+        due = launched + timedelta(seconds=behaviour.registers_after_seconds) if launched else None
+        return due is None or self._clock.now() >= due
+
     # ---- EC2 status checks ---------------------------------------------------------------------
     def _status_check(self, instance: Instance) -> str:
         if not instance.is_running():
@@ -363,6 +381,15 @@ class InstanceHealth(Emulation):
         original_invocation = Command.get_invocation
         original_instance_status: property = vars(Instance)["instance_status"]
         original_system_status: property = vars(Instance)["system_status"]
+        original_run_instances = InstanceBackend.run_instances
+
+        @functools.wraps(original_run_instances)
+        def run_instances(backend: InstanceBackend, *args: Any, **kwargs: Any) -> Any:
+            reservation = original_run_instances(backend, *args, **kwargs)
+            now = runtime._clock.now()
+            with runtime._lock:
+                runtime._launched.update((instance.id, now) for instance in reservation.instances)
+            return reservation
 
         @functools.wraps(original_send)
         def send_command(backend: SimpleSystemManagerBackend, *args: Any, **kwargs: Any) -> Command:
@@ -425,6 +452,7 @@ class InstanceHealth(Emulation):
             runtime.cancel(command, {i: original_invocation(command, i, None) for i in instance_ids})
             return EmptyResult()
 
+        patches.set(InstanceBackend, "run_instances", run_instances)
         patches.set(SimpleSystemManagerBackend, "send_command", send_command)
         patches.set(Command, "response_object", response_object)
         patches.set(Command, "get_invocation", get_invocation)

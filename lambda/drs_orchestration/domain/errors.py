@@ -11,6 +11,7 @@ from pydantic_core import ErrorDetails
 from drs_orchestration.domain.models.base import PATTERN_HINTS, CamelModel
 
 __all__ = [
+    "CommandRefused",
     "Conflict",
     "DomainError",
     "DrsLaunchRefused",
@@ -19,6 +20,7 @@ __all__ = [
     "NotFound",
     "StaleVersion",
     "ValidationFailed",
+    "describe_refusal",
     "field_errors_from_pydantic",
     "format_field_path",
 ]
@@ -114,6 +116,36 @@ class DrsLaunchRefused(DomainError):
         super().__init__(message)
         self.reason = reason
         """DRS's error code (``ServiceQuotaExceededException`` or ``ConflictException``)."""
+
+
+class CommandRefused(DomainError):
+    """SSM refused to run a command (SendCommand, or making the health-check copy it needs): no command
+    was created. ``InvalidInstanceId`` is what SSM answers while an instance's agent has not registered
+    yet (minutes after a recovery instance boots), so that one may pass by itself; others
+    (``AccessDeniedException`` from an older role, ``InvalidDocument``, ...) need someone to act.
+    Throttling and server errors are not refusals: they stay botocore's to retry."""
+
+    code: ClassVar[str] = "SSM_COMMAND_REFUSED"
+    INSTANCE_NOT_READY: ClassVar[str] = "InvalidInstanceId"
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        """SSM's error code (``InvalidInstanceId``, ``AccessDeniedException``, ...)."""
+
+    @property
+    def instance_not_ready(self) -> bool:
+        """An instance named is not (yet) a managed node SSM can reach: its agent may register later."""
+        return self.reason == self.INSTANCE_NOT_READY
+
+    def describe(self) -> str:
+        return describe_refusal(self.reason, self.message)
+
+
+def describe_refusal(reason: str, message: str) -> str:
+    """How a refusal reads in a reason: ``SSM refused the command (InvalidInstanceId: ...)``."""
+    detail = f"{reason}: {message}" if message and message != reason else reason
+    return f"SSM refused the command ({detail})"
 
 
 # Tags of discriminated unions appear in pydantic error locations; they are not field names.

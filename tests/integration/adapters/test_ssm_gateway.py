@@ -1,5 +1,6 @@
 """Stopping SSM work through the gateway, under moto with the local runtime's Run Command and
-Automation emulations (moto has neither CancelCommand nor Automation): best effort, never raising."""
+Automation emulations (moto has neither CancelCommand nor Automation): best effort, never raising.
+Sending: SSM's refusals are ``CommandRefused`` with SSM's code; what botocore retries is raised as is."""
 
 from __future__ import annotations
 
@@ -10,15 +11,24 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
+from botocore.exceptions import EndpointConnectionError
 from moto import mock_aws
+from moto.core import set_initial_no_auth_action_count
 
 from drs_local.instance_health import InstanceBehaviour, InstanceHealth
 from drs_local.ssm_emulation import AutomationOutcome, SsmAutomationEmulation
 from drs_orchestration.adapters.ssm.boto_ssm_gateway import BotoSsmGateway
+from drs_orchestration.adapters.ssm.document_copies import DocumentContent, DocumentCopies
+from drs_orchestration.domain.errors import CommandRefused
+from drs_orchestration.domain.models.drs import DrsTarget
 from drs_simulator.clock import SimClock
 from tests.integration.adapters.conftest import REGION
 
 AUTOMATION = "RestartApp"
+_COMMAND = {
+    "schemaVersion": "2.2",
+    "mainSteps": [{"action": "aws:runShellScript", "name": "run", "inputs": {"runCommand": ["true"]}}],
+}
 _AUTOMATION_CONTENT = {
     "schemaVersion": "0.3",
     "mainSteps": [{"name": "restart", "action": "aws:sleep", "inputs": {"Duration": "PT1S"}}],
@@ -146,3 +156,81 @@ def test_stopping_never_raises_when_ssm_cannot_be_reached(emulations: Any) -> No
 
     assert gateway.cancel_command("0" * 36, []) is False
     assert gateway.stop_automation("00000000-0000-0000-0000-000000000000") is False
+
+
+def test_send_is_refused_as_instance_not_ready_while_the_agent_has_not_registered(
+    gateway: BotoSsmGateway, emulations: tuple[InstanceHealth, SsmAutomationEmulation], clock: SimClock
+) -> None:
+    # Given an instance whose SSM agent registers a minute after launch
+    health, _ = emulations
+    health.default = InstanceBehaviour(registers_after_seconds=60)
+    instance = _instance()
+
+    # When a command is sent to it at once, SSM refuses it, and the gateway says so in domain terms
+    with pytest.raises(CommandRefused) as refused:
+        _send(gateway, instance)
+    assert refused.value.reason == "InvalidInstanceId"
+    assert refused.value.instance_not_ready
+    assert instance in refused.value.message
+    assert refused.value.describe().startswith("SSM refused the command (InvalidInstanceId: ")
+
+    # Then, once the agent has registered, the same send is taken
+    clock.advance(60)
+    assert gateway.command_outcomes(_send(gateway, instance), [instance])[instance].status == "InProgress"
+
+
+def test_send_of_a_missing_document_is_refused_and_not_as_instance_not_ready(gateway: BotoSsmGateway) -> None:
+    with pytest.raises(CommandRefused) as refused:
+        gateway.send_command("NoSuchDocument", [_instance()], {}, timeout_seconds=600, comment="t")
+    assert refused.value.reason == "InvalidDocument"
+    assert not refused.value.instance_not_ready
+
+
+def test_send_is_refused_when_an_older_role_may_not_create_the_health_check_copy(
+    emulations: Any,
+) -> None:
+    # Given the product's document at home, and a recovery account whose role may send commands but
+    # not create documents (it predates the copies)
+    home = boto3.client("ssm", region_name=REGION)
+    home.create_document(
+        Name="ProductHealthCheck", Content=json.dumps(_COMMAND), DocumentType="Command", DocumentFormat="JSON"
+    )
+    copies = DocumentCopies("ProductHealthCheck", lambda: home)
+    copies.remember_content(DocumentContent.of(home.get_document(Name="ProductHealthCheck")))
+    iam = boto3.client("iam")
+    iam.create_user(UserName="older-role")
+    allowed = {"Effect": "Allow", "Action": ["ssm:GetDocument", "ssm:SendCommand"], "Resource": "*"}
+    policy = {"Version": "2012-10-17", "Statement": [allowed]}
+    iam.put_user_policy(UserName="older-role", PolicyName="ssm", PolicyDocument=json.dumps(policy))
+    key = iam.create_access_key(UserName="older-role")["AccessKey"]
+    client = boto3.client(
+        "ssm",
+        region_name=REGION,
+        aws_access_key_id=key["AccessKeyId"],
+        aws_secret_access_key=key["SecretAccessKey"],
+    )
+    target = DrsTarget(account_id="444455556666", region=REGION)
+    gateway = BotoSsmGateway(client, copy=copies.for_target(target))
+    instance = _instance()
+
+    def send() -> str:  # with IAM enforced, as on AWS
+        return gateway.send_command("ProductHealthCheck", [instance], {}, timeout_seconds=600, comment="t")
+
+    # When a health check is sent there, the copy cannot be made: a refusal naming the call
+    with pytest.raises(CommandRefused) as refused:
+        set_initial_no_auth_action_count(0)(send)()
+    assert refused.value.message.startswith("copying ProductHealthCheck: ")
+    assert "ssm:CreateDocument" in refused.value.message
+    assert not refused.value.instance_not_ready
+    assert not copies.ready(target)
+
+
+def test_send_raises_what_botocore_retries_unchanged_when_ssm_cannot_be_reached(emulations: Any) -> None:
+    unreachable = boto3.client(
+        "ssm",
+        region_name=REGION,
+        endpoint_url="http://127.0.0.1:9",
+        config=Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=1),
+    )
+    with pytest.raises(EndpointConnectionError):
+        _send(BotoSsmGateway(unreachable), "i-0123456789abcdef0")

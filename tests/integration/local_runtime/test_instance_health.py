@@ -265,6 +265,54 @@ def test_send_command_is_refused_for_a_missing_document_or_instance(ssm: Any, ec
     assert instance_id in str(terminated.value)
 
 
+def _refusal_code(ssm: Any, *instance_ids: str) -> str | None:
+    """SendCommand's error code for these instances, ``None`` when it took the command."""
+    try:
+        _send(ssm, *instance_ids)
+    except ClientError as error:
+        return str(error.response["Error"]["Code"])
+    return None
+
+
+def test_send_command_is_refused_as_not_a_managed_node_until_the_agent_registers_after_launch(
+    ssm: Any, ec2: Any, health: InstanceHealth, clock: SimClock
+) -> None:
+    # Given instances whose SSM agent registers 120 simulated seconds after each one's launch
+    health.default = InstanceBehaviour(registers_after_seconds=120)
+    early = _run_instance(ec2)
+    clock.advance(100)
+    late = _run_instance(ec2)
+    # Then SendCommand answers InvalidInstanceId, as AWS does for an instance that is not a managed node
+    assert _refusal_code(ssm, early) == "InvalidInstanceId"
+    clock.advance(19)
+    assert _refusal_code(ssm, early) == "InvalidInstanceId"
+    # until 120 s after its own launch: the first is reachable, the one launched later not yet
+    clock.advance(1)
+    command_id = _send(ssm, early)
+    assert _refusal_code(ssm, late) == "InvalidInstanceId"
+    assert _refusal_code(ssm, early, late) == "InvalidInstanceId"  # one such instance refuses the call
+    clock.advance(100)
+    assert _refusal_code(ssm, early, late) is None
+    # and the command taken runs as on any reachable instance
+    assert _invocation(ssm, command_id, early)["Status"] == "Success"
+
+
+def test_send_command_is_always_refused_when_the_agent_never_registers(
+    ssm: Any, ec2: Any, health: InstanceHealth, clock: SimClock
+) -> None:
+    unregistered, online = _run_instance(ec2), _run_instance(ec2)
+    health.set_instance(unregistered, InstanceBehaviour(agent="unregistered"))
+    clock.advance(86_400)
+    with pytest.raises(ClientError) as refused:
+        _send(ssm, unregistered, online)
+    assert refused.value.response["Error"]["Code"] == "InvalidInstanceId"
+    assert unregistered in str(refused.value)
+    assert _refusal_code(ssm, online) is None
+    # while its status checks pass: EC2 sees a healthy instance, SSM no managed node
+    (status,) = ec2.describe_instance_status(InstanceIds=[unregistered])["InstanceStatuses"]
+    assert (status["InstanceStatus"]["Status"], status["SystemStatus"]["Status"]) == ("ok", "ok")
+
+
 def test_list_command_invocations_reports_each_instance_with_its_output(
     ssm: Any, ec2: Any, health: InstanceHealth, clock: SimClock
 ) -> None:

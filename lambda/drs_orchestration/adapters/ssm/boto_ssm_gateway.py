@@ -2,8 +2,11 @@
 
 Given ``copy`` (outside the product's home account and Region), the product's health-check document is
 sent as its content-named copy here, created on first use (see ``document_copies``); the engine keeps
-naming the original. Stopping work is best effort: what has already ended or is unknown is not an
-error, and a refusal is logged, not raised, so a timed-out gate fails as it would have.
+naming the original. SSM refusing to run a command (or to make that copy) is ``CommandRefused`` with
+SSM's error code: a client error (4xx) that is not throttling. Throttling and server errors (5xx),
+which botocore's standard retries already retried, and unreachable endpoints are raised unchanged.
+Stopping work is best effort: what has already ended or is unknown is not an error, and a refusal is
+logged, not raised, so a timed-out gate fails as it would have.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from drs_orchestration.adapters.ssm.document_copies import DocumentContent, DocumentCopy
 from drs_orchestration.domain.engine.ports import CommandOutcome
+from drs_orchestration.domain.errors import CommandRefused
 
 if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient
@@ -28,6 +32,21 @@ _NOTHING_TO_STOP = frozenset(
     {"AutomationExecutionNotFoundException", "InvalidAutomationStatusUpdateException"}
 )
 
+# Client errors that mean "not now, too fast", not "no": botocore's standard mode retries them.
+_THROTTLING = frozenset(
+    {
+        "ThrottlingException",
+        "Throttling",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "SlowDown",
+        "TooManyUpdates",
+    }
+)
+
 logger = logging.getLogger(__name__)
 
 
@@ -35,6 +54,17 @@ def _code(error: Exception) -> str:
     if isinstance(error, ClientError):
         return str(error.response.get("Error", {}).get("Code", ""))
     return type(error).__name__
+
+
+def _refusal(error: ClientError, doing: str = "") -> CommandRefused | None:
+    """The domain's refusal for an SSM client error (4xx, not throttling); ``None`` for the rest."""
+    response = error.response
+    status = int(response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+    code = _code(error)
+    if not 400 <= status < 500 or status == 429 or code in _THROTTLING:
+        return None
+    message = str(response.get("Error", {}).get("Message") or code)
+    return CommandRefused(code, f"{doing}{message}")
 
 
 class BotoSsmGateway:
@@ -54,34 +84,46 @@ class BotoSsmGateway:
         if self.copy is not None and document_name == self.copy.copies.name:
             # Made here, inline, so only functions that send commands are granted these calls.
             copies, target = self.copy.copies, self.copy.target
-            source = copies.content or copies.remember_content(
-                DocumentContent.of(copies.home().get_document(Name=copies.name))
-            )
-            document_name = source.copy_name
-            if not copies.ready(target):
-                try:
-                    self.client.get_document(Name=document_name)
-                except ClientError as missing:
-                    if _code(missing) != "InvalidDocument":
-                        raise
+            try:
+                source = copies.content or copies.remember_content(
+                    DocumentContent.of(copies.home().get_document(Name=copies.name))
+                )
+                if not copies.ready(target):
                     try:
-                        self.client.create_document(
-                            Name=document_name,
-                            Content=source.content,
-                            DocumentType=source.document_type,  # type: ignore[arg-type]  # as home has it
-                            DocumentFormat=source.document_format,  # type: ignore[arg-type]
-                        )
-                    except ClientError as error:
-                        if _code(error) != "DocumentAlreadyExists":  # a concurrent create won the race
+                        self.client.get_document(Name=source.copy_name)
+                    except ClientError as missing:
+                        if _code(missing) != "InvalidDocument":
                             raise
-                copies.mark_ready(target)
-        response = self.client.send_command(
-            DocumentName=document_name,
-            InstanceIds=list(instance_ids),
-            Parameters={key: list(values) for key, values in parameters.items()},
-            TimeoutSeconds=max(30, timeout_seconds),
-            Comment=comment,
-        )
+                        try:
+                            self.client.create_document(
+                                Name=source.copy_name,
+                                Content=source.content,
+                                DocumentType=source.document_type,  # type: ignore[arg-type]  # as home has it
+                                DocumentFormat=source.document_format,  # type: ignore[arg-type]
+                            )
+                        except ClientError as error:
+                            if _code(error) != "DocumentAlreadyExists":  # a concurrent create won the race
+                                raise
+                    copies.mark_ready(target)
+            except ClientError as error:
+                refusal = _refusal(error, f"copying {document_name}: ")
+                if refusal is None:
+                    raise
+                raise refusal from error
+            document_name = source.copy_name
+        try:
+            response = self.client.send_command(
+                DocumentName=document_name,
+                InstanceIds=list(instance_ids),
+                Parameters={key: list(values) for key, values in parameters.items()},
+                TimeoutSeconds=max(30, timeout_seconds),
+                Comment=comment,
+            )
+        except ClientError as error:
+            refusal = _refusal(error)
+            if refusal is None:
+                raise
+            raise refusal from error
         return str(response["Command"]["CommandId"])
 
     def command_outcomes(self, command_id: str, instance_ids: Sequence[str]) -> dict[str, CommandOutcome]:

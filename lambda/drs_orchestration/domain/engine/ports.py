@@ -75,7 +75,11 @@ class SsmGateway(Protocol):
         timeout_seconds: int,
         comment: str,
     ) -> str:
-        """Run a command document on the instances; returns the command id."""
+        """Run a command document on the instances; returns the command id. ``CommandRefused`` (with
+        SSM's error code) when SSM refuses it and no command was created: e.g. ``InvalidInstanceId``
+        while an instance's agent has not registered yet (one such instance refuses the whole call),
+        ``AccessDeniedException``, ``InvalidDocument``; also when the health-check copy this needs
+        cannot be made. Throttling and server errors are raised as they are."""
         ...
 
     def command_outcomes(self, command_id: str, instance_ids: Sequence[str]) -> dict[str, CommandOutcome]: ...
