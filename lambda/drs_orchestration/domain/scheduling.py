@@ -17,6 +17,7 @@ from drs_orchestration.domain.models.drs import LaunchStatus
 from drs_orchestration.domain.models.execution import (
     TERMINAL_WAVE_STATUSES,
     ExecutionStatus,
+    HealthStatus,
     ServerImpact,
     ServerState,
     SkipCause,
@@ -106,8 +107,8 @@ def waves_to_skip(waves: Sequence[Wave], states: Iterable[WaveState]) -> list[Sk
 def execution_outcome(waves: Iterable[WaveState], servers: Iterable[ServerState]) -> ExecutionStatus | None:
     """The final status once every wave is COMPLETED, FAILED or SKIPPED; ``None`` before that.
 
-    FAILED if a wave failed; PARTIAL if a wave was skipped or an OPTIONAL server did not launch;
-    SUCCEEDED otherwise. (Cancellation is decided by the engine, not here.)
+    FAILED if a wave failed; PARTIAL if a wave was skipped or an OPTIONAL server did not launch or
+    was found UNHEALTHY; SUCCEEDED otherwise. (Cancellation is decided by the engine, not here.)
     """
     statuses = [wave.status for wave in waves]
     if any(status not in TERMINAL_WAVE_STATUSES for status in statuses):
@@ -115,7 +116,8 @@ def execution_outcome(waves: Iterable[WaveState], servers: Iterable[ServerState]
     if WaveStatus.FAILED in statuses:
         return ExecutionStatus.FAILED
     optional_lost = any(
-        server.impact is ServerImpact.OPTIONAL and server.launch_status is not LaunchStatus.LAUNCHED
+        server.impact is ServerImpact.OPTIONAL
+        and (server.launch_status is not LaunchStatus.LAUNCHED or server.health is HealthStatus.UNHEALTHY)
         for server in servers
     )
     if WaveStatus.SKIPPED in statuses or optional_lost:

@@ -143,6 +143,7 @@ def test_one_unregistered_agent_holds_back_no_other_server_of_the_wave(
     # Then it is healthy on a command of its own; the optional one is unhealthy naming the refusal
     _ended_by_itself(execution)
     assert engine.wave(execution, "app")["status"] == "COMPLETED", execution["statusReason"]
+    assert execution["status"] == "PARTIAL"  # an optional server was lost to its health check
     servers = {s.source_server_id: s for s in engine.servers(execution["id"])}
     late, online = servers[server_id(0)], servers[server_id(1)]
     assert online.health is HealthStatus.HEALTHY

@@ -7,6 +7,7 @@ from typing import Any
 from drs_orchestration.domain.models.drs import LaunchStatus
 from drs_orchestration.domain.models.execution import (
     ExecutionStatus,
+    HealthStatus,
     ServerImpact,
     ServerState,
     SkipCause,
@@ -115,6 +116,10 @@ def test_outcome_follows_failures_skips_and_optional_losses() -> None:
     assert execution_outcome(_states(**done), ok) is ExecutionStatus.SUCCEEDED
     lost = [*ok, _server(2, ServerImpact.OPTIONAL, LaunchStatus.FAILED)]
     assert execution_outcome(_states(**done), lost) is ExecutionStatus.PARTIAL
+    sick = _server(2, ServerImpact.OPTIONAL, LaunchStatus.LAUNCHED).model_copy(
+        update={"health": HealthStatus.UNHEALTHY}
+    )
+    assert execution_outcome(_states(**done), [*ok, sick]) is ExecutionStatus.PARTIAL
     skipped = {**done, "web": (WaveStatus.SKIPPED, SkipCause.OPERATOR)}
     assert execution_outcome(_states(**skipped), ok) is ExecutionStatus.PARTIAL
     failed = {**done, "db": WaveStatus.FAILED}
