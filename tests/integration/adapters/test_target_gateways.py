@@ -20,6 +20,7 @@ from drs_orchestration.adapters.target_gateways import BotoTargetGateways, Targe
 from drs_orchestration.domain.errors import NotFound
 from drs_orchestration.domain.models.account import TargetAccount
 from drs_orchestration.domain.models.drs import DrsTarget
+from tests.integration.accounts import in_account
 from tests.integration.adapters.conftest import HOME, REGION, TARGET
 from tests.integration.adapters.test_dynamodb_repositories import STAMPS
 
@@ -34,19 +35,7 @@ OTHER_REGION = "eu-west-1"
 
 
 def _in(account: str, service: str, region: str = REGION) -> Any:
-    """A client holding ``account``'s own credentials (from STS AssumeRole of a role in it)."""
-    if account == HOME:
-        return boto3.client(service, region_name=region)
-    credentials = boto3.client("sts", region_name=REGION).assume_role(
-        RoleArn=f"arn:aws:iam::{account}:role/setup", RoleSessionName="setup"
-    )["Credentials"]
-    return boto3.client(
-        service,
-        region_name=region,
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-    )
+    return in_account(account, service, region)
 
 
 def _start_instance(account: str, region: str = REGION) -> str:

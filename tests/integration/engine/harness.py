@@ -40,6 +40,7 @@ from drs_simulator.config import SimConfig, Span, Timings
 from drs_simulator.ec2_mirror import Ec2Mirror
 from drs_simulator.fleet import ServerFixture
 from drs_simulator.testing import SimulatorHandle, simulator_server
+from tests.integration import accounts
 from tests.integration.api.aws_tables import create_tables
 from tests.integration.api.client import Api
 
@@ -253,18 +254,7 @@ class Engine:
 
 def in_account(account: str, service: str) -> Any:
     """A client with ``account``'s own credentials (moto's STS AssumeRole of a role in it)."""
-    if account == ACCOUNT:
-        return boto3.client(service, region_name=REGION)
-    credentials = boto3.client("sts", region_name=REGION).assume_role(
-        RoleArn=f"arn:aws:iam::{account}:role/setup", RoleSessionName="setup"
-    )["Credentials"]
-    return boto3.client(
-        service,
-        region_name=REGION,
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-    )
+    return accounts.in_account(account, service, REGION)
 
 
 def create_health_check_document(ssm: Any) -> None:

@@ -1,0 +1,27 @@
+"""Clients of another AWS account under moto: moto keys resources by the account of the caller's
+credentials, and its STS AssumeRole answers with credentials of the role's account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+
+HOME_ACCOUNT = "111122223333"
+"""moto's default account: the credentials the tests run with."""
+
+
+def in_account(account: str, service: str, region: str) -> Any:
+    """A ``service`` client in ``region`` holding ``account``'s own credentials."""
+    if account == HOME_ACCOUNT:
+        return boto3.client(service, region_name=region)
+    credentials = boto3.client("sts", region_name=region).assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/setup", RoleSessionName="setup"
+    )["Credentials"]
+    return boto3.client(
+        service,
+        region_name=region,
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
