@@ -8,7 +8,8 @@
   AWS-facing modules that are operations of those services (botocore's service model,
   ``xform_name``), plus paginators; a call inside a function or method that nothing in the
   modules references is not counted. Mapped to IAM actions through the service's signing name, with the few
-  operations whose IAM action has another name listed in ``IAM_ACTION_OVERRIDES``.
+  operations whose IAM action has another name listed in ``IAM_ACTION_OVERRIDES`` and the actions an
+  operation depends on in ``DEPENDENT_ACTIONS``.
 - ``required_environment``: variables read through ``os.environ[...]`` / ``os.getenv`` without a
   default, and every required field of a pydantic ``BaseSettings`` model defined in those modules.
 """
@@ -40,6 +41,54 @@ IAM_ACTION_OVERRIDES: dict[tuple[str, str], tuple[str, ...]] = {
     ("s3", "HeadObject"): ("s3:GetObject",),
     ("s3", "CopyObject"): ("s3:GetObject", "s3:PutObject"),
     ("s3", "DeleteObjects"): ("s3:DeleteObject",),
+}
+# Operations that also need other actions of the caller ("dependent actions" in the service
+# authorization reference): DRS launches and terminates EC2 resources with the caller's permissions.
+DEPENDENT_ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("drs", "StartRecovery"): (
+        "drs:CreateRecoveryInstanceForDrs",
+        "drs:ListTagsForResource",
+        "ec2:AttachVolume",
+        "ec2:AuthorizeSecurityGroupEgress",
+        "ec2:AuthorizeSecurityGroupIngress",
+        "ec2:CreateLaunchTemplate",
+        "ec2:CreateLaunchTemplateVersion",
+        "ec2:CreateSnapshot",
+        "ec2:CreateTags",
+        "ec2:CreateVolume",
+        "ec2:DeleteLaunchTemplateVersions",
+        "ec2:DeleteSnapshot",
+        "ec2:DeleteVolume",
+        "ec2:DescribeAccountAttributes",
+        "ec2:DescribeAvailabilityZones",
+        "ec2:DescribeImages",
+        "ec2:DescribeInstanceAttribute",
+        "ec2:DescribeInstanceStatus",
+        "ec2:DescribeInstanceTypes",
+        "ec2:DescribeInstances",
+        "ec2:DescribeLaunchTemplateVersions",
+        "ec2:DescribeLaunchTemplates",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeSnapshots",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeVolumes",
+        "ec2:DetachVolume",
+        "ec2:ModifyInstanceAttribute",
+        "ec2:ModifyLaunchTemplate",
+        "ec2:RevokeSecurityGroupEgress",
+        "ec2:RunInstances",
+        "ec2:StartInstances",
+        "ec2:StopInstances",
+        "ec2:TerminateInstances",
+        "iam:PassRole",
+    ),
+    ("drs", "TerminateRecoveryInstances"): (
+        "drs:DescribeSourceServers",
+        "ec2:DeleteVolume",
+        "ec2:DescribeInstances",
+        "ec2:DescribeVolumes",
+        "ec2:TerminateInstances",
+    ),
 }
 # boto3 helpers that are not operations but make calls.
 HELPER_OPERATIONS: dict[str, tuple[str, str]] = {
@@ -119,7 +168,8 @@ def _operations(service: str) -> tuple[str, dict[str, str]]:
 
 def _iam_actions(service: str, operation: str) -> frozenset[str]:
     prefix, _ = _operations(service)
-    return frozenset(IAM_ACTION_OVERRIDES.get((service, operation), (f"{prefix}:{operation}",)))
+    own = IAM_ACTION_OVERRIDES.get((service, operation), (f"{prefix}:{operation}",))
+    return frozenset((*own, *DEPENDENT_ACTIONS.get((service, operation), ())))
 
 
 def _is_aws_facing(tree: ast.Module) -> bool:
