@@ -51,7 +51,6 @@ export const strings = {
     notAfter: (limit: number) => `Must not exceed the timeout (${limit} s)`,
     age: {
       now: 'now',
-      minutes: (n: number) => `${n} min`,
       hours: (n: number) => `${n} h`,
       days: (n: number) => `${n} d`,
     },

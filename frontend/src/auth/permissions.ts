@@ -91,7 +91,7 @@ export function executionGates(execution: Execution, permissions: ReadonlySet<Pe
       needs(permissions, 'terminate-drill-instances'),
       when(execution.mode === 'DRILL', s.notDrill),
       when(!isActive(status), s.stillActive),
-      when(launchedInstances(execution).length > 0, s.noInstances),
+      when(!execution.instancesTerminatedAt && launchedInstances(execution).length > 0, s.noInstances),
     ),
   };
 }

@@ -19,7 +19,7 @@ export function formatMinutes(minutes: number): string {
 export function formatAge(iso: string, now: Date): string {
   const minutes = Math.max(0, (now.getTime() - Date.parse(iso)) / 60_000);
   if (minutes < 1) return c.age.now;
-  if (minutes < 60) return c.age.minutes(Math.floor(minutes));
+  if (minutes < 60) return c.minutes(Math.floor(minutes));
   if (minutes < 48 * 60) return c.age.hours(Math.floor(minutes / 60));
   return c.age.days(Math.floor(minutes / (24 * 60)));
 }

@@ -23,10 +23,6 @@ interface ControlProps {
 /** Pause / resume / cancel / terminate drill instances, each disabled with its reason when not allowed. */
 export function RunControls({ execution, permissions, onCommand, pending }: ControlProps) {
   const gates = executionGates(execution, permissions);
-  const terminateGate =
-    gates.terminateInstances.allowed && execution.instancesTerminatedAt
-      ? { allowed: false, reason: strings.gating.noInstances }
-      : gates.terminateInstances;
   const [confirm, setConfirm] = useState<'cancel' | 'terminate-instances' | null>(null);
   return (
     <>
@@ -40,7 +36,11 @@ export function RunControls({ execution, permissions, onCommand, pending }: Cont
         <GatedButton gate={gates.cancel} disabled={pending} onClick={() => setConfirm('cancel')}>
           {t.cancel}
         </GatedButton>
-        <GatedButton gate={terminateGate} disabled={pending} onClick={() => setConfirm('terminate-instances')}>
+        <GatedButton
+          gate={gates.terminateInstances}
+          disabled={pending}
+          onClick={() => setConfirm('terminate-instances')}
+        >
           {t.terminate}
         </GatedButton>
       </SpaceBetween>
