@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from drs_orchestration.cli.api_client import ApiClient
+from drs_orchestration.domain.models.execution import TERMINAL_EXECUTION_STATUSES
 
 __all__ = [
     "TERMINAL",
@@ -19,7 +20,7 @@ __all__ = [
     "start_run",
 ]
 
-TERMINAL = frozenset({"SUCCEEDED", "PARTIAL", "FAILED", "CANCELLED"})
+TERMINAL = frozenset(status.value for status in TERMINAL_EXECUTION_STATUSES)
 
 
 def list_plans(api: ApiClient) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from enum import StrEnum
 from typing import Any, Generic, Protocol, TypeVar
 
-from pydantic import JsonValue, SerializationInfo, SerializerFunctionWrapHandler, model_serializer
+from pydantic import SerializationInfo, SerializerFunctionWrapHandler, model_serializer
 
 from drs_orchestration.domain.models.account import TargetAccount
 from drs_orchestration.domain.models.audit import AuditRecord
@@ -256,6 +256,3 @@ class ExecutionRunner(Protocol):
         ...
 
     def signal(self, execution_id: str, signal: RunnerSignal) -> None: ...
-    def complete_task(self, task_token: str, *, succeeded: bool, output: dict[str, JsonValue]) -> None:
-        """Finish a task the run waits on (an approval, a resume) with the decision."""
-        ...

@@ -7,10 +7,8 @@ execution moves only when the test says so, written through the same repository 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-
-from pydantic import JsonValue
 
 from drs_orchestration.domain.models.execution import ExecutionStatus, ServerState, WaveState
 from drs_orchestration.domain.ports import ExecutionRepository, RunnerSignal
@@ -23,8 +21,6 @@ class RunnerCall:
     operation: str
     execution_id: str | None = None
     signal: RunnerSignal | None = None
-    task_token: str | None = None
-    output: dict[str, JsonValue] = field(default_factory=dict)
 
 
 class InMemoryExecutionRunner:
@@ -38,11 +34,6 @@ class InMemoryExecutionRunner:
 
     def signal(self, execution_id: str, signal: RunnerSignal) -> None:
         self.calls.append(RunnerCall("signal", execution_id, signal=signal))
-
-    def complete_task(self, task_token: str, *, succeeded: bool, output: dict[str, JsonValue]) -> None:
-        self.calls.append(
-            RunnerCall("complete_task" if succeeded else "fail_task", task_token=task_token, output=output)
-        )
 
     # -- the test plays the engine -------------------------------------------------------------
     def advance(

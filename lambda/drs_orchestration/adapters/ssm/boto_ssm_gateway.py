@@ -32,7 +32,7 @@ _NOTHING_TO_STOP = frozenset(
     {"AutomationExecutionNotFoundException", "InvalidAutomationStatusUpdateException"}
 )
 
-# Client errors that mean "not now, too fast", not "no": botocore's standard mode retries them.
+# Client errors that mean "not now, too fast", not "no": raised as they are, never as refusals.
 _THROTTLING = frozenset(
     {
         "ThrottlingException",

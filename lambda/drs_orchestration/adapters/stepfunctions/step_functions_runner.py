@@ -8,7 +8,6 @@ import uuid
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
-from pydantic import JsonValue
 
 from drs_orchestration.adapters.stepfunctions.step_functions_waker import StepFunctionsWaker
 from drs_orchestration.domain.ports import ExecutionRepository, RunnerSignal
@@ -48,7 +47,3 @@ class StepFunctionsExecutionRunner:
             self._start(f"{execution_id}-{uuid.uuid4().hex[:12]}", execution_id)
         elif header.task_token:
             self.waker.wake(header.task_token, signal.value)
-
-    def complete_task(self, task_token: str, *, succeeded: bool, output: dict[str, JsonValue]) -> None:
-        # The decision travels in the output; the engine's waits only ever succeed (they wake it).
-        self.waker.wake(task_token, json.dumps({**output, "succeeded": succeeded}))

@@ -25,7 +25,7 @@ from drs_orchestration.domain.ports import (
     ProtectionGroupRepository,
 )
 
-__all__ = ["EngineConfig", "EnginePorts", "Tick", "target_key", "target_of"]
+__all__ = ["EngineConfig", "EnginePorts", "Tick", "target_from_key", "target_key", "target_of"]
 
 EXECUTION_TAG = "drs-orchestration:execution-id"
 BATCH_TAG = "drs-orchestration:batch-id"
@@ -59,6 +59,12 @@ class EnginePorts:
 
 def target_key(target: DrsTarget) -> str:
     return f"{target.account_id}/{target.region}"
+
+
+def target_from_key(key: str) -> DrsTarget:
+    """The target ``target_key`` names."""
+    account_id, _, region = key.partition("/")
+    return DrsTarget(account_id=account_id, region=region)
 
 
 def target_of(server: ServerState) -> DrsTarget:

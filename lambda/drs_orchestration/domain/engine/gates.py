@@ -28,7 +28,7 @@ from enum import Enum
 
 from pydantic import JsonValue
 
-from drs_orchestration.domain.engine.context import Tick, target_key, target_of
+from drs_orchestration.domain.engine.context import Tick, target_from_key, target_key, target_of
 from drs_orchestration.domain.engine.ports import PENDING_AUTOMATION_STATUSES, SsmGateway
 from drs_orchestration.domain.errors import CommandRefused, describe_refusal
 from drs_orchestration.domain.models.actions import (
@@ -161,18 +161,13 @@ def _poll(
     tick.wait(tick.config.gate_poll_seconds)
     if isinstance(action, SsmAutomationAction):
         key, _, automation_id = ref.partition("|")
-        status, message = tick.ports.targets.ssm(_target_of_key(key)).automation_status(automation_id)
+        status, message = tick.ports.targets.ssm(target_from_key(key)).automation_status(automation_id)
         if status in PENDING_AUTOMATION_STATUSES:
             return Gate.RUNNING, ""
         if status == "Success":
             return Gate.DONE, f"automation {automation_id} succeeded"
         return Gate.FAILED, f"automation {automation_id} ended {status}: {message or ''}".strip()
     return _poll_commands(tick, wave, action)
-
-
-def _target_of_key(key: str) -> DrsTarget:
-    account, _, region = key.partition("/")
-    return DrsTarget(account_id=account, region=region)
 
 
 def _parts(tick: Tick, wave: WaveState) -> Iterator[tuple[str, str, str, list[str]]]:
@@ -192,7 +187,7 @@ def _commands(tick: Tick, wave: WaveState) -> Iterator[tuple[DrsTarget, str, lis
     """Each command a Run Command action sent: its target, id and instances."""
     for key, command_id, _, ids in _parts(tick, wave):
         if command_id:
-            yield _target_of_key(key), command_id, ids
+            yield target_from_key(key), command_id, ids
 
 
 def _send_commands(tick: Tick, wave: WaveState, action: SsmRunCommandAction) -> CommandRefused | None:
@@ -202,7 +197,7 @@ def _send_commands(tick: Tick, wave: WaveState, action: SsmRunCommandAction) -> 
     for key, command_id, start, ids in _parts(tick, wave):
         if not command_id and (refused is None or refused.instance_not_ready):
             try:
-                command_id = tick.ports.targets.ssm(_target_of_key(key)).send_command(
+                command_id = tick.ports.targets.ssm(target_from_key(key)).send_command(
                     action.document_name,
                     ids,
                     action.parameters,
@@ -210,7 +205,7 @@ def _send_commands(tick: Tick, wave: WaveState, action: SsmRunCommandAction) -> 
                     comment=f"{tick.header.id} {wave.wave_id} {action.name}"[:100],
                 )
             except CommandRefused as refusal:
-                refused = refusal if refused is None or refused.instance_not_ready else refused
+                refused = refusal
         parts.append(f"{key}|{command_id}|{start}")
     if ";".join(parts) != wave.action_ref:
         tick.set_wave(wave.wave_id, action_ref=";".join(parts))
@@ -242,7 +237,7 @@ def _stop(tick: Tick, wave: WaveState, action: Action) -> None:
     ref = wave.action_ref or ""
     if isinstance(action, SsmAutomationAction):
         key, _, automation_id = ref.partition("|")
-        tick.ports.targets.ssm(_target_of_key(key)).stop_automation(automation_id)
+        tick.ports.targets.ssm(target_from_key(key)).stop_automation(automation_id)
     elif isinstance(action, SsmRunCommandAction):
         for target, command_id, ids in _commands(tick, wave):
             tick.ports.targets.ssm(target).cancel_command(command_id, ids)

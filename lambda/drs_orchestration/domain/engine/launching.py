@@ -262,7 +262,7 @@ def recover_intended_batches(tick: Tick, batches: list[LaunchBatch]) -> list[Lau
     for batch in batches:
         if batch.status is not BatchStatus.INTENDED or not _may_start(tick, batch):
             continue
-        target = DrsTarget(account_id=batch.account_id or "", region=batch.region or "")
+        target = _batch_target(batch)
         intended.setdefault(target_key(target), (target, []))[1].append(batch)
     unstarted: list[LaunchBatch] = []
     for target, recorded in intended.values():
@@ -274,6 +274,10 @@ def recover_intended_batches(tick: Tick, batches: list[LaunchBatch]) -> list[Lau
             else:
                 unstarted.append(batch)
     return unstarted
+
+
+def _batch_target(batch: LaunchBatch) -> DrsTarget:
+    return DrsTarget(account_id=batch.account_id or "", region=batch.region or "")
 
 
 def _may_start(tick: Tick, batch: LaunchBatch) -> bool:
@@ -291,7 +295,7 @@ def launch_waiting_servers(tick: Tick, unstarted: list[LaunchBatch]) -> None:
     intended: dict[str, list[LaunchBatch]] = defaultdict(list)
     for batch in unstarted:
         if _may_start(tick, batch):
-            target = DrsTarget(account_id=batch.account_id or "", region=batch.region or "")
+            target = _batch_target(batch)
             waiting.setdefault(target_key(target), (target, []))
             intended[target_key(target)].append(batch)
     for key, (target, queue) in waiting.items():

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from drs_orchestration.domain.engine.context import target_from_key
 from drs_orchestration.domain.engine.ports import Waker
 from drs_orchestration.domain.engine.requests import unhandled_requests
 from drs_orchestration.domain.errors import StaleVersion
-from drs_orchestration.domain.models.drs import DrsTarget, LaunchStatus
+from drs_orchestration.domain.models.drs import LaunchStatus
 from drs_orchestration.domain.ports import DrsGatewayFactory, ExecutionRepository
 
 __all__ = ["store_task_token", "wake_for_launch_result"]
@@ -26,8 +27,7 @@ def wake_for_launch_result(
         scope = header.active_jobs.get(job_id)
         if scope is None or not header.task_token:
             continue
-        account_id, _, region = scope.partition("/")
-        jobs = drs.for_target(DrsTarget(account_id=account_id, region=region)).describe_jobs([job_id])
+        jobs = drs.for_target(target_from_key(scope)).describe_jobs([job_id])
         finished = {LaunchStatus.LAUNCHED, LaunchStatus.FAILED, LaunchStatus.TERMINATED}
         if (
             jobs

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-import boto3
 from pydantic import AnyHttpUrl, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from drs_orchestration.adapters.aws_clients import BOTO_CONFIG, dynamodb_client
+from drs_orchestration.adapters.aws_clients import dynamodb_client, stepfunctions_client
 from drs_orchestration.adapters.dynamodb.dynamodb_execution_repository import DynamoDBExecutionRepository
 from drs_orchestration.adapters.stepfunctions.step_functions_waker import StepFunctionsWaker
-
-if TYPE_CHECKING:
-    from mypy_boto3_stepfunctions import SFNClient
 
 __all__ = ["StoreSettings", "executions", "reset", "store_settings", "waker"]
 
@@ -44,18 +39,11 @@ def executions() -> DynamoDBExecutionRepository:
     )
 
 
-@lru_cache(maxsize=1)
-def _sfn() -> SFNClient:
-    settings = store_settings()
-    return boto3.session.Session().client(
-        "stepfunctions", region_name=settings.aws_region, endpoint_url=settings.endpoint, config=BOTO_CONFIG
-    )
-
-
 def waker() -> StepFunctionsWaker:
-    return StepFunctionsWaker(_sfn())
+    settings = store_settings()
+    return StepFunctionsWaker(stepfunctions_client(settings.aws_region, settings.endpoint))
 
 
 def reset() -> None:
-    for cached in (store_settings, executions, _sfn):
+    for cached in (store_settings, executions):
         cached.cache_clear()
