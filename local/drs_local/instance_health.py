@@ -391,9 +391,11 @@ class InstanceHealth(Emulation):
                 runtime._launched.update((instance.id, now) for instance in reservation.instances)
             return reservation
 
+        send_signature = inspect.signature(original_send)
+
         @functools.wraps(original_send)
         def send_command(backend: SimpleSystemManagerBackend, *args: Any, **kwargs: Any) -> Command:
-            arguments = inspect.signature(original_send).bind(backend, *args, **kwargs).arguments
+            arguments = send_signature.bind(backend, *args, **kwargs).arguments
             sent = runtime._validate(backend, arguments)
             named = list(dict.fromkeys(arguments.get("instance_ids") or []))
             command: Command = original_send(backend, *args, **kwargs)

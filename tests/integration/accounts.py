@@ -8,10 +8,10 @@ from typing import Any
 import boto3
 
 HOME_ACCOUNT = "111122223333"
-"""moto's default account: the credentials the tests run with."""
+"""The home account the tests' own credentials act in."""
 
 
-def in_account(account: str, service: str, region: str) -> Any:
+def in_account(account: str, service: str, region: str = "us-east-1") -> Any:
     """A ``service`` client in ``region`` holding ``account``'s own credentials."""
     if account == HOME_ACCOUNT:
         return boto3.client(service, region_name=region)

@@ -34,12 +34,8 @@ HEALTH_CHECK = Path(__file__).resolve().parents[3] / "ssm-documents" / "post-lau
 OTHER_REGION = "eu-west-1"
 
 
-def _in(account: str, service: str, region: str = REGION) -> Any:
-    return in_account(account, service, region)
-
-
 def _start_instance(account: str, region: str = REGION) -> str:
-    response = _in(account, "ec2", region).run_instances(
+    response = in_account(account, "ec2", region).run_instances(
         ImageId=IMAGE, InstanceType="t3.micro", MinCount=1, MaxCount=1
     )
     return str(response["Instances"][0]["InstanceId"])
@@ -48,7 +44,7 @@ def _start_instance(account: str, region: str = REGION) -> str:
 @pytest.fixture
 def accounts(tables: dict[str, str], dynamodb: Any) -> DynamoDBAccountRepository:
     repository = DynamoDBAccountRepository(dynamodb, tables["ACCOUNTS_TABLE"])
-    iam = _in(TARGET, "iam")
+    iam = in_account(TARGET, "iam")
     if not iam.list_roles(PathPrefix="/")["Roles"]:  # moto keeps its state across this module's tests
         iam.create_role(RoleName="drs-orchestration-target", AssumeRolePolicyDocument="{}")
     repository.create(
@@ -91,11 +87,11 @@ def test_command_runs_in_the_other_account_when_sent_through_its_gateway(
         "AWS-RunShellScript", [instance], {"commands": ["true"]}, timeout_seconds=60, comment="check"
     )
 
-    theirs = _in(TARGET, "ssm").list_commands(CommandId=command_id)["Commands"]
+    theirs = in_account(TARGET, "ssm").list_commands(CommandId=command_id)["Commands"]
     assert [c["CommandId"] for c in theirs] == [command_id]
     assert instance in theirs[0]["InstanceIds"]
     with pytest.raises(ClientError) as at_home:
-        _in(HOME, "ssm").list_commands(CommandId=command_id)
+        in_account(HOME, "ssm").list_commands(CommandId=command_id)
     assert at_home.value.response["Error"]["Code"] == "InvalidCommandId"
     assert set(ssm.command_outcomes(command_id, [instance])) == {instance}
 
@@ -143,7 +139,7 @@ def product_document() -> str:
     """The product's document, installed (as the stack does) at home only. moto keeps its state across
     this module's tests, so each test's document has a content (and so a copy name) of its own."""
     name = f"drs-orchestration-PostLaunchHealthCheckDocument-{uuid.uuid4().hex[:8]}"
-    _in(HOME, "ssm").create_document(
+    in_account(HOME, "ssm").create_document(
         Name=name,
         Content=HEALTH_CHECK.read_text().replace("description: >-\n", f"description: >-\n  {name}\n", 1),
         DocumentType="Command",
@@ -165,7 +161,7 @@ def _document_gateways(accounts: DynamoDBAccountRepository, document: str) -> Bo
 
 
 def _content(document: str) -> str:
-    return str(_in(HOME, "ssm").get_document(Name=document)["Content"])
+    return str(in_account(HOME, "ssm").get_document(Name=document)["Content"])
 
 
 def _expected_copy(document: str) -> str:
@@ -194,11 +190,12 @@ def _send_health_check(gateways: BotoTargetGateways, target: DrsTarget, instance
 
 
 def _document_of(command_id: str, account: str, region: str = REGION) -> str:
-    return str(_in(account, "ssm", region).list_commands(CommandId=command_id)["Commands"][0]["DocumentName"])
+    commands = in_account(account, "ssm", region).list_commands(CommandId=command_id)["Commands"]
+    return str(commands[0]["DocumentName"])
 
 
 def _documents(account: str, region: str = REGION) -> set[str]:
-    listed = _in(account, "ssm", region).list_documents(Filters=[{"Key": "Owner", "Values": ["Self"]}])
+    listed = in_account(account, "ssm", region).list_documents(Filters=[{"Key": "Owner", "Values": ["Self"]}])
     return {d["Name"] for d in listed["DocumentIdentifiers"]}
 
 
@@ -217,7 +214,7 @@ def test_other_account_runs_a_copy_created_once_when_the_health_check_is_sent_th
     # Then both commands ran the content-named copy, created there once with the same content
     copy = _expected_copy(product_document)
     assert _document_of(first, TARGET) == _document_of(second, TARGET) == copy
-    assert _in(TARGET, "ssm").get_document(Name=copy)["Content"] == _content(product_document)
+    assert in_account(TARGET, "ssm").get_document(Name=copy)["Content"] == _content(product_document)
     assert made == ["GetDocument", "CreateDocument", "SendCommand", "SendCommand"]
     assert product_document not in _documents(TARGET)
 
@@ -238,7 +235,8 @@ def test_other_region_of_the_home_account_gets_its_own_copy_when_the_health_chec
 
     copy = _expected_copy(product_document)
     assert _document_of(command_id, HOME, OTHER_REGION) == copy
-    assert _in(HOME, "ssm", OTHER_REGION).get_document(Name=copy)["Content"] == _content(product_document)
+    copied = in_account(HOME, "ssm", OTHER_REGION).get_document(Name=copy)["Content"]
+    assert copied == _content(product_document)
     assert copy not in _documents(HOME)
     assert copy not in _documents(TARGET)
 
@@ -283,7 +281,7 @@ def test_copy_created_by_a_concurrent_run_is_used_when_its_create_loses_the_race
     raced: list[str] = []
 
     def other_process_first(**_: Any) -> None:
-        _in(TARGET, "ssm").create_document(
+        in_account(TARGET, "ssm").create_document(
             Name=copy, Content=_content(product_document), DocumentType="Command", DocumentFormat="YAML"
         )
         raced.append(copy)

@@ -9,6 +9,8 @@ local runtime's emulations answer SSM Automation, and Run Command and EC2 status
 
 from __future__ import annotations
 
+import copy
+import functools
 import io
 import json
 import time
@@ -40,7 +42,7 @@ from drs_simulator.config import SimConfig, Span, Timings
 from drs_simulator.ec2_mirror import Ec2Mirror
 from drs_simulator.fleet import ServerFixture
 from drs_simulator.testing import SimulatorHandle, simulator_server
-from tests.integration import accounts
+from tests.integration.accounts import in_account
 from tests.integration.api.aws_tables import create_tables
 from tests.integration.api.client import Api
 
@@ -252,11 +254,6 @@ class Engine:
         return total
 
 
-def in_account(account: str, service: str) -> Any:
-    """A client with ``account``'s own credentials (moto's STS AssumeRole of a role in it)."""
-    return accounts.in_account(account, service, REGION)
-
-
 def create_health_check_document(ssm: Any) -> None:
     ssm.create_document(
         Name=HEALTH_CHECK_DOCUMENT,
@@ -277,11 +274,15 @@ class MotoIssuedKeys(dict[str, str]):
         return default if account == DEFAULT_ACCOUNT_ID else account
 
 
+@functools.cache
+def _orchestration_template() -> dict[str, Any]:
+    return dict(cfn_yaml.load(str(TEMPLATE)))
+
+
 def drs_event_pattern() -> dict[str, Any]:
     """The DRS launch-result rule's pattern, as the orchestration template declares it."""
-    template = cfn_yaml.load(str(TEMPLATE))
-    events = template["Resources"]["DrsEventsFunction"]["Properties"]["Events"]
-    return dict(events["LaunchResult"]["Properties"]["Pattern"])
+    events = _orchestration_template()["Resources"]["DrsEventsFunction"]["Properties"]["Events"]
+    return copy.deepcopy(dict(events["LaunchResult"]["Properties"]["Pattern"]))
 
 
 def _deliver(engine_ref: list[Engine]) -> Callable[[dict[str, Any]], None]:
