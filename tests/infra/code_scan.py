@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -213,6 +214,54 @@ class _CallSite:
     function: str | None
 
 
+def _string_argument(node: ast.Call) -> str | None:
+    first = node.args[0] if node.args else None
+    return first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
+
+
+def _scan_calls(module: str, tree: ast.Module, services: set[str], sites: list[_CallSite]) -> None:
+    """Add the services the module makes clients of, and every method call on something else than self."""
+    owners = _enclosing_functions(tree)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        literal = _string_argument(node)
+        if isinstance(node.func, ast.Name) and node.func.id == "client" and literal:
+            services.add(literal)
+        if not isinstance(node.func, ast.Attribute):
+            continue
+        if node.func.attr in ("client", "resource") and literal:
+            services.add(literal)
+        elif node.func.attr in ("get_paginator", "can_paginate") and literal:
+            sites.append(_CallSite(literal, module, node.lineno, node, owners.get(node)))
+        elif not _receiver_is_self(node.func):
+            sites.append(_CallSite(node.func.attr, module, node.lineno, node, owners.get(node)))
+
+
+def _alternatives(method: str, services: set[str]) -> set[frozenset[str]]:
+    """The IAM actions a call of ``method`` needs, one set per used service that has the operation."""
+    alternatives: set[frozenset[str]] = set()
+    if method in HELPER_OPERATIONS and HELPER_OPERATIONS[method][0] in services:
+        alternatives.add(_iam_actions(*HELPER_OPERATIONS[method]))
+    for service in services:
+        operation = _operations(service)[1].get(method)
+        if operation:
+            alternatives.add(_iam_actions(service, operation))
+    return alternatives
+
+
+def _referenced_names(trees: Iterable[ast.Module], excluded: set[int]) -> set[str]:
+    """Every name and attribute used in the trees, but the nodes ``excluded`` (by id)."""
+    referenced: set[str] = set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and id(node) not in excluded:
+                referenced.add(node.attr)
+            elif isinstance(node, ast.Name):
+                referenced.add(node.id)
+    return referenced
+
+
 def aws_calls(modules: set[str]) -> tuple[set[str], list[AwsCall]]:
     """The boto3 services the modules use, and every call of one of their operations.
 
@@ -223,46 +272,12 @@ def aws_calls(modules: set[str]) -> tuple[set[str], list[AwsCall]]:
     sites: list[_CallSite] = []
     trees = {module: _tree(module_file(module)) for module in sorted(modules)}  # type: ignore[arg-type]
     for module, tree in trees.items():
-        if not _is_aws_facing(tree):
-            continue
-        owners = _enclosing_functions(tree)
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Call):
-                continue
-            first = node.args[0] if node.args else None
-            literal = (
-                first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
-            )
-            if isinstance(node.func, ast.Name) and node.func.id == "client" and literal:
-                services.add(literal)
-            if not isinstance(node.func, ast.Attribute):
-                continue
-            if node.func.attr in ("client", "resource") and literal:
-                services.add(literal)
-            elif node.func.attr in ("get_paginator", "can_paginate") and literal:
-                sites.append(_CallSite(literal, module, node.lineno, node, owners.get(node)))
-            elif not _receiver_is_self(node.func):
-                sites.append(_CallSite(node.func.attr, module, node.lineno, node, owners.get(node)))
-    candidates: list[tuple[_CallSite, set[frozenset[str]]]] = []
-    for site in sites:
-        alternatives: set[frozenset[str]] = set()
-        if site.method in HELPER_OPERATIONS and HELPER_OPERATIONS[site.method][0] in services:
-            alternatives.add(_iam_actions(*HELPER_OPERATIONS[site.method]))
-        for service in services:
-            operation = _operations(service)[1].get(site.method)
-            if operation:
-                alternatives.add(_iam_actions(service, operation))
-        if alternatives:
-            candidates.append((site, alternatives))
+        if _is_aws_facing(tree):
+            _scan_calls(module, tree, services, sites)
+    candidates = [(site, _alternatives(site.method, services)) for site in sites]
+    candidates = [(site, alternatives) for site, alternatives in candidates if alternatives]
     # A name counts as referenced anywhere but at the AWS call sites themselves.
-    aws_call_nodes = {id(site.node.func) for site, _ in candidates}
-    referenced: set[str] = set()
-    for tree in trees.values():
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and id(node) not in aws_call_nodes:
-                referenced.add(node.attr)
-            elif isinstance(node, ast.Name):
-                referenced.add(node.id)
+    referenced = _referenced_names(trees.values(), {id(site.node.func) for site, _ in candidates})
     calls = [
         AwsCall(site.method, site.module, site.line, frozenset(alternatives))
         for site, alternatives in candidates

@@ -21,48 +21,61 @@ class CycleError(ValueError):
         self.cycle = cycle
 
 
-def _strongly_connected(nodes: Sequence[str], edges: Mapping[str, Sequence[str]]) -> list[list[str]]:
-    """Tarjan's algorithm, iterative; components in no particular order."""
-    known = set(nodes)
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    components: list[list[str]] = []
-    counter = 0
-    for root in nodes:
-        if root in index:
-            continue
+class _Tarjan:
+    """Tarjan's algorithm, iterative: one explicit work stack of ``(node, next child)`` frames."""
+
+    def __init__(self, nodes: Sequence[str], edges: Mapping[str, Sequence[str]]) -> None:
+        known = set(nodes)
+        self.targets = {node: [t for t in edges.get(node, ()) if t in known] for node in nodes}
+        self.index: dict[str, int] = {}
+        self.low: dict[str, int] = {}
+        self.on_stack: set[str] = set()
+        self.stack: list[str] = []
+        self.components: list[list[str]] = []
+
+    def visit(self, root: str) -> None:
         work: list[tuple[str, int]] = [(root, 0)]
         while work:
             node, child = work.pop()
             if child == 0:
-                index[node] = low[node] = counter
-                counter += 1
-                stack.append(node)
-                on_stack.add(node)
-            targets = [t for t in edges.get(node, ()) if t in known]
+                self._enter(node)
+            targets = self.targets[node]
             if child < len(targets):
                 work.append((node, child + 1))
-                target = targets[child]
-                if target not in index:
-                    work.append((target, 0))
-                elif target in on_stack:
-                    low[node] = min(low[node], index[target])
+                self._follow(node, targets[child], work)
                 continue
-            if low[node] == index[node]:
-                component: list[str] = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                components.append(component)
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-    return components
+            self._leave(node, work[-1][0] if work else None)
+
+    def _enter(self, node: str) -> None:
+        self.index[node] = self.low[node] = len(self.index)
+        self.stack.append(node)
+        self.on_stack.add(node)
+
+    def _follow(self, node: str, target: str, work: list[tuple[str, int]]) -> None:
+        if target not in self.index:
+            work.append((target, 0))
+        elif target in self.on_stack:
+            self.low[node] = min(self.low[node], self.index[target])
+
+    def _leave(self, node: str, parent: str | None) -> None:
+        if self.low[node] == self.index[node]:
+            component: list[str] = []
+            while not component or component[-1] != node:
+                member = self.stack.pop()
+                self.on_stack.discard(member)
+                component.append(member)
+            self.components.append(component)
+        if parent is not None:
+            self.low[parent] = min(self.low[parent], self.low[node])
+
+
+def _strongly_connected(nodes: Sequence[str], edges: Mapping[str, Sequence[str]]) -> list[list[str]]:
+    """Tarjan's algorithm, iterative; components in no particular order."""
+    tarjan = _Tarjan(nodes, edges)
+    for root in nodes:
+        if root not in tarjan.index:
+            tarjan.visit(root)
+    return tarjan.components
 
 
 def _cycle_through(start: str, members: set[str], edges: Mapping[str, Sequence[str]]) -> list[str]:

@@ -6,7 +6,7 @@ deploy to AWS."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -107,36 +107,66 @@ class Template:
             return value
         if len(value) == 1:
             ((key, argument),) = value.items()
-            if key == "Ref":
-                if argument == "AWS::NoValue":
-                    return NO_VALUE
-                return refs[argument] if argument in refs else self.parameter(argument)
-            if key == "Fn::GetAtt":
-                target = ".".join(argument) if isinstance(argument, list) else argument
-                return refs[target]
-            if key == "Fn::If":
-                name, when_true, when_false = argument
-                return self.evaluate(when_true if self.condition(name) else when_false, refs)
-            if key == "Fn::Equals":
-                left, right = (self.evaluate(item, refs) for item in argument)
-                return str(left) == str(right)
-            if key == "Fn::Not":
-                return not self.evaluate(argument[0], refs)
-            if key == "Fn::And":
-                return all(self.evaluate(item, refs) for item in argument)
-            if key == "Fn::Or":
-                return any(self.evaluate(item, refs) for item in argument)
-            if key == "Condition":
-                return self.condition(argument)
-            if key == "Fn::Join":
-                separator, items = argument
-                return str(separator).join(str(item) for item in self.evaluate(items, refs))
-            if key == "Fn::Sub" and isinstance(argument, str):
-                return re.sub(
-                    r"\$\{([^}!]+)\}", lambda m: str(self.evaluate({"Ref": m.group(1)}, refs)), argument
-                )
+            intrinsic = _INTRINSICS.get(key)
+            if intrinsic is not None:
+                return intrinsic(self, argument, refs)
+        return self._mapping(value, refs)
+
+    def _mapping(self, value: Mapping[str, Any], refs: Mapping[str, Any]) -> dict[str, Any]:
         evaluated = {key: self.evaluate(item, refs) for key, item in value.items()}
         return {key: item for key, item in evaluated.items() if item is not NO_VALUE}
+
+    def _ref(self, argument: Any, refs: Mapping[str, Any]) -> Any:
+        if argument == "AWS::NoValue":
+            return NO_VALUE
+        return refs[argument] if argument in refs else self.parameter(argument)
+
+    def _get_att(self, argument: Any, refs: Mapping[str, Any]) -> Any:
+        return refs[".".join(argument) if isinstance(argument, list) else argument]
+
+    def _if(self, argument: Any, refs: Mapping[str, Any]) -> Any:
+        name, when_true, when_false = argument
+        return self.evaluate(when_true if self.condition(name) else when_false, refs)
+
+    def _equals(self, argument: Any, refs: Mapping[str, Any]) -> bool:
+        left, right = (self.evaluate(item, refs) for item in argument)
+        return str(left) == str(right)
+
+    def _not(self, argument: Any, refs: Mapping[str, Any]) -> bool:
+        return not self.evaluate(argument[0], refs)
+
+    def _and(self, argument: Any, refs: Mapping[str, Any]) -> bool:
+        return all(self.evaluate(item, refs) for item in argument)
+
+    def _or(self, argument: Any, refs: Mapping[str, Any]) -> bool:
+        return any(self.evaluate(item, refs) for item in argument)
+
+    def _condition(self, argument: Any, refs: Mapping[str, Any]) -> bool:
+        return self.condition(argument)
+
+    def _join(self, argument: Any, refs: Mapping[str, Any]) -> str:
+        separator, items = argument
+        return str(separator).join(str(item) for item in self.evaluate(items, refs))
+
+    def _sub(self, argument: Any, refs: Mapping[str, Any]) -> Any:
+        if not isinstance(argument, str):  # the list form is not needed locally: left as it is
+            return self._mapping({"Fn::Sub": argument}, refs)
+        return re.sub(r"\$\{([^}!]+)\}", lambda m: str(self._ref(m.group(1), refs)), argument)
+
+
+_INTRINSICS: dict[str, Callable[[Template, Any, Mapping[str, Any]], Any]] = {
+    "Ref": Template._ref,
+    "Fn::GetAtt": Template._get_att,
+    "Fn::If": Template._if,
+    "Fn::Equals": Template._equals,
+    "Fn::Not": Template._not,
+    "Fn::And": Template._and,
+    "Fn::Or": Template._or,
+    "Condition": Template._condition,
+    "Fn::Join": Template._join,
+    "Fn::Sub": Template._sub,
+}
+"""The intrinsic functions local mode evaluates; any other is evaluated as a plain mapping."""
 
 
 @cache

@@ -12,7 +12,8 @@ logged, not raised, so a timed-out gate fails as it would have.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -67,6 +68,24 @@ def _refusal(error: ClientError, doing: str = "") -> CommandRefused | None:
     return CommandRefused(code, f"{doing}{message}")
 
 
+@contextmanager
+def _refusals(doing: str = "") -> Iterator[None]:
+    """Raise an SSM client error in the block as the domain's refusal when it is one (see ``_refusal``)."""
+    try:
+        yield
+    except ClientError as error:
+        refusal = _refusal(error, doing)
+        if refusal is None:
+            raise
+        raise refusal from error
+
+
+def _reraise_unless(error: ClientError, code: str) -> None:
+    """Re-raise ``error`` (inside its ``except``) unless it is the expected ``code``."""
+    if _code(error) != code:
+        raise error
+
+
 class BotoSsmGateway:
     def __init__(self, client: SSMClient, *, copy: DocumentCopy | None = None) -> None:
         self.client = client
@@ -84,7 +103,7 @@ class BotoSsmGateway:
         if self.copy is not None and document_name == self.copy.copies.name:
             # Made here, inline, so only functions that send commands are granted these calls.
             copies, target = self.copy.copies, self.copy.target
-            try:
+            with _refusals(f"copying {document_name}: "):
                 source = copies.content or copies.remember_content(
                     DocumentContent.of(copies.home().get_document(Name=copies.name))
                 )
@@ -92,8 +111,7 @@ class BotoSsmGateway:
                     try:
                         self.client.get_document(Name=source.copy_name)
                     except ClientError as missing:
-                        if _code(missing) != "InvalidDocument":
-                            raise
+                        _reraise_unless(missing, "InvalidDocument")
                         try:
                             self.client.create_document(
                                 Name=source.copy_name,
@@ -101,17 +119,11 @@ class BotoSsmGateway:
                                 DocumentType=source.document_type,  # type: ignore[arg-type]  # as home has it
                                 DocumentFormat=source.document_format,  # type: ignore[arg-type]
                             )
-                        except ClientError as error:
-                            if _code(error) != "DocumentAlreadyExists":  # a concurrent create won the race
-                                raise
+                        except ClientError as error:  # a concurrent create won the race
+                            _reraise_unless(error, "DocumentAlreadyExists")
                     copies.mark_ready(target)
-            except ClientError as error:
-                refusal = _refusal(error, f"copying {document_name}: ")
-                if refusal is None:
-                    raise
-                raise refusal from error
             document_name = source.copy_name
-        try:
+        with _refusals():
             response = self.client.send_command(
                 DocumentName=document_name,
                 InstanceIds=list(instance_ids),
@@ -119,11 +131,6 @@ class BotoSsmGateway:
                 TimeoutSeconds=max(30, timeout_seconds),
                 Comment=comment,
             )
-        except ClientError as error:
-            refusal = _refusal(error)
-            if refusal is None:
-                raise
-            raise refusal from error
         return str(response["Command"]["CommandId"])
 
     def command_outcomes(self, command_id: str, instance_ids: Sequence[str]) -> dict[str, CommandOutcome]:
