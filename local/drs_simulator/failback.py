@@ -3,17 +3,15 @@ Disconnect/DeleteRecoveryInstance, and ReverseReplication for EC2-origin servers
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .context import Handler, SimContext
 from .errors import conflict, not_found
 from .events import FAILBACK_STATE
 from .fleet import ServerFixture
 from .lifecycle import ServerRun, check_job_quotas, new_job, start_job
 from .records import Partition, RecoveryInstance
 from .replication import load_server
-
-if TYPE_CHECKING:
-    from .simulator import Handler, Simulator
 
 
 def _instance(
@@ -28,7 +26,7 @@ def _instance(
     return instance
 
 
-def connect_failback_client(sim: Simulator, part: Partition, instance_id: str) -> dict[str, Any]:
+def connect_failback_client(sim: SimContext, part: Partition, instance_id: str) -> dict[str, Any]:
     """A failback client boots and pairs with the recovery instance: replication runs, then it is ready."""
     instance = _instance(part, instance_id)
     if instance.failback_state not in ("FAILBACK_NOT_STARTED", "FAILBACK_ERROR", "FAILBACK_COMPLETED"):
@@ -52,7 +50,7 @@ def connect_failback_client(sim: Simulator, part: Partition, instance_id: str) -
     return instance.render()
 
 
-def start_failback_launch(sim: Simulator, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
+def start_failback_launch(sim: SimContext, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
     instances = [_instance(part, iid, "ConflictException") for iid in params["recoveryInstanceIDs"]]
     for instance in instances:
         if instance.failback_state != "FAILBACK_READY_FOR_LAUNCH":
@@ -84,7 +82,7 @@ def start_failback_launch(sim: Simulator, part: Partition, params: dict[str, Any
     return {"job": job.render()}
 
 
-def stop_failback(sim: Simulator, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
+def stop_failback(sim: SimContext, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
     instance = _instance(part, params["recoveryInstanceID"])
     instance.failback_state = "FAILBACK_NOT_STARTED"
     instance.failback_replication = "NOT_STARTED"
@@ -92,7 +90,7 @@ def stop_failback(sim: Simulator, part: Partition, params: dict[str, Any]) -> di
     return {}
 
 
-def disconnect_recovery_instance(sim: Simulator, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
+def disconnect_recovery_instance(sim: SimContext, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
     instance = _instance(part, params["recoveryInstanceID"])
     if any(instance.source_server_id in job.participants for job in part.active_jobs()):
         raise conflict(
@@ -104,7 +102,7 @@ def disconnect_recovery_instance(sim: Simulator, part: Partition, params: dict[s
     return {}
 
 
-def delete_recovery_instance(sim: Simulator, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
+def delete_recovery_instance(sim: SimContext, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
     instance = _instance(part, params["recoveryInstanceID"], "ConflictException")
     if not instance.disconnected:
         raise conflict(
@@ -114,7 +112,7 @@ def delete_recovery_instance(sim: Simulator, part: Partition, params: dict[str, 
     return {}
 
 
-def reverse_replication(sim: Simulator, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
+def reverse_replication(sim: SimContext, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
     """Protect an EC2-origin recovery instance back to its origin Region (a FAILBACK source server there)."""
     instance = _instance(part, params["recoveryInstanceID"])
     server = instance.server

@@ -17,16 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .clock import iso
+from .context import SimContext
 from .errors import conflict, quota_exceeded
 from .events import FAILBACK_STATE, LAUNCH_RESULT
 from .records import GIB, Job, JobLog, Participant, Partition, RecoveryInstance, Snapshot, SourceServer
 from .replication import recoverable
-
-if TYPE_CHECKING:
-    from .simulator import Simulator
 
 TERMINAL = ("LAUNCHED", "FAILED", "TERMINATED")
 
@@ -61,7 +59,7 @@ class ServerRun:
     retry_phase: str = ""
 
 
-def start_job(sim: Simulator, part: Partition, job: Job, runs: list[ServerRun]) -> None:
+def start_job(sim: SimContext, part: Partition, job: Job, runs: list[ServerRun]) -> None:
     """Fix each server's slow/stuck/retry faults, then schedule the job's pickup (PENDING -> STARTED)
     unless the job_stuck_pending fault holds it."""
     faults = sim.faults
@@ -76,7 +74,7 @@ def start_job(sim: Simulator, part: Partition, job: Job, runs: list[ServerRun]) 
     )
 
 
-def _job_started(sim: Simulator, part: Partition, job: Job, runs: list[ServerRun]) -> None:
+def _job_started(sim: SimContext, part: Partition, job: Job, runs: list[ServerRun]) -> None:
     job.status = "STARTED"
     job.log.append(JobLog(sim.now, "JOB_START"))
     for run in runs:
@@ -89,11 +87,11 @@ def _job_started(sim: Simulator, part: Partition, job: Job, runs: list[ServerRun
         _maybe_complete(sim, part, job)
 
 
-def _log(sim: Simulator, run: ServerRun, event: str, **data: Any) -> None:
+def _log(sim: SimContext, run: ServerRun, event: str, **data: Any) -> None:
     run.job.log.append(JobLog(sim.now, event, {"sourceServerID": run.server.source_server_id, **data}))
 
 
-def _duration(sim: Simulator, part: Partition, run: ServerRun, phase: str) -> float:
+def _duration(sim: SimContext, part: Partition, run: ServerRun, phase: str) -> float:
     timings = sim.config.timings
     if phase == "cleanup":
         span = (
@@ -115,7 +113,7 @@ def _duration(sim: Simulator, part: Partition, run: ServerRun, phase: str) -> fl
     return sim.draw(part, span, run.slow.get(phase, 1.0))
 
 
-def _begin_phase(sim: Simulator, part: Partition, run: ServerRun, index: int, attempt: int) -> None:
+def _begin_phase(sim: SimContext, part: Partition, run: ServerRun, index: int, attempt: int) -> None:
     if index >= len(run.phases):
         _launch_finished(sim, part, run)
         return
@@ -162,23 +160,35 @@ def _start_data(run: ServerRun, phase: str) -> dict[str, Any]:
     return {}
 
 
-def _end_phase(sim: Simulator, part: Partition, run: ServerRun, index: int) -> None:
+def _end_phase(sim: SimContext, part: Partition, run: ServerRun, index: int) -> None:
     phase = run.phases[index]
-    _, end_event, fail_event = PHASE_EVENTS[phase]
     if run.fail_phase == phase:
-        reason = run.fail_reason or f"Simulated failure in {phase} phase"
-        _log(sim, run, fail_event, rawError=reason, **_start_data(run, phase))
-        if phase == "launch" and run.instance is not None:
-            sim.remove_instance(part, run.instance, terminate_ec2=True)
-            run.participant.recovery_instance_id = None
-        if phase == "terminate" and run.instance is not None:
-            run.instance.ec2_state = "RUNNING"
-        _server_done(sim, part, run, "FAILED")
+        _fail_phase(sim, part, run, phase)
         return
     if phase == "cleanup":
         previous = _previous_instance(sim, part, run)
         if previous is not None:
             sim.remove_instance(part, previous, terminate_ec2=True)
+    _log_phase_end(sim, run, phase)
+    if phase == "terminate":
+        _instance_terminated(sim, part, run)
+        return
+    _begin_phase(sim, part, run, index + 1, 1)
+
+
+def _fail_phase(sim: SimContext, part: Partition, run: ServerRun, phase: str) -> None:
+    reason = run.fail_reason or f"Simulated failure in {phase} phase"
+    _log(sim, run, PHASE_EVENTS[phase][2], rawError=reason, **_start_data(run, phase))
+    if phase == "launch" and run.instance is not None:
+        sim.remove_instance(part, run.instance, terminate_ec2=True)
+        run.participant.recovery_instance_id = None
+    if phase == "terminate" and run.instance is not None:
+        run.instance.ec2_state = "RUNNING"
+    _server_done(sim, part, run, "FAILED")
+
+
+def _log_phase_end(sim: SimContext, run: ServerRun, phase: str) -> None:
+    end_event = PHASE_EVENTS[phase][1]
     if end_event == "CONVERSION_END":
         _log(
             sim,
@@ -189,15 +199,15 @@ def _end_phase(sim: Simulator, part: Partition, run: ServerRun, index: int) -> N
         )
     elif end_event:
         _log(sim, run, end_event)
-    if phase == "terminate":
-        if run.instance is not None:
-            run.instance.ec2_state = "TERMINATED"
-            sim.remove_instance(part, run.instance, terminate_ec2=True)
-            if run.server.last_launch:
-                run.server.last_launch["status"] = "TERMINATED"
-        _server_done(sim, part, run, "TERMINATED")
-        return
-    _begin_phase(sim, part, run, index + 1, 1)
+
+
+def _instance_terminated(sim: SimContext, part: Partition, run: ServerRun) -> None:
+    if run.instance is not None:
+        run.instance.ec2_state = "TERMINATED"
+        sim.remove_instance(part, run.instance, terminate_ec2=True)
+        if run.server.last_launch:
+            run.server.last_launch["status"] = "TERMINATED"
+    _server_done(sim, part, run, "TERMINATED")
 
 
 def _conversion(run: ServerRun) -> dict[str, Any]:
@@ -211,7 +221,7 @@ def _conversion(run: ServerRun) -> dict[str, Any]:
     }
 
 
-def _previous_instance(sim: Simulator, part: Partition, run: ServerRun) -> RecoveryInstance | None:
+def _previous_instance(sim: SimContext, part: Partition, run: ServerRun) -> RecoveryInstance | None:
     behaviour = sim.config.behaviour
     previous = part.instances.get(run.server.recovery_instance_id or "")
     if previous is None or not behaviour.cleanup_previous_instance_on_launch:
@@ -221,7 +231,7 @@ def _previous_instance(sim: Simulator, part: Partition, run: ServerRun) -> Recov
     return previous
 
 
-def _create_instance(sim: Simulator, part: Partition, run: ServerRun) -> None:
+def _create_instance(sim: SimContext, part: Partition, run: ServerRun) -> None:
     if run.job.initiated_by == "FAILBACK":
         return
     instance_id = sim.new_instance_id(part, run.server, run.job.job_id, run.job.is_drill)
@@ -242,7 +252,7 @@ def _create_instance(sim: Simulator, part: Partition, run: ServerRun) -> None:
     run.server.recovery_instance_id = instance_id
 
 
-def _launch_finished(sim: Simulator, part: Partition, run: ServerRun) -> None:
+def _launch_finished(sim: SimContext, part: Partition, run: ServerRun) -> None:
     """All phases done: the server is LAUNCHED (unless a post-launch action fails), then it boots."""
     if run.fail_phase == "post_launch":
         run.participant.launch_actions = {
@@ -273,7 +283,7 @@ def _launch_finished(sim: Simulator, part: Partition, run: ServerRun) -> None:
     sim.after(sim.draw(part, span), lambda: _booted(sim, part, run, instance))
 
 
-def _booted(sim: Simulator, part: Partition, run: ServerRun, instance: RecoveryInstance) -> None:
+def _booted(sim: SimContext, part: Partition, run: ServerRun, instance: RecoveryInstance) -> None:
     if instance.ec2_state != "PENDING":
         return
     if run.boot_fails:
@@ -283,7 +293,7 @@ def _booted(sim: Simulator, part: Partition, run: ServerRun, instance: RecoveryI
         instance.ec2_state = "RUNNING"
 
 
-def _server_done(sim: Simulator, part: Partition, run: ServerRun, status: str) -> None:
+def _server_done(sim: SimContext, part: Partition, run: ServerRun, status: str) -> None:
     run.participant.launch_status = status
     job = run.job
     if job.type == "LAUNCH" and job.initiated_by == "FAILBACK":
@@ -306,14 +316,14 @@ def _server_done(sim: Simulator, part: Partition, run: ServerRun, status: str) -
     _maybe_complete(sim, part, job)
 
 
-def _maybe_complete(sim: Simulator, part: Partition, job: Job) -> None:
+def _maybe_complete(sim: SimContext, part: Partition, job: Job) -> None:
     if job.status == "STARTED" and all(p.launch_status in TERMINAL for p in job.participants.values()):
         job.log.append(JobLog(sim.now, "JOB_END"))
         job.status = "COMPLETED"
         job.ended = sim.now
 
 
-def check_job_quotas(sim: Simulator, part: Partition, server_ids: list[str]) -> None:
+def check_job_quotas(sim: SimContext, part: Partition, server_ids: list[str]) -> None:
     """Per-job, concurrent-job, servers-in-active-jobs and one-job-per-server quotas."""
     quotas = sim.config.quotas
     if len(server_ids) > quotas.max_servers_per_job:
@@ -343,7 +353,7 @@ def check_job_quotas(sim: Simulator, part: Partition, server_ids: list[str]) -> 
 
 
 def new_job(
-    sim: Simulator,
+    sim: SimContext,
     part: Partition,
     job_type: str,
     initiated_by: str,
@@ -370,7 +380,7 @@ def new_job(
 LOW_DISK = "Windows needs at least 2 GB of free disk space on the source server for conversion"
 
 
-def plan_failure(sim: Simulator, run: ServerRun) -> None:
+def plan_failure(sim: SimContext, run: ServerRun) -> None:
     """Decide at job start whether (and where) this server's launch fails."""
     faults, server = sim.faults, run.server
     server_id = server.source_server_id

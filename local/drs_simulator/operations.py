@@ -11,24 +11,22 @@ import binascii
 import json
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from . import failback
 from .clock import iso, parse_iso
+from .context import Handler, SimContext
 from .errors import DrsError, conflict, not_found, validation
 from .lifecycle import ServerRun, check_job_quotas, new_job, plan_failure, start_job
 from .records import Partition, Snapshot
 from .wire import modeled_errors, service_model
-
-if TYPE_CHECKING:
-    from .simulator import Handler, Simulator
 
 T = TypeVar("T")
 
 
 # ---- pagination ------------------------------------------------------------------------------
 def paginate(
-    sim: Simulator,
+    sim: SimContext,
     params: dict[str, Any],
     items: Iterable[T],
     key: Callable[[T], int],
@@ -80,12 +78,12 @@ def _date_filter(filters: dict[str, Any], name: str) -> datetime | None:
 
 
 # ---- service and source servers --------------------------------------------------------------
-def initialize_service(sim: Simulator, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
+def initialize_service(sim: SimContext, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
     part.initialized = True
     return {}
 
 
-def describe_source_servers(sim: Simulator, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
+def describe_source_servers(sim: SimContext, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
     filters = params.get("filters") or {}
     wanted = set(filters.get("sourceServerIDs") or [])
     staging = set(filters.get("stagingAccountIDs") or [])
@@ -98,7 +96,7 @@ def describe_source_servers(sim: Simulator, part: Partition, params: dict[str, A
     return {"items": [s.render(sim.now) for s in page], **extra}
 
 
-def describe_recovery_snapshots(sim: Simulator, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
+def describe_recovery_snapshots(sim: SimContext, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
     server = part.servers.get(params["sourceServerID"])
     if server is None:
         return {"items": []}
@@ -124,11 +122,11 @@ def _server(part: Partition, server_id: str) -> Any:
     return server
 
 
-def get_launch_configuration(sim: Simulator, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
+def get_launch_configuration(sim: SimContext, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
     return dict(_server(part, params["sourceServerID"]).launch_configuration)
 
 
-def update_launch_configuration(sim: Simulator, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
+def update_launch_configuration(sim: SimContext, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
     server = _server(part, params["sourceServerID"])
     if any(server.source_server_id in job.participants for job in part.active_jobs()):
         raise conflict("Source server is in an active job", server.source_server_id, "SOURCE_SERVER")
@@ -137,7 +135,7 @@ def update_launch_configuration(sim: Simulator, part: Partition, params: dict[st
 
 
 # ---- jobs --------------------------------------------------------------------------------------
-def start_recovery(sim: Simulator, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
+def start_recovery(sim: SimContext, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
     requested = params["sourceServers"]
     server_ids = [item["sourceServerID"] for item in requested]
     check_job_quotas(sim, part, server_ids)
@@ -188,7 +186,7 @@ def start_recovery(sim: Simulator, part: Partition, params: dict[str, Any]) -> d
     return {"job": job.render()}
 
 
-def describe_jobs(sim: Simulator, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
+def describe_jobs(sim: SimContext, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
     filters = params.get("filters") or {}
     wanted = set(filters.get("jobIDs") or [])
     start, end = _date_filter(filters, "fromDate"), _date_filter(filters, "toDate")
@@ -204,7 +202,7 @@ def describe_jobs(sim: Simulator, part: Partition, params: dict[str, Any]) -> di
     return {"items": [j.render() for j in page], **extra}
 
 
-def describe_job_log_items(sim: Simulator, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
+def describe_job_log_items(sim: SimContext, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
     job = part.jobs.get(params["jobID"])
     if job is None:
         return {"items": []}
@@ -212,7 +210,7 @@ def describe_job_log_items(sim: Simulator, part: Partition, params: dict[str, An
     return {"items": [entry.render() for _, entry in page], **extra}
 
 
-def delete_job(sim: Simulator, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
+def delete_job(sim: SimContext, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
     job = part.jobs.get(params["jobID"])
     if job is None:
         raise not_found(f"Job {params['jobID']} not found", params["jobID"], "JOB")
@@ -225,7 +223,7 @@ def delete_job(sim: Simulator, part: Partition, params: dict[str, Any]) -> dict[
 
 
 # ---- recovery instances ------------------------------------------------------------------------
-def describe_recovery_instances(sim: Simulator, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
+def describe_recovery_instances(sim: SimContext, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
     filters = params.get("filters") or {}
     ids = set(filters.get("recoveryInstanceIDs") or [])
     sources = set(filters.get("sourceServerIDs") or [])
@@ -238,7 +236,7 @@ def describe_recovery_instances(sim: Simulator, part: Partition, params: dict[st
     return {"items": [ri.render() for ri in page], **extra}
 
 
-def terminate_recovery_instances(sim: Simulator, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
+def terminate_recovery_instances(sim: SimContext, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
     instance_ids = params["recoveryInstanceIDs"]
     instances = []
     for iid in instance_ids:
@@ -273,19 +271,19 @@ def _tagged(part: Partition, arn: str) -> dict[str, str]:
     raise not_found(f"Resource {arn} not found", arn, "RESOURCE")
 
 
-def tag_resource(sim: Simulator, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
+def tag_resource(sim: SimContext, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
     _tagged(part, params["resourceArn"]).update(params["tags"])
     return {}
 
 
-def untag_resource(sim: Simulator, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
+def untag_resource(sim: SimContext, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
     tags = _tagged(part, params["resourceArn"])
     for key in params["tagKeys"]:
         tags.pop(key, None)
     return {}
 
 
-def list_tags_for_resource(sim: Simulator, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
+def list_tags_for_resource(sim: SimContext, part: Partition, params: dict[str, Any]) -> dict[str, Any]:
     return {"tags": dict(_tagged(part, params["resourceArn"]))}
 
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .context import SimContext
 from .events import PIT_SNAPSHOT, REPLICATION_STALLED
 from .fleet import OS_STRINGS, ServerFixture
 from .records import Partition, Snapshot, SourceServer
-
-if TYPE_CHECKING:
-    from .simulator import Simulator
 
 UNIT_SECONDS = {"MINUTE": 60, "HOUR": 3600, "DAY": 86400}
 SNAPSHOT_STATES = ("CONTINUOUS", "BACKLOG", "RESCAN", "CREATING_SNAPSHOT", "PAUSED")
@@ -20,7 +18,7 @@ STALLED = "STALLED"
 RANDOM_STALL_ERRORS = ("AGENT_NOT_SEEN", "UNSTABLE_NETWORK", "NOT_CONVERGING")
 
 
-def check_quotas(sim: Simulator, fixtures: list[ServerFixture]) -> None:
+def check_quotas(sim: SimContext, fixtures: list[ServerFixture]) -> None:
     """Refuse fixtures that would pass the replicating or total source-server quota of a partition."""
     quotas = sim.config.quotas
     adding: Counter[tuple[str, str]] = Counter()
@@ -45,7 +43,7 @@ def check_quotas(sim: Simulator, fixtures: list[ServerFixture]) -> None:
             )
 
 
-def load_server(sim: Simulator, fixture: ServerFixture) -> SourceServer:
+def load_server(sim: SimContext, fixture: ServerFixture) -> SourceServer:
     part = sim.partition(fixture.account_id, fixture.region)
     part.initialized = True
     server_id = fixture.source_server_id or part.new_id("s-")
@@ -104,7 +102,7 @@ def default_launch_configuration(server_id: str, hostname: str) -> dict[str, Any
     }
 
 
-def set_state(sim: Simulator, part: Partition, server: SourceServer, state: str, error: str | None) -> None:
+def set_state(sim: SimContext, part: Partition, server: SourceServer, state: str, error: str | None) -> None:
     """Move a server's replication state; entering or leaving STALLED emits the Stalled Change event."""
     was_stalled = server.replication_state == STALLED
     server.replication_state = state
@@ -115,7 +113,7 @@ def set_state(sim: Simulator, part: Partition, server: SourceServer, state: str,
         sim.emit(part, REPLICATION_STALLED, server.arn, detail)
 
 
-def apply_replication_faults(sim: Simulator, overrides: dict[str, dict[str, Any]]) -> None:
+def apply_replication_faults(sim: SimContext, overrides: dict[str, dict[str, Any]]) -> None:
     """``{server_id: {"state": "STALLED", "error": "AGENT_NOT_SEEN", "until_seconds": 600}}``."""
     for server_id, spec in overrides.items():
         found = find_server(sim, server_id)
@@ -129,18 +127,18 @@ def apply_replication_faults(sim: Simulator, overrides: dict[str, dict[str, Any]
             sim.after(float(spec["until_seconds"]), _recover(sim, part, server))
 
 
-def _recover(sim: Simulator, part: Partition, server: SourceServer) -> Callable[[], None]:
+def _recover(sim: SimContext, part: Partition, server: SourceServer) -> Callable[[], None]:
     return lambda: set_state(sim, part, server, "CONTINUOUS", None)
 
 
-def find_server(sim: Simulator, server_id: str) -> tuple[Partition, SourceServer] | None:
+def find_server(sim: SimContext, server_id: str) -> tuple[Partition, SourceServer] | None:
     for part in sim.partitions():
         if server_id in part.servers:
             return part, part.servers[server_id]
     return None
 
 
-def recoverable(sim: Simulator, server: SourceServer) -> bool:
+def recoverable(sim: SimContext, server: SourceServer) -> bool:
     return server.replication_state in sim.config.behaviour.recoverable_states
 
 
@@ -156,7 +154,7 @@ def take_snapshot(part: Partition, server: SourceServer, slot: datetime) -> Snap
     return snapshot
 
 
-def _slot_seconds(sim: Simulator) -> int:
+def _slot_seconds(sim: SimContext) -> int:
     return min(rule.interval * UNIT_SECONDS[rule.units] for rule in sim.config.behaviour.pit_policy)
 
 
@@ -165,7 +163,7 @@ def _floor(moment: datetime, seconds: int) -> datetime:
     return moment - timedelta(seconds=epoch % seconds, microseconds=moment.microsecond)
 
 
-def _keep(sim: Simulator, snapshot: Snapshot, now: datetime) -> bool:
+def _keep(sim: SimContext, snapshot: Snapshot, now: datetime) -> bool:
     age = (now - snapshot.expected).total_seconds()
     slot = int(snapshot.expected.timestamp())
     for rule in sim.config.behaviour.pit_policy:
@@ -175,13 +173,13 @@ def _keep(sim: Simulator, snapshot: Snapshot, now: datetime) -> bool:
     return False
 
 
-def start_pit_rounds(sim: Simulator) -> None:
+def start_pit_rounds(sim: SimContext) -> None:
     interval = _slot_seconds(sim)
     first = _floor(sim.now, interval) + timedelta(seconds=interval)
     sim.schedule(first, lambda: _pit_round(sim, first, interval))
 
 
-def _pit_round(sim: Simulator, slot: datetime, interval: int) -> None:
+def _pit_round(sim: SimContext, slot: datetime, interval: int) -> None:
     """One PIT slot: snapshot every healthy server, prune by the retention rules, emit events."""
     emit = sim.config.behaviour.pit_snapshot_events
     stall_chance = sim.faults.stall_rate_per_hour * interval / 3600

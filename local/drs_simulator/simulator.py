@@ -32,7 +32,6 @@ from .records import Partition, RecoveryInstance, SourceServer
 
 logger = logging.getLogger(__name__)
 
-Handler = Callable[["Simulator", Partition, dict[str, Any]], dict[str, Any]]
 FleetSpec = str | int | Iterable[ServerFixture | dict[str, Any]]
 
 

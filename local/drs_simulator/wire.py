@@ -134,31 +134,53 @@ def _validate(shape: Shape, value: Any, path: str, errors: list[dict[str, str]])
         return
     name = path or shape.name
     kinds, described = _TYPE_CHECKS.get(shape.type_name, ((object,), "a value"))
-    is_bool = isinstance(value, bool)
-    if not isinstance(value, kinds) or (is_bool and shape.type_name not in ("boolean",)):
+    if not isinstance(value, kinds) or (isinstance(value, bool) and shape.type_name != "boolean"):
         errors.append({"name": name, "message": f"Member must be {described}"})
         return
+    messages = [*_bounds(shape, value), *_string_rules(shape, value)]
+    errors.extend({"name": name, "message": message} for message in messages)
+    _validate_members(shape, value, path, errors)
+
+
+def _bounds(shape: Shape, value: Any) -> list[str]:
+    """Length limits of strings, lists and maps; value limits of numbers (never of timestamps)."""
     meta = shape.metadata
-    if isinstance(value, str | list | dict) and shape.type_name != "timestamp":
-        size = len(value)
-        if "min" in meta and size < meta["min"]:
-            errors.append({"name": name, "message": f"Member must have length >= {meta['min']}"})
-        if "max" in meta and size > meta["max"]:
-            errors.append({"name": name, "message": f"Member must have length <= {meta['max']}"})
-    if isinstance(value, int | float) and not is_bool and shape.type_name != "timestamp":
-        if "min" in meta and value < meta["min"]:
-            errors.append({"name": name, "message": f"Member must be >= {meta['min']}"})
-        if "max" in meta and value > meta["max"]:
-            errors.append({"name": name, "message": f"Member must be <= {meta['max']}"})
-    if isinstance(value, str) and shape.type_name == "string":
-        enum = getattr(shape, "enum", None)
-        if enum and value not in enum:
-            errors.append({"name": name, "message": f"Member must be one of {', '.join(enum)}"})
-        regex = _compiled(meta["pattern"]) if "pattern" in meta else None
-        if regex is not None and not regex.fullmatch(value):
-            errors.append({"name": name, "message": f"Member must match pattern {meta['pattern']}"})
+    size: float
+    if shape.type_name == "timestamp":
+        return []
+    if isinstance(value, str | list | dict):
+        size, limited = len(value), "have length "
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        size, limited = value, "be "
+    else:
+        return []
+    messages = []
+    if "min" in meta and size < meta["min"]:
+        messages.append(f"Member must {limited}>= {meta['min']}")
+    if "max" in meta and size > meta["max"]:
+        messages.append(f"Member must {limited}<= {meta['max']}")
+    return messages
+
+
+def _string_rules(shape: Shape, value: Any) -> list[str]:
+    """A string's enum and pattern."""
+    if not isinstance(value, str) or shape.type_name != "string":
+        return []
+    messages = []
+    enum = getattr(shape, "enum", None)
+    if enum and value not in enum:
+        messages.append(f"Member must be one of {', '.join(enum)}")
+    pattern = shape.metadata.get("pattern")
+    regex = _compiled(pattern) if pattern is not None else None
+    if regex is not None and not regex.fullmatch(value):
+        messages.append(f"Member must match pattern {pattern}")
+    return messages
+
+
+def _validate_members(shape: Shape, value: Any, path: str, errors: list[dict[str, str]]) -> None:
+    """Required members of a structure, then every member, list item, map key and map value."""
+    name = path or shape.name
     if isinstance(shape, StructureShape):
-        assert isinstance(value, dict)
         for required in shape.required_members:
             if value.get(required) is None:
                 errors.append({"name": _join(path, required), "message": "Member is required"})
