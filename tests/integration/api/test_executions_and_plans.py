@@ -14,6 +14,7 @@ from drs_orchestration.adapters.runner.in_memory_execution_runner import InMemor
 from drs_orchestration.adapters.stepfunctions.step_functions_runner import StepFunctionsExecutionRunner
 from drs_orchestration.domain.models.drs import LaunchStatus
 from drs_orchestration.domain.models.execution import (
+    EventType,
     ExecutionStatus,
     HealthStatus,
     ServerState,
@@ -61,6 +62,8 @@ def engine_launched(
         launch_status=LaunchStatus.LAUNCHED,
         recovery_instance_id=instance_id,
         launched_at=now,
+        account_id=HOME_ACCOUNT,
+        region=REGION,
     )
     runner.advance(execution_id, ExecutionStatus.SUCCEEDED, at=now, servers=[launched])
 
@@ -259,6 +262,8 @@ def _run_to_the_end(api: Api, drs: SimulatorHandle, execution_id: str) -> dict[s
                 health=HealthStatus.HEALTHY,
                 phase_seconds={"snapshot": 30.0, "conversion": 240.5},
                 health_evidence={"ec2": {"instanceStatus": "ok", "systemStatus": "ok"}, "command": "Success"},
+                account_id=HOME_ACCOUNT,
+                region=REGION,
             )
         )
     runner.advance(
@@ -328,22 +333,33 @@ def test_detail_names_when_drill_instances_were_terminated_and_who_started_by_em
 ) -> None:
     # Given a drill run to its end, started by an operator whose token carries an e-mail
     execution_id, _ = _two_wave_drill(api)
-    _run_to_the_end(api, drs, execution_id)
+    instances = _run_to_the_end(api, drs, execution_id)
     before = api.get(f"/executions/{execution_id}").json
     assert before["instancesTerminatedAt"] is None
     assert before["startedBy"] == "alice@example.com"
-    # When its instances are terminated and the record says so (as the engine's DRS handler does)
-    assert api.post(f"/executions/{execution_id}/terminate-instances", as_="Operator").status == 202
-    executions = dependencies.get_services().executions
-    header = executions.get_header(execution_id)
-    executions.update_header(
-        header.model_copy(update={"instances_terminated_at": datetime.now(UTC)}), header.version
-    )
-    # Then the detail names when, as the list does
+    # When an operator terminates its instances through the API
+    terminated = api.post(f"/executions/{execution_id}/terminate-instances", as_="Operator")
+    assert terminated.status == 202, terminated.text
+    assert sorted(terminated.json["terminatedInstanceIds"]) == sorted(instances.values())
+    # Then the run records when, the detail and the list name it, and the timeline says so once
     detail = api.get(f"/executions/{execution_id}").json
     listed = next(e for e in api.get("/executions").json["items"] if e["id"] == execution_id)
     assert detail["instancesTerminatedAt"] is not None
     assert detail["instancesTerminatedAt"] == listed["instancesTerminatedAt"]
+    events = api.get(f"/executions/{execution_id}/events").json["items"]
+    (event,) = [e for e in events if e["type"] == EventType.INSTANCES_TERMINATED]
+    assert event["message"] == "terminating 2 drill instance(s) on request"
+    assert event["details"]["jobIds"] == terminated.json["jobIds"]
+    # And once DRS has ended them, a second request finds nothing to terminate and changes nothing
+    drs.simulator.clock.advance(3600)
+    again = api.post(f"/executions/{execution_id}/terminate-instances", as_="Operator")
+    assert again.status == 409
+    assert (
+        api.get(f"/executions/{execution_id}").json["instancesTerminatedAt"]
+        == detail["instancesTerminatedAt"]
+    )
+    events = api.get(f"/executions/{execution_id}/events").json["items"]
+    assert [e["type"] for e in events].count(EventType.INSTANCES_TERMINATED) == 1
 
 
 def test_source_servers_page_through_the_whole_inventory_with_tag_filters(api: Api) -> None:

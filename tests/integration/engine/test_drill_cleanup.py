@@ -5,6 +5,8 @@ from datetime import timedelta
 
 from drs_orchestration.domain.engine.cleanup import terminate_drill_instances
 from drs_orchestration.domain.models.drs import DrsQuotas, DrsTarget
+from drs_orchestration.domain.models.execution import EventType, ExecutionEvent
+from drs_orchestration.domain.ports import iterate_pages
 from drs_orchestration.handlers.engine import clock, drill_cleanup, store
 from drs_orchestration.handlers.engine.dependencies import drs_gateways
 from tests.integration.engine.harness import ACCOUNT, REGION, Engine, fleet, server_id
@@ -13,6 +15,11 @@ from tests.integration.engine.harness import ACCOUNT, REGION, Engine, fleet, ser
 def _drill_instances(engine: Engine) -> set[str]:
     gateway = drs_gateways().for_target(DrsTarget(account_id=ACCOUNT, region=REGION))
     return {i.recovery_instance_id for i in gateway.list_recovery_instances() if i.is_drill}
+
+
+def _termination_events(execution_id: str) -> list[ExecutionEvent]:
+    events = iterate_pages(lambda token: store.executions().list_events(execution_id, next_token=token))
+    return [event for event in events if event.type == EventType.INSTANCES_TERMINATED]
 
 
 def _drill(engine: Engine, servers: int) -> str:
@@ -96,21 +103,60 @@ def test_drill_instances_left_out_by_the_job_quota_go_out_on_a_later_run_when_sl
     # When the clean-up runs
     header = store.executions().get_header(execution_id)
     first = terminate_drill_instances(
-        store.executions(), drs_gateways(), header, clock.now(), "test", two_jobs
+        store.executions(), drs_gateways(), header, now=clock.now(), actor="test", why="now", quotas=two_jobs
     )
 
-    # Then it sends two jobs' worth and leaves the drill open for the rest
-    assert len(first) == 200
+    # Then it sends two jobs' worth, says how many wait, and leaves the drill open for the rest
+    assert len(first.terminated_instance_ids) == 200
+    assert first.remaining == 50
     assert store.executions().get_header(execution_id).instances_terminated_at is None
+    (event,) = _termination_events(execution_id)
+    assert event.message == "terminating 200 drill instance(s) now, 50 more once DRS quotas allow"
 
     # And once those jobs end, the next run sends the rest and closes the drill
     engine.drs.simulator.clock.advance(3 * 3600)
     header = store.executions().get_header(execution_id)
     second = terminate_drill_instances(
-        store.executions(), drs_gateways(), header, clock.now(), "test", two_jobs
+        store.executions(), drs_gateways(), header, now=clock.now(), actor="test", why="now", quotas=two_jobs
     )
-    assert sorted(first + second) == sorted(instances)
+    assert sorted(first.terminated_instance_ids + second.terminated_instance_ids) == sorted(instances)
+    assert second.remaining == 0
     assert engine.drs.simulator.request_counts("TerminateRecoveryInstances") == {
         "TerminateRecoveryInstances": 3
     }
     assert store.executions().get_header(execution_id).instances_terminated_at is not None
+
+
+def test_terminating_a_drill_leaves_a_later_drills_instances_of_the_same_servers_when_asked_through_the_api(
+    engine_factory: Callable[..., Engine],
+) -> None:
+    # Given two drills of the same servers, the second replacing the first's instances (DRS cleans
+    # up a server's previous instance when it launches a new one)
+    engine = engine_factory(servers=fleet(2))
+    first = _drill(engine, 2)
+    assert engine.finish(first)["status"] == "SUCCEEDED"
+    first_instances = _drill_instances(engine)
+    second = engine.start(store.executions().get_header(first).plan_id)
+    assert engine.finish(second)["status"] == "SUCCEEDED"
+    second_instances = _drill_instances(engine)
+    assert len(second_instances) == 2
+    assert not second_instances & first_instances
+
+    # When an operator terminates the first drill's instances
+    response = engine.api.post(f"/executions/{first}/terminate-instances", as_="Operator")
+
+    # Then nothing of the second drill's is touched: DRS has none of the first's left, the run says so
+    assert response.status == 409, response.text
+    assert _drill_instances(engine) == second_instances
+    assert engine.drs.simulator.request_counts("TerminateRecoveryInstances") == {
+        "TerminateRecoveryInstances": 0
+    }
+    assert store.executions().get_header(first).instances_terminated_at is not None
+    (event,) = _termination_events(first)
+    assert event.message == "no drill instances left to terminate"
+
+    # And the TTL clean-up, once due, skips the first drill and terminates the second's
+    engine.drs.simulator.clock.advance(9 * 3600)
+    terminated = drill_cleanup.lambda_handler({}, None)["terminated"]
+    assert terminated.keys() == {second}
+    assert set(terminated[second]) == second_instances

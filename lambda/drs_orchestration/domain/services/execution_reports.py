@@ -9,15 +9,13 @@ from datetime import datetime
 
 from pydantic import JsonValue
 
-from drs_orchestration.domain.engine.cleanup import terminate_within_quotas
+from drs_orchestration.domain.engine import cleanup
 from drs_orchestration.domain.errors import Conflict
 from drs_orchestration.domain.execution_summary import assemble_execution
 from drs_orchestration.domain.models.base import CamelModel
-from drs_orchestration.domain.models.drs import DEFAULT_QUOTAS, DrsTarget
-from drs_orchestration.domain.models.execution import EventType, Execution, ExecutionMode
+from drs_orchestration.domain.models.execution import Execution, ExecutionMode
 from drs_orchestration.domain.planned_schedule import PlannedWindow, planned_schedule
 from drs_orchestration.domain.services.context import Request, Services, record_audit
-from drs_orchestration.domain.services.executions import record_event
 
 __all__ = [
     "REPORT_PHASES",
@@ -192,52 +190,26 @@ class TerminationResult(CamelModel):
 
 
 def terminate_drill_instances(services: Services, request: Request, execution_id: str) -> TerminationResult:
-    """Terminate the drill instances a DRILL run launched (only instances DRS reports as drills)."""
+    """Terminate the drill instances a DRILL run launched (only instances DRS reports as drills), the same
+    way the drill TTL does; 409 when there is nothing to send now."""
     header = services.executions.get_header(execution_id)
-    if header.mode is not ExecutionMode.DRILL:
-        raise Conflict(
-            "only a DRILL's instances can be terminated here; recovery instances may serve production"
-        )
-    servers = services.executions.get_servers(execution_id)
-    launched = {s.source_server_id for s in servers if s.recovery_instance_id}
-    if not launched:
+    if header.mode is ExecutionMode.DRILL and not any(
+        server.recovery_instance_id for server in services.executions.get_servers(execution_id)
+    ):
         raise Conflict(f"execution {execution_id} has no recovery instances to terminate")
-    groups = {group for wave in header.plan_snapshot.waves for group in wave.protection_group_ids}
-    scopes = set()
-    for group_id in groups:
-        group = services.groups.get(group_id)
-        scopes.add((group.account_id, group.region))
-    terminated: list[str] = []
-    jobs: list[str] = []
-    remaining = 0
-    for account_id, region in sorted(scopes):
-        gateway = services.drs.for_target(DrsTarget(account_id=account_id, region=region))
-        instances = {
-            instance.recovery_instance_id: instance.source_server_id
-            for instance in gateway.list_recovery_instances(sorted(launched))
-            if instance.is_drill and instance.source_server_id in launched
-        }
-        if instances:
-            # At most 200 ids a call and within the DRS job quotas; what they leave out waits for a retry.
-            sent, started, left = terminate_within_quotas(gateway, instances, DEFAULT_QUOTAS)
-            terminated += sent
-            jobs += started
-            remaining += left
-    if not terminated:
-        if remaining:
+    result = cleanup.terminate_drill_instances(
+        services.executions, services.drs, header, now=request.now, actor=request.actor, why="on request"
+    )
+    if not result.terminated_instance_ids:
+        if result.remaining:
             raise Conflict("DRS job quotas are full; terminate the drill instances again once jobs finish")
         raise Conflict(f"DRS reports no drill instances left for execution {execution_id}")
-    record_event(
-        services,
-        request,
-        execution_id,
-        EventType.INSTANCES_TERMINATED,
-        f"terminating {len(terminated)} drill instance(s)"
-        + (f", {remaining} more once DRS quotas allow" if remaining else ""),
-        jobIds=list(jobs),
-        recoveryInstanceIds=list(terminated),
+    record_audit(
+        services, request, "TerminateDrillInstances", "Execution", execution_id, jobIds=list(result.job_ids)
     )
-    record_audit(services, request, "TerminateDrillInstances", "Execution", execution_id, jobIds=list(jobs))
     return TerminationResult(
-        execution_id=execution_id, terminated_instance_ids=terminated, job_ids=jobs, remaining=remaining
+        execution_id=execution_id,
+        terminated_instance_ids=result.terminated_instance_ids,
+        job_ids=result.job_ids,
+        remaining=result.remaining,
     )
