@@ -9,18 +9,27 @@ import boto3
 import pytest
 
 from drs_orchestration.adapters.aws_clients import clear_client_cache
+from drs_orchestration.adapters.dynamodb.dynamodb_account_repository import DynamoDBAccountRepository
+from drs_orchestration.adapters.dynamodb.dynamodb_audit_repository import DynamoDBAuditRepository
+from drs_orchestration.adapters.dynamodb.dynamodb_execution_repository import DynamoDBExecutionRepository
+from drs_orchestration.adapters.dynamodb.dynamodb_protection_group_repository import (
+    DynamoDBProtectionGroupRepository,
+)
+from drs_orchestration.adapters.dynamodb.dynamodb_recovery_plan_repository import (
+    DynamoDBRecoveryPlanRepository,
+)
+from drs_orchestration.adapters.memory import (
+    InMemoryAccountRepository,
+    InMemoryAuditRepository,
+    InMemoryExecutionRepository,
+    InMemoryProtectionGroupRepository,
+    InMemoryRecoveryPlanRepository,
+)
 from drs_simulator.config import Pagination, SimConfig
 from drs_simulator.fleet import ServerFixture
 from drs_simulator.testing import SimulatorHandle, simulator_server
+from tests.integration.adapters.contract import HOME, REGION, TARGET, Repositories, sid
 from tests.integration.api.aws_tables import moto_with_tables
-
-HOME = "111122223333"
-TARGET = "444455556666"
-REGION = "us-east-1"
-
-
-def sid(n: int) -> str:
-    return f"s-{n:017d}"
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +59,38 @@ def tables(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
 @pytest.fixture
 def dynamodb(tables: dict[str, str]) -> Any:
     return boto3.client("dynamodb", region_name=REGION)
+
+
+def _in_memory() -> Repositories:
+    audit = InMemoryAuditRepository()
+    groups = InMemoryProtectionGroupRepository(audit)
+    return Repositories(
+        adapter="memory",
+        groups=groups,
+        plans=InMemoryRecoveryPlanRepository(audit, groups=groups),
+        accounts=InMemoryAccountRepository(audit),
+        audit=audit,
+        executions=InMemoryExecutionRepository(),
+    )
+
+
+def dynamodb_repositories(client: Any, tables: dict[str, str]) -> Repositories:
+    audit_table = tables["AUDIT_TABLE"]
+    return Repositories(
+        adapter="dynamodb",
+        groups=DynamoDBProtectionGroupRepository(client, tables["PROTECTION_GROUPS_TABLE"], audit_table),
+        plans=DynamoDBRecoveryPlanRepository(
+            client, tables["RECOVERY_PLANS_TABLE"], tables["PROTECTION_GROUPS_TABLE"], audit_table
+        ),
+        accounts=DynamoDBAccountRepository(client, tables["ACCOUNTS_TABLE"], audit_table),
+        audit=DynamoDBAuditRepository(client, audit_table),
+        executions=DynamoDBExecutionRepository(client, tables["EXECUTIONS_TABLE"]),
+    )
+
+
+@pytest.fixture(params=["memory", "dynamodb"])
+def repositories(request: pytest.FixtureRequest) -> Repositories:
+    """The repository contract's subjects: the in-memory adapters, then the DynamoDB ones under moto."""
+    if request.param == "memory":
+        return _in_memory()
+    return dynamodb_repositories(request.getfixturevalue("dynamodb"), request.getfixturevalue("tables"))

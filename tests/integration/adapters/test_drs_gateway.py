@@ -14,7 +14,7 @@ from drs_orchestration.domain.models.account import TargetAccount
 from drs_orchestration.domain.models.drs import DrsTarget
 from drs_simulator.testing import SimulatorHandle
 from tests.integration.adapters.conftest import HOME, REGION, TARGET, sid
-from tests.integration.adapters.test_dynamodb_repositories import STAMPS
+from tests.integration.adapters.contract import STAMPS
 
 ROLE = f"arn:aws:iam::{TARGET}:role/drs-orchestration-target"
 

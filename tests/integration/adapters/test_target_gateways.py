@@ -22,7 +22,7 @@ from drs_orchestration.domain.models.account import TargetAccount
 from drs_orchestration.domain.models.drs import DrsTarget
 from tests.integration.accounts import in_account
 from tests.integration.adapters.conftest import HOME, REGION, TARGET
-from tests.integration.adapters.test_dynamodb_repositories import STAMPS
+from tests.integration.adapters.contract import STAMPS
 
 ROLE = f"arn:aws:iam::{TARGET}:role/drs-orchestration-target"
 EXTERNAL_ID = "ext-1234567890abcdef"

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import ClientError
 
 from drs_orchestration.adapters.dynamodb.table_access import Item, TableAccess, is_conditional_failure, n, s
+from drs_orchestration.adapters.execution_items import check_new_execution
 from drs_orchestration.domain.errors import Conflict, NotFound, StaleVersion
 from drs_orchestration.domain.models.drs import DrsTarget
 from drs_orchestration.domain.models.execution import (
@@ -125,6 +126,7 @@ class DynamoDBExecutionRepository:
     def create(
         self, header: ExecutionHeader, waves: Sequence[WaveState], servers: Sequence[ServerState]
     ) -> None:
+        check_new_execution(header, waves, servers)
         key = {"pk": s(header.id), "sk": s(HEADER)}
         if self.table.get(key) is not None:
             raise Conflict(f"execution {header.id} already exists")

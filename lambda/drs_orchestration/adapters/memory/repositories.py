@@ -6,16 +6,15 @@ Page tokens are opaque (base64 of the last key returned); a token that was not i
 
 from __future__ import annotations
 
-import base64
-import binascii
 import builtins
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel
 
+from drs_orchestration.adapters.execution_items import check_new_execution
 from drs_orchestration.domain.errors import Conflict, FieldError, NotFound, StaleVersion, ValidationFailed
 from drs_orchestration.domain.models.account import TargetAccount
 from drs_orchestration.domain.models.audit import AuditRecord
@@ -33,6 +32,7 @@ from drs_orchestration.domain.models.protection_group import ProtectionGroup
 from drs_orchestration.domain.models.recovery_plan import RecoveryPlan
 from drs_orchestration.domain.ports import DEFAULT_PAGE_SIZE, Page, iterate_pages
 from drs_orchestration.domain.services.errors import membership_conflict
+from drs_orchestration.domain.services.paging import decode_cursor, encode_cursor, invalid_token, page_after
 
 __all__ = [
     "InMemoryAccountRepository",
@@ -51,36 +51,44 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _encode_token(key: str) -> str:
-    return base64.urlsafe_b64encode(key.encode()).decode()
+def _stamp(moment: datetime) -> str:
+    """A timestamp as the DynamoDB adapters store it in sort keys (sorts in time order)."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _decode_token(token: str) -> str:
-    try:
-        return base64.urlsafe_b64decode(token.encode()).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ValidationFailed(
-            [FieldError(name="nextToken", message="is not a token this API issued")]
-        ) from None
-
-
-def _page(items: Sequence[tuple[str, M]], limit: int, next_token: str | None) -> Page[M]:
-    """One page of ``(sort key, item)`` pairs already in order; resumes after the token's key."""
+def _page(
+    items: Sequence[tuple[str, M]],
+    limit: int,
+    next_token: str | None,
+    *,
+    scope: str = "",
+    newest_first: bool = False,
+) -> Page[M]:
+    """One page of ``(sort key, item)`` pairs already in listing order (keys ascending, or descending
+    when ``newest_first``), resumed after the token's key as a DynamoDB query resumes after its
+    cursor, even when that item is gone meanwhile. A token of another ``scope`` (another partition
+    in DynamoDB) or one this adapter did not issue is refused."""
     if limit < 1:
         raise ValidationFailed([FieldError(name="limit", message="must be at least 1")])
     start = 0
     if next_token is not None:
-        after = _decode_token(next_token)
-        keys = [key for key, _ in items]
-        if after not in keys:
-            raise ValidationFailed([FieldError(name="nextToken", message="is not a token this API issued")])
-        start = keys.index(after) + 1
+        cursor = decode_cursor(next_token, frozenset({"after", "scope"}))
+        if cursor["scope"]["S"] != scope:
+            raise invalid_token()
+        after: str = cursor["after"]["S"]
+        start = next(
+            (i for i, (key, _) in enumerate(items) if (key < after if newest_first else key > after)),
+            len(items),
+        )
     chunk = items[start : start + limit]
     more = start + limit < len(items)
-    return Page[M](
-        items=[item.model_copy(deep=True) for _, item in chunk],
-        next_token=_encode_token(chunk[-1][0]) if more and chunk else None,
-    )
+    token = encode_cursor({"after": {"S": chunk[-1][0]}, "scope": {"S": scope}}) if more and chunk else None
+    return Page[M](items=[item.model_copy(deep=True) for _, item in chunk], next_token=token)
+
+
+def _by_name(name: str, item_id: str) -> str:
+    """The listing order of groups and plans: by name (case-insensitive), then id."""
+    return f"{name.casefold()}#{item_id}"
 
 
 class _VersionedStore(Generic[V]):
@@ -91,10 +99,17 @@ class _VersionedStore(Generic[V]):
     """
 
     def __init__(
-        self, resource: str, key: Callable[[V], str], audit: InMemoryAuditRepository | None = None
+        self,
+        resource: str,
+        key: Callable[[V], str],
+        audit: InMemoryAuditRepository | None = None,
+        *,
+        order: Callable[[V], str] | None = None,
     ) -> None:
         self._resource = resource
         self._key: Callable[[V], str] = key
+        self._order: Callable[[V], str] = order or key
+        """The listing's sort key (unique), as the DynamoDB adapter's index sorts."""
         self._items: dict[str, V] = {}
         self._audit = audit
         self._lock = threading.RLock()
@@ -106,7 +121,10 @@ class _VersionedStore(Generic[V]):
             raise NotFound(self._resource, item_id) from None
 
     def list(self, *, limit: int = DEFAULT_PAGE_SIZE, next_token: str | None = None) -> Page[V]:
-        return _page(sorted(self._items.items()), limit, next_token)
+        return _page(self._ordered(self._items.values()), limit, next_token)
+
+    def _ordered(self, items: Iterable[V]) -> builtins.list[tuple[str, V]]:
+        return sorted(((self._order(item), item) for item in items), key=lambda pair: pair[0])
 
     def _audited(self, record: AuditRecord | None, write: Callable[[], T]) -> T:
         with self._lock:
@@ -171,9 +189,13 @@ class InMemoryProtectionGroupRepository(_VersionedStore[ProtectionGroup]):
     of servers a write)."""
 
     def __init__(self, audit: InMemoryAuditRepository | None = None) -> None:
-        super().__init__("protection group", lambda group: group.id, audit)
+        super().__init__(
+            "protection group", lambda group: group.id, audit, order=lambda g: _by_name(g.name, g.id)
+        )
         self._claims: dict[Claim, str] = {}
         self._claimed: dict[str, builtins.list[Claim]] = {}
+        self._used_by: dict[str, set[str]] = {}
+        """Group id -> the plans naming it (kept by ``InMemoryRecoveryPlanRepository``)."""
 
     def _wanted(self, group: ProtectionGroup, members: Sequence[str]) -> builtins.list[Claim]:
         wanted = [(group.account_id, group.region, server) for server in dict.fromkeys(members)]
@@ -217,9 +239,31 @@ class InMemoryProtectionGroupRepository(_VersionedStore[ProtectionGroup]):
     def delete(
         self, item_id: str, expected_version: int | None = None, *, audit: AuditRecord | None = None
     ) -> None:
+        """Refused with ``Conflict`` while a stored plan names the group."""
         with self._lock:
+            current = self._check_version(item_id, expected_version)
+            users = sorted(self._used_by.get(item_id, ()))
+            if users:
+                raise Conflict(
+                    f"protection group {item_id} is used by recovery plan(s) {', '.join(users)}",
+                    current_version=current.version,
+                )
             super().delete(item_id, expected_version, audit=audit)
             self._reclaim(item_id, [])
+
+    def missing(self, group_ids: Iterable[str]) -> builtins.list[str]:
+        with self._lock:
+            return [group_id for group_id in group_ids if group_id not in self._items]
+
+    def use(self, plan_id: str, added: Iterable[str], dropped: Iterable[str]) -> None:
+        """Record that plan ``plan_id`` names the ``added`` groups and no longer the ``dropped`` ones."""
+        with self._lock:
+            for group_id in added:
+                self._used_by.setdefault(group_id, set()).add(plan_id)
+            for group_id in dropped:
+                self._used_by.get(group_id, set()).discard(plan_id)
+                if not self._used_by.get(group_id, True):
+                    del self._used_by[group_id]
 
     def list(
         self,
@@ -229,22 +273,71 @@ class InMemoryProtectionGroupRepository(_VersionedStore[ProtectionGroup]):
         account_id: str | None = None,
         region: str | None = None,
     ) -> Page[ProtectionGroup]:
-        groups = [
-            (g.id, g)
-            for g in sorted(self.values(), key=lambda g: g.id)
-            if account_id in (None, g.account_id) and region in (None, g.region)
-        ]
-        return _page(groups, limit, next_token)
+        groups = self._ordered(
+            g for g in self.values() if account_id in (None, g.account_id) and region in (None, g.region)
+        )
+        scope = f"{account_id}#{region}" if account_id is not None and region is not None else ""
+        return _page(groups, limit, next_token, scope=scope)
 
 
 class InMemoryRecoveryPlanRepository(_VersionedStore[RecoveryPlan]):
-    def __init__(self, audit: InMemoryAuditRepository | None = None) -> None:
-        super().__init__("recovery plan", lambda plan: plan.id, audit)
+    """Given ``groups``, a plan write names only groups that exist, and a group a stored plan names
+    cannot be deleted, as the DynamoDB adapter keeps each group's ``usedBy`` set."""
+
+    def __init__(
+        self,
+        audit: InMemoryAuditRepository | None = None,
+        *,
+        groups: InMemoryProtectionGroupRepository | None = None,
+    ) -> None:
+        super().__init__("recovery plan", lambda plan: plan.id, audit, order=lambda p: _by_name(p.name, p.id))
+        self._groups = groups
+
+    def _check_groups(self, added: Sequence[str]) -> None:
+        missing = self._groups.missing(added) if self._groups is not None else []
+        if missing:
+            raise Conflict(f"protection group(s) {', '.join(missing)} do not exist")
+
+    def _use(self, plan_id: str, added: Sequence[str], dropped: Iterable[str]) -> None:
+        if self._groups is not None:
+            self._groups.use(plan_id, added, dropped)
+
+    def create(self, item: RecoveryPlan, *, audit: AuditRecord | None = None) -> RecoveryPlan:
+        with self._lock:
+            self._check_groups(item.protection_group_ids())
+            stored = super().create(item, audit=audit)
+            self._use(item.id, item.protection_group_ids(), [])
+            return stored
+
+    def update(
+        self, item: RecoveryPlan, expected_version: int, *, audit: AuditRecord | None = None
+    ) -> RecoveryPlan:
+        with self._lock:
+            before = self._check_version(item.id, expected_version).protection_group_ids()
+            after = item.protection_group_ids()
+            self._check_groups([g for g in after if g not in before])
+            stored = super().update(item, expected_version, audit=audit)
+            self._use(item.id, [g for g in after if g not in before], [g for g in before if g not in after])
+            return stored
+
+    def delete(
+        self, item_id: str, expected_version: int | None = None, *, audit: AuditRecord | None = None
+    ) -> None:
+        with self._lock:
+            current = self._check_version(item_id, expected_version)
+            super().delete(item_id, expected_version, audit=audit)
+            self._use(item_id, [], current.protection_group_ids())
 
 
 class InMemoryAccountRepository(_VersionedStore[TargetAccount]):
     def __init__(self, audit: InMemoryAuditRepository | None = None) -> None:
         super().__init__("target account", lambda account: account.account_id, audit)
+
+    def list(self, *, limit: int = DEFAULT_PAGE_SIZE, next_token: str | None = None) -> Page[TargetAccount]:
+        """Ordered by account id, paged as the DynamoDB adapter pages its small table."""
+        return page_after(
+            self.values(), lambda a: a.account_id, name="accountId", limit=limit, next_token=next_token
+        )
 
 
 class InMemoryExecutionRepository:
@@ -264,12 +357,8 @@ class InMemoryExecutionRepository:
     def create(
         self, header: ExecutionHeader, waves: Sequence[WaveState], servers: Sequence[ServerState]
     ) -> None:
-        owners = {wave.execution_id for wave in waves} | {server.execution_id for server in servers}
-        if owners - {header.id}:
-            raise ValueError(f"items of another execution given to {header.id}")
+        check_new_execution(header, waves, servers)
         server_items = {server.source_server_id: server.model_copy(deep=True) for server in servers}
-        if len(server_items) < len(servers):
-            raise ValueError(f"a server is listed twice in execution {header.id}")
         wave_store = _VersionedStore[WaveState]("wave", lambda wave: wave.wave_id)
         for wave in waves:
             wave_store.create(wave)
@@ -291,12 +380,12 @@ class InMemoryExecutionRepository:
         next_token: str | None = None,
     ) -> Page[ExecutionHeader]:
         headers = [
-            h
+            (f"{_stamp(h.created_at)}#{h.id}", h)
             for h in self._headers.values()
             if plan_id in (None, h.plan_id) and (not status or h.status in status)
         ]
-        headers.sort(key=lambda h: (h.created_at, h.id), reverse=True)
-        return _page([(h.id, h) for h in headers], limit, next_token)
+        headers.sort(key=lambda pair: pair[0], reverse=True)
+        return _page(headers, limit, next_token, scope=plan_id or "", newest_first=True)
 
     def list_active(self, plan_id: str | None = None) -> list[ExecutionHeader]:
         active = sorted(ACTIVE_EXECUTION_STATUSES)
@@ -312,16 +401,18 @@ class InMemoryExecutionRepository:
         return self._waves[execution_id]
 
     def get_waves(self, execution_id: str) -> list[WaveState]:
-        return sorted(self._wave_store(execution_id).values(), key=lambda wave: wave.position)
+        waves = self._waves.get(execution_id)
+        return sorted(waves.values(), key=lambda wave: wave.position) if waves else []
 
     def update_wave(self, wave: WaveState, expected_version: int) -> WaveState:
         return self._wave_store(wave.execution_id).update(wave, expected_version)
 
     def get_servers(self, execution_id: str, wave_id: str | None = None) -> list[ServerState]:
-        self._headers.get(execution_id)
+        """By wave id, then server id (as DynamoDB returns the ``SERVER#<wave>#<server>`` items)."""
+        servers = self._servers.get(execution_id, {}).values()
         return [
             server.model_copy(deep=True)
-            for server in self._servers[execution_id].values()
+            for server in sorted(servers, key=lambda server: (server.wave_id, server.source_server_id))
             if wave_id is None or server.wave_id == wave_id
         ]
 
@@ -336,8 +427,8 @@ class InMemoryExecutionRepository:
         self._batches[batch.execution_id][batch.batch_id] = batch.model_copy(deep=True)
 
     def get_batches(self, execution_id: str) -> list[LaunchBatch]:
-        self._headers.get(execution_id)
-        return [batch.model_copy(deep=True) for batch in self._batches[execution_id].values()]
+        batches = self._batches.get(execution_id, {})
+        return [batches[batch_id].model_copy(deep=True) for batch_id in sorted(batches)]
 
     def append_event(self, event: ExecutionEvent) -> None:
         self._headers.get(event.execution_id)
@@ -349,8 +440,8 @@ class InMemoryExecutionRepository:
     def list_events(
         self, execution_id: str, *, limit: int = DEFAULT_PAGE_SIZE, next_token: str | None = None
     ) -> Page[ExecutionEvent]:
-        self._headers.get(execution_id)
-        return _page(sorted(self._events[execution_id].items()), limit, next_token)
+        events = sorted(self._events.get(execution_id, {}).items())
+        return _page(events, limit, next_token, scope=execution_id)
 
     def acquire_launch_lease(self, target: DrsTarget, holder: str, *, seconds: float) -> bool:
         key = (target.account_id, target.region)
@@ -390,5 +481,5 @@ class InMemoryAuditRepository:
         next_token: str | None = None,
     ) -> Page[AuditRecord]:
         records = [r for r in self._records.values() if resource_id is None or r.resource_id == resource_id]
-        records.sort(key=lambda r: (r.at, r.id), reverse=True)
-        return _page([(r.id, r) for r in records], limit, next_token)
+        ordered = sorted(((f"{_stamp(r.at)}#{r.id}", r) for r in records), key=lambda pair: pair[0])
+        return _page(ordered[::-1], limit, next_token, newest_first=True)
