@@ -8,6 +8,7 @@ import pytest
 from drs_orchestration.domain.errors import Conflict, NotFound, StaleVersion, ValidationFailed
 from drs_orchestration.domain.models.execution import (
     BatchStatus,
+    EventType,
     ExecutionEvent,
     ExecutionStatus,
     LaunchBatch,
@@ -32,7 +33,7 @@ def _server(execution_id: str, wave_id: str, n: int, **fields: object) -> Server
 
 def _event(execution_id: str, event_id: str, message: str = "") -> ExecutionEvent:
     return ExecutionEvent(
-        execution_id=execution_id, event_id=event_id, at=NOW, type="JOB_LOG", message=message
+        execution_id=execution_id, event_id=event_id, at=NOW, type=EventType.JOB_LOG, message=message
     )
 
 
