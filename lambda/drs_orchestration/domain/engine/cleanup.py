@@ -1,5 +1,7 @@
-"""Drill clean-up after the plan's ``drillTtlHours``: terminate the drill instances a finished DRILL
-launched. Recovery instances of a RECOVERY are never terminated by the product.
+"""Termination of a drill's instances, the one path for both triggers: an operator's request (the API)
+and the clean-up after the plan's ``drillTtlHours`` (the schedule, ``expire_drills``). The instances are
+those DRS reports as drills of the run's servers that the run launched; recovery instances of a
+RECOVERY are never terminated by the product.
 
 A TerminateRecoveryInstances call takes 1-200 instances and its job counts against the same quotas
 as a launch (servers a job, concurrent jobs, servers in active jobs, one active job per server), so
