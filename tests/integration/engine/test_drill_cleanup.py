@@ -3,15 +3,15 @@
 from collections.abc import Callable
 from datetime import timedelta
 
+from drs_orchestration.composition.engine import drs_gateways
+from drs_orchestration.composition.store import executions
 from drs_orchestration.domain.engine.cleanup import terminate_drill_instances
 from drs_orchestration.domain.models.drs import DrsQuotas, DrsTarget
-from drs_orchestration.handlers.engine import clock, drill_cleanup, store
-from drs_orchestration.handlers.engine.dependencies import drs_gateways
 from tests.integration.engine.harness import ACCOUNT, REGION, Engine, fleet, server_id
 
 
 def _drill_instances(engine: Engine) -> set[str]:
-    gateway = drs_gateways().for_target(DrsTarget(account_id=ACCOUNT, region=REGION))
+    gateway = drs_gateways(engine.product).for_target(DrsTarget(account_id=ACCOUNT, region=REGION))
     return {i.recovery_instance_id for i in gateway.list_recovery_instances() if i.is_drill}
 
 
@@ -58,13 +58,13 @@ def test_drill_instances_live_the_whole_ttl_on_the_runs_clock_when_that_clock_is
 
     # When the schedule runs ten minutes before 8 hours of the run's clock have passed since the start
     sim_clock.advance((before_start + timedelta(hours=8, minutes=-10) - sim_clock.now()).total_seconds())
-    early = drill_cleanup.lambda_handler({}, None)
+    early = engine.invoke("DrillCleanupFunction", {})
 
     # Then nothing is terminated yet; and once 8 hours have passed since the end, the drill's are
     assert early == {"terminated": {}}
     assert _drill_instances(engine) == instances
     sim_clock.advance((finished + timedelta(hours=8, seconds=1) - sim_clock.now()).total_seconds())
-    assert set(drill_cleanup.lambda_handler({}, None)["terminated"][execution_id]) == instances
+    assert set(engine.invoke("DrillCleanupFunction", {})["terminated"][execution_id]) == instances
 
 
 def test_drill_instances_go_out_in_jobs_drs_accepts_when_more_than_one_call_takes(
@@ -75,15 +75,15 @@ def test_drill_instances_go_out_in_jobs_drs_accepts_when_more_than_one_call_take
     engine.drs.simulator.clock.advance(9 * 3600)
 
     # When the schedule runs
-    terminated = drill_cleanup.lambda_handler({}, None)["terminated"][execution_id]
+    terminated = engine.invoke("DrillCleanupFunction", {})["terminated"][execution_id]
 
     # Then every instance went out, in three calls of at most 100 (the simulator's per-job quota;
     # it refuses a call over 200 ids or over a quota), and the drill is marked terminated once
     assert set(terminated) == instances
     counts = engine.drs.simulator.request_counts("TerminateRecoveryInstances")
     assert counts == {"TerminateRecoveryInstances": 3}
-    assert store.executions().get_header(execution_id).instances_terminated_at is not None
-    assert drill_cleanup.lambda_handler({}, None) == {"terminated": {}}
+    assert executions(engine.product).get_header(execution_id).instances_terminated_at is not None
+    assert engine.invoke("DrillCleanupFunction", {}) == {"terminated": {}}
 
 
 def test_drill_instances_left_out_by_the_job_quota_go_out_on_a_later_run_when_slots_free_up(
@@ -94,23 +94,34 @@ def test_drill_instances_left_out_by_the_job_quota_go_out_on_a_later_run_when_sl
     two_jobs = DrsQuotas(max_concurrent_jobs=2)
 
     # When the clean-up runs
-    header = store.executions().get_header(execution_id)
+    product = engine.product
+    header = executions(product).get_header(execution_id)
     first = terminate_drill_instances(
-        store.executions(), drs_gateways(), header, clock.now(), "test", two_jobs
+        executions(engine.product),
+        drs_gateways(engine.product),
+        header,
+        engine.product.clock.now(),
+        "test",
+        two_jobs,
     )
 
     # Then it sends two jobs' worth and leaves the drill open for the rest
     assert len(first) == 200
-    assert store.executions().get_header(execution_id).instances_terminated_at is None
+    assert executions(engine.product).get_header(execution_id).instances_terminated_at is None
 
     # And once those jobs end, the next run sends the rest and closes the drill
     engine.drs.simulator.clock.advance(3 * 3600)
-    header = store.executions().get_header(execution_id)
+    header = executions(engine.product).get_header(execution_id)
     second = terminate_drill_instances(
-        store.executions(), drs_gateways(), header, clock.now(), "test", two_jobs
+        executions(engine.product),
+        drs_gateways(engine.product),
+        header,
+        engine.product.clock.now(),
+        "test",
+        two_jobs,
     )
     assert sorted(first + second) == sorted(instances)
     assert engine.drs.simulator.request_counts("TerminateRecoveryInstances") == {
         "TerminateRecoveryInstances": 3
     }
-    assert store.executions().get_header(execution_id).instances_terminated_at is not None
+    assert executions(engine.product).get_header(execution_id).instances_terminated_at is not None
