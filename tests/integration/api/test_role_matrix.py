@@ -94,13 +94,21 @@ WRITES = list(
 BAD_BODIES = ("{not json", "[]", '{"unexpected": true}', "")
 
 
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain"])
 @pytest.mark.parametrize("raw_body", BAD_BODIES)
 @pytest.mark.parametrize(("method", "path", "least"), WRITES)
 def test_denied_group_gets_403_before_the_body_is_parsed_when_the_body_is_malformed(
-    api: Api, method: str, path: str, least: str, raw_body: str
+    api: Api, method: str, path: str, least: str, raw_body: str, content_type: str
 ) -> None:
     for group in GROUPS:
-        response = api.call(method, path, as_=group, raw_body=raw_body, query={"version": "1"})
+        response = api.call(
+            method,
+            path,
+            as_=group,
+            raw_body=raw_body,
+            query={"version": "1"},
+            headers={"Content-Type": content_type},
+        )
         if RANK[group] < RANK[least]:
             # Given a caller the route refuses, when they send any body, then they are told 403
             assert response.status == 403, f"{group} {method} {path}: {response.text}"
@@ -121,3 +129,10 @@ def test_every_route_declares_who_may_call_it_when_the_api_is_assembled() -> Non
     ]
 
     assert undeclared == []
+
+
+def test_admitted_caller_gets_415_and_a_refused_one_403_when_the_body_is_not_json(api: Api) -> None:
+    text = {"raw_body": "name=m", "headers": {"Content-Type": "text/plain"}}
+
+    assert api.post("/protection-groups", as_="Admin", **text).status == 415  # type: ignore[arg-type]
+    assert api.post("/protection-groups", as_="Viewer", **text).status == 403  # type: ignore[arg-type]

@@ -1,9 +1,10 @@
 """The REST resolver: checks body size, identity and permission before anything parses the request.
 
 Powertools validates the request before any route or middleware runs, so what must come first
-(413 for an oversize body, 415 for a body that is not JSON, 401 without an identity, 403 when the
-caller's groups do not grant the permission the matched route declares with :func:`requires`)
-happens here. The caller's principal and the parts the request is served with are put in the
+happens here, in this order: 413 for an oversize body, 401 without an identity, then, once the route
+is matched, 403 when the caller's groups do not grant the permission it declares with
+:func:`requires` (whatever the body), and only then 415 for a body that is not JSON and 400 for one
+that is not UTF-8 text. The caller's principal and the parts the request is served with are put in the
 request context for the routes; every response carries the server's time (``X-Server-Time``) from
 the product's clock, so a client measures "how long ago" on the same clock as the records.
 """
@@ -17,9 +18,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.event_handler.api_gateway import ResponseBuilder, Route, Router
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupportedContentType
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from drs_orchestration.domain.errors import Forbidden
+from drs_orchestration.domain.errors import Forbidden, ValidationFailed
 from drs_orchestration.handlers.api.errors import error_proxy_response
 from drs_orchestration.handlers.api.security import (
     Permission,
@@ -116,15 +118,26 @@ class DrsApiResolver(APIGatewayRestResolver):
     def _call_route(self, route: Route, route_arguments: dict[str, str]) -> ResponseBuilder[Any]:
         # Runs once the route is matched and before its middlewares, request validation included.
         needed = required_permissions(route.func)
-        missing = sorted(needed - current_principal(self).permissions) if needed else []
-        if missing:
-            denied = Forbidden(
-                f"this needs the {missing[0].value} permission, which your groups do not grant"
-            )
-            builder = self._call_exception_handler(denied, route)
+        refusal = None if needed is None else self._permission_refusal(needed) or self._body_refusal()
+        if refusal is not None:
+            builder = self._call_exception_handler(refusal, route)
             if builder is not None:
                 return builder
         return super()._call_route(route, route_arguments)
+
+    def _permission_refusal(self, needed: frozenset[Permission]) -> Exception | None:
+        missing = sorted(needed - current_principal(self).permissions)
+        if not missing:
+            return None
+        return Forbidden(f"this needs the {missing[0].value} permission, which your groups do not grant")
+
+    def _body_refusal(self) -> Exception | None:
+        event = self.current_event.raw_event
+        if event.get("body") and "json" not in _content_type(event):
+            return RequestUnsupportedContentType("send the body as application/json", [])
+        if not _is_text(event):
+            return ValidationFailed([], "the body is not UTF-8 JSON")
+        return None
 
     def _checked_resolve(
         self, parts: ApiParts, event: Mapping[str, Any], context: LambdaContext
@@ -133,16 +146,6 @@ class DrsApiResolver(APIGatewayRestResolver):
         if _body_size(event) > limit:
             return error_proxy_response(
                 HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "PAYLOAD_TOO_LARGE", f"the body exceeds {limit} bytes"
-            )
-        if event.get("body") and "json" not in _content_type(event):
-            return error_proxy_response(
-                HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-                "UNSUPPORTED_MEDIA_TYPE",
-                "send the body as application/json",
-            )
-        if not _is_text(event):
-            return error_proxy_response(
-                HTTPStatus.BAD_REQUEST, "VALIDATION_FAILED", "the body is not UTF-8 JSON"
             )
         authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
         try:
