@@ -63,14 +63,16 @@ def main() -> None:
     print(f"cold import of handlers.api.app: {cold_import_ms():.0f} ms (median of 5)")
     with mock_aws():
         from tests.integration.api.aws_tables import create_tables
-        from tests.integration.api.client import Api
+        from tests.integration.api.client import API_HANDLER, Api
 
+        from drs_orchestration.composition.api import api_parts
+        from drs_orchestration.composition.product import default_product
         from drs_orchestration.domain.models.protection_group import ProtectionGroup
         from drs_orchestration.domain.models.recovery_plan import RecoveryPlan
-        from drs_orchestration.handlers.api import dependencies
 
         os.environ.update(create_tables(boto3.client("dynamodb", region_name="us-east-1")))
-        services = dependencies.get_services()
+        product = default_product()
+        services = api_parts(product).services
         now = datetime.now(UTC)
         audit = {"created_at": now, "created_by": "bench", "updated_at": now, "updated_by": "bench"}
         for n in range(GROUPS):
@@ -99,7 +101,7 @@ def main() -> None:
                     }
                 )
             )
-        api = Api()
+        api = Api(product.handler(API_HANDLER))
         cases = {
             "GET /protection-groups (page of 50)": lambda i: api.get("/protection-groups"),
             "GET /protection-groups/{id}": lambda i: api.get(f"/protection-groups/pg-{i % GROUPS:05d}"),

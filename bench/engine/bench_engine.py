@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 from tests.integration.engine.harness import Engine, EngineStack, fleet, server_id, set_environment
 
-from drs_orchestration.handlers.engine import store
+from drs_orchestration.composition.store import executions
 from drs_simulator.config import Timings
 
 # 12 waves in 7 layers: w01 -> (w02, w03) -> (w04, w05, w06) -> (w07, w08) -> (w09, w10) -> w11 -> w12
@@ -105,7 +105,7 @@ def run(servers: int, *, events: bool, scale: float) -> dict[str, Any]:
         real_seconds = time.monotonic() - started
         assert execution["status"] == "SUCCEEDED", execution["statusReason"]
         execution_id = execution["id"]
-        batches = store.executions().get_batches(execution_id)
+        batches = executions(engine.product).get_batches(execution_id)
         jobs = {job["jobID"]: job for job in engine.drs.drs_client().describe_jobs(filters={})["items"]}
         drs_span: dict[str, tuple[datetime, datetime]] = {}
         first_start: dict[str, datetime] = {}

@@ -11,7 +11,9 @@
   operations whose IAM action has another name listed in ``IAM_ACTION_OVERRIDES`` and the actions an
   operation depends on in ``DEPENDENT_ACTIONS``.
 - ``required_environment``: variables read through ``os.environ[...]`` / ``os.getenv`` without a
-  default, and every required field of a pydantic ``BaseSettings`` model defined in those modules.
+  default, every required field of a pydantic ``BaseSettings`` model defined in those modules, and
+  every settings field a part of the composition root declares it needs (``@part("executions_table")``)
+  or reads as required (``settings.required("executions_table", ...)``).
 """
 
 from __future__ import annotations
@@ -312,6 +314,32 @@ def _environ_reads(tree: ast.Module) -> set[str]:
     return names
 
 
+def _needed_fields(tree: ast.Module) -> set[str]:
+    """Settings fields named by ``part("field", ...)`` declarations and ``.required("field", ...)`` calls."""
+    fields: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        if isinstance(node.func, ast.Name) and node.func.id == "part":
+            arguments = node.args
+        elif isinstance(node.func, ast.Attribute) and node.func.attr == "required" and node.args:
+            arguments = node.args[:1]
+        else:
+            continue
+        fields.update(
+            str(a.value) for a in arguments if isinstance(a, ast.Constant) and isinstance(a.value, str)
+        )
+    return fields
+
+
+def _field_variables(fields: set[str]) -> set[str]:
+    from drs_orchestration.config.settings import Settings, variable
+
+    unknown = fields - set(Settings.model_fields)
+    assert not unknown, f"parts need settings fields that do not exist: {sorted(unknown)}"
+    return {variable(name) for name in fields}
+
+
 def _settings_variables(model: type[BaseSettings]) -> set[str]:
     prefix = str(model.model_config.get("env_prefix", ""))
     names: set[str] = set()
@@ -341,10 +369,13 @@ def settings_models(modules: set[str]) -> list[type[BaseSettings]]:
 
 def required_environment(modules: set[str]) -> set[str]:
     names: set[str] = set()
+    fields: set[str] = set()
     for module in modules:
         path = module_file(module)
         assert path is not None
         names |= _environ_reads(_tree(path))
+        fields |= _needed_fields(_tree(path))
+    names |= _field_variables(fields)
     for model in settings_models(modules):
         names |= _settings_variables(model)
     return names

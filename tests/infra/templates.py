@@ -123,7 +123,8 @@ PSEUDO_PARAMETERS = {"AWS::AccountId": "123456789012", "AWS::Region": "us-east-1
 
 def sample_environment(function: Function) -> dict[str, str]:
     """The function's variables with plausible values: literals as written, parameters at their
-    defaults, pseudo parameters at sample values, anything else a placeholder naming the variable."""
+    defaults, pseudo parameters at sample values, anything else (a parameter whose default is empty
+    is one the master template always passes) a placeholder naming the variable."""
     parameters = expanded(function.template).get("Parameters", {})
     values: dict[str, str] = {}
     for name, value in function.environment.items():
@@ -135,7 +136,7 @@ def sample_environment(function: Function) -> dict[str, str]:
             values[name] = str(value)
         elif reference in PSEUDO_PARAMETERS:
             values[name] = PSEUDO_PARAMETERS[reference]
-        elif reference in parameters and "Default" in parameters[reference]:
+        elif reference in parameters and parameters[reference].get("Default") not in (None, ""):
             values[name] = str(parameters[reference]["Default"])
         else:
             values[name] = f"sample-{name.lower().replace('_', '-')}"

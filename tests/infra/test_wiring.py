@@ -196,3 +196,13 @@ def test_no_resource_has_a_fixed_physical_name_when_two_copies_are_deployed(temp
     ]
 
     assert fixed == []
+
+
+def test_the_scan_finds_the_settings_a_part_needs_when_a_function_builds_it() -> None:
+    # Guards the scan itself: the settings fields parts declare must be found, or the check above is empty.
+    waiting = required_environment(reachable_modules("drs_orchestration.handlers.engine.wait_for_change"))
+    api = required_environment(reachable_modules("drs_orchestration.handlers.api.app"))
+
+    assert "EXECUTIONS_TABLE" in waiting
+    assert "PROTECTION_GROUPS_TABLE" not in waiting
+    assert {"PROTECTION_GROUPS_TABLE", "RECOVERY_PLANS_TABLE", "AUDIT_TABLE", "HOME_ACCOUNT_ID"} <= api

@@ -1,3 +1,4 @@
+import { SERVER_TIME_HEADER, ServerClock } from './server-clock';
 import type { ErrorBody, FieldError } from './types';
 
 /** An error answered by the API (or a network failure, status 0), carrying its field errors. */
@@ -55,6 +56,8 @@ export class ApiClient {
     private readonly baseUrl: string,
     private readonly token: TokenProvider,
     private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
+    /** The server's clock, kept from the time each answer carries. */
+    readonly clock: ServerClock = new ServerClock(),
   ) {}
 
   async request<T>(path: string, options: RequestOptions = {}): Promise<T> {
@@ -85,6 +88,7 @@ export class ApiClient {
       if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
       throw new ApiError(0, 'NETWORK_ERROR', cause instanceof Error ? cause.message : String(cause));
     }
+    this.clock.note(response.headers.get(SERVER_TIME_HEADER));
     if (!response.ok) throw await toApiError(response);
     return response;
   }

@@ -1,14 +1,20 @@
-"""A small client of the REST API: JSON in and out, the ID token in ``Authorization``, errors typed."""
+"""A small client of the REST API: JSON in and out, the ID token in ``Authorization``, errors typed.
+
+It keeps the server's time of the last answer (``X-Server-Time``): the CLI stamps its lines with the
+product's clock, which in local mode is the simulator's, not this machine's."""
 
 from __future__ import annotations
 
 import json
 import urllib.error
 import urllib.request
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-__all__ = ["ApiClient", "ApiError"]
+__all__ = ["SERVER_TIME_HEADER", "ApiClient", "ApiError"]
+
+SERVER_TIME_HEADER = "X-Server-Time"
 
 
 class ApiError(Exception):
@@ -27,6 +33,8 @@ class ApiClient:
         self.api_url = api_url.rstrip("/")
         self.token = token
         self.timeout = timeout
+        self.server_time: datetime | None = None
+        """The server's time when it sent the last answer (``None`` before one, or if it sent none)."""
 
     def request(
         self,
@@ -48,6 +56,7 @@ class ApiClient:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - checked
                 raw = response.read()
                 kind = response.headers.get("Content-Type", "")
+                self._note_server_time(response.headers.get(SERVER_TIME_HEADER))
         except urllib.error.HTTPError as error:
             raw = error.read()
             try:
@@ -58,6 +67,12 @@ class ApiClient:
         if not raw:
             return None
         return json.loads(raw) if "json" in kind else raw.decode()
+
+    def _note_server_time(self, value: str | None) -> None:
+        try:
+            self.server_time = datetime.fromisoformat(value) if value else None
+        except ValueError:
+            self.server_time = None
 
     def get(self, path: str, **query: str) -> Any:
         return self.request("GET", path, query=query or None)

@@ -72,6 +72,11 @@ def progress_line(execution: dict[str, Any]) -> str:
     return f"{execution['status']:<16} {waves}"
 
 
+def _stamp(api: ApiClient) -> str:
+    """The time of a line: the server's (the product's clock) when it said, else this machine's."""
+    return api.server_time.strftime("%H:%M:%S") if api.server_time else time.strftime("%H:%M:%S")
+
+
 def follow(
     api: ApiClient,
     execution_id: str,
@@ -89,7 +94,7 @@ def follow(
         execution: dict[str, Any] = api.get(f"/executions/{execution_id}")
         line = progress_line(execution)
         if line != last:
-            out.write(f"{time.strftime('%H:%M:%S')} {line}\n")
+            out.write(f"{_stamp(api)} {line}\n")
             out.flush()
             last = line
         if execution["status"] in TERMINAL:

@@ -1,28 +1,39 @@
-"""The API function's environment as one model; a missing or malformed variable fails loudly."""
+"""Every function's environment as one model, validated at cold start; a malformed variable fails loudly.
+
+The variable names are the ones the templates set. Only the Region is needed by every function: the
+other fields are optional here, and the part of the product that needs one names the missing variable
+when it is built (:meth:`Settings.required`), so a function is configured with what it uses and no more.
+"""
 
 from __future__ import annotations
-
-from functools import lru_cache
 
 from pydantic import AnyHttpUrl, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["ApiSettings", "get_api_settings"]
+__all__ = ["MissingSetting", "Settings"]
 
 
-class ApiSettings(BaseSettings):
-    """Environment of the API function (names as the template sets them)."""
+class MissingSetting(RuntimeError):
+    """A part of the product needs a variable the function's environment does not set."""
+
+
+class Settings(BaseSettings):
+    """The product's settings (names as the templates set them)."""
 
     model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=False)
 
     aws_region: str = Field(min_length=1, validation_alias="AWS_REGION")
-    protection_groups_table: str = Field(min_length=3, validation_alias="PROTECTION_GROUPS_TABLE")
-    recovery_plans_table: str = Field(min_length=3, validation_alias="RECOVERY_PLANS_TABLE")
-    executions_table: str = Field(min_length=3, validation_alias="EXECUTIONS_TABLE")
-    accounts_table: str = Field(min_length=3, validation_alias="ACCOUNTS_TABLE")
-    audit_table: str = Field(min_length=3, validation_alias="AUDIT_TABLE")
-    home_account_id: str = Field(pattern=r"^\d{12}$", validation_alias="HOME_ACCOUNT_ID")
-    """The account the API runs in: DRS calls for it use the function's own credentials."""
+    protection_groups_table: str | None = Field(
+        default=None, min_length=3, validation_alias="PROTECTION_GROUPS_TABLE"
+    )
+    recovery_plans_table: str | None = Field(
+        default=None, min_length=3, validation_alias="RECOVERY_PLANS_TABLE"
+    )
+    executions_table: str | None = Field(default=None, min_length=3, validation_alias="EXECUTIONS_TABLE")
+    accounts_table: str | None = Field(default=None, min_length=3, validation_alias="ACCOUNTS_TABLE")
+    audit_table: str | None = Field(default=None, min_length=3, validation_alias="AUDIT_TABLE")
+    home_account_id: str | None = Field(default=None, pattern=r"^\d{12}$", validation_alias="HOME_ACCOUNT_ID")
+    """The account the product runs in: DRS calls for it use the function's own credentials."""
     drs_endpoint_url: AnyHttpUrl | None = Field(default=None, validation_alias="DRS_ENDPOINT_URL")
     """Endpoint override for DRS (the local simulator); unset on AWS."""
     aws_endpoint_url: AnyHttpUrl | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
@@ -34,14 +45,40 @@ class ApiSettings(BaseSettings):
     allowed_origin: str | None = Field(
         default=None, pattern=r"^https?://[^/\s]+$", validation_alias="ALLOWED_ORIGIN"
     )
-    """The console's origin (``https://host``): every response names it for CORS."""
+    """The console's origin (``https://host``): every API response names it for CORS."""
     max_body_bytes: int = Field(default=256 * 1024, ge=1024, validation_alias="MAX_BODY_BYTES")
     role_session_name: str = Field(
         default="drs-orchestration", min_length=2, max_length=64, validation_alias="ROLE_SESSION_NAME"
     )
+    notifications_topic_arn: str | None = Field(default=None, validation_alias="NOTIFICATIONS_TOPIC_ARN")
+    event_bus_name: str | None = Field(default=None, validation_alias="EVENT_BUS_NAME")
+    console_url: str | None = Field(default=None, validation_alias="CONSOLE_URL")
+    health_check_document: str | None = Field(default=None, validation_alias="HEALTH_CHECK_DOCUMENT")
+    poll_seconds: int = Field(default=30, ge=1, le=300, validation_alias="ENGINE_POLL_SECONDS")
+    gate_poll_seconds: int = Field(default=10, ge=1, le=300, validation_alias="ENGINE_GATE_POLL_SECONDS")
+    max_wait_seconds: int = Field(default=300, ge=5, le=3600, validation_alias="ENGINE_MAX_WAIT_SECONDS")
+
+    @property
+    def aws_endpoint(self) -> str | None:
+        return str(self.aws_endpoint_url) if self.aws_endpoint_url else None
+
+    @property
+    def drs_endpoint(self) -> str | None:
+        return str(self.drs_endpoint_url) if self.drs_endpoint_url else None
+
+    def required(self, name: str, part: str) -> str:
+        """The value of field ``name``; ``MissingSetting`` naming its variable when it is not set."""
+        self.check((name,), part)
+        return str(getattr(self, name))
+
+    def check(self, names: tuple[str, ...], part: str) -> None:
+        """``MissingSetting`` naming every variable of ``names`` that is not set."""
+        missing = [variable(name) for name in names if getattr(self, name) is None]
+        if missing:
+            raise MissingSetting(f"{', '.join(missing)} not set: {part} needs it")
 
 
-@lru_cache(maxsize=1)
-def get_api_settings() -> ApiSettings:
-    """Read and validate the environment once per container."""
-    return ApiSettings()
+def variable(name: str) -> str:
+    """The environment variable of settings field ``name``."""
+    alias = Settings.model_fields[name].validation_alias
+    return str(alias) if alias else name.upper()

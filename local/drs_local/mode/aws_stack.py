@@ -114,6 +114,11 @@ class LocalAws:
     documents: dict[str, str] = field(default_factory=dict)
     state_machine_arn: str = ""
     functions: dict[str, str] = field(default_factory=dict)
+    """The state machine's functions: logical id -> the ``Handler`` the template gives it."""
+    function_names: dict[str, str] = field(default_factory=dict)
+    """The state machine's functions: logical id -> the name local mode created it under."""
+    api_handler: str = ""
+    """The ``Handler`` of the function behind the REST API (the one with SAM ``Api`` events)."""
     rules: list[RuleTarget] = field(default_factory=list)
     schedules: list[ScheduledTarget] = field(default_factory=list)
     cors: dict[str, str] = field(default_factory=dict)
@@ -290,6 +295,7 @@ class _Builder:
             Timeout=timeout,
         )["FunctionArn"]
         self.out.functions[logical_id] = handler
+        self.out.function_names[logical_id] = self.physical_name(logical_id)
         self.refs[logical_id], self.refs[f"{logical_id}.Arn"] = self.physical_name(logical_id), arn
         return arn
 
@@ -406,6 +412,14 @@ class _Builder:
             if every:
                 self.out.schedules.append(ScheduledTarget(name, every, handler))
 
+    def api(self) -> None:
+        """The function the REST API proxies to: the one whose SAM events are ``Api`` events."""
+        for _, kind, handler, _ in self._targets():
+            if kind["Type"] == "Api":
+                self.out.api_handler = handler
+                return
+        raise ValueError(f"no template in {self.cfn} declares a function behind the REST API")
+
     def cors(self, console_origin: str) -> None:
         api = self.template("api-stack.yaml", {"AllowedOrigin": console_origin})
         for _, resource in api.resources("AWS::Serverless::Api"):
@@ -430,6 +444,7 @@ def create_local_aws(
     builder.state_machine()
     builder.drs_rules()
     builder.schedules()
+    builder.api()
     builder.environment(console_origin)
     builder.cors(console_origin)
     return builder.out

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from drs_orchestration.domain.clock import Clock
 from drs_orchestration.handlers.api.rest_proxy_event import rest_proxy_event
 
 from .tokens import InvalidToken
@@ -52,6 +53,8 @@ class FrontServer(ThreadingHTTPServer):
     cors: Mapping[str, str]
     context_factory: Callable[[], Any]
     api_lock: threading.Lock
+    clock: Clock
+    """The product's clock: API Gateway's request time on the events the front builds."""
 
     @property
     def origin(self) -> str:
@@ -129,6 +132,7 @@ class _Handler(BaseHTTPRequestHandler):
             query=urlsplit(self.path).query or None,
             claims=claims,
             source_ip=self.client_address[0],
+            now=self.server.clock.now(),
         )
         with self.server.api_lock:
             response = self.server.api_handler(event, self.server.context_factory())

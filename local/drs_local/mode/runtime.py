@@ -11,8 +11,11 @@
 5. the resources of the templates (:mod:`.aws_stack`), the demo users and the demo data (:mod:`.seed`);
 6. the front (:mod:`.front`): the console, ``/config.json`` and the API under ``/api``.
 
-Every handler runs in this process with the environment variables the templates give its function
-(table names, topic, bus, state machine, ...), plus the endpoints of local AWS and the simulator.
+The product is assembled once by the composition root, as on AWS, from the settings the templates
+give its functions (table names, topic, bus, state machine, ...) plus the endpoints of local AWS and
+the simulator, and from the simulator's clock: every timestamp it writes, the API's included, is
+simulated time. Every function (the API, the state machine's tasks, the rules' and schedules'
+targets) runs in this process as that product's handler for the ``Handler`` the template names.
 :meth:`LocalMode.stop` ends every server and thread it started (``python -m drs_local`` calls it on
 SIGINT or SIGTERM).
 """
@@ -35,14 +38,11 @@ from moto.server import ThreadedMotoServer
 from drs_local.event_bridge import EventBridgeBridge, forward_simulator_events
 from drs_local.instance_health import InstanceHealth
 from drs_local.ssm_emulation import SsmAutomationEmulation
-from drs_local.step_functions import LambdaContext, LocalStepFunctions, resolve_handler
+from drs_local.step_functions import LambdaContext, LocalStepFunctions
 from drs_orchestration.adapters.aws_clients import clear_client_cache
-from drs_orchestration.adapters.stepfunctions.step_functions_runner import StepFunctionsExecutionRunner
-from drs_orchestration.domain.ports import ExecutionRepository
-from drs_orchestration.handlers.api import app as api_app
-from drs_orchestration.handlers.api import dependencies as api_dependencies
-from drs_orchestration.handlers.engine import clock as engine_clock
-from drs_orchestration.handlers.engine import dependencies as engine_dependencies
+from drs_orchestration.composition.product import Handler, Product
+from drs_orchestration.config.settings import Settings
+from drs_orchestration.domain.clock import Clock
 from drs_simulator.config import DEFAULT_ACCOUNT
 from drs_simulator.ec2_mirror import Ec2Mirror
 from drs_simulator.simulator import FleetSpec
@@ -79,6 +79,8 @@ class LocalMode:
     endpoints: Endpoints | None = None
     aws: LocalAws | None = None
     drs: SimulatorHandle | None = None
+    product: Product | None = None
+    _runtime: LocalStepFunctions | None = None
     _stack: ExitStack = field(default_factory=ExitStack)
     _saved_environment: dict[str, str | None] = field(default_factory=dict)
 
@@ -129,7 +131,8 @@ class LocalMode:
                 "DRS_ENDPOINT_URL": drs.endpoint_url,
             }
         )
-        self._wire_engine(aws, drs)
+        product = self.product = self._assemble(aws, drs)
+        self._wire_engine(product, aws, drs)
         users = demo_users(options.state_dir)
         cognito = boto3.client("cognito-idp")
         create_users(cognito, aws.user_pool_id, users)
@@ -140,8 +143,9 @@ class LocalMode:
             jwks=lambda: fetch_jwks(aws_endpoint, REGION, aws.user_pool_id),
         )
         api_lock = threading.Lock()
-        plan = self._seed(cognito, aws, verifier, api_lock, users)
-        self._serve(front, verifier, aws, api_lock, aws_endpoint)
+        api = product.handler(aws.api_handler)
+        plan = self._seed(api, cognito, aws, verifier, api_lock, users)
+        self._serve(api, product.clock, front, verifier, aws, api_lock, aws_endpoint)
         endpoints = Endpoints(
             console=console_url,
             api=f"{console_url}{API_PREFIX}",
@@ -168,6 +172,7 @@ class LocalMode:
 
     def _seed(
         self,
+        api: Handler,
         cognito: Any,
         aws: LocalAws,
         verifier: TokenVerifier,
@@ -178,7 +183,7 @@ class LocalMode:
 
         def call_api(event: dict[str, Any]) -> dict[str, Any]:
             with api_lock:
-                response: dict[str, Any] = api_app.lambda_handler(event, _context("api"))
+                response: dict[str, Any] = api(event, _context("api"))
                 return response
 
         admin = next(user for user in users if user.group == "Admin")
@@ -236,7 +241,7 @@ class LocalMode:
 
     def _start_simulator(self, aws_endpoint: str) -> SimulatorHandle:
         scale = self.options.time_scale
-        runtime = LocalStepFunctions(time_scale=scale)
+        runtime = self._runtime = LocalStepFunctions(time_scale=scale)
         runtime.install()
         self._stack.callback(runtime.uninstall)
         drs = self._stack.enter_context(
@@ -250,31 +255,36 @@ class LocalMode:
         sim_clock = drs.simulator.clock
         for emulation in (SsmAutomationEmulation(clock=sim_clock), InstanceHealth(clock=sim_clock)):
             self._stack.enter_context(emulation.installed())
-        engine_clock.set_clock(sim_clock.now)
-        self._stack.callback(engine_clock.set_clock, None)
         return drs
 
-    def _wire_engine(self, aws: LocalAws, drs: SimulatorHandle) -> None:
-        for reset in (clear_client_cache, api_dependencies.reset, engine_dependencies.reset):
-            reset()
-            self._stack.callback(reset)
-        sfn = boto3.client("stepfunctions")
+    def _assemble(self, aws: LocalAws, drs: SimulatorHandle) -> Product:
+        """The product, from the templates' settings (now in the environment) and the simulator's clock."""
+        clear_client_cache()
+        self._stack.callback(clear_client_cache)
+        settings = Settings()
+        if settings.state_machine_arn != aws.state_machine_arn:
+            raise RuntimeError("the templates give the API no state machine: runs could not start")
+        return Product(settings, drs.simulator.clock)
 
-        def runner(executions: ExecutionRepository) -> StepFunctionsExecutionRunner:
-            return StepFunctionsExecutionRunner(executions, sfn, aws.state_machine_arn)
-
-        previous = api_dependencies.execution_runner_factory
-        api_dependencies.execution_runner_factory = runner
-        self._stack.callback(setattr, api_dependencies, "execution_runner_factory", previous)
-        self._stack.callback(_stop_executions, sfn, aws.state_machine_arn)
+    def _wire_engine(self, product: Product, aws: LocalAws, drs: SimulatorHandle) -> None:
+        assert self._runtime is not None
+        self._runtime.handlers.update(
+            {
+                aws.function_names[logical_id]: product.handler(path)
+                for logical_id, path in aws.functions.items()
+            }
+        )
+        self._stack.callback(_stop_executions, boto3.client("stepfunctions"), aws.state_machine_arn)
         events = boto3.client("events")
         bridge = self._stack.enter_context(EventBridgeBridge(events, boto3.client("sqs")))
         for rule in aws.rules:
-            bridge.route(rule.name, rule.event_pattern, _invoker(rule.handler))
+            bridge.route(rule.name, rule.event_pattern, _invoker(product, rule.handler))
         self._stack.enter_context(forward_simulator_events(drs.simulator, events))
         for schedule in aws.schedules:
             self._every(
-                schedule.every_seconds / self.options.time_scale, schedule.name, _invoker(schedule.handler)
+                schedule.every_seconds / self.options.time_scale,
+                schedule.name,
+                _invoker(product, schedule.handler),
             )
 
     def _every(self, seconds: float, name: str, invoke: Callable[[dict[str, Any]], object]) -> None:
@@ -300,13 +310,16 @@ class LocalMode:
 
     def _serve(
         self,
+        api: Handler,
+        clock: Clock,
         front: FrontServer,
         verifier: TokenVerifier,
         aws: LocalAws,
         api_lock: threading.Lock,
         aws_endpoint: str,
     ) -> None:
-        front.api_handler = api_app.lambda_handler
+        front.api_handler = api
+        front.clock = clock
         front.verify = verifier.claims
         front.console_dir = self.options.root / "frontend" / "dist"
         front.cors = aws.cors
@@ -340,8 +353,8 @@ def _context(name: str) -> LambdaContext:
     return LambdaContext(function_name=name, deadline_ms=float("inf"))
 
 
-def _invoker(handler_path: str) -> Callable[[dict[str, Any]], object]:
-    handler = resolve_handler(handler_path)
+def _invoker(product: Product, handler_path: str) -> Callable[[dict[str, Any]], object]:
+    handler = product.handler(handler_path)
     name = handler_path.rsplit(".", 2)[-2]
 
     def invoke(event: dict[str, Any]) -> object:

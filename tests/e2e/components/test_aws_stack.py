@@ -86,6 +86,16 @@ def test_state_machine_runs_the_statemachine_file_with_each_task_on_a_real_handl
     for arn in arns:
         handler = lam.get_function(FunctionName=arn)["Configuration"]["Handler"]
         assert callable(resolve_handler(handler))
+    # and local mode knows each function's name, to run it as the product's handler
+    names = {lam.get_function(FunctionName=arn)["Configuration"]["FunctionName"] for arn in arns}
+    assert set(local_aws.function_names.values()) == names
+    assert local_aws.function_names.keys() == local_aws.functions.keys()
+
+
+def test_api_handler_is_the_one_the_api_template_gives_its_function(local_aws: LocalAws) -> None:
+    api = load_template(ROOT / "cfn" / "api-stack.yaml")
+    (function,) = (resource for _, resource in api.resources("AWS::Serverless::Function"))
+    assert local_aws.api_handler == function["Properties"]["Handler"]
 
 
 def test_cors_follows_the_api_template_with_the_local_console_origin(local_aws: LocalAws) -> None:

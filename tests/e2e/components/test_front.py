@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from drs_local.mode.front import FrontServer, PortInUse, bind
+from drs_orchestration.adapters.system_clock import SystemClock
 from tests.e2e.components import signing
 from tests.e2e.local_mode import http
 
@@ -41,6 +42,7 @@ def front(tmp_path: Path) -> Iterator[tuple[FrontServer, RecordingApi]]:
     server.cors = {"AllowOrigin": server.origin, "AllowHeaders": "Authorization,Content-Type"}
     server.context_factory = lambda: None
     server.api_lock = threading.Lock()
+    server.clock = SystemClock()
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:

@@ -6,8 +6,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from drs_orchestration.handlers.api.app import lambda_handler
+from drs_orchestration.composition.product import Handler
 from drs_orchestration.handlers.api.rest_proxy_event import rest_proxy_event
+
+API_HANDLER = "drs_orchestration.handlers.api.app.lambda_handler"
 
 
 @dataclass
@@ -49,9 +51,11 @@ def claims_for(*groups: str, user: str = "alice") -> dict[str, Any]:
 
 
 class Api:
-    """``api.get("/protection-groups", as_="Viewer")``: the response of the real handler."""
+    """``api.get("/protection-groups", as_="Viewer")``: the response of the real handler, on the product
+    whose entry point ``handler`` is (``product.handler(API_HANDLER)``)."""
 
-    def __init__(self, default_group: str = "Admin") -> None:
+    def __init__(self, handler: Handler, default_group: str = "Admin") -> None:
+        self.handler = handler
         self.default_group = default_group
 
     def call(
@@ -80,7 +84,7 @@ class Api:
             claims=identity,
             headers={"Content-Type": "application/json", **(headers or {})},
         )
-        result = lambda_handler(event, LambdaContext())
+        result = self.handler(event, LambdaContext())
         response_headers = {key.lower(): value for key, value in (result.get("headers") or {}).items()}
         for key, values in (result.get("multiValueHeaders") or {}).items():
             response_headers.setdefault(key.lower(), values[-1])

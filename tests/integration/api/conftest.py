@@ -10,11 +10,13 @@ import pytest
 from moto.dynamodb.models import DynamoDBBackend
 
 from drs_orchestration.adapters.runner.in_memory_execution_runner import InMemoryExecutionRunner
-from drs_orchestration.handlers.api import dependencies
+from drs_orchestration.adapters.system_clock import SystemClock
+from drs_orchestration.composition.product import Product
+from drs_orchestration.config.settings import Settings
 from drs_simulator.fleet import ServerFixture
 from drs_simulator.testing import SimulatorHandle, simulator_server
 from tests.integration.api.aws_tables import moto_with_tables
-from tests.integration.api.client import Api
+from tests.integration.api.client import API_HANDLER, Api
 
 HOME_ACCOUNT = "111122223333"
 REGION = "us-east-1"
@@ -50,8 +52,8 @@ def drs() -> Iterator[SimulatorHandle]:
 
 
 @pytest.fixture
-def api(monkeypatch: pytest.MonkeyPatch, drs: SimulatorHandle) -> Iterator[Api]:
-    """The real handler over empty tables under moto, DRS from the simulator, an in-memory runner."""
+def product(monkeypatch: pytest.MonkeyPatch, drs: SimulatorHandle) -> Iterator[Product]:
+    """The product over empty tables under moto, DRS from the simulator, an in-memory runner."""
     for key, value in {
         "AWS_REGION": REGION,
         "HOME_ACCOUNT_ID": HOME_ACCOUNT,
@@ -60,13 +62,16 @@ def api(monkeypatch: pytest.MonkeyPatch, drs: SimulatorHandle) -> Iterator[Api]:
         "POWERTOOLS_DEV": "false",
     }.items():
         monkeypatch.setenv(key, value)
-    monkeypatch.setattr(dependencies, "execution_runner_factory", InMemoryExecutionRunner)
     with moto_with_tables(monkeypatch, REGION, "test") as tables:
         for key, value in tables.items():
             monkeypatch.setenv(key, value)
-        dependencies.reset()
-        yield Api()
-    dependencies.reset()
+        yield Product(Settings(), SystemClock(), runner=InMemoryExecutionRunner)
+
+
+@pytest.fixture
+def api(product: Product) -> Api:
+    """The real API handler of ``product``."""
+    return Api(product.handler(API_HANDLER))
 
 
 @pytest.fixture

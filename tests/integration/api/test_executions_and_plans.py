@@ -12,6 +12,8 @@ import pytest
 
 from drs_orchestration.adapters.runner.in_memory_execution_runner import InMemoryExecutionRunner
 from drs_orchestration.adapters.stepfunctions.step_functions_runner import StepFunctionsExecutionRunner
+from drs_orchestration.composition.api import api_parts
+from drs_orchestration.composition.product import Product
 from drs_orchestration.domain.models.drs import LaunchStatus
 from drs_orchestration.domain.models.execution import (
     EventType,
@@ -22,9 +24,8 @@ from drs_orchestration.domain.models.execution import (
     WaveStatus,
 )
 from drs_orchestration.domain.ports import RunnerSignal
-from drs_orchestration.handlers.api import dependencies
 from drs_simulator.testing import SimulatorHandle
-from tests.integration.api.client import Api
+from tests.integration.api.client import API_HANDLER, Api
 from tests.integration.api.conftest import HOME_ACCOUNT, REGION, server_id
 
 
@@ -48,10 +49,15 @@ def make_plan(api: Api, *, name: str = "shop-dr", servers: list[str] | None = No
 
 
 def engine_launched(
-    execution_id: str, source_server_id: str, *, job_id: str | None = None, instance_id: str | None = None
+    product: Product,
+    execution_id: str,
+    source_server_id: str,
+    *,
+    job_id: str | None = None,
+    instance_id: str | None = None,
 ) -> None:
     """Play the engine: the run succeeded with the server launched (written as the engine writes it)."""
-    runner = dependencies.get_services().runner
+    runner = api_parts(product).services.runner
     assert isinstance(runner, InMemoryExecutionRunner)
     now = datetime.now(UTC)
     launched = ServerState(
@@ -141,12 +147,12 @@ def test_recovery_needs_the_plan_name_and_admin_when_started(api: Api) -> None:
     assert started.status == 202
 
 
-def test_drill_starts_once_and_blocks_plan_deletion_while_active(api: Api) -> None:
+def test_drill_starts_once_and_blocks_plan_deletion_while_active(api: Api, product: Product) -> None:
     plan = make_plan(api)
     started = api.post("/executions", {"planId": plan["id"], "mode": "DRILL"}, as_="Operator")
     assert started.status == 202, started.text
     execution_id = started.json["executionId"]
-    runner = dependencies.get_services().runner
+    runner = api_parts(product).services.runner
     assert [call.operation for call in runner.calls] == ["start"]  # type: ignore[union-attr]
     assert api.post("/executions", {"planId": plan["id"], "mode": "DRILL"}).status == 409
     assert api.delete(f"/recovery-plans/{plan['id']}").status == 409
@@ -158,10 +164,10 @@ def test_drill_starts_once_and_blocks_plan_deletion_while_active(api: Api) -> No
     assert not {"planSnapshot", "taskToken", "handledRequests"} & set(listed[0])
 
 
-def test_steering_signals_the_runner_and_refuses_what_the_status_forbids(api: Api) -> None:
+def test_steering_signals_the_runner_and_refuses_what_the_status_forbids(api: Api, product: Product) -> None:
     plan = make_plan(api)
     execution_id = api.post("/executions", {"planId": plan["id"], "mode": "DRILL"}).json["executionId"]
-    runner = dependencies.get_services().runner
+    runner = api_parts(product).services.runner
     assert api.post(f"/executions/{execution_id}/resume", as_="Operator").status == 409
     assert api.post(f"/executions/{execution_id}/pause", as_="Viewer").status == 403
     assert api.post(f"/executions/{execution_id}/pause", as_="Operator").status == 202
@@ -175,10 +181,10 @@ def test_steering_signals_the_runner_and_refuses_what_the_status_forbids(api: Ap
     assert [a["action"] for a in audit] == ["CancelExecution", "PauseExecution", "StartExecution"]
 
 
-def test_report_is_csv_when_asked_and_lists_each_server(api: Api) -> None:
+def test_report_is_csv_when_asked_and_lists_each_server(api: Api, product: Product) -> None:
     plan = make_plan(api)
     execution_id = api.post("/executions", {"planId": plan["id"], "mode": "DRILL"}).json["executionId"]
-    engine_launched(execution_id, server_id(0))
+    engine_launched(product, execution_id, server_id(0))
     as_json = api.get(f"/executions/{execution_id}/report").json
     assert [row["sourceServerId"] for row in as_json["servers"]] == [server_id(0)]
     as_csv = api.get(f"/executions/{execution_id}/report", headers={"Accept": "text/csv"})
@@ -220,11 +226,11 @@ def _two_wave_drill(api: Api) -> tuple[str, dict[str, object]]:
     return started.json["executionId"], plan
 
 
-def _run_to_the_end(api: Api, drs: SimulatorHandle, execution_id: str) -> dict[str, str]:
+def _run_to_the_end(product: Product, drs: SimulatorHandle, execution_id: str) -> dict[str, str]:
     """Launch each wave's server on the simulator and write what the engine records: wave windows, the
     launched instances, the job log's phase timings and the health gate's evidence."""
     client = drs.drs_client(REGION, HOME_ACCOUNT)
-    runner = dependencies.get_services().runner
+    runner = api_parts(product).services.runner
     assert isinstance(runner, InMemoryExecutionRunner)
     start = datetime.now(UTC)
     runner.advance(execution_id, ExecutionStatus.RUNNING, at=start)
@@ -277,11 +283,11 @@ def _run_to_the_end(api: Api, drs: SimulatorHandle, execution_id: str) -> dict[s
 
 
 def test_report_has_planned_and_actual_per_wave_and_phases_and_evidence_per_server_when_a_drill_ended(
-    api: Api, drs: SimulatorHandle
+    api: Api, product: Product, drs: SimulatorHandle
 ) -> None:
     # Given a two-wave drill run to its end
     execution_id, _ = _two_wave_drill(api)
-    _run_to_the_end(api, drs, execution_id)
+    _run_to_the_end(product, drs, execution_id)
     # When the report is read
     response = api.get(f"/executions/{execution_id}/report", as_="Viewer")
     # Then each wave has its planned window (web waits for db's budget) against what happened
@@ -301,10 +307,10 @@ def test_report_has_planned_and_actual_per_wave_and_phases_and_evidence_per_serv
 
 
 def test_report_csv_has_stable_planned_actual_phase_and_evidence_columns_when_a_drill_ended(
-    api: Api, drs: SimulatorHandle
+    api: Api, product: Product, drs: SimulatorHandle
 ) -> None:
     execution_id, _ = _two_wave_drill(api)
-    _run_to_the_end(api, drs, execution_id)
+    _run_to_the_end(product, drs, execution_id)
     as_csv = api.get(f"/executions/{execution_id}/report", headers={"Accept": "text/csv"})
     rows = list(csv.DictReader(io.StringIO(as_csv.text)))
     for column in (
@@ -329,11 +335,11 @@ def test_report_csv_has_stable_planned_actual_phase_and_evidence_columns_when_a_
 
 
 def test_detail_names_when_drill_instances_were_terminated_and_who_started_by_email(
-    api: Api, drs: SimulatorHandle
+    api: Api, product: Product, drs: SimulatorHandle
 ) -> None:
     # Given a drill run to its end, started by an operator whose token carries an e-mail
     execution_id, _ = _two_wave_drill(api)
-    instances = _run_to_the_end(api, drs, execution_id)
+    instances = _run_to_the_end(product, drs, execution_id)
     before = api.get(f"/executions/{execution_id}").json
     assert before["instancesTerminatedAt"] is None
     assert before["startedBy"] == "alice@example.com"
@@ -408,32 +414,26 @@ def test_me_names_the_user_groups_and_permissions_and_401_without_identity(api: 
     assert api.get("/me", anonymous=True).status == 401
 
 
-def test_start_is_503_and_writes_no_run_when_no_engine_is_configured(
-    api: Api, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_start_is_503_and_writes_no_run_when_no_engine_is_configured(api: Api, product: Product) -> None:
     plan = make_plan(api)
-    monkeypatch.delenv("STATE_MACHINE_ARN", raising=False)
-    monkeypatch.setattr(dependencies, "execution_runner_factory", dependencies._configured_runner)
-    dependencies.reset()
-    response = api.post("/executions", {"planId": plan["id"], "mode": "DRILL"})
+    # Given the product as deployed without an engine: no runner of its own, no state machine configured
+    without_engine = Api(Product(product.settings, product.clock).handler(API_HANDLER))
+    response = without_engine.post("/executions", {"planId": plan["id"], "mode": "DRILL"})
     assert response.status == 503
     assert response.error_code == "ENGINE_UNAVAILABLE"
-    assert api.get("/executions").json["items"] == []
+    assert without_engine.get("/executions").json["items"] == []
 
 
-def test_step_functions_runner_is_built_when_the_state_machine_is_configured(
-    api: Api, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("STATE_MACHINE_ARN", "arn:aws:states:us-east-1:111122223333:stateMachine:engine")
-    monkeypatch.setattr(dependencies, "execution_runner_factory", dependencies._configured_runner)
-    dependencies.reset()
-    runner = dependencies.get_services().runner
+def test_step_functions_runner_is_built_when_the_state_machine_is_configured(product: Product) -> None:
+    arn = "arn:aws:states:us-east-1:111122223333:stateMachine:engine"
+    deployed = Product(product.settings.model_copy(update={"state_machine_arn": arn}), product.clock)
+    runner = api_parts(deployed).services.runner
     assert isinstance(runner, StepFunctionsExecutionRunner)
     assert runner.state_machine_arn.endswith(":stateMachine:engine")
 
 
 def test_terminate_ends_the_drill_instances_drs_launched_and_refuses_a_recovery(
-    api: Api, drs: SimulatorHandle
+    api: Api, product: Product, drs: SimulatorHandle
 ) -> None:
     plan = make_plan(api, servers=[server_id(1)])
     execution_id = api.post("/executions", {"planId": plan["id"], "mode": "DRILL"}).json["executionId"]
@@ -442,7 +442,7 @@ def test_terminate_ends_the_drill_instances_drs_launched_and_refuses_a_recovery(
     drs.simulator.clock.advance(3600)
     (instance,) = client.describe_recovery_instances(filters={"sourceServerIDs": [server_id(1)]})["items"]
     engine_launched(
-        execution_id, server_id(1), job_id=job["jobID"], instance_id=instance["recoveryInstanceID"]
+        product, execution_id, server_id(1), job_id=job["jobID"], instance_id=instance["recoveryInstanceID"]
     )
     assert api.post(f"/executions/{execution_id}/terminate-instances", as_="Viewer").status == 403
     response = api.post(f"/executions/{execution_id}/terminate-instances", as_="Operator")

@@ -4,6 +4,7 @@ must honour it."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 import schemathesis
@@ -12,7 +13,7 @@ from schemathesis.checks import positive_data_acceptance, unsupported_method
 
 from drs_orchestration.handlers.api.openapi import DOCUMENT_PATH, openapi_document
 from tests.integration.api.client import Api
-from tests.integration.api.wsgi_front import wsgi_front
+from tests.integration.api.wsgi_front import WsgiFront
 
 
 def test_committed_document_matches_the_routes_when_regenerated() -> None:
@@ -21,12 +22,15 @@ def test_committed_document_matches_the_routes_when_regenerated() -> None:
     )
 
 
-schema = schemathesis.openapi.from_wsgi("/openapi.json", wsgi_front)
+front = WsgiFront()
+schema = schemathesis.openapi.from_wsgi("/openapi.json", front)
 
 
 @pytest.fixture
-def api_over_moto(api: Api) -> Api:
-    return api
+def api_over_moto(api: Api) -> Iterator[Api]:
+    front.handler = api.handler
+    yield api
+    front.handler = None
 
 
 @schema.parametrize()

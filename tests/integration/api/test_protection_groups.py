@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from drs_orchestration.handlers.api import dependencies
-from tests.integration.api.client import Api
+from drs_orchestration.composition.product import Product
+from tests.integration.api.client import API_HANDLER, Api
 from tests.integration.api.conftest import HOME_ACCOUNT, REGION, server_id
 
 
@@ -165,10 +165,8 @@ def test_delete_is_409_while_a_plan_uses_the_group_and_204_after(api: Api) -> No
     assert api.get(f"/protection-groups/{group['id']}").status == 404
 
 
-def test_every_answer_names_the_console_origin_when_one_is_configured(
-    api: Api, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("ALLOWED_ORIGIN", "https://console.example.com")
-    dependencies.reset()
+def test_every_answer_names_the_console_origin_when_one_is_configured(product: Product) -> None:
+    settings = product.settings.model_copy(update={"allowed_origin": "https://console.example.com"})
+    api = Api(Product(settings, product.clock, runner=product.runner).handler(API_HANDLER))
     for response in (api.get("/protection-groups"), api.get("/me", anonymous=True), api.get("/nowhere")):
         assert response.headers["access-control-allow-origin"] == "https://console.example.com"

@@ -85,3 +85,54 @@ def test_groups_claim_is_understood_in_every_shape_the_authorizer_sends(api: Api
     for raw in ("[Admin Operator]", "Admin,Operator", '["Admin"]', "Admin"):
         claims = {"sub": "s", "cognito:username": "u", "cognito:groups": raw}
         assert "Admin" in api.get("/me", claims=claims).json["groups"]
+
+
+# Every endpoint that takes a body, once (the first entry names the least group the route itself needs).
+WRITES = list(
+    {(m, p): (m, p, least) for m, p, _, _, least in reversed(ENDPOINTS) if m in ("POST", "PUT")}.values()
+)
+BAD_BODIES = ("{not json", "[]", '{"unexpected": true}', "")
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain"])
+@pytest.mark.parametrize("raw_body", BAD_BODIES)
+@pytest.mark.parametrize(("method", "path", "least"), WRITES)
+def test_denied_group_gets_403_before_the_body_is_parsed_when_the_body_is_malformed(
+    api: Api, method: str, path: str, least: str, raw_body: str, content_type: str
+) -> None:
+    for group in GROUPS:
+        response = api.call(
+            method,
+            path,
+            as_=group,
+            raw_body=raw_body,
+            query={"version": "1"},
+            headers={"Content-Type": content_type},
+        )
+        if RANK[group] < RANK[least]:
+            # Given a caller the route refuses, when they send any body, then they are told 403
+            assert response.status == 403, f"{group} {method} {path}: {response.text}"
+            assert response.error_code == "FORBIDDEN"
+        else:
+            # the body is judged only for a caller the route admits: never a denial, never a 500
+            assert response.status not in (401, 403, 500), f"{group} {method} {path}: {response.text}"
+
+
+def test_every_route_declares_who_may_call_it_when_the_api_is_assembled() -> None:
+    from drs_orchestration.handlers.api.app import app
+    from drs_orchestration.handlers.api.resolver import required_permissions
+
+    undeclared = [
+        f"{route.method} {route.path}"
+        for route in app._static_routes + app._dynamic_routes
+        if required_permissions(route.func) is None
+    ]
+
+    assert undeclared == []
+
+
+def test_admitted_caller_gets_415_and_a_refused_one_403_when_the_body_is_not_json(api: Api) -> None:
+    text = {"raw_body": "name=m", "headers": {"Content-Type": "text/plain"}}
+
+    assert api.post("/protection-groups", as_="Admin", **text).status == 415  # type: ignore[arg-type]
+    assert api.post("/protection-groups", as_="Viewer", **text).status == 403  # type: ignore[arg-type]

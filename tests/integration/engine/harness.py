@@ -1,8 +1,11 @@
 """The engine under test: the real ASL on moto's Step Functions interpreter, the real handlers
 dispatched in-process, moto for AWS, the DRS simulator for DRS, all on one scaled clock.
 
-Runs are started and steered through the REST API handler, whose runner slot is filled with the
-Step Functions runner. DRS "Launch Result" events reach the event handler through EventBridge: the
+The product is assembled by the composition root, as on AWS, from the settings the test's resources
+give it and the simulator's clock; every function (the API, the state machine's tasks, the DRS event
+target, the clean-up schedule) is that product's handler for the ``Handler`` the template names.
+Runs are started and steered through the REST API handler, with the Step Functions runner. DRS
+"Launch Result" events reach the event handler through EventBridge: the
 template's own rule, an SQS target and the local runtime's drainer (moto delivers to no Lambda). The
 local runtime's emulations answer SSM Automation, and Run Command and EC2 status checks per instance.
 """
@@ -32,19 +35,18 @@ from drs_local.instance_health import InstanceHealth
 from drs_local.ssm_emulation import SsmAutomationEmulation
 from drs_local.step_functions import LocalStepFunctions
 from drs_orchestration.adapters.aws_clients import clear_client_cache
-from drs_orchestration.adapters.stepfunctions.step_functions_runner import StepFunctionsExecutionRunner
+from drs_orchestration.composition.product import Product
+from drs_orchestration.composition.store import executions
+from drs_orchestration.config.settings import Settings
 from drs_orchestration.domain.models.execution import ExecutionEvent, ServerState
-from drs_orchestration.domain.ports import ExecutionRepository, iterate_pages
-from drs_orchestration.handlers.api import dependencies as api_dependencies
-from drs_orchestration.handlers.engine import clock, drs_events, store
-from drs_orchestration.handlers.engine import dependencies as engine_dependencies
+from drs_orchestration.domain.ports import iterate_pages
 from drs_simulator.config import SimConfig, Span, Timings
 from drs_simulator.ec2_mirror import Ec2Mirror
 from drs_simulator.fleet import ServerFixture
 from drs_simulator.testing import SimulatorHandle, simulator_server
 from tests.integration.accounts import in_account
 from tests.integration.api.aws_tables import create_tables
-from tests.integration.api.client import Api
+from tests.integration.api.client import API_HANDLER, Api
 
 ROOT = Path(__file__).resolve().parents[3]
 ASL = ROOT / "cfn" / "statemachine" / "execution-engine.asl.json"
@@ -53,12 +55,6 @@ HEALTH_DOCUMENT = ROOT / "ssm-documents" / "post-launch-health-check.yaml"
 ACCOUNT = "111122223333"
 STAGING_ACCOUNT = "444455556666"
 REGION = "us-east-1"
-FUNCTIONS = {
-    "InitializeFunctionArn": "drs_orchestration.handlers.engine.initialize.lambda_handler",
-    "AdvanceFunctionArn": "drs_orchestration.handlers.engine.advance.lambda_handler",
-    "WaitForChangeFunctionArn": "drs_orchestration.handlers.engine.wait_for_change.lambda_handler",
-    "FinalizeFunctionArn": "drs_orchestration.handlers.engine.finalize.lambda_handler",
-}
 TRUST = {
     "Version": "2012-10-17",
     "Statement": [
@@ -114,6 +110,7 @@ def _zip() -> bytes:
 
 @dataclass
 class Engine:
+    product: Product
     api: Api
     drs: SimulatorHandle
     sfn: Any
@@ -129,6 +126,10 @@ class Engine:
 
     def stop_events(self) -> None:
         self.events_enabled = False
+
+    def invoke(self, function: str, event: dict[str, Any]) -> Any:
+        """Run the template's function ``function`` (its logical id) on the product, as its trigger would."""
+        return self.product.handler(handler_of(function))(event, None)
 
     # -- building plans ------------------------------------------------------------------------
     def group(self, name: str, servers: list[str], *, account: str = ACCOUNT) -> str:
@@ -225,13 +226,11 @@ class Engine:
         return next(w for w in execution["waves"] if w["id"] == wave_id)
 
     def timeline(self, execution_id: str) -> list[ExecutionEvent]:
-        executions = store.executions()
-        return list(
-            iterate_pages(lambda token: executions.list_events(execution_id, limit=500, next_token=token))
-        )
+        store = executions(self.product)
+        return list(iterate_pages(lambda token: store.list_events(execution_id, limit=500, next_token=token)))
 
     def servers(self, execution_id: str) -> list[ServerState]:
-        return store.executions().get_servers(execution_id)
+        return executions(self.product).get_servers(execution_id)
 
     def notifications(self) -> list[dict[str, Any]]:
         messages: list[dict[str, Any]] = []
@@ -279,6 +278,24 @@ def _orchestration_template() -> dict[str, Any]:
     return dict(cfn_yaml.load(str(TEMPLATE)))
 
 
+def handler_of(function: str) -> str:
+    """The ``Handler`` the orchestration template gives function ``function`` (its logical id)."""
+    return str(_orchestration_template()["Resources"][function]["Properties"]["Handler"])
+
+
+def state_machine_functions() -> dict[str, str]:
+    """Each ``${...}`` of the state machine's definition that names a function, and that function."""
+    for resource in _orchestration_template()["Resources"].values():
+        if resource["Type"] in ("AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine"):
+            substitutions = resource["Properties"]["DefinitionSubstitutions"]
+            return {
+                key: str(value["Fn::GetAtt"][0]).split(".")[0]
+                for key, value in substitutions.items()
+                if isinstance(value, dict) and "Fn::GetAtt" in value
+            }
+    raise AssertionError("the orchestration template declares no state machine")
+
+
 def drs_event_pattern() -> dict[str, Any]:
     """The DRS launch-result rule's pattern, as the orchestration template declares it."""
     events = _orchestration_template()["Resources"]["DrsEventsFunction"]["Properties"]["Events"]
@@ -289,7 +306,7 @@ def _deliver(engine_ref: list[Engine]) -> Callable[[dict[str, Any]], None]:
     def deliver(event: dict[str, Any]) -> None:
         if engine_ref and engine_ref[0].events_enabled:
             engine_ref[0].event_log.append(event)
-            drs_events.lambda_handler(event, None)
+            engine_ref[0].invoke("DrsEventsFunction", event)
 
     return deliver
 
@@ -325,10 +342,7 @@ def engine_factory(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., En
         yield lambda **options: stack.start(monkeypatch, **options)
     finally:
         stack.close()
-        api_dependencies.reset()
-        engine_dependencies.reset()
         clear_client_cache()
-        clock.set_clock(None)
 
 
 class EngineStack:
@@ -365,7 +379,9 @@ class EngineStack:
         events: bool = True,
         timings: Timings = FAST_TIMINGS,
         ec2: bool = True,
+        settings: dict[str, Any] | None = None,
     ) -> Engine:
+        """``settings``: fields of the product's settings that differ from what the test's resources give."""
         mock = mock_aws(
             config={"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
         )
@@ -375,8 +391,6 @@ class EngineStack:
         runtime.install()
         self.closers.append(runtime.uninstall)
         clear_client_cache()
-        api_dependencies.reset()
-        engine_dependencies.reset()
         engine_ref: list[Engine] = []
         config = SimConfig(timings=timings)
         context = simulator_server(
@@ -396,7 +410,6 @@ class EngineStack:
 
         self.closers.append(exit_simulator)
         monkeypatch.setenv("DRS_ENDPOINT_URL", handle.endpoint_url)
-        clock.set_clock(handle.simulator.clock.now)
         # moto has no SSM Automation, and its Run Command and status checks always pass: the local
         # runtime's emulations answer per instance, driven by the simulator (its boot failures).
         sim_clock = handle.simulator.clock
@@ -424,13 +437,14 @@ class EngineStack:
             RoleName="engine", AssumeRolePolicyDocument=json.dumps(TRUST)
         )["Role"]["Arn"]
         lam = boto3.client("lambda")
-        substitutions = {}
-        for key, handler in FUNCTIONS.items():
+        substitutions, handlers = {}, {}
+        for key, function in state_machine_functions().items():
+            handlers[function] = handler_of(function)
             substitutions[key] = lam.create_function(
-                FunctionName=key.removesuffix("FunctionArn"),
+                FunctionName=function,
                 Runtime="python3.12",
                 Role=role_arn,
-                Handler=handler,
+                Handler=handlers[function],
                 Code={"ZipFile": _zip()},
                 Timeout=300,
             )["FunctionArn"]
@@ -441,13 +455,13 @@ class EngineStack:
         machine_arn = sfn.create_state_machine(name="engine", definition=definition, roleArn=role_arn)[
             "stateMachineArn"
         ]
-
-        def runner(executions: ExecutionRepository) -> StepFunctionsExecutionRunner:
-            return StepFunctionsExecutionRunner(executions, boto3.client("stepfunctions"), machine_arn)
-
-        monkeypatch.setattr(api_dependencies, "execution_runner_factory", runner)
+        monkeypatch.setenv("STATE_MACHINE_ARN", machine_arn)
+        # The product as the composition root assembles it on AWS, on the simulator's clock
+        product = Product(Settings().model_copy(update=settings or {}), handle.simulator.clock)
+        runtime.handlers.update({name: product.handler(path) for name, path in handlers.items()})
         engine = Engine(
-            api=Api(),
+            product=product,
+            api=Api(product.handler(API_HANDLER)),
             drs=handle,
             sfn=sfn,
             sqs=sqs,

@@ -1,14 +1,14 @@
 """Wave actions: Lambda invoke (through the state machine), Run Command, WAIT, APPROVAL."""
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from drs_local.instance_health import InstanceBehaviour
 from drs_local.ssm_emulation import AutomationOutcome
+from drs_orchestration.composition.api import api_parts
 from drs_orchestration.domain.models.execution import EventType, HealthStatus
 from drs_orchestration.domain.services.context import Request
 from drs_orchestration.domain.services.executions import steer_wave
-from drs_orchestration.handlers.api.dependencies import get_services
 from tests.integration.engine import action_functions
 from tests.integration.engine.harness import HEALTH_CHECK_DOCUMENT, Engine, fleet, server_id
 
@@ -105,7 +105,8 @@ def test_approval_action_holds_the_wave_until_an_operator_approves_it_through_th
     assert approval_notice[0]["body"]["message"] == "Is the network ready?"
 
     # When an operator approves the wave through the API's service (it records the approval and wakes the run)
-    steer_wave(get_services(), Request(actor="carol", now=datetime.now(UTC)), execution_id, "app", "approve")
+    request = Request(actor="carol", now=engine.product.clock.now())
+    steer_wave(api_parts(engine.product).services, request, execution_id, "app", "approve")
 
     assert engine.finish(execution_id)["status"] == "SUCCEEDED"
 

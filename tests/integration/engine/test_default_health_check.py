@@ -6,10 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 import boto3
-import pytest
 
 from drs_orchestration.domain.models.execution import EventType, HealthStatus
-from drs_orchestration.handlers.engine import dependencies
 from tests.integration.engine.harness import HEALTH_CHECK_DOCUMENT, HEALTH_DOCUMENT, Engine, fleet, server_id
 
 OWN_DOCUMENT = "Shop-HealthProbe"
@@ -120,13 +118,15 @@ def test_wave_runs_its_own_document_when_it_names_one(engine_factory: Callable[.
 
 
 def test_only_ec2_status_checks_run_and_say_so_when_no_product_document_is_configured(
-    engine_factory: Callable[..., Engine], monkeypatch: pytest.MonkeyPatch
+    engine_factory: Callable[..., Engine],
 ) -> None:
     # Given an engine configured without the product's document, a wave naming none, and a server
     # whose recovery instance does not boot
-    engine = engine_factory(servers=fleet(2), faults={"boot_failure_servers": [server_id(0)]})
-    monkeypatch.delenv("HEALTH_CHECK_DOCUMENT")
-    dependencies.engine_settings.cache_clear()
+    engine = engine_factory(
+        servers=fleet(2),
+        faults={"boot_failure_servers": [server_id(0)]},
+        settings={"health_check_document": None},
+    )
 
     # When it is drilled
     execution = engine.finish(engine.start(_one_wave(engine, 2)))

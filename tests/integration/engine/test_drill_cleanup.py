@@ -3,22 +3,24 @@
 from collections.abc import Callable
 from datetime import timedelta
 
+from drs_orchestration.composition.engine import drs_gateways
+from drs_orchestration.composition.store import executions
 from drs_orchestration.domain.engine.cleanup import terminate_drill_instances
 from drs_orchestration.domain.models.drs import DrsQuotas, DrsTarget
 from drs_orchestration.domain.models.execution import EventType, ExecutionEvent
 from drs_orchestration.domain.ports import iterate_pages
-from drs_orchestration.handlers.engine import clock, drill_cleanup, store
-from drs_orchestration.handlers.engine.dependencies import drs_gateways
 from tests.integration.engine.harness import ACCOUNT, REGION, Engine, fleet, server_id
 
 
 def _drill_instances(engine: Engine) -> set[str]:
-    gateway = drs_gateways().for_target(DrsTarget(account_id=ACCOUNT, region=REGION))
+    gateway = drs_gateways(engine.product).for_target(DrsTarget(account_id=ACCOUNT, region=REGION))
     return {i.recovery_instance_id for i in gateway.list_recovery_instances() if i.is_drill}
 
 
-def _termination_events(execution_id: str) -> list[ExecutionEvent]:
-    events = iterate_pages(lambda token: store.executions().list_events(execution_id, next_token=token))
+def _termination_events(engine: Engine, execution_id: str) -> list[ExecutionEvent]:
+    events = iterate_pages(
+        lambda token: executions(engine.product).list_events(execution_id, next_token=token)
+    )
     return [event for event in events if event.type == EventType.INSTANCES_TERMINATED]
 
 
@@ -65,13 +67,13 @@ def test_drill_instances_live_the_whole_ttl_on_the_runs_clock_when_that_clock_is
 
     # When the schedule runs ten minutes before 8 hours of the run's clock have passed since the start
     sim_clock.advance((before_start + timedelta(hours=8, minutes=-10) - sim_clock.now()).total_seconds())
-    early = drill_cleanup.lambda_handler({}, None)
+    early = engine.invoke("DrillCleanupFunction", {})
 
     # Then nothing is terminated yet; and once 8 hours have passed since the end, the drill's are
     assert early == {"terminated": {}}
     assert _drill_instances(engine) == instances
     sim_clock.advance((finished + timedelta(hours=8, seconds=1) - sim_clock.now()).total_seconds())
-    assert set(drill_cleanup.lambda_handler({}, None)["terminated"][execution_id]) == instances
+    assert set(engine.invoke("DrillCleanupFunction", {})["terminated"][execution_id]) == instances
 
 
 def test_drill_instances_go_out_in_jobs_drs_accepts_when_more_than_one_call_takes(
@@ -82,15 +84,15 @@ def test_drill_instances_go_out_in_jobs_drs_accepts_when_more_than_one_call_take
     engine.drs.simulator.clock.advance(9 * 3600)
 
     # When the schedule runs
-    terminated = drill_cleanup.lambda_handler({}, None)["terminated"][execution_id]
+    terminated = engine.invoke("DrillCleanupFunction", {})["terminated"][execution_id]
 
     # Then every instance went out, in three calls of at most 100 (the simulator's per-job quota;
     # it refuses a call over 200 ids or over a quota), and the drill is marked terminated once
     assert set(terminated) == instances
     counts = engine.drs.simulator.request_counts("TerminateRecoveryInstances")
     assert counts == {"TerminateRecoveryInstances": 3}
-    assert store.executions().get_header(execution_id).instances_terminated_at is not None
-    assert drill_cleanup.lambda_handler({}, None) == {"terminated": {}}
+    assert executions(engine.product).get_header(execution_id).instances_terminated_at is not None
+    assert engine.invoke("DrillCleanupFunction", {}) == {"terminated": {}}
 
 
 def test_drill_instances_left_out_by_the_job_quota_go_out_on_a_later_run_when_slots_free_up(
@@ -101,30 +103,43 @@ def test_drill_instances_left_out_by_the_job_quota_go_out_on_a_later_run_when_sl
     two_jobs = DrsQuotas(max_concurrent_jobs=2)
 
     # When the clean-up runs
-    header = store.executions().get_header(execution_id)
+    product = engine.product
+    header = executions(product).get_header(execution_id)
     first = terminate_drill_instances(
-        store.executions(), drs_gateways(), header, now=clock.now(), actor="test", why="now", quotas=two_jobs
+        executions(engine.product),
+        drs_gateways(engine.product),
+        header,
+        now=engine.product.clock.now(),
+        actor="test",
+        why="now",
+        quotas=two_jobs,
     )
 
     # Then it sends two jobs' worth, says how many wait, and leaves the drill open for the rest
     assert len(first.terminated_instance_ids) == 200
     assert first.remaining == 50
-    assert store.executions().get_header(execution_id).instances_terminated_at is None
-    (event,) = _termination_events(execution_id)
+    assert executions(engine.product).get_header(execution_id).instances_terminated_at is None
+    (event,) = _termination_events(engine, execution_id)
     assert event.message == "terminating 200 drill instance(s) now, 50 more once DRS quotas allow"
 
     # And once those jobs end, the next run sends the rest and closes the drill
     engine.drs.simulator.clock.advance(3 * 3600)
-    header = store.executions().get_header(execution_id)
+    header = executions(engine.product).get_header(execution_id)
     second = terminate_drill_instances(
-        store.executions(), drs_gateways(), header, now=clock.now(), actor="test", why="now", quotas=two_jobs
+        executions(engine.product),
+        drs_gateways(engine.product),
+        header,
+        now=engine.product.clock.now(),
+        actor="test",
+        why="now",
+        quotas=two_jobs,
     )
     assert sorted(first.terminated_instance_ids + second.terminated_instance_ids) == sorted(instances)
     assert second.remaining == 0
     assert engine.drs.simulator.request_counts("TerminateRecoveryInstances") == {
         "TerminateRecoveryInstances": 3
     }
-    assert store.executions().get_header(execution_id).instances_terminated_at is not None
+    assert executions(engine.product).get_header(execution_id).instances_terminated_at is not None
 
 
 def test_terminating_a_drill_leaves_a_later_drills_instances_of_the_same_servers_when_asked_through_the_api(
@@ -136,7 +151,7 @@ def test_terminating_a_drill_leaves_a_later_drills_instances_of_the_same_servers
     first = _drill(engine, 2)
     assert engine.finish(first)["status"] == "SUCCEEDED"
     first_instances = _drill_instances(engine)
-    second = engine.start(store.executions().get_header(first).plan_id)
+    second = engine.start(executions(engine.product).get_header(first).plan_id)
     assert engine.finish(second)["status"] == "SUCCEEDED"
     second_instances = _drill_instances(engine)
     assert len(second_instances) == 2
@@ -151,12 +166,12 @@ def test_terminating_a_drill_leaves_a_later_drills_instances_of_the_same_servers
     assert engine.drs.simulator.request_counts("TerminateRecoveryInstances") == {
         "TerminateRecoveryInstances": 0
     }
-    assert store.executions().get_header(first).instances_terminated_at is not None
-    (event,) = _termination_events(first)
+    assert executions(engine.product).get_header(first).instances_terminated_at is not None
+    (event,) = _termination_events(engine, first)
     assert event.message == "no drill instances left to terminate"
 
     # And the TTL clean-up, once due, skips the first drill and terminates the second's
     engine.drs.simulator.clock.advance(9 * 3600)
-    terminated = drill_cleanup.lambda_handler({}, None)["terminated"]
+    terminated = engine.invoke("DrillCleanupFunction", {})["terminated"]
     assert terminated.keys() == {second}
     assert set(terminated[second]) == second_instances

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from drs_orchestration.adapters.drs.boto_drs_gateway import BotoDrsGateway
+from drs_orchestration.composition.store import executions
 from drs_orchestration.domain.models.drs import DrsJob
 from drs_orchestration.domain.models.execution import HealthStatus
-from drs_orchestration.handlers.engine import store
 from tests.integration.engine.harness import HEALTH_CHECK_DOCUMENT, Engine, fleet, server_id
 
 
@@ -19,7 +19,7 @@ def _one_wave(engine: Engine, count: int, **wave: Any) -> str:
 
 
 def _launched_once(engine: Engine, execution_id: str) -> None:
-    batches = store.executions().get_batches(execution_id)
+    batches = executions(engine.product).get_batches(execution_id)
     counts = Counter(s for b in batches for s in b.source_server_ids)
     assert set(counts.values()) <= {1}
     assert engine.drs.simulator.request_counts("StartRecovery")["StartRecovery"] == len(batches)

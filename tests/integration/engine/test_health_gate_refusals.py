@@ -15,11 +15,9 @@ from datetime import datetime
 from typing import Any
 
 import boto3
-import pytest
 
 from drs_local.instance_health import InstanceBehaviour
 from drs_orchestration.domain.models.execution import EventType, HealthStatus
-from drs_orchestration.handlers.engine import dependencies
 from tests.integration.engine.harness import ENVIRONMENT, HEALTH_CHECK_DOCUMENT, Engine, fleet, server_id
 
 # A gate poll (10 simulated seconds) is half a real second: room for the on-the-clock assertions.
@@ -155,12 +153,10 @@ def test_one_unregistered_agent_holds_back_no_other_server_of_the_wave(
 
 
 def test_health_evidence_says_no_product_document_when_only_status_checks_ran(
-    engine_factory: Callable[..., Engine], monkeypatch: pytest.MonkeyPatch
+    engine_factory: Callable[..., Engine],
 ) -> None:
     # Given an engine configured without the product's document and a wave naming none
-    engine = engine_factory(servers=fleet(1))
-    monkeypatch.delenv("HEALTH_CHECK_DOCUMENT")
-    dependencies.engine_settings.cache_clear()
+    engine = engine_factory(servers=fleet(1), settings={"health_check_document": None})
 
     execution = engine.finish(engine.start(_plan(engine)))
 

@@ -1,12 +1,11 @@
 """Operator control through the REST API: pause/resume, cancel, approve, retry, skip, drill clean-up."""
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
+from drs_orchestration.composition.engine import drs_gateways
+from drs_orchestration.composition.store import executions
 from drs_orchestration.domain.models.drs import DrsTarget
-from drs_orchestration.handlers.engine import clock, drill_cleanup, store
-from drs_orchestration.handlers.engine.dependencies import drs_gateways
 from tests.integration.engine.harness import ACCOUNT, REGION, Engine, fleet, server_id
 
 
@@ -103,7 +102,7 @@ def test_retry_relaunches_only_the_failed_servers_when_a_wave_failed(
     )
 
     # Then only server 1 was launched again, and the dependant wave ran
-    batches = sorted(store.executions().get_batches(execution_id), key=lambda b: b.requested_at)
+    batches = sorted(executions(engine.product).get_batches(execution_id), key=lambda b: b.requested_at)
     assert [b.source_server_ids for b in batches if b.wave_id == "a"][-1] == [server_id(1)]
     assert _status(engine, execution, "b") == "COMPLETED"
 
@@ -126,7 +125,7 @@ def test_skipped_wave_lets_its_dependants_run_when_an_operator_skips_it(
 
 
 def _drill_instances(engine: Engine) -> list[str]:
-    gateway = drs_gateways().for_target(DrsTarget(account_id=ACCOUNT, region=REGION))
+    gateway = drs_gateways(engine.product).for_target(DrsTarget(account_id=ACCOUNT, region=REGION))
     return sorted(i.recovery_instance_id for i in gateway.list_recovery_instances() if i.is_drill)
 
 
@@ -140,14 +139,13 @@ def test_drill_instances_are_terminated_after_the_ttl_and_never_a_recoverys_when
     assert len(instances) == 4
 
     # Before the TTL nothing is terminated
-    assert drill_cleanup.lambda_handler({}, None) == {"terminated": {}}
+    assert engine.invoke("DrillCleanupFunction", {}) == {"terminated": {}}
     # After it, the drill's instances are
-    sim_clock = engine.drs.simulator.clock
-    clock.set_clock(lambda: sim_clock.now() + timedelta(hours=9))
-    terminated = drill_cleanup.lambda_handler({}, None)["terminated"]
+    engine.drs.simulator.clock.advance(9 * 3600)
+    terminated = engine.invoke("DrillCleanupFunction", {})["terminated"]
     assert sorted(terminated[drill]) == instances
-    assert drill_cleanup.lambda_handler({}, None) == {"terminated": {}}  # once only
-    header = store.executions().get_header(drill)
+    assert engine.invoke("DrillCleanupFunction", {}) == {"terminated": {}}  # once only
+    header = executions(engine.product).get_header(drill)
     assert header.instances_terminated_at is not None
 
 
@@ -170,4 +168,4 @@ def test_drill_refuses_servers_whose_instance_came_from_a_real_recovery_when_sta
     errors = {s["sourceServerId"]: s["error"] for s in execution["waves"][0]["servers"]}
     assert all("real recovery" in (error or "") for error in errors.values())
     assert engine.drs.simulator.request_counts("StartRecovery") == {"StartRecovery": 1}
-    assert drill_cleanup.lambda_handler({}, None) == {"terminated": {}}
+    assert engine.invoke("DrillCleanupFunction", {}) == {"terminated": {}}

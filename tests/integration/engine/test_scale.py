@@ -3,8 +3,8 @@
 from collections import Counter
 from collections.abc import Callable
 
+from drs_orchestration.composition.store import executions
 from drs_orchestration.domain.models.execution import BatchStatus
-from drs_orchestration.handlers.engine import store
 from tests.integration.engine.harness import Engine, fleet, server_id
 
 
@@ -38,7 +38,7 @@ def test_thousand_servers_launch_in_ten_jobs_of_a_hundred_within_every_quota_whe
 
     # Then every server launched, through 10 jobs of 100, each server in exactly one job
     assert execution["status"] == "SUCCEEDED", execution["statusReason"]
-    batches = store.executions().get_batches(execution["id"])
+    batches = executions(engine.product).get_batches(execution["id"])
     assert sorted(len(b.source_server_ids) for b in batches) == [100] * 10
     assert all(b.status is BatchStatus.STARTED and b.job_id for b in batches)
     launched = Counter(server for b in batches for server in b.source_server_ids)

@@ -1,4 +1,5 @@
-"""On Lambda the API validates its environment while the module loads, so a bad setting fails the init."""
+"""On Lambda a function validates its environment while the module loads, so a missing setting its parts
+need fails the init, naming it."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ import sys
 from pathlib import Path
 
 LAMBDA_ROOT = Path(__file__).resolve().parents[3] / "lambda"
-IMPORT = "import drs_orchestration.handlers.api.app"
+API = "drs_orchestration.handlers.api.app"
 
 
-def _import(environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _import(environment: dict[str, str], module: str = API) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", IMPORT],
+        [sys.executable, "-c", f"import {module}"],
         env={"PYTHONPATH": str(LAMBDA_ROOT), "AWS_REGION": "us-east-1", **environment},
         capture_output=True,
         text=True,
@@ -29,3 +30,12 @@ def test_cold_start_fails_naming_the_variable_when_the_environment_is_incomplete
 
 def test_module_loads_without_settings_off_lambda_for_tools_like_the_openapi_writer() -> None:
     assert _import({}).returncode == 0
+
+
+def test_engine_cold_start_fails_naming_only_what_its_parts_need_when_the_environment_is_incomplete() -> None:
+    result = _import(
+        {"AWS_LAMBDA_FUNCTION_NAME": "wait"}, "drs_orchestration.handlers.engine.wait_for_change"
+    )
+    assert result.returncode != 0
+    assert "EXECUTIONS_TABLE" in result.stderr
+    assert "PROTECTION_GROUPS_TABLE" not in result.stderr

@@ -1,3 +1,4 @@
+import { useServerClock } from '../../api/context';
 import { useExecutions, useExecutionsById } from '../../api/hooks/executions';
 import { useProtectionGroups, useServersOfGroups } from '../../api/hooks/protection-groups';
 import { useRecoveryPlans } from '../../api/hooks/recovery-plans';
@@ -6,6 +7,7 @@ import { DashboardRoot } from './root';
 import { drillsNotCleanedUp, groupReadiness } from './summary';
 
 export default function DashboardPage() {
+  const clock = useServerClock();
   const groups = useProtectionGroups();
   const plans = useRecoveryPlans();
   const executions = useExecutions();
@@ -26,7 +28,7 @@ export default function DashboardPage() {
       drills={drills.flatMap(q => (q.data ? [q.data as Execution] : []))}
       loading={{ groups: groups.isPending, plans: plans.isPending, executions: executions.isPending }}
       error={groups.error ?? plans.error ?? executions.error ?? servers.find(q => q.error)?.error}
-      now={new Date()}
+      now={clock.now()}
     />
   );
 }

@@ -1,3 +1,4 @@
+import { useServerClock } from '../../api/context';
 import Spinner from '@cloudscape-design/components/spinner';
 import { useParams } from 'react-router';
 import { isActive, useExecution, useExecutionCommand, useExecutionEvents } from '../../api/hooks/executions';
@@ -8,6 +9,7 @@ import { notBefore } from '../../common/format';
 import { ExecutionRoot } from './root';
 
 export default function ExecutionPage() {
+  const clock = useServerClock();
   const { id } = useParams();
   const execution = useExecution(id);
   const plan = useRecoveryPlan(execution.data?.planId);
@@ -24,7 +26,7 @@ export default function ExecutionPage() {
       eventsLoading={events.isPending}
       permissions={permissions}
       live={isActive(execution.data.status)}
-      now={notBefore(new Date(execution.dataUpdatedAt || Date.now()), [
+      now={notBefore(execution.dataUpdatedAt ? clock.at(execution.dataUpdatedAt) : clock.now(), [
         execution.data.startedAt,
         ...execution.data.waves.flatMap(w => [w.startedAt, w.endedAt]),
       ])}

@@ -1,8 +1,8 @@
-"""The REST API function: decorators and ``app.resolve``; the routes live in one Router per resource."""
+"""The REST API function: decorators and a call into the composition root; the routes live in one
+Router per resource."""
 
 from __future__ import annotations
 
-import os
 from http import HTTPStatus
 from typing import Any
 
@@ -10,7 +10,8 @@ from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from drs_orchestration.config.settings import get_api_settings
+from drs_orchestration.composition.api import api_parts
+from drs_orchestration.composition.product import Product, cold_start, default_product
 from drs_orchestration.handlers.api.errors import register_error_handlers
 from drs_orchestration.handlers.api.resolver import DrsApiResolver
 from drs_orchestration.handlers.api.routes import (
@@ -21,24 +22,27 @@ from drs_orchestration.handlers.api.routes import (
     recovery_plans,
 )
 
+__all__ = ["app", "handle", "lambda_handler"]
+
 logger = Logger(service="drs-orchestration-api")
 tracer = Tracer(service="drs-orchestration-api")
 
 app = DrsApiResolver(
-    max_body_bytes=lambda: get_api_settings().max_body_bytes,
-    allowed_origin=lambda: get_api_settings().allowed_origin,
     enable_validation=True,
     response_validation_error_http_code=HTTPStatus.INTERNAL_SERVER_ERROR,
 )
 register_error_handlers(app)
-if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
-    get_api_settings()  # on Lambda, validate the environment at cold start: a bad variable fails the init
+cold_start(api_parts)
 
 for module in (protection_groups, recovery_plans, executions, inventory, accounts):
     app.include_router(module.router)
 
 
+def handle(product: Product, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve_with(api_parts(product), event, context)
+
+
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return handle(default_product(), event, context)

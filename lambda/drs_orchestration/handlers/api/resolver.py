@@ -1,9 +1,12 @@
-"""The REST resolver: checks body size and identity before anything parses the request.
+"""The REST resolver: checks body size, identity and permission before anything parses the request.
 
 Powertools validates the request before any route or middleware runs, so what must come first
-(413 for an oversize body, 415 for a body that is not JSON,
-401 without an identity) happens here; the caller's principal is put in
-the request context for the routes' permission checks.
+happens here, in this order: 413 for an oversize body, 401 without an identity, then, once the route
+is matched, 403 when the caller's groups do not grant the permission it declares with
+:func:`requires` (whatever the body), and only then 415 for a body that is not JSON and 400 for one
+that is not UTF-8 text. The caller's principal and the parts the request is served with are put in the
+request context for the routes; every response carries the server's time (``X-Server-Time``) from
+the product's clock, so a client measures "how long ago" on the same clock as the records.
 """
 
 from __future__ import annotations
@@ -11,13 +14,14 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
-from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.api_gateway import ResponseBuilder, Route, Router
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupportedContentType
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from drs_orchestration.domain.errors import Forbidden
+from drs_orchestration.domain.errors import Forbidden, ValidationFailed
 from drs_orchestration.handlers.api.errors import error_proxy_response
 from drs_orchestration.handlers.api.security import (
     Permission,
@@ -26,9 +30,43 @@ from drs_orchestration.handlers.api.security import (
     principal_from_claims,
 )
 
-__all__ = ["DrsApiResolver", "current_principal", "require"]
+if TYPE_CHECKING:
+    from drs_orchestration.composition.api import ApiParts
+
+__all__ = [
+    "SERVER_TIME_HEADER",
+    "DrsApiResolver",
+    "api_parts",
+    "current_principal",
+    "require",
+    "required_permissions",
+    "requires",
+]
 
 _PRINCIPAL = "principal"
+_PARTS = "parts"
+_PERMISSIONS = "__drs_permissions__"
+SERVER_TIME_HEADER = "X-Server-Time"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def requires(*permissions: Permission) -> Callable[[F], F]:
+    """Declare what a route needs (none: any signed-in caller); checked before its request is parsed.
+
+    Goes under ``@router.<method>(...)``, so the registered function carries the declaration.
+    """
+
+    def declare(route: F) -> F:
+        setattr(route, _PERMISSIONS, frozenset(permissions))
+        return route
+
+    return declare
+
+
+def required_permissions(route: Callable[..., Any]) -> frozenset[Permission] | None:
+    """What ``route`` declared with :func:`requires`; ``None`` when it declared nothing."""
+    declared: frozenset[Permission] | None = getattr(route, _PERMISSIONS, None)
+    return declared
 
 
 def _body_size(event: Mapping[str, Any]) -> int:
@@ -53,51 +91,75 @@ def _content_type(event: Mapping[str, Any]) -> str:
     return str(value).lower()
 
 
-def _with_origin(response: dict[str, Any], origin: str | None) -> dict[str, Any]:
-    """The console's origin on every answer: with a proxy integration the function sets CORS headers."""
-    if origin:
-        headers = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
-        if response.get("multiValueHeaders") is not None:
-            response["multiValueHeaders"].update({key: [value] for key, value in headers.items()})
-        else:
-            response.setdefault("headers", {}).update(headers)
+def _with_headers(response: dict[str, Any], parts: ApiParts) -> dict[str, Any]:
+    """The server's time on every answer, and the console's origin: with a proxy integration the
+    function sets CORS headers (exposing the time to the console's scripts)."""
+    headers = {SERVER_TIME_HEADER: parts.clock.now().isoformat().replace("+00:00", "Z")}
+    if parts.allowed_origin:
+        headers |= {
+            "Access-Control-Allow-Origin": parts.allowed_origin,
+            "Access-Control-Expose-Headers": SERVER_TIME_HEADER,
+            "Vary": "Origin",
+        }
+    if response.get("multiValueHeaders") is not None:
+        response["multiValueHeaders"].update({key: [value] for key, value in headers.items()})
+    else:
+        response.setdefault("headers", {}).update(headers)
     return response
 
 
 class DrsApiResolver(APIGatewayRestResolver):
-    def __init__(
-        self, max_body_bytes: Callable[[], int], allowed_origin: Callable[[], str | None], **kwargs: Any
-    ) -> None:
-        super().__init__(**kwargs)
-        self._max_body_bytes = max_body_bytes
-        self._allowed_origin = allowed_origin
+    def resolve_with(
+        self, parts: ApiParts, event: Mapping[str, Any], context: LambdaContext
+    ) -> dict[str, Any]:
+        """Answer ``event`` with ``parts`` (the routes read them from the request context)."""
+        return _with_headers(self._checked_resolve(parts, event, context), parts)
 
-    def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
-        return _with_origin(self._checked_resolve(event, context), self._allowed_origin())
+    def _call_route(self, route: Route, route_arguments: dict[str, str]) -> ResponseBuilder[Any]:
+        # Runs once the route is matched and before its middlewares, request validation included.
+        needed = required_permissions(route.func)
+        refusal = None if needed is None else self._permission_refusal(needed) or self._body_refusal()
+        if refusal is not None:
+            builder = self._call_exception_handler(refusal, route)
+            if builder is not None:
+                return builder
+        return super()._call_route(route, route_arguments)
 
-    def _checked_resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
-        limit = self._max_body_bytes()
+    def _permission_refusal(self, needed: frozenset[Permission]) -> Exception | None:
+        missing = sorted(needed - current_principal(self).permissions)
+        if not missing:
+            return None
+        return Forbidden(f"this needs the {missing[0].value} permission, which your groups do not grant")
+
+    def _body_refusal(self) -> Exception | None:
+        event = self.current_event.raw_event
+        if event.get("body") and "json" not in _content_type(event):
+            return RequestUnsupportedContentType("send the body as application/json", [])
+        if not _is_text(event):
+            return ValidationFailed([], "the body is not UTF-8 JSON")
+        return None
+
+    def _checked_resolve(
+        self, parts: ApiParts, event: Mapping[str, Any], context: LambdaContext
+    ) -> dict[str, Any]:
+        limit = parts.max_body_bytes
         if _body_size(event) > limit:
             return error_proxy_response(
                 HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "PAYLOAD_TOO_LARGE", f"the body exceeds {limit} bytes"
-            )
-        if event.get("body") and "json" not in _content_type(event):
-            return error_proxy_response(
-                HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-                "UNSUPPORTED_MEDIA_TYPE",
-                "send the body as application/json",
-            )
-        if not _is_text(event):
-            return error_proxy_response(
-                HTTPStatus.BAD_REQUEST, "VALIDATION_FAILED", "the body is not UTF-8 JSON"
             )
         authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
         try:
             principal = principal_from_claims(authorizer.get("claims"))
         except Unauthenticated as error:
             return error_proxy_response(HTTPStatus.UNAUTHORIZED, "UNAUTHENTICATED", str(error))
-        self.append_context(**{_PRINCIPAL: principal})  # type: ignore[no-untyped-call]
+        self.append_context(**{_PRINCIPAL: principal, _PARTS: parts})  # type: ignore[no-untyped-call]
         return super().resolve(event, context)
+
+
+def api_parts(router: Router | APIGatewayRestResolver) -> ApiParts:
+    """The parts the current request is served with."""
+    parts: ApiParts = router.context[_PARTS]
+    return parts
 
 
 def current_principal(router: Router | APIGatewayRestResolver) -> Principal:

@@ -6,16 +6,20 @@ object version and delete marker. A bucket that is already gone counts as empty.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from drs_orchestration.composition.product import Product, default_product
 from drs_orchestration.handlers.custom_resources.cfn_response import (
     CustomResourceRequest,
     CustomResourceResult,
     InvalidProperties,
+    LambdaContext,
     custom_resource,
 )
 
@@ -72,14 +76,19 @@ def empty_bucket(s3: S3Client, bucket: str) -> int:
         deleted += len(identifiers[:PAGE_SIZE])
 
 
-def empty_buckets(request: CustomResourceRequest) -> CustomResourceResult:
+def empty_buckets(product: Product, request: CustomResourceRequest) -> CustomResourceResult:
     names = bucket_names(request.resource_properties)
     physical_id = request.physical_resource_id or f"empty-on-delete:{request.logical_resource_id}"
     if request.request_type != "Delete":
         return CustomResourceResult(physical_resource_id=physical_id)
-    s3 = boto3.client("s3", config=BOTO_CONFIG)
+    s3 = boto3.client("s3", region_name=product.settings.aws_region, config=BOTO_CONFIG)
     deleted = sum(empty_bucket(s3, name) for name in names)
     return CustomResourceResult(physical_resource_id=physical_id, data={"DeletedObjects": str(deleted)})
 
 
-lambda_handler = custom_resource(empty_buckets)
+def handle(product: Product, event: Mapping[str, Any], context: LambdaContext) -> None:
+    custom_resource(partial(empty_buckets, product))(event, context)
+
+
+def lambda_handler(event: Mapping[str, Any], context: LambdaContext) -> None:
+    handle(default_product(), event, context)

@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import json
 import mimetypes
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
 
+from drs_orchestration.composition.product import Product, default_product
 from drs_orchestration.handlers.custom_resources.cfn_response import (
     CustomResourceRequest,
     CustomResourceResult,
     InvalidProperties,
+    LambdaContext,
     custom_resource,
 )
 
@@ -59,12 +63,12 @@ def console_config(request: CustomResourceRequest) -> dict[str, str]:
     }
 
 
-def publish_console(request: CustomResourceRequest) -> CustomResourceResult:
+def publish_console(product: Product, request: CustomResourceRequest) -> CustomResourceResult:
     console_bucket = request.required_str("ConsoleBucket")
     config = console_config(request)
     source_prefix = request.optional_str("SourcePrefix").strip("/")
     distribution_id = request.optional_str("DistributionId")
-    s3 = boto3.client("s3", config=BOTO_CONFIG)
+    s3 = boto3.client("s3", region_name=product.settings.aws_region, config=BOTO_CONFIG)
 
     published: set[str] = set()
     if source_prefix:
@@ -106,7 +110,8 @@ def publish_console(request: CustomResourceRequest) -> CustomResourceResult:
         )
 
     if distribution_id and request.request_type == "Update":
-        boto3.client("cloudfront", config=BOTO_CONFIG).create_invalidation(
+        cloudfront = boto3.client("cloudfront", region_name=product.settings.aws_region, config=BOTO_CONFIG)
+        cloudfront.create_invalidation(
             DistributionId=distribution_id,
             InvalidationBatch={
                 "Paths": {"Quantity": 1, "Items": ["/*"]},
@@ -119,10 +124,15 @@ def publish_console(request: CustomResourceRequest) -> CustomResourceResult:
     )
 
 
-def deploy_console(request: CustomResourceRequest) -> CustomResourceResult:
+def deploy_console(product: Product, request: CustomResourceRequest) -> CustomResourceResult:
     if request.request_type == "Delete":
         return CustomResourceResult()
-    return publish_console(request)
+    return publish_console(product, request)
 
 
-lambda_handler = custom_resource(deploy_console)
+def handle(product: Product, event: Mapping[str, Any], context: LambdaContext) -> None:
+    custom_resource(partial(deploy_console, product))(event, context)
+
+
+def lambda_handler(event: Mapping[str, Any], context: LambdaContext) -> None:
+    handle(default_product(), event, context)

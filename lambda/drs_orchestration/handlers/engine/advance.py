@@ -6,11 +6,13 @@ from typing import Any
 
 from pydantic import JsonValue
 
+from drs_orchestration.composition.engine import engine_config, engine_ports
+from drs_orchestration.composition.product import Product, cold_start, default_product
 from drs_orchestration.domain.engine.engine import advance
-from drs_orchestration.handlers.engine import clock
-from drs_orchestration.handlers.engine.dependencies import engine_config, engine_ports
 
-__all__ = ["lambda_handler"]
+__all__ = ["handle", "lambda_handler"]
+
+cold_start(engine_ports)
 
 
 def _invoke_result(event: dict[str, Any]) -> dict[str, JsonValue] | None:
@@ -29,8 +31,11 @@ def _invoke_result(event: dict[str, Any]) -> dict[str, JsonValue] | None:
     return outcome
 
 
-def lambda_handler(event: dict[str, Any], context: object) -> dict[str, Any]:
-    result = advance(
-        engine_ports(), engine_config(), event["executionId"], clock.now(), _invoke_result(event)
-    )
+def handle(product: Product, event: dict[str, Any], context: object) -> dict[str, Any]:
+    ports, config = engine_ports(product), engine_config(product)
+    result = advance(ports, config, event["executionId"], product.clock.now(), _invoke_result(event))
     return result.to_json()
+
+
+def lambda_handler(event: dict[str, Any], context: object) -> dict[str, Any]:
+    return handle(default_product(), event, context)

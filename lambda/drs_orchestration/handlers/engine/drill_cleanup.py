@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from drs_orchestration.composition.engine import drs_gateways
+from drs_orchestration.composition.product import Product, cold_start, default_product
+from drs_orchestration.composition.store import executions
 from drs_orchestration.domain.engine.cleanup import expire_drills
-from drs_orchestration.handlers.engine import clock, store
-from drs_orchestration.handlers.engine.dependencies import drs_gateways
 
-__all__ = ["lambda_handler"]
+__all__ = ["handle", "lambda_handler"]
+
+cold_start(executions, drs_gateways)
+
+
+def handle(product: Product, event: dict[str, Any], context: object) -> dict[str, Any]:
+    return {"terminated": expire_drills(executions(product), drs_gateways(product), product.clock.now())}
 
 
 def lambda_handler(event: dict[str, Any], context: object) -> dict[str, Any]:
-    return {"terminated": expire_drills(store.executions(), drs_gateways(), clock.now())}
+    return handle(default_product(), event, context)

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from drs_orchestration.composition.engine import engine_config, engine_ports
+from drs_orchestration.composition.product import Product, cold_start, default_product
 from drs_orchestration.domain.engine.engine import finalize
-from drs_orchestration.handlers.engine import clock
-from drs_orchestration.handlers.engine.dependencies import engine_config, engine_ports
 
-__all__ = ["lambda_handler"]
+__all__ = ["handle", "lambda_handler"]
+
+cold_start(engine_ports)
+
+
+def handle(product: Product, event: dict[str, Any], context: object) -> dict[str, Any]:
+    error = event.get("error")
+    reason = f"{error.get('Error')}: {str(error.get('Cause', ''))[:500]}" if isinstance(error, dict) else None
+    ports, config = engine_ports(product), engine_config(product)
+    return finalize(ports, config, event["executionId"], product.clock.now(), reason).to_json()
 
 
 def lambda_handler(event: dict[str, Any], context: object) -> dict[str, Any]:
-    error = event.get("error")
-    reason = f"{error.get('Error')}: {str(error.get('Cause', ''))[:500]}" if isinstance(error, dict) else None
-    return finalize(engine_ports(), engine_config(), event["executionId"], clock.now(), reason).to_json()
+    return handle(default_product(), event, context)

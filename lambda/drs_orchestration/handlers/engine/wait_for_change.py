@@ -8,12 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from drs_orchestration.composition.product import Product, cold_start, default_product
+from drs_orchestration.composition.store import executions, waker
 from drs_orchestration.domain.engine.wake import store_task_token
-from drs_orchestration.handlers.engine import store
 
-__all__ = ["lambda_handler"]
+__all__ = ["handle", "lambda_handler"]
+
+cold_start(executions, waker)
+
+
+def handle(product: Product, event: dict[str, Any], context: object) -> dict[str, Any]:
+    execution_id = event["executionId"]
+    woke = store_task_token(executions(product), waker(product), execution_id, event["taskToken"])
+    return {"executionId": execution_id, "wokeAtOnce": woke}
 
 
 def lambda_handler(event: dict[str, Any], context: object) -> dict[str, Any]:
-    woke = store_task_token(store.executions(), store.waker(), event["executionId"], event["taskToken"])
-    return {"executionId": event["executionId"], "wokeAtOnce": woke}
+    return handle(default_product(), event, context)

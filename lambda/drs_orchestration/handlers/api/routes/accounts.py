@@ -13,7 +13,7 @@ from drs_orchestration.domain.ports import Page
 from drs_orchestration.domain.services import accounts as service
 from drs_orchestration.domain.services.accounts import AccountView, account_view
 from drs_orchestration.handlers.api.dependencies import get_services, service_request
-from drs_orchestration.handlers.api.resolver import require
+from drs_orchestration.handlers.api.resolver import current_principal, requires
 from drs_orchestration.handlers.api.routes.common import (
     PAGE_SIZE,
     Limit,
@@ -32,9 +32,10 @@ AccountIdPath = Annotated[str, Path(pattern=r"^\d{12}$")]
 @router.get(
     "/accounts", summary="List target accounts", responses=responses(400, 403, _200=Page[AccountView])
 )
+@requires(Permission.READ)
 def list_accounts(limit: Limit = PAGE_SIZE, next_token: NextToken = None) -> Page[AccountView]:
-    principal = require(router, Permission.READ)
-    page = get_services().accounts.list(limit=limit, next_token=next_token)
+    principal = current_principal(router)
+    page = get_services(router).accounts.list(limit=limit, next_token=next_token)
     reveal = principal.can(Permission.READ_SECRETS)
     return Page[AccountView](
         items=[account_view(a, reveal=reveal) for a in page.items], next_token=page.next_token
@@ -44,9 +45,9 @@ def list_accounts(limit: Limit = PAGE_SIZE, next_token: NextToken = None) -> Pag
 @router.post(
     "/accounts", summary="Register a target account", responses=responses(400, 403, 409, _201=AccountView)
 )
+@requires(Permission.MANAGE_ACCOUNTS)
 def create_account(body: TargetAccountInput) -> Response[str]:
-    principal = require(router, Permission.MANAGE_ACCOUNTS)
-    account = service.create_account(get_services(), service_request(principal), body)
+    account = service.create_account(get_services(router), service_request(router), body)
     return json_response(201, account_view(account, reveal=True))
 
 
@@ -55,10 +56,11 @@ def create_account(body: TargetAccountInput) -> Response[str]:
     summary="Get a target account",
     responses=responses(400, 403, 404, _200=AccountView),
 )
+@requires(Permission.READ)
 def get_account(account_id: AccountIdPath) -> AccountView:
-    principal = require(router, Permission.READ)
+    principal = current_principal(router)
     return account_view(
-        get_services().accounts.get(account_id), reveal=principal.can(Permission.READ_SECRETS)
+        get_services(router).accounts.get(account_id), reveal=principal.can(Permission.READ_SECRETS)
     )
 
 
@@ -67,11 +69,11 @@ def get_account(account_id: AccountIdPath) -> AccountView:
     summary="Replace a target account (version required)",
     responses=responses(400, 403, 404, 409, _200=AccountView),
 )
+@requires(Permission.MANAGE_ACCOUNTS)
 def update_account(
     account_id: AccountIdPath, body: TargetAccountInput, version: Annotated[int, Query(ge=1)]
 ) -> AccountView:
-    principal = require(router, Permission.MANAGE_ACCOUNTS)
-    account = service.update_account(get_services(), service_request(principal), account_id, body, version)
+    account = service.update_account(get_services(router), service_request(router), account_id, body, version)
     return account_view(account, reveal=True)
 
 
@@ -80,7 +82,7 @@ def update_account(
     summary="Remove a target account",
     responses=responses(400, 403, 404, 409, _204=None),
 )
+@requires(Permission.MANAGE_ACCOUNTS)
 def delete_account(account_id: AccountIdPath, version: Version = None) -> Response[None]:
-    principal = require(router, Permission.MANAGE_ACCOUNTS)
-    service.delete_account(get_services(), service_request(principal), account_id, version)
+    service.delete_account(get_services(router), service_request(router), account_id, version)
     return Response(status_code=204)

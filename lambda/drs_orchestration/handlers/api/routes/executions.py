@@ -19,7 +19,7 @@ from drs_orchestration.domain.models.execution import (
 from drs_orchestration.domain.ports import Page, RunnerSignal
 from drs_orchestration.domain.services import execution_reports, executions
 from drs_orchestration.handlers.api.dependencies import get_services, service_request
-from drs_orchestration.handlers.api.resolver import require
+from drs_orchestration.handlers.api.resolver import require, requires
 from drs_orchestration.handlers.api.routes.common import PAGE_SIZE, Limit, NextToken, json_response, responses
 from drs_orchestration.handlers.api.security import Permission
 
@@ -35,11 +35,11 @@ STEERING = responses(400, 403, 404, 409, 503, _202=executions.ExecutionStarted)
     summary="Start a drill or a recovery (a RECOVERY repeats the plan's name in confirmPlanName)",
     responses=responses(400, 403, 404, 409, 503, _202=executions.ExecutionStarted),
 )
+@requires(Permission.RUN_DRILL)
 def start(body: StartExecutionRequest) -> Response[str]:
-    principal = require(router, Permission.RUN_DRILL)
     if body.mode is ExecutionMode.RECOVERY:
         require(router, Permission.RUN_RECOVERY)
-    started = executions.start_execution(get_services(), service_request(principal), body)
+    started = executions.start_execution(get_services(router), service_request(router), body)
     return json_response(202, started)
 
 
@@ -48,15 +48,15 @@ def start(body: StartExecutionRequest) -> Response[str]:
     summary="List executions, newest first",
     responses=responses(400, 403, _200=Page[executions.ExecutionListItem]),
 )
+@requires(Permission.READ)
 def list_executions(
     limit: Limit = PAGE_SIZE,
     next_token: NextToken = None,
     plan_id: Annotated[RecoveryPlanId | None, Query(alias="planId")] = None,
     status: Annotated[list[ExecutionStatus] | None, Query()] = None,
 ) -> Page[executions.ExecutionListItem]:
-    require(router, Permission.READ)
     return executions.list_executions(
-        get_services(), plan_id=plan_id, status=status or [], limit=limit, next_token=next_token
+        get_services(router), plan_id=plan_id, status=status or [], limit=limit, next_token=next_token
     )
 
 
@@ -65,46 +65,49 @@ def list_executions(
     summary="An execution with its waves and servers",
     responses=responses(400, 403, 404, _200=Execution),
 )
+@requires(Permission.READ)
 def get_execution(execution_id: ExecutionId) -> Execution:
-    principal = require(router, Permission.READ)
-    return executions.execution_summary(get_services(), execution_id, service_request(principal))
+    return executions.execution_summary(get_services(router), execution_id, service_request(router))
 
 
 def _steer(execution_id: str, signal: RunnerSignal) -> Response[str]:
-    principal = require(router, Permission.STEER_EXECUTION)
-    result = executions.steer_execution(get_services(), service_request(principal), execution_id, signal)
+    result = executions.steer_execution(get_services(router), service_request(router), execution_id, signal)
     return json_response(202, result)
 
 
 @router.post("/executions/<execution_id>/cancel", summary="Cancel a run", responses=STEERING)
+@requires(Permission.STEER_EXECUTION)
 def cancel(execution_id: ExecutionId) -> Response[str]:
     return _steer(execution_id, RunnerSignal.CANCEL)
 
 
 @router.post("/executions/<execution_id>/pause", summary="Pause a run", responses=STEERING)
+@requires(Permission.STEER_EXECUTION)
 def pause(execution_id: ExecutionId) -> Response[str]:
     return _steer(execution_id, RunnerSignal.PAUSE)
 
 
 @router.post("/executions/<execution_id>/resume", summary="Resume a paused run", responses=STEERING)
+@requires(Permission.STEER_EXECUTION)
 def resume(execution_id: ExecutionId) -> Response[str]:
     return _steer(execution_id, RunnerSignal.RESUME)
 
 
 def _steer_wave(execution_id: str, wave_id: str, verb: str) -> Response[str]:
-    principal = require(router, Permission.STEER_EXECUTION)
-    result = executions.steer_wave(get_services(), service_request(principal), execution_id, wave_id, verb)
+    result = executions.steer_wave(get_services(router), service_request(router), execution_id, wave_id, verb)
     return json_response(202, result)
 
 
 @router.post(
     "/executions/<execution_id>/waves/<wave_id>/retry", summary="Retry a failed wave", responses=STEERING
 )
+@requires(Permission.STEER_EXECUTION)
 def retry_wave(execution_id: ExecutionId, wave_id: WaveId) -> Response[str]:
     return _steer_wave(execution_id, wave_id, "retry")
 
 
 @router.post("/executions/<execution_id>/waves/<wave_id>/skip", summary="Skip a wave", responses=STEERING)
+@requires(Permission.STEER_EXECUTION)
 def skip_wave(execution_id: ExecutionId, wave_id: WaveId) -> Response[str]:
     return _steer_wave(execution_id, wave_id, "skip")
 
@@ -112,6 +115,7 @@ def skip_wave(execution_id: ExecutionId, wave_id: WaveId) -> Response[str]:
 @router.post(
     "/executions/<execution_id>/waves/<wave_id>/approve", summary="Approve a waiting wave", responses=STEERING
 )
+@requires(Permission.STEER_EXECUTION)
 def approve_wave(execution_id: ExecutionId, wave_id: WaveId) -> Response[str]:
     return _steer_wave(execution_id, wave_id, "approve")
 
@@ -121,10 +125,10 @@ def approve_wave(execution_id: ExecutionId, wave_id: WaveId) -> Response[str]:
     summary="Terminate the drill instances the run launched",
     responses=responses(400, 403, 404, 409, _202=execution_reports.TerminationResult),
 )
+@requires(Permission.TERMINATE_DRILL_INSTANCES)
 def terminate_instances(execution_id: ExecutionId) -> Response[str]:
-    principal = require(router, Permission.TERMINATE_DRILL_INSTANCES)
     result = execution_reports.terminate_drill_instances(
-        get_services(), service_request(principal), execution_id
+        get_services(router), service_request(router), execution_id
     )
     return json_response(202, result)
 
@@ -134,11 +138,11 @@ def terminate_instances(execution_id: ExecutionId) -> Response[str]:
     summary="The run's timeline, oldest first",
     responses=responses(400, 403, 404, _200=Page[ExecutionEvent]),
 )
+@requires(Permission.READ)
 def events(
     execution_id: ExecutionId, limit: Limit = PAGE_SIZE, next_token: NextToken = None
 ) -> Page[ExecutionEvent]:
-    require(router, Permission.READ)
-    services = get_services()
+    services = get_services(router)
     services.executions.get_header(execution_id)
     return services.executions.list_events(execution_id, limit=limit, next_token=next_token)
 
@@ -154,11 +158,11 @@ _REPORT_RESPONSES[200] = {
 
 
 @router.get("/executions/<execution_id>/report", summary="The run's report", responses=_REPORT_RESPONSES)
+@requires(Permission.READ)
 def report(
     execution_id: ExecutionId, accept: Annotated[str | None, Header(alias="Accept")] = None
 ) -> Response[str]:
-    principal = require(router, Permission.READ)
-    result = execution_reports.execution_report(get_services(), execution_id, service_request(principal))
+    result = execution_reports.execution_report(get_services(router), execution_id, service_request(router))
     if accept and "text/csv" in accept:
         return Response(status_code=200, content_type="text/csv", body=execution_reports.report_csv(result))
     return json_response(200, result)

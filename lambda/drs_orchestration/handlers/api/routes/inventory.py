@@ -15,7 +15,7 @@ from drs_orchestration.domain.ports import Page
 from drs_orchestration.domain.services.paging import page_after
 from drs_orchestration.domain.services.protection_groups import check_target, inventory
 from drs_orchestration.handlers.api.dependencies import get_services
-from drs_orchestration.handlers.api.resolver import current_principal, require
+from drs_orchestration.handlers.api.resolver import current_principal, requires
 from drs_orchestration.handlers.api.routes.common import PAGE_SIZE, Limit, NextToken, responses
 from drs_orchestration.handlers.api.security import Permission
 
@@ -42,6 +42,7 @@ def _tag_filters(raw: list[str]) -> dict[str, str]:
     summary="DRS source servers of an account and Region (the whole inventory, paged)",
     responses=responses(400, 403, _200=Page[SourceServer]),
 )
+@requires(Permission.READ)
 def source_servers(
     account_id: Annotated[AccountId, Query(alias="accountId")],
     region: Annotated[Region, Query()],
@@ -49,9 +50,8 @@ def source_servers(
     limit: Limit = PAGE_SIZE,
     next_token: NextToken = None,
 ) -> Page[SourceServer]:
-    require(router, Permission.READ)
     wanted = _tag_filters(tag or [])
-    services = get_services()
+    services = get_services(router)
     check_target(services, account_id, region)
     servers = [
         server
@@ -70,13 +70,13 @@ def source_servers(
 @router.get(
     "/audit", summary="The audit trail, newest first", responses=responses(400, 403, _200=Page[AuditRecord])
 )
+@requires(Permission.READ)
 def audit(
     limit: Limit = PAGE_SIZE,
     next_token: NextToken = None,
     resource_id: Annotated[str | None, Query(alias="resourceId", max_length=128)] = None,
 ) -> Page[AuditRecord]:
-    require(router, Permission.READ)
-    return get_services().audit.list(resource_id=resource_id, limit=limit, next_token=next_token)
+    return get_services(router).audit.list(resource_id=resource_id, limit=limit, next_token=next_token)
 
 
 class Me(CamelModel):
@@ -88,6 +88,7 @@ class Me(CamelModel):
 
 
 @router.get("/me", summary="The caller: user, groups and permissions", responses=responses(_200=Me))
+@requires()  # any signed-in caller
 def me() -> Me:
     principal = current_principal(router)
     return Me(

@@ -18,7 +18,7 @@ from drs_orchestration.domain.ports import Page
 from drs_orchestration.domain.services import protection_groups as service
 from drs_orchestration.domain.services.readiness_reports import GroupServer, group_servers
 from drs_orchestration.handlers.api.dependencies import get_services, service_request
-from drs_orchestration.handlers.api.resolver import require
+from drs_orchestration.handlers.api.resolver import requires
 from drs_orchestration.handlers.api.routes.common import (
     PAGE_SIZE,
     Limit,
@@ -39,14 +39,14 @@ GroupId = Annotated[str, Path(pattern=r"^pg-[0-9A-Za-z][0-9A-Za-z-]{0,63}$", max
     summary="List protection groups by name",
     responses=responses(400, 403, _200=Page[ProtectionGroup]),
 )
+@requires(Permission.READ)
 def list_groups(
     limit: Limit = PAGE_SIZE,
     next_token: NextToken = None,
     account_id: Annotated[AccountId | None, Query(alias="accountId")] = None,
     region: Annotated[Region | None, Query()] = None,
 ) -> Page[ProtectionGroup]:
-    require(router, Permission.READ)
-    return get_services().groups.list(
+    return get_services(router).groups.list(
         limit=limit, next_token=next_token, account_id=account_id, region=region
     )
 
@@ -56,9 +56,9 @@ def list_groups(
     summary="Create a protection group",
     responses=responses(400, 403, 409, _201=ProtectionGroup),
 )
+@requires(Permission.EDIT_CONFIGURATION)
 def create_group(body: ProtectionGroupInput) -> Response[str]:
-    principal = require(router, Permission.EDIT_CONFIGURATION)
-    group = service.create_protection_group(get_services(), service_request(principal), body)
+    group = service.create_protection_group(get_services(router), service_request(router), body)
     return json_response(201, group)
 
 
@@ -67,9 +67,9 @@ def create_group(body: ProtectionGroupInput) -> Response[str]:
     summary="Get a protection group",
     responses=responses(400, 403, 404, _200=ProtectionGroup),
 )
+@requires(Permission.READ)
 def get_group(group_id: GroupId) -> ProtectionGroup:
-    require(router, Permission.READ)
-    return get_services().groups.get(group_id)
+    return get_services(router).groups.get(group_id)
 
 
 @router.put(
@@ -77,9 +77,9 @@ def get_group(group_id: GroupId) -> ProtectionGroup:
     summary="Replace a protection group (version required)",
     responses=responses(400, 403, 404, 409, _200=ProtectionGroup),
 )
+@requires(Permission.EDIT_CONFIGURATION)
 def update_group(group_id: GroupId, body: ProtectionGroupUpdate) -> ProtectionGroup:
-    principal = require(router, Permission.EDIT_CONFIGURATION)
-    return service.update_protection_group(get_services(), service_request(principal), group_id, body)
+    return service.update_protection_group(get_services(router), service_request(router), group_id, body)
 
 
 @router.delete(
@@ -87,9 +87,9 @@ def update_group(group_id: GroupId, body: ProtectionGroupUpdate) -> ProtectionGr
     summary="Delete a protection group (refused while a plan uses it)",
     responses=responses(400, 403, 404, 409, _204=None),
 )
+@requires(Permission.EDIT_CONFIGURATION)
 def delete_group(group_id: GroupId, version: Version = None) -> Response[None]:
-    principal = require(router, Permission.EDIT_CONFIGURATION)
-    service.delete_protection_group(get_services(), service_request(principal), group_id, version)
+    service.delete_protection_group(get_services(router), service_request(router), group_id, version)
     return Response(status_code=204)
 
 
@@ -98,9 +98,9 @@ def delete_group(group_id: GroupId, version: Version = None) -> Response[None]:
     summary="The group's resolved servers with replication state, lag, last launch and readiness",
     responses=responses(400, 403, 404, _200=Page[GroupServer]),
 )
+@requires(Permission.READ)
 def list_group_servers(
     group_id: GroupId, limit: Limit = PAGE_SIZE, next_token: NextToken = None
 ) -> Page[GroupServer]:
-    principal = require(router, Permission.READ)
-    request = service_request(principal)
-    return group_servers(get_services(), group_id, request.now, limit=limit, next_token=next_token)
+    request = service_request(router)
+    return group_servers(get_services(router), group_id, request.now, limit=limit, next_token=next_token)

@@ -15,7 +15,7 @@ from drs_orchestration.domain.readiness import PlanReadiness
 from drs_orchestration.domain.services import recovery_plans as service
 from drs_orchestration.domain.services.readiness_reports import validate_plan
 from drs_orchestration.handlers.api.dependencies import get_services, service_request
-from drs_orchestration.handlers.api.resolver import require
+from drs_orchestration.handlers.api.resolver import requires
 from drs_orchestration.handlers.api.routes.common import (
     PAGE_SIZE,
     Limit,
@@ -36,17 +36,19 @@ PlanId = Annotated[str, Path(pattern=r"^rp-[0-9A-Za-z][0-9A-Za-z-]{0,63}$", max_
     summary="List recovery plans by name",
     responses=responses(400, 403, _200=Page[RecoveryPlan]),
 )
+@requires(Permission.READ)
 def list_plans(limit: Limit = PAGE_SIZE, next_token: NextToken = None) -> Page[RecoveryPlan]:
-    require(router, Permission.READ)
-    return get_services().plans.list(limit=limit, next_token=next_token)
+    return get_services(router).plans.list(limit=limit, next_token=next_token)
 
 
 @router.post(
     "/recovery-plans", summary="Create a recovery plan", responses=responses(400, 403, 409, _201=RecoveryPlan)
 )
+@requires(Permission.EDIT_CONFIGURATION)
 def create_plan(body: RecoveryPlanInput) -> Response[str]:
-    principal = require(router, Permission.EDIT_CONFIGURATION)
-    return json_response(201, service.create_recovery_plan(get_services(), service_request(principal), body))
+    return json_response(
+        201, service.create_recovery_plan(get_services(router), service_request(router), body)
+    )
 
 
 @router.get(
@@ -54,9 +56,9 @@ def create_plan(body: RecoveryPlanInput) -> Response[str]:
     summary="Get a recovery plan",
     responses=responses(400, 403, 404, _200=RecoveryPlan),
 )
+@requires(Permission.READ)
 def get_plan(plan_id: PlanId) -> RecoveryPlan:
-    require(router, Permission.READ)
-    return get_services().plans.get(plan_id)
+    return get_services(router).plans.get(plan_id)
 
 
 @router.put(
@@ -64,9 +66,9 @@ def get_plan(plan_id: PlanId) -> RecoveryPlan:
     summary="Replace a recovery plan (version required)",
     responses=responses(400, 403, 404, 409, _200=RecoveryPlan),
 )
+@requires(Permission.EDIT_CONFIGURATION)
 def update_plan(plan_id: PlanId, body: RecoveryPlanUpdate) -> RecoveryPlan:
-    principal = require(router, Permission.EDIT_CONFIGURATION)
-    return service.update_recovery_plan(get_services(), service_request(principal), plan_id, body)
+    return service.update_recovery_plan(get_services(router), service_request(router), plan_id, body)
 
 
 @router.delete(
@@ -74,9 +76,9 @@ def update_plan(plan_id: PlanId, body: RecoveryPlanUpdate) -> RecoveryPlan:
     summary="Delete a recovery plan (refused while an execution is active)",
     responses=responses(400, 403, 404, 409, _204=None),
 )
+@requires(Permission.EDIT_CONFIGURATION)
 def delete_plan(plan_id: PlanId, version: Version = None) -> Response[None]:
-    principal = require(router, Permission.EDIT_CONFIGURATION)
-    service.delete_recovery_plan(get_services(), service_request(principal), plan_id, version)
+    service.delete_recovery_plan(get_services(router), service_request(router), plan_id, version)
     return Response(status_code=204)
 
 
@@ -85,6 +87,6 @@ def delete_plan(plan_id: PlanId, version: Version = None) -> Response[None]:
     summary="Readiness report per wave and server, launching nothing",
     responses=responses(400, 403, 404, _200=PlanReadiness),
 )
+@requires(Permission.READ)
 def validate(plan_id: PlanId, mode: Annotated[ExecutionMode, Query()] = ExecutionMode.DRILL) -> PlanReadiness:
-    principal = require(router, Permission.READ)
-    return validate_plan(get_services(), plan_id, mode, service_request(principal).now)
+    return validate_plan(get_services(router), plan_id, mode, service_request(router).now)

@@ -1,0 +1,82 @@
+"""The API's parts: the repositories, DRS, the execution runner, and the limits of the request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from drs_orchestration.adapters.aws_clients import dynamodb_client, stepfunctions_client
+from drs_orchestration.adapters.drs.boto_drs_gateway import BotoDrsGatewayFactory
+from drs_orchestration.adapters.dynamodb.dynamodb_account_repository import DynamoDBAccountRepository
+from drs_orchestration.adapters.dynamodb.dynamodb_audit_repository import DynamoDBAuditRepository
+from drs_orchestration.adapters.dynamodb.dynamodb_protection_group_repository import (
+    DynamoDBProtectionGroupRepository,
+)
+from drs_orchestration.adapters.dynamodb.dynamodb_recovery_plan_repository import (
+    DynamoDBRecoveryPlanRepository,
+)
+from drs_orchestration.adapters.stepfunctions.step_functions_runner import StepFunctionsExecutionRunner
+from drs_orchestration.composition import store
+from drs_orchestration.composition.product import Product, part
+from drs_orchestration.domain.clock import Clock
+from drs_orchestration.domain.ports import ExecutionRepository, ExecutionRunner
+from drs_orchestration.domain.services.context import Services
+
+__all__ = ["ApiParts", "api_parts"]
+
+_API = "the API"
+
+
+@dataclass(frozen=True)
+class ApiParts:
+    """What a request is served with: the use cases' ports, the clock, and the request limits."""
+
+    services: Services
+    clock: Clock
+    max_body_bytes: int
+    allowed_origin: str | None
+
+
+def _step_functions_runner(product: Product, executions: ExecutionRepository) -> ExecutionRunner | None:
+    settings = product.settings
+    if settings.state_machine_arn is None:
+        return None
+    client = stepfunctions_client(settings.aws_region, settings.aws_endpoint)
+    return StepFunctionsExecutionRunner(executions, client, settings.state_machine_arn)
+
+
+@part(
+    "protection_groups_table",
+    "recovery_plans_table",
+    "accounts_table",
+    "audit_table",
+    "home_account_id",
+    uses=(store.executions,),
+)
+def api_parts(product: Product) -> ApiParts:
+    settings = product.settings
+    client = dynamodb_client(settings.aws_region, settings.aws_endpoint)
+    groups_table = settings.required("protection_groups_table", _API)
+    audit_table = settings.required("audit_table", _API)
+    home_account_id = settings.required("home_account_id", _API)
+    accounts = DynamoDBAccountRepository(client, settings.required("accounts_table", _API), audit_table)
+    executions = store.executions(product)
+    runner = product.runner(executions) if product.runner else _step_functions_runner(product, executions)
+    services = Services(
+        groups=DynamoDBProtectionGroupRepository(client, groups_table, audit_table),
+        plans=DynamoDBRecoveryPlanRepository(
+            client, settings.required("recovery_plans_table", _API), groups_table, audit_table
+        ),
+        executions=executions,
+        accounts=accounts,
+        audit=DynamoDBAuditRepository(client, audit_table),
+        drs=BotoDrsGatewayFactory(
+            accounts,
+            home_account_id=home_account_id,
+            endpoint_url=settings.drs_endpoint,
+            sts_endpoint_url=settings.aws_endpoint,
+            session_name=settings.role_session_name,
+        ),
+        runner=runner,
+        home_account_id=home_account_id,
+    )
+    return ApiParts(services, product.clock, settings.max_body_bytes, settings.allowed_origin)
