@@ -161,7 +161,8 @@ def test_every_role_whose_code_assumes_a_target_role_is_trusted_by_it_when_deplo
     # Then the role trusts exactly those roles, and each of them may assume it
     (statement,) = trust["Statement"]
     assert statement["Principal"] == {"AWS": {"Ref": "OrchestrationRoleArns"}}
-    assert re.search(r"OrchestrationRoleArns=\S*OrchestrationRoleArns", readme), "the README's command"
+    assert "OutputKey=='OrchestrationRoleArns'" in readme, "the README reads the output"
+    assert re.search(r'"OrchestrationRoleArns=\$\w+"', readme), "and passes it to the target role"
     assert trusted == assuming
     for template_name, role in trusted:
         template = expanded(CFN / template_name)
