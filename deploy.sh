@@ -316,16 +316,22 @@ check_stack_state() {
 ensure_artifacts_bucket() {
   step "Artifacts bucket"
   if [ -z "$ARTIFACTS_BUCKET" ]; then ARTIFACTS_BUCKET="drs-orchestration-artifacts-$ACCOUNT_ID-$REGION"; fi
+  local location output
   if aws_cli s3api head-bucket --bucket "$ARTIFACTS_BUCKET" >/dev/null 2>&1; then
+    location=$(aws_cli s3api get-bucket-location --bucket "$ARTIFACTS_BUCKET" \
+      --query LocationConstraint --output text)
+    case "$location" in None | null | "") location=us-east-1 ;; EU) location=eu-west-1 ;; esac
+    if [ "$location" != "$REGION" ]; then
+      die "s3://$ARTIFACTS_BUCKET is in $location, but Lambda and CloudFormation read the artifacts from $REGION: pass --artifacts-bucket with a bucket in $REGION, or leave it out to use the default"
+    fi
     info "using s3://$ARTIFACTS_BUCKET"
     return
   fi
   info "creating s3://$ARTIFACTS_BUCKET"
-  if [ "$REGION" = us-east-1 ]; then
-    aws_cli s3api create-bucket --bucket "$ARTIFACTS_BUCKET" >/dev/null
-  else
-    aws_cli s3api create-bucket --bucket "$ARTIFACTS_BUCKET" \
-      --create-bucket-configuration "LocationConstraint=$REGION" >/dev/null
+  local configuration=()
+  if [ "$REGION" != us-east-1 ]; then configuration=(--create-bucket-configuration "LocationConstraint=$REGION"); fi
+  if ! output=$(aws_cli s3api create-bucket --bucket "$ARTIFACTS_BUCKET" ${configuration[@]+"${configuration[@]}"} 2>&1); then
+    die "could not create the artifacts bucket s3://$ARTIFACTS_BUCKET ($output): pass --artifacts-bucket with a bucket you own in $REGION"
   fi
   aws_cli s3api put-public-access-block --bucket "$ARTIFACTS_BUCKET" --public-access-block-configuration \
     BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true
@@ -515,8 +521,8 @@ dry_run() {
   fi
   aws_cli cloudformation delete-change-set --change-set-name "$arn"
   info "change set $name deleted"
-  if [ "$type" = CREATE ]; then
-    # Creating the change set made an empty stack (REVIEW_IN_PROGRESS) to hold it.
+  # Creating a CREATE change set made an empty stack (REVIEW_IN_PROGRESS) to hold it; only that goes.
+  if [ "$type" = CREATE ] && [ "$(stack_status)" = REVIEW_IN_PROGRESS ]; then
     aws_cli cloudformation delete-stack --stack-name "$STACK_NAME"
     info "the empty stack that held it deleted"
   fi

@@ -271,43 +271,78 @@ def test_first_create_runs_unprotected_then_turns_protection_on_and_later_update
     assert live_stacks(moto_endpoint)["first-create"] == "UPDATE_COMPLETE"
 
 
-@pytest.mark.slow
-def test_dry_run_shows_the_change_set_of_the_real_templates_and_deletes_it_without_executing(
-    moto_endpoint: str, drs_endpoint: str, script_env: dict[str, str], tmp_path: Path
-) -> None:
-    # Given DRS initialized, a built console and nothing to vendor
-    initialize_drs(drs_endpoint)
+def dry_run(
+    moto_endpoint: str, env: dict[str, str], tmp_path: Path, stack: str
+) -> subprocess.CompletedProcess[str]:
     console = tmp_path / "console"
-    console.mkdir()
+    console.mkdir(exist_ok=True)
     (console / "index.html").write_text("<!doctype html><title>DRS</title>")
     requirements = tmp_path / "requirements.txt"
     requirements.write_text("# nothing to vendor\n")
-    env = {**script_env, "AWS_ENDPOINT_URL_DRS": drs_endpoint}
-
-    # When deploy.sh runs with --dry-run for a stack that does not exist yet
-    result = run(
+    return run(
         DEPLOY,
-        *[
-            "--dry-run",
-            "--endpoint-url",
-            moto_endpoint,
-            "--stack-name",
-            "dry-run",
-            "--console-dir",
-            str(console),
-        ],
+        *["--dry-run", "--endpoint-url", moto_endpoint, "--stack-name", stack, "--console-dir", str(console)],
         *["--requirements", str(requirements), "--build-dir", str(tmp_path / "build")],
         *["--artifacts-bucket", "dry-run-artifacts"],
         env=env,
     )
 
-    # Then it shows the create change set of every nested stack, and leaves no stack behind
-    assert result.returncode == 0, result.stderr
-    shown = re.findall(r"^\s+Add\s+(\w+) \(AWS::CloudFormation::Stack\)$", result.stdout, flags=re.M)
+
+def nested_stacks_shown(output: str, action: str) -> set[str]:
+    return set(re.findall(rf"^\s+{action}\s+(\w+) \(AWS::CloudFormation::Stack\)$", output, flags=re.M))
+
+
+@pytest.mark.slow
+def test_dry_run_shows_the_change_set_of_the_real_templates_and_deletes_it_without_executing(
+    moto_endpoint: str, drs_endpoint: str, script_env: dict[str, str], tmp_path: Path
+) -> None:
+    # Given DRS initialized, a built console, nothing to vendor, and one stack already deployed
+    initialize_drs(drs_endpoint)
+    env = {**script_env, "AWS_ENDPOINT_URL_DRS": drs_endpoint}
     master = (ROOT / "cfn" / "master-template.yaml").read_text()
-    assert set(shown) == set(
-        re.findall(r"^  (\w+Stack):\n    Type: AWS::CloudFormation::Stack", master, flags=re.M)
+    nested = set(re.findall(r"^  (\w+Stack):\n    Type: AWS::CloudFormation::Stack", master, flags=re.M))
+    cloudformation = moto_client("cloudformation", moto_endpoint)
+    cloudformation.create_stack(
+        StackName="dry-run-existing", TemplateBody=protection_template(tmp_path / "t.json").read_text()
     )
-    assert "change set dry-run-" in result.stdout
-    assert "Done (--dry-run): nothing was deployed" in result.stdout
-    assert "dry-run" not in live_stacks(moto_endpoint)
+
+    # When deploy.sh runs with --dry-run for a new stack and for the existing one
+    new = dry_run(moto_endpoint, env, tmp_path, "dry-run-new")
+    existing = dry_run(moto_endpoint, env, tmp_path, "dry-run-existing")
+
+    # Then it shows each change set (every nested stack added) and executes neither
+    assert new.returncode == 0, new.stderr
+    assert "CREATE dry-run-new:" in new.stdout
+    assert nested_stacks_shown(new.stdout, "Add") == nested
+    assert "the empty stack that held it deleted" in new.stdout
+    assert "Done (--dry-run): nothing was deployed" in new.stdout
+    assert "dry-run-new" not in live_stacks(moto_endpoint)
+    assert existing.returncode == 0, existing.stderr
+    assert "UPDATE dry-run-existing:" in existing.stdout
+    assert nested_stacks_shown(existing.stdout, "Add") == nested
+    assert re.search(r"^\s+Remove\s+Table \(AWS::DynamoDB::Table\)$", existing.stdout, flags=re.M)
+    assert live_stacks(moto_endpoint)["dry-run-existing"] == "CREATE_COMPLETE"
+    assert cloudformation.list_change_sets(StackName="dry-run-existing")["Summaries"] == []
+    resources = cloudformation.list_stack_resources(StackName="dry-run-existing")["StackResourceSummaries"]
+    assert [r["LogicalResourceId"] for r in resources] == ["Table"]
+
+
+@pytest.mark.slow
+def test_deploy_refuses_an_artifacts_bucket_in_another_region_before_building_when_preflighted(
+    moto_endpoint: str, script_env: dict[str, str], tmp_path: Path
+) -> None:
+    moto_client("s3", moto_endpoint).create_bucket(
+        Bucket="artifacts-elsewhere", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+
+    result = run(
+        DEPLOY,
+        *["--package-only", "--skip-console", "--endpoint-url", moto_endpoint],
+        *["--artifacts-bucket", "artifacts-elsewhere", "--build-dir", str(tmp_path / "build")],
+        env=script_env,
+    )
+
+    assert result.returncode == 1
+    assert "s3://artifacts-elsewhere is in eu-west-1" in result.stderr
+    assert f"read the artifacts from {REGION}" in result.stderr
+    assert not (tmp_path / "build").exists()

@@ -6,6 +6,7 @@ and custom resources give up in minutes rather than an hour."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
@@ -358,3 +359,21 @@ def test_every_custom_resource_times_out_after_its_function_and_well_before_an_h
         timeout = properties.get("ServiceTimeout")
         assert isinstance(timeout, int), f"{path.name}:{logical_id} has no ServiceTimeout"
         assert _function_timeout(path, properties["ServiceToken"]) < timeout <= 1800, logical_id
+
+
+def test_trust_policy_fits_iams_size_quota_with_every_role_and_the_longest_external_id_when_deployed() -> (
+    None
+):
+    # IAM refuses a role trust policy over 2,048 characters (whitespace not counted).
+    trusted = roles_in(load(MASTER)["Outputs"]["OrchestrationRoleArns"]["Value"], MASTER.name, load(MASTER))
+    parameters = load(TARGET_ROLE)["Parameters"]
+    longest_role_arn = f"arn:aws:iam::{ACCOUNT}:role/{'r' * 64}"  # generated role names have at most 64
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"AWS": [longest_role_arn] * len(trusted)},
+        "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"sts:ExternalId": "x" * int(parameters["ExternalId"]["MaxLength"])}},
+    }
+    document = {"Version": "2012-10-17", "Statement": [statement]}
+
+    assert len(json.dumps(document, separators=(",", ":"))) <= 2048
