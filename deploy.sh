@@ -260,9 +260,13 @@ stack_state_advice() {
         "  aws cloudformation continue-update-rollback $stack" \
         "(add --resources-to-skip LogicalId ... for resources that cannot be rolled back), wait for" \
         "UPDATE_ROLLBACK_COMPLETE and run deploy.sh again." ;;
-    UPDATE_FAILED | IMPORT_ROLLBACK_FAILED)
-      printf '%s\n' "The last operation failed and was not rolled back. Roll it back, then run deploy.sh again:" \
+    UPDATE_FAILED)
+      printf '%s\n' "The last update failed and was not rolled back. Roll it back, then run deploy.sh again:" \
         "  aws cloudformation rollback-stack $stack" ;;
+    IMPORT_ROLLBACK_FAILED)
+      printf '%s\n' "A resource import failed and so did its rollback. Fix the resources the events name:" \
+        "  aws cloudformation describe-stack-events $stack" \
+        "(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html), then run deploy.sh again." ;;
     *_IN_PROGRESS)
       printf '%s\n' "Another operation is running on the stack ($status). Wait for it to finish, then run deploy.sh again:" \
         "  aws cloudformation describe-stacks $stack --query 'Stacks[0].StackStatus'" ;;

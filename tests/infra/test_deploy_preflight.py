@@ -225,9 +225,14 @@ def protection_template(path: Path) -> Path:
     return path
 
 
+def change_sets(endpoint: str, stack: str) -> list[dict[str, Any]]:
+    summaries = moto_client("cloudformation", endpoint).list_change_sets(StackName=stack)["Summaries"]
+    return [summary for summary in summaries if summary["StackName"] == stack]  # moto lists every stack's
+
+
 def protection_per_change_set(endpoint: str, stack: str) -> list[str]:
     cloudformation = moto_client("cloudformation", endpoint)
-    summaries = cloudformation.list_change_sets(StackName=stack)["Summaries"]
+    summaries = change_sets(endpoint, stack)
     values: list[str] = []
     for summary in summaries:
         described: dict[str, Any] = cloudformation.describe_change_set(ChangeSetName=summary["ChangeSetId"])
@@ -322,7 +327,7 @@ def test_dry_run_shows_the_change_set_of_the_real_templates_and_deletes_it_witho
     assert nested_stacks_shown(existing.stdout, "Add") == nested
     assert re.search(r"^\s+Remove\s+Table \(AWS::DynamoDB::Table\)$", existing.stdout, flags=re.M)
     assert live_stacks(moto_endpoint)["dry-run-existing"] == "CREATE_COMPLETE"
-    assert cloudformation.list_change_sets(StackName="dry-run-existing")["Summaries"] == []
+    assert change_sets(moto_endpoint, "dry-run-existing") == []
     resources = cloudformation.list_stack_resources(StackName="dry-run-existing")["StackResourceSummaries"]
     assert [r["LogicalResourceId"] for r in resources] == ["Table"]
 

@@ -278,6 +278,10 @@ def test_api_execution_logs_go_to_a_stack_log_group_with_retention_created_befor
     ((group_id, group),) = groups.items()
     assert group["RetentionInDays"] == {"Ref": "LogRetentionDays"}
     assert group_id in dependencies(template, stage_id)
+    # The stage names it in a stage variable, whose values API Gateway restricts to this alphabet
+    assert {"Ref": group_id} in stage.get("Variables", {}).values()
+    sample = f"API-Gateway-Execution-Logs_a1b2c3d4e5/{stage['StageName']}"
+    assert re.fullmatch(r"[A-Za-z0-9\-._~:/?#&=,]+", sample)
 
 
 def _emptier_of(template: dict[str, Any], bucket: str) -> str:
