@@ -381,3 +381,31 @@ def test_trust_policy_fits_iams_size_quota_with_every_role_and_the_longest_exter
     document = {"Version": "2012-10-17", "Statement": [statement]}
 
     assert len(json.dumps(document, separators=(",", ":"))) <= 2048
+
+
+# ---------- 3.2: a first create that fails can roll back ----------
+
+PROTECTION_PROPERTIES = ("DeletionProtectionEnabled", "DeletionProtection")
+
+
+def test_every_deletion_protection_follows_the_master_parameter_deploy_sh_turns_off_on_first_create() -> None:
+    # deploy.sh creates a new stack with DeletionProtection=false and turns it on afterwards, so a
+    # failed create can delete everything; that holds only if no resource is protected regardless.
+    master = load(MASTER)
+    protected: list[str] = []
+    for logical_id, stack in master["Resources"].items():
+        template = load(CFN / stack["Properties"]["TemplateURL"])
+        conditions = template.get("Conditions", {})
+        for resource_id, resource in template["Resources"].items():
+            for name in PROTECTION_PROPERTIES:
+                if name not in resource.get("Properties", {}):
+                    continue
+                protected.append(f"{logical_id}.{resource_id}")
+                value = resource["Properties"][name]
+                condition = value["Fn::If"][0]
+                assert conditions[condition] == {"Fn::Equals": [{"Ref": "DeletionProtection"}, "true"]}
+                assert stack["Properties"]["Parameters"]["DeletionProtection"] == {
+                    "Ref": "DeletionProtection"
+                }
+
+    assert {"DataStack.ExecutionsTable", "AuthStack.UserPool"} <= set(protected)
