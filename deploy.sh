@@ -283,7 +283,9 @@ failed_events() {
   while IFS=$'\t' read -r logical type id reason; do
     [ -n "$logical" ] || continue
     printf '  %s%s: %s\n' "$(printf '%*s' "$((depth * 2))" '')" "$logical" "$reason"
-    if [ "$type" = AWS::CloudFormation::Stack ] && [ "$id" != None ] && [ "$id" != "$stack" ]; then
+    # A stack lists itself among its resources: only its nested stacks are followed.
+    if [ "$type" = AWS::CloudFormation::Stack ] && [ "$id" != None ] && [ "$id" != "$stack" ] &&
+      [ "$logical" != "$stack" ]; then
       failed_events "$id" $((depth + 1))
     fi
   done < <(aws_cli cloudformation describe-stack-events --stack-name "$stack" --max-items 100 \

@@ -206,6 +206,47 @@ def test_every_failed_rollback_or_busy_stack_state_gets_the_command_that_gets_ou
     assert all(advice[s] for s in STACK_STATUSES if s.endswith("_FAILED") or s == "ROLLBACK_COMPLETE")
 
 
+ROOT_ARN = "arn:aws:cloudformation:eu-west-1:123456789012:stack/shop/1"
+NESTED = "arn:aws:cloudformation:eu-west-1:123456789012:stack/shop-DataStack-1AB/0f"
+# What the AWS CLI answers, for the queries deploy.sh makes, about a first create whose data stack failed.
+FAILED_CREATE_CLI = f"""
+row() {{ printf '%s\\t%s\\t%s\\t%s\\n' "$@"; }}
+aws() {{
+  local stack=AWS::CloudFormation::Stack
+  case "$*" in
+    *"cloudformation deploy "*) echo "Failed to create/update the stack." >&2; return 255 ;;
+    *"describe-stacks --stack-name shop "*) echo ROLLBACK_FAILED ;;
+    *"describe-stack-events --stack-name shop "* | *"describe-stack-events --stack-name {ROOT_ARN} "*)
+      row shop $stack {ROOT_ARN} "The following resource(s) failed to delete: [DataStack]"
+      row DataStack $stack {NESTED} "Embedded stack was not successfully created" ;;
+    *"describe-stack-events --stack-name {NESTED} "*)
+      row shop-DataStack-1AB $stack {NESTED} "Rollback failed"
+      row AuditTable AWS::DynamoDB::Table shop-audit "Table shop-audit already exists" ;;
+    *) echo "unexpected: $*" >&2; return 1 ;;
+  esac
+}}
+"""
+
+
+def test_a_failed_first_create_is_reported_with_its_nested_reasons_and_the_way_out_when_deploying() -> None:
+    script = f"""{FAILED_CREATE_CLI}
+    parse_args --stack-name shop --region eu-west-1 --artifacts-bucket shop-artifacts
+    FIRST_CREATE=true PACKAGED_TEMPLATE=/dev/null
+    deploy_stack
+    """
+
+    result = sourced(script, None)
+
+    assert result.returncode == 1
+    assert "deletion protection off until it exists" in result.stdout
+    assert "Turning deletion protection on" not in result.stdout
+    assert "deploy.sh: stack shop is ROLLBACK_FAILED." in result.stderr
+    assert "  DataStack: Embedded stack was not successfully created" in result.stderr
+    assert "    AuditTable: Table shop-audit already exists" in result.stderr
+    assert result.stderr.count("AuditTable") == 1
+    assert "./cleanup.sh --stack-name shop --region eu-west-1 --delete-data --yes" in result.stderr
+
+
 def protection_template(path: Path) -> Path:
     """A stand-in for the packaged master: every parameter deploy.sh passes, and one table whose
     deletion protection follows DeletionProtection."""
