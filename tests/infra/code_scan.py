@@ -85,6 +85,8 @@ DEPENDENT_ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
         "ec2:TerminateInstances",
         "iam:PassRole",
     ),
+    # SSM runs an automation as the AutomationAssumeRole its parameters name: the caller passes it.
+    ("ssm", "StartAutomationExecution"): ("iam:PassRole",),
     ("drs", "TerminateRecoveryInstances"): (
         "drs:DescribeSourceServers",
         "ec2:DeleteVolume",

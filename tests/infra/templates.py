@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -189,3 +190,32 @@ def role_actions(template: dict[str, Any]) -> dict[str, list[str]]:
 def allowed_actions(function: Function) -> list[str]:
     """The actions the function's role allows (every condition branch counted)."""
     return role_actions(expanded(function.template))[function.role_logical_id]
+
+
+def role_statements(template: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Every role's policy statements (inline and attached; both branches of a top-level Fn::If)."""
+    return {
+        role: [statement for document in documents for statement in _statements(document)]
+        for role, documents in policy_documents(template).items()
+    }
+
+
+def resolve(value: Any, template: dict[str, Any]) -> str:
+    """A string value with pseudo parameters at their sample values and parameters at their
+    defaults (Ref or Fn::Sub); a resource's attribute becomes ``<LogicalId>``."""
+    parameters = template.get("Parameters", {})
+
+    def lookup(name: str) -> str:
+        if name in PSEUDO_PARAMETERS:
+            return PSEUDO_PARAMETERS[name]
+        if name in parameters and "Default" in parameters[name]:
+            return str(parameters[name]["Default"])
+        return f"<{name}>"
+
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and "Ref" in value:
+        return lookup(value["Ref"])
+    if isinstance(value, dict) and isinstance(value.get("Fn::Sub"), str):
+        return re.sub(r"\$\{([A-Za-z0-9:.]+)\}", lambda match: lookup(match.group(1)), value["Fn::Sub"])
+    raise AssertionError(f"cannot resolve {value!r}")

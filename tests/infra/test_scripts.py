@@ -7,12 +7,8 @@ import io
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +16,12 @@ import boto3
 import pytest
 import yaml
 
+from tests.infra.conftest import AWS_CLI, REGION, aws_cli_reporting
 from tests.infra.templates import ROOT, functions
 
 DEPLOY = ROOT / "deploy.sh"
 CLEANUP = ROOT / "cleanup.sh"
 SCRIPTS = [DEPLOY, CLEANUP]
-REGION = "us-east-1"
-AWS_CLI = shutil.which("aws")
 needs_aws_cli = pytest.mark.skipif(AWS_CLI is None, reason="the AWS CLI (aws) is not installed")
 
 
@@ -95,7 +90,7 @@ def test_deploy_names_every_missing_tool_when_the_aws_cli_is_absent() -> None:
 @needs_aws_cli
 def test_deploy_stops_before_touching_aws_when_there_are_no_credentials(tmp_path: Path) -> None:
     env = {
-        "PATH": os.environ["PATH"],
+        "PATH": f"{aws_cli_reporting('2.22.35', tmp_path / 'bin')}:{os.environ['PATH']}",
         "HOME": str(tmp_path),
         "AWS_CONFIG_FILE": str(tmp_path / "none"),
         "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
@@ -111,50 +106,6 @@ def test_deploy_stops_before_touching_aws_when_there_are_no_credentials(tmp_path
 
 
 # ---------- against a moto server ----------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("moto server did not start") from None
-                time.sleep(0.1)  # waiting for another process to listen, not for a clock
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-@pytest.fixture
-def script_env(moto_endpoint: str, tmp_path: Path) -> dict[str, str]:
-    return {
-        "PATH": os.environ["PATH"],
-        "HOME": str(tmp_path),
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": REGION,
-        "AWS_CONFIG_FILE": str(tmp_path / "none"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }
 
 
 def moto_client(service: str, endpoint: str) -> Any:
