@@ -53,7 +53,7 @@ def _installed_is_current(frontend: Path) -> bool:
 def _npm(frontend: Path, *arguments: str) -> None:
     npm = shutil.which("npm")
     if npm is None:
-        raise ConsoleBuildError("npm is not installed; install Node.js 20 or later to build the console")
+        raise ConsoleBuildError("npm is not installed; install Node.js 20.19 or later to build the console")
     result = subprocess.run([npm, *arguments], cwd=frontend, check=False)  # noqa: S603 - fixed arguments
     if result.returncode != 0:
         raise ConsoleBuildError(f"npm {' '.join(arguments)} failed with exit code {result.returncode}")
