@@ -6,8 +6,6 @@ import os
 from http import HTTPStatus
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from drs_orchestration.config.settings import get_api_settings
@@ -20,9 +18,7 @@ from drs_orchestration.handlers.api.routes import (
     protection_groups,
     recovery_plans,
 )
-
-logger = Logger(service="drs-orchestration-api")
-tracer = Tracer(service="drs-orchestration-api")
+from drs_orchestration.handlers.observability import api_function, record_route
 
 app = DrsApiResolver(
     max_body_bytes=lambda: get_api_settings().max_body_bytes,
@@ -31,6 +27,7 @@ app = DrsApiResolver(
     response_validation_error_http_code=HTTPStatus.INTERNAL_SERVER_ERROR,
 )
 register_error_handlers(app)
+app.use([record_route])
 if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
     get_api_settings()  # on Lambda, validate the environment at cold start: a bad variable fails the init
 
@@ -38,7 +35,6 @@ for module in (protection_groups, recovery_plans, executions, inventory, account
     app.include_router(module.router)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@tracer.capture_lambda_handler
+@api_function
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

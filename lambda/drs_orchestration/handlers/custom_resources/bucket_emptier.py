@@ -18,6 +18,7 @@ from drs_orchestration.handlers.custom_resources.cfn_response import (
     InvalidProperties,
     custom_resource,
 )
+from drs_orchestration.handlers.observability import custom_resource_function
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -82,4 +83,4 @@ def empty_buckets(request: CustomResourceRequest) -> CustomResourceResult:
     return CustomResourceResult(physical_resource_id=physical_id, data={"DeletedObjects": str(deleted)})
 
 
-lambda_handler = custom_resource(empty_buckets)
+lambda_handler = custom_resource_function("bucket_emptier")(custom_resource(empty_buckets))

@@ -22,6 +22,7 @@ from drs_orchestration.handlers.custom_resources.cfn_response import (
     InvalidProperties,
     custom_resource,
 )
+from drs_orchestration.handlers.observability import custom_resource_function
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -125,4 +126,4 @@ def deploy_console(request: CustomResourceRequest) -> CustomResourceResult:
     return publish_console(request)
 
 
-lambda_handler = custom_resource(deploy_console)
+lambda_handler = custom_resource_function("console_deployer")(custom_resource(deploy_console))

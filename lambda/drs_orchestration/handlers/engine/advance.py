@@ -9,6 +9,7 @@ from pydantic import JsonValue
 from drs_orchestration.domain.engine.engine import advance
 from drs_orchestration.handlers.engine import clock
 from drs_orchestration.handlers.engine.dependencies import engine_config, engine_ports
+from drs_orchestration.handlers.observability import engine_step
 
 __all__ = ["lambda_handler"]
 
@@ -29,6 +30,7 @@ def _invoke_result(event: dict[str, Any]) -> dict[str, JsonValue] | None:
     return outcome
 
 
+@engine_step("advance")
 def lambda_handler(event: dict[str, Any], context: object) -> dict[str, Any]:
     result = advance(
         engine_ports(), engine_config(), event["executionId"], clock.now(), _invoke_result(event)

@@ -10,10 +10,12 @@ from typing import Any
 
 from drs_orchestration.domain.engine.wake import store_task_token
 from drs_orchestration.handlers.engine import store
+from drs_orchestration.handlers.observability import engine_step
 
 __all__ = ["lambda_handler"]
 
 
+@engine_step("wait_for_change")
 def lambda_handler(event: dict[str, Any], context: object) -> dict[str, Any]:
     woke = store_task_token(store.executions(), store.waker(), event["executionId"], event["taskToken"])
     return {"executionId": event["executionId"], "wokeAtOnce": woke}
