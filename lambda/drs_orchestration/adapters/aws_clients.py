@@ -1,5 +1,5 @@
 """The one factory of boto3 clients: built lazily, cached, all with the same retry configuration,
-each counting the calls it makes in ``CALLS`` (read by the functions' metrics).
+each counting the calls it makes (``aws_calls``, read by the functions' metrics).
 
 Nothing here runs at import time; boto3 itself is imported when the first client is built.
 ``client(service, region, ...)`` serves every service, in the function's own account or, given a role
@@ -10,20 +10,19 @@ The typed helpers below are that same factory for one service each.
 
 from __future__ import annotations
 
-from collections import Counter
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
+
+from drs_orchestration.adapters.aws_calls import count_call
 
 if TYPE_CHECKING:
     import boto3
     from botocore.config import Config
-    from botocore.model import OperationModel
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_stepfunctions import SFNClient
     from mypy_boto3_sts import STSClient
 
 __all__ = [
-    "CALLS",
     "DEFAULT_SESSION_NAME",
     "boto_config",
     "clear_client_cache",
@@ -44,13 +43,6 @@ def boto_config() -> Config:
 
 DEFAULT_SESSION_NAME = "drs-orchestration"
 _ASSUMED_ROLE_SECONDS = 3600
-
-# Every API call made through these clients, by (service, operation); read as a difference.
-CALLS: Counter[tuple[str, str]] = Counter()
-
-
-def _count_call(model: OperationModel, **_: Any) -> None:
-    CALLS[(model.service_model.service_name, model.name)] += 1
 
 
 @lru_cache(maxsize=128)
@@ -75,7 +67,7 @@ def client(
     else:
         session = _assumed_role_session(role_arn, external_id or "", session_name, region, sts_endpoint_url)
     made = session.client(service, region_name=region, endpoint_url=endpoint_url, config=boto_config())  # type: ignore[call-overload]  # the service name is a runtime value
-    made.meta.events.register("before-parameter-build", _count_call)
+    made.meta.events.register("before-parameter-build", count_call)
     return made
 
 

@@ -30,10 +30,11 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cached_property, lru_cache, wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from drs_orchestration.adapters import aws_clients
+from drs_orchestration.adapters import aws_calls
 
 if TYPE_CHECKING:
     from aws_lambda_powertools import Logger, Tracer
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "METRICS_NAMESPACE",
+    "MetricName",
     "StepCounts",
     "Telemetry",
     "api_function",
@@ -57,6 +59,21 @@ API_SERVICE = "drs-orchestration-api"
 ENGINE_SERVICE = "drs-orchestration-engine"
 CONSOLE_SERVICE = "drs-orchestration-console"
 UNMATCHED_ROUTE = "UNMATCHED"
+
+
+class MetricName(StrEnum):
+    """Every metric the functions publish (the dashboard in ``cfn/monitoring-stack.yaml`` reads them)."""
+
+    API_LATENCY = "ApiLatency"
+    API_4XX = "Api4xx"
+    API_5XX = "Api5xx"
+    TICK_DURATION = "TickDuration"
+    WAVES_MOVED = "WavesMoved"
+    SERVERS_LAUNCHED = "ServersLaunched"
+    QUOTA_WAITS = "QuotaWaits"
+    DRS_CALLS = "DrsCalls"
+    DURATION = "Duration"
+
 
 Event = dict[str, Any]
 Result = TypeVar("Result")
@@ -117,24 +134,26 @@ class Telemetry:
 
     @property
     def service(self) -> str:
-        return self.environ.get("POWERTOOLS_SERVICE_NAME") or self.default_service
+        return self.environ.get("POWERTOOLS_SERVICE_NAME", "") or self.default_service
 
     @property
     def namespace(self) -> str:
-        return self.environ.get("POWERTOOLS_METRICS_NAMESPACE") or METRICS_NAMESPACE
+        return self.environ.get("POWERTOOLS_METRICS_NAMESPACE", "") or METRICS_NAMESPACE
 
     @property
     def metrics_enabled(self) -> bool:
-        explicit = self.environ.get("POWERTOOLS_METRICS_DISABLED")
-        if explicit is not None:
+        explicit = self.environ.get("POWERTOOLS_METRICS_DISABLED", "")
+        if explicit:
             return not _truthy(explicit)
-        return bool(self.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
+        return bool(self.environ.get("AWS_LAMBDA_FUNCTION_NAME", ""))
 
     @property
     def tracing_enabled(self) -> bool:
-        if _truthy(self.environ.get("POWERTOOLS_TRACE_DISABLED")) or self.environ.get("AWS_SAM_LOCAL"):
+        if _truthy(self.environ.get("POWERTOOLS_TRACE_DISABLED", "")) or self.environ.get(
+            "AWS_SAM_LOCAL", ""
+        ):
             return False
-        return bool(self.environ.get("LAMBDA_TASK_ROOT"))
+        return bool(self.environ.get("LAMBDA_TASK_ROOT", ""))
 
     @cached_property
     def logger(self) -> Logger:
@@ -166,17 +185,17 @@ class Telemetry:
             metrics.add_dimension(name, value)
         return metrics
 
-    def publish(self, metrics: EphemeralMetrics) -> None:
+    def emit(self, metrics: EphemeralMetrics) -> None:
         if self.metrics_enabled and metrics.metric_set:
             print(_emf_line(metrics), flush=True)  # noqa: T201 - EMF is read from the function's stdout
 
-    def publish_drs_calls(self, calls: Counter[tuple[str, str]]) -> None:
+    def emit_drs_calls(self, calls: Counter[tuple[str, str]]) -> None:
         for (service, operation), count in sorted(calls.items()):
             if service != "drs" or count <= 0:
                 continue
             metrics = self.metrics(operation=operation)
-            metrics.add_metric(name="DrsCalls", unit="Count", value=count)
-            self.publish(metrics)
+            metrics.add_metric(name=MetricName.DRS_CALLS, unit="Count", value=count)
+            self.emit(metrics)
 
 
 def _emf_line(metrics: EphemeralMetrics) -> str:
@@ -222,10 +241,6 @@ def _traced(tele: Telemetry, handler: Callable[..., Any]) -> Callable[..., Any]:
     return handler if tracer is None else tracer.capture_lambda_handler(handler)
 
 
-def _calls_since(before: Counter[tuple[str, str]]) -> Counter[tuple[str, str]]:
-    return aws_clients.CALLS - before
-
-
 def _elapsed_ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 3)
 
@@ -248,12 +263,12 @@ def _status_of(response: object) -> int:
     return status if isinstance(status, int) else 500
 
 
-def _publish_api(tele: Telemetry, route: str, status: int, started: float) -> None:
+def _emit_api(tele: Telemetry, route: str, status: int, started: float) -> None:
     metrics = tele.metrics(route=route)
-    metrics.add_metric(name="ApiLatency", unit="Milliseconds", value=_elapsed_ms(started))
-    metrics.add_metric(name="Api4xx", unit="Count", value=1 if 400 <= status < 500 else 0)
-    metrics.add_metric(name="Api5xx", unit="Count", value=1 if status >= 500 else 0)
-    tele.publish(metrics)
+    metrics.add_metric(name=MetricName.API_LATENCY, unit="Milliseconds", value=_elapsed_ms(started))
+    metrics.add_metric(name=MetricName.API_4XX, unit="Count", value=1 if 400 <= status < 500 else 0)
+    metrics.add_metric(name=MetricName.API_5XX, unit="Count", value=1 if status >= 500 else 0)
+    tele.emit(metrics)
 
 
 def api_function(handler: Handler[Result]) -> Handler[Result]:
@@ -263,7 +278,7 @@ def api_function(handler: Handler[Result]) -> Handler[Result]:
     @wraps(handler)
     def wrapper(event: Event, context: Any) -> Result:
         request_id = ((event or {}).get("requestContext") or {}).get("requestId")
-        started, before = time.perf_counter(), aws_clients.CALLS.copy()
+        started, before = time.perf_counter(), aws_calls.CALLS.copy()
         token = _route.set(None)
         status = 500
         try:
@@ -272,8 +287,8 @@ def api_function(handler: Handler[Result]) -> Handler[Result]:
                 status = _status_of(response)
                 return response
         finally:
-            _publish_api(tele, _route.get() or UNMATCHED_ROUTE, status, started)
-            tele.publish_drs_calls(_calls_since(before))
+            _emit_api(tele, _route.get() or UNMATCHED_ROUTE, status, started)
+            tele.emit_drs_calls(aws_calls.calls_since(before))
             _route.reset(token)
 
     return wrapper
@@ -285,16 +300,16 @@ def api_function(handler: Handler[Result]) -> Handler[Result]:
 def emit_step_counts(tele: Telemetry, step: str, counts: StepCounts) -> None:
     """``WavesMoved``, ``ServersLaunched`` and ``QuotaWaits`` of one step, by ``step``."""
     metrics = tele.metrics(step=step)
-    metrics.add_metric(name="WavesMoved", unit="Count", value=counts.waves_moved)
-    metrics.add_metric(name="ServersLaunched", unit="Count", value=counts.servers_launched)
-    metrics.add_metric(name="QuotaWaits", unit="Count", value=counts.quota_waits)
-    tele.publish(metrics)
+    metrics.add_metric(name=MetricName.WAVES_MOVED, unit="Count", value=counts.waves_moved)
+    metrics.add_metric(name=MetricName.SERVERS_LAUNCHED, unit="Count", value=counts.servers_launched)
+    metrics.add_metric(name=MetricName.QUOTA_WAITS, unit="Count", value=counts.quota_waits)
+    tele.emit(metrics)
 
 
-def _publish_tick(tele: Telemetry, step: str, started: float) -> None:
+def _emit_tick(tele: Telemetry, step: str, started: float) -> None:
     metrics = tele.metrics(step=step)
-    metrics.add_metric(name="TickDuration", unit="Milliseconds", value=_elapsed_ms(started))
-    tele.publish(metrics)
+    metrics.add_metric(name=MetricName.TICK_DURATION, unit="Milliseconds", value=_elapsed_ms(started))
+    tele.emit(metrics)
 
 
 def engine_step(step: str) -> Callable[[Handler[Result]], Handler[Result]]:
@@ -306,13 +321,13 @@ def engine_step(step: str) -> Callable[[Handler[Result]], Handler[Result]]:
         @wraps(handler)
         def wrapper(event: Event, context: Any) -> Result:
             execution_id = (event or {}).get("executionId")
-            started, before = time.perf_counter(), aws_clients.CALLS.copy()
+            started, before = time.perf_counter(), aws_calls.CALLS.copy()
             try:
                 with _invocation(tele, execution_id, event, context):
                     result: Result = _traced(tele, handler)(event, context)
             finally:
-                _publish_tick(tele, step, started)
-                tele.publish_drs_calls(_calls_since(before))
+                _emit_tick(tele, step, started)
+                tele.emit_drs_calls(aws_calls.calls_since(before))
             counts = StepCounts.from_result(result)
             if counts is not None:
                 emit_step_counts(tele, step, counts)
@@ -332,16 +347,16 @@ def _observed(default_service: str, name: str, id_key: str) -> Callable[[Handler
     def decorate(handler: Handler[Result]) -> Handler[Result]:
         @wraps(handler)
         def wrapper(event: Event, context: Any) -> Result:
-            started, before = time.perf_counter(), aws_clients.CALLS.copy()
+            started, before = time.perf_counter(), aws_calls.CALLS.copy()
             try:
                 with _invocation(tele, (event or {}).get(id_key), event, context):
                     result: Result = _traced(tele, handler)(event, context)
                     return result
             finally:
                 metrics = tele.metrics(function=name)
-                metrics.add_metric(name="Duration", unit="Milliseconds", value=_elapsed_ms(started))
-                tele.publish(metrics)
-                tele.publish_drs_calls(_calls_since(before))
+                metrics.add_metric(name=MetricName.DURATION, unit="Milliseconds", value=_elapsed_ms(started))
+                tele.emit(metrics)
+                tele.emit_drs_calls(aws_calls.calls_since(before))
 
         return wrapper
 
