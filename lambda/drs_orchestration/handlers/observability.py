@@ -149,9 +149,8 @@ class Telemetry:
 
     @property
     def tracing_enabled(self) -> bool:
-        if _truthy(self.environ.get("POWERTOOLS_TRACE_DISABLED", "")) or self.environ.get(
-            "AWS_SAM_LOCAL", ""
-        ):
+        disabled = _truthy(self.environ.get("POWERTOOLS_TRACE_DISABLED", ""))
+        if disabled or self.environ.get("AWS_SAM_LOCAL", ""):
             return False
         return bool(self.environ.get("LAMBDA_TASK_ROOT", ""))
 
@@ -207,9 +206,8 @@ def _emf_line(metrics: EphemeralMetrics) -> str:
 def _route_package_logs(logger: Logger) -> None:
     """The product's own stdlib loggers (``drs_orchestration.*``) write through the same handler."""
     package = logging.getLogger("drs_orchestration")
-    handler = logger.registered_handler
-    if handler not in package.handlers:
-        package.addHandler(handler)
+    if not package.handlers:  # the first function's handler serves every one in the process
+        package.addHandler(logger.registered_handler)
     package.setLevel(logger.log_level)
     package.propagate = False
 
@@ -236,9 +234,17 @@ def _invocation(tele: Telemetry, correlation_id: object, event: object, context:
         logger.thread_safe_remove_keys(list(keys))
 
 
-def _traced(tele: Telemetry, handler: Callable[..., Any]) -> Callable[..., Any]:
-    tracer = tele.tracer
-    return handler if tracer is None else tracer.capture_lambda_handler(handler)
+def _traced(tele: Telemetry, handler: Handler[Result]) -> Handler[Result]:
+    """``handler``, traced where tracing is on: the Tracer (and X-Ray) load on the first call."""
+    chosen: list[Handler[Result]] = []
+
+    def call(event: Event, context: Any) -> Result:
+        if not chosen:
+            tracer = tele.tracer
+            chosen.append(handler if tracer is None else tracer.capture_lambda_handler(handler))
+        return chosen[0](event, context)
+
+    return call
 
 
 def _elapsed_ms(started: float) -> float:
@@ -275,6 +281,8 @@ def api_function(handler: Handler[Result]) -> Handler[Result]:
     """The REST API's handler: request id as correlation id, latency and 4xx/5xx by route."""
     tele = telemetry(API_SERVICE)
 
+    traced = _traced(tele, handler)
+
     @wraps(handler)
     def wrapper(event: Event, context: Any) -> Result:
         request_id = ((event or {}).get("requestContext") or {}).get("requestId")
@@ -283,7 +291,7 @@ def api_function(handler: Handler[Result]) -> Handler[Result]:
         status = 500
         try:
             with _invocation(tele, request_id, event, context):
-                response: Result = _traced(tele, handler)(event, context)
+                response: Result = traced(event, context)
                 status = _status_of(response)
                 return response
         finally:
@@ -318,13 +326,15 @@ def engine_step(step: str) -> Callable[[Handler[Result]], Handler[Result]]:
     tele = telemetry(ENGINE_SERVICE)
 
     def decorate(handler: Handler[Result]) -> Handler[Result]:
+        traced = _traced(tele, handler)
+
         @wraps(handler)
         def wrapper(event: Event, context: Any) -> Result:
             execution_id = (event or {}).get("executionId")
             started, before = time.perf_counter(), aws_calls.CALLS.copy()
             try:
                 with _invocation(tele, execution_id, event, context):
-                    result: Result = _traced(tele, handler)(event, context)
+                    result: Result = traced(event, context)
             finally:
                 _emit_tick(tele, step, started)
                 tele.emit_drs_calls(aws_calls.calls_since(before))
@@ -345,12 +355,14 @@ def _observed(default_service: str, name: str, id_key: str) -> Callable[[Handler
     tele = telemetry(default_service)
 
     def decorate(handler: Handler[Result]) -> Handler[Result]:
+        traced = _traced(tele, handler)
+
         @wraps(handler)
         def wrapper(event: Event, context: Any) -> Result:
             started, before = time.perf_counter(), aws_calls.CALLS.copy()
             try:
                 with _invocation(tele, (event or {}).get(id_key), event, context):
-                    result: Result = _traced(tele, handler)(event, context)
+                    result: Result = traced(event, context)
                     return result
             finally:
                 metrics = tele.metrics(function=name)

@@ -8,7 +8,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from drs_orchestration.config.settings import get_api_settings
+from drs_orchestration.handlers.api.dependencies import get_api_settings
 from drs_orchestration.handlers.api.errors import register_error_handlers
 from drs_orchestration.handlers.api.resolver import DrsApiResolver
 from drs_orchestration.handlers.api.routes import (

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from drs_orchestration.adapters.aws_clients import dynamodb_client, stepfunctions_client
 from drs_orchestration.adapters.drs.boto_drs_gateway import BotoDrsGatewayFactory
@@ -23,12 +24,22 @@ from drs_orchestration.adapters.dynamodb.dynamodb_recovery_plan_repository impor
     DynamoDBRecoveryPlanRepository,
 )
 from drs_orchestration.adapters.stepfunctions.step_functions_runner import StepFunctionsExecutionRunner
-from drs_orchestration.config.settings import get_api_settings
 from drs_orchestration.domain.ports import ExecutionRepository, ExecutionRunner
 from drs_orchestration.domain.services.context import Request, Services
 from drs_orchestration.handlers.api.security import Principal
 
+if TYPE_CHECKING:
+    from drs_orchestration.config.settings import ApiSettings
+
 __all__ = ["execution_runner_factory", "get_services", "reset", "service_request"]
+
+
+def get_api_settings() -> ApiSettings:
+    # imported on first use: pydantic-settings is a large share of the function's cold import
+    from drs_orchestration.config.settings import get_api_settings as validated
+
+    return validated()
+
 
 RunnerFactory = Callable[[ExecutionRepository], ExecutionRunner | None]
 
@@ -82,4 +93,6 @@ def service_request(principal: Principal) -> Request:
 def reset() -> None:
     """Forget the built ports and settings (tests switch environments)."""
     get_services.cache_clear()
-    get_api_settings.cache_clear()
+    from drs_orchestration.config.settings import get_api_settings as validated
+
+    validated.cache_clear()
