@@ -3,6 +3,7 @@
 Run from the repository root: ``.venv/bin/python bench/api/api_latency.py`` (PYTHONPATH is set from
 the pytest configuration: ``lambda`` and ``local``). Seeds 1,000 protection groups and 200 plans
 directly through the repositories, then times list/get/create calls through the real handler.
+``cold_start.py`` next to it measures the cold start of every function in more detail.
 """
 
 from __future__ import annotations

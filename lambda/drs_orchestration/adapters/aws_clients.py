@@ -1,9 +1,11 @@
-"""The one factory of boto3 clients: built lazily, cached, all with the same retry configuration.
+"""The one factory of boto3 clients: built lazily, cached, all with the same retry configuration,
+each counting the calls it makes (``aws_calls``, read by the functions' metrics).
 
-Nothing here runs at import time. ``client(service, region, ...)`` serves every service, in the
-function's own account or, given a role ARN and ExternalId, in another account through that role;
-the assumed-role credentials refresh themselves before they expire, so a cached session stays usable
-for the life of the container. The typed helpers below are that same factory for one service each.
+Nothing here runs at import time; boto3 itself is imported when the first client is built.
+``client(service, region, ...)`` serves every service, in the function's own account or, given a role
+ARN and ExternalId, in another account through that role; the assumed-role credentials refresh
+themselves before they expire, so a cached session stays usable for the life of the container.
+The typed helpers below are that same factory for one service each.
 """
 
 from __future__ import annotations
@@ -11,19 +13,18 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
-import boto3
-import botocore.session
-from botocore.config import Config
-from botocore.credentials import RefreshableCredentials
+from drs_orchestration.adapters.aws_calls import count_call
 
 if TYPE_CHECKING:
+    import boto3
+    from botocore.config import Config
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_stepfunctions import SFNClient
     from mypy_boto3_sts import STSClient
 
 __all__ = [
-    "BOTO_CONFIG",
     "DEFAULT_SESSION_NAME",
+    "boto_config",
     "clear_client_cache",
     "client",
     "dynamodb_client",
@@ -31,7 +32,15 @@ __all__ = [
     "sts_client",
 ]
 
-BOTO_CONFIG = Config(retries={"mode": "standard"})
+
+@lru_cache(maxsize=1)
+def boto_config() -> Config:
+    """The one client configuration: standard retries."""
+    from botocore.config import Config
+
+    return Config(retries={"mode": "standard"})
+
+
 DEFAULT_SESSION_NAME = "drs-orchestration"
 _ASSUMED_ROLE_SECONDS = 3600
 
@@ -51,11 +60,15 @@ def client(
 
     The caller names the client's type (``ec2: EC2Client = aws_clients.client("ec2", ...)``).
     """
+    import boto3
+
     if role_arn is None:
         session = boto3.session.Session()
     else:
         session = _assumed_role_session(role_arn, external_id or "", session_name, region, sts_endpoint_url)
-    return session.client(service, region_name=region, endpoint_url=endpoint_url, config=BOTO_CONFIG)  # type: ignore[call-overload]  # the service name is a runtime value
+    made = session.client(service, region_name=region, endpoint_url=endpoint_url, config=boto_config())  # type: ignore[call-overload]  # the service name is a runtime value
+    made.meta.events.register("before-parameter-build", count_call)
+    return made
 
 
 def dynamodb_client(region: str, endpoint_url: str | None = None) -> DynamoDBClient:
@@ -74,6 +87,10 @@ def sts_client(region: str, endpoint_url: str | None = None) -> STSClient:
 def _assumed_role_session(
     role_arn: str, external_id: str, session_name: str, region: str, sts_endpoint_url: str | None
 ) -> boto3.session.Session:
+    import boto3
+    import botocore.session
+    from botocore.credentials import RefreshableCredentials
+
     sts = sts_client(region, sts_endpoint_url)
 
     def fetch() -> dict[str, Any]:

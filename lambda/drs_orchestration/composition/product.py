@@ -22,10 +22,10 @@ from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from drs_orchestration.adapters.system_clock import SystemClock
-from drs_orchestration.config.settings import Settings
 from drs_orchestration.domain.clock import Clock
 
 if TYPE_CHECKING:
+    from drs_orchestration.config.settings import Settings
     from drs_orchestration.domain.ports import ExecutionRepository, ExecutionRunner
 
 __all__ = ["Handler", "Part", "Product", "RunnerFactory", "cold_start", "default_product", "part"]
@@ -103,7 +103,12 @@ class Product:
 
 @lru_cache(maxsize=1)
 def default_product() -> Product:
-    """The function's own product: its environment, validated, and the wall clock (once per container)."""
+    """The function's own product: its environment, validated, and the wall clock (once per container).
+
+    The settings library loads here, with the first invocation (or the cold-start check on Lambda), not
+    when a handler module is imported."""
+    from drs_orchestration.config.settings import Settings
+
     return Product(Settings(), SystemClock())
 
 

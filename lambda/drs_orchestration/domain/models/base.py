@@ -47,6 +47,7 @@ class CamelModel(BaseModel):
         populate_by_name=True,
         serialize_by_alias=True,
         extra="forbid",
+        defer_build=True,
     )
 
     def to_json(self) -> dict[str, Any]:

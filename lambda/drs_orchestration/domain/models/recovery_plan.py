@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from inspect import cleandoc
 from typing import Annotated
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from drs_orchestration.domain.models.actions import Action
 from drs_orchestration.domain.models.base import (
@@ -65,40 +66,72 @@ class HealthCheck(CamelModel):
     """The health gate of a wave: EC2 status checks of each recovered instance, then an SSM command
     document run on it; success means healthy."""
 
-    model_config = ConfigDict(use_attribute_docstrings=True)
-
-    document_name: DocumentName | None = None
-    """The SSM command document to run on each recovered instance. Absent or null: the product's own
-    post-launch health check (EC2 status checks, then the document the product installs, with its
-    default parameters unless ``parameters`` says otherwise)."""
-    parameters: SsmParameters = {}
-    """Parameters of the document."""
-    timeout_seconds: Annotated[int, Field(ge=30, le=7200)] = 900
-    """How long the whole gate may take before an undecided instance counts as unhealthy."""
+    # Descriptions are given as Field(description=...), not attribute docstrings: reading those makes
+    # pydantic parse this module's source while the class is created, a large part of a cold start.
+    document_name: DocumentName | None = Field(
+        default=None,
+        description=cleandoc(
+            """The SSM command document to run on each recovered instance. Absent or null: the product's own
+            post-launch health check (EC2 status checks, then the document the product installs, with its
+            default parameters unless ``parameters`` says otherwise)."""
+        ),
+    )
+    parameters: SsmParameters = Field(default={}, description="Parameters of the document.")
+    timeout_seconds: Annotated[
+        int,
+        Field(
+            ge=30,
+            le=7200,
+            description="How long the whole gate may take before an undecided instance counts as unhealthy.",
+        ),
+    ] = 900
 
 
 class Wave(CamelModel):
-    model_config = ConfigDict(use_attribute_docstrings=True)
-
     id: WaveId
     name: Name
     protection_group_ids: Annotated[list[ProtectionGroupId], Field(min_length=1, max_length=100)]
-    depends_on: Annotated[list[WaveDependency], Field(max_length=MAX_WAVES_PER_PLAN)] = []
-    """Waves this one waits for. ``HEALTHY`` waits until the dependency completed: launched, health
-    gate passed (when it has one) and post-actions done."""
+    depends_on: Annotated[
+        list[WaveDependency],
+        Field(
+            max_length=MAX_WAVES_PER_PLAN,
+            description=(
+                "Waves this one waits for. ``HEALTHY`` waits until the dependency completed: launched,"
+                " health\ngate passed (when it has one) and post-actions done."
+            ),
+        ),
+    ] = []
     pre_actions: Annotated[list[Action], Field(max_length=MAX_ACTIONS_PER_PHASE)] = []
     post_actions: Annotated[list[Action], Field(max_length=MAX_ACTIONS_PER_PHASE)] = []
-    health_check: HealthCheck | None = Field(default_factory=HealthCheck)
-    """The wave's health gate, run after every server has launched. Absent: the product's post-launch
-    health check with its defaults (``{}``). An object: that check (its ``documentName`` absent means
-    the product's document). ``null``: no health gate; the wave's servers count as recovered once
-    launched, and a ``HEALTHY`` dependency on the wave then means launched and post-actions done."""
-    pause_before: bool = False
-    """Wait for an operator's approval before the wave starts."""
-    optional_server_ids: Annotated[list[SourceServerId], Field(max_length=MAX_SERVERS_PER_PLAN)] = []
-    """Servers whose failure does not fail the wave (every other server is CRITICAL)."""
-    timeout_minutes: Annotated[int, Field(ge=1, le=1440)] = 60
-    """How long after the wave starts its servers may take to launch before the wave fails."""
+    health_check: HealthCheck | None = Field(
+        default_factory=HealthCheck,
+        description=cleandoc(
+            """The wave's health gate, run after every server has launched. Absent: the product's post-launch
+            health check with its defaults (``{}``). An object: that check (its ``documentName`` absent means
+            the product's document). ``null``: no health gate; the wave's servers count as recovered once
+            launched, and a ``HEALTHY`` dependency on the wave then means launched and post-actions done."""
+        ),
+    )
+    pause_before: bool = Field(
+        default=False, description="Wait for an operator's approval before the wave starts."
+    )
+    optional_server_ids: Annotated[
+        list[SourceServerId],
+        Field(
+            max_length=MAX_SERVERS_PER_PLAN,
+            description="Servers whose failure does not fail the wave (every other server is CRITICAL).",
+        ),
+    ] = []
+    timeout_minutes: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=1440,
+            description=(
+                "How long after the wave starts its servers may take to launch before the wave fails."
+            ),
+        ),
+    ] = 60
 
 
 class RecoveryPlanInput(CamelModel):

@@ -7,11 +7,11 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
@@ -44,7 +44,7 @@ __all__ = [
     "register_error_handlers",
 ]
 
-logger = Logger(child=True)
+logger = logging.getLogger(__name__)
 
 
 class ErrorBody(CamelModel):

@@ -6,7 +6,6 @@ object version and delete marker. A bucket that is already gone counts as empty.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +21,7 @@ from drs_orchestration.handlers.custom_resources.cfn_response import (
     LambdaContext,
     custom_resource,
 )
+from drs_orchestration.handlers.observability import custom_resource_function
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -86,9 +86,10 @@ def empty_buckets(product: Product, request: CustomResourceRequest) -> CustomRes
     return CustomResourceResult(physical_resource_id=physical_id, data={"DeletedObjects": str(deleted)})
 
 
-def handle(product: Product, event: Mapping[str, Any], context: LambdaContext) -> None:
+@custom_resource_function("bucket_emptier")
+def handle(product: Product, event: dict[str, Any], context: LambdaContext) -> None:
     custom_resource(partial(empty_buckets, product))(event, context)
 
 
-def lambda_handler(event: Mapping[str, Any], context: LambdaContext) -> None:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> None:
     handle(default_product(), event, context)

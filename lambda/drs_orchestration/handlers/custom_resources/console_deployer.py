@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import mimetypes
-from collections.abc import Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +25,7 @@ from drs_orchestration.handlers.custom_resources.cfn_response import (
     LambdaContext,
     custom_resource,
 )
+from drs_orchestration.handlers.observability import custom_resource_function
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -130,9 +130,10 @@ def deploy_console(product: Product, request: CustomResourceRequest) -> CustomRe
     return publish_console(product, request)
 
 
-def handle(product: Product, event: Mapping[str, Any], context: LambdaContext) -> None:
+@custom_resource_function("console_deployer")
+def handle(product: Product, event: dict[str, Any], context: LambdaContext) -> None:
     custom_resource(partial(deploy_console, product))(event, context)
 
 
-def lambda_handler(event: Mapping[str, Any], context: LambdaContext) -> None:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> None:
     handle(default_product(), event, context)

@@ -9,6 +9,7 @@ from pydantic import JsonValue
 from drs_orchestration.composition.engine import engine_config, engine_ports
 from drs_orchestration.composition.product import Product, cold_start, default_product
 from drs_orchestration.domain.engine.engine import advance
+from drs_orchestration.handlers.observability import engine_step
 
 __all__ = ["handle", "lambda_handler"]
 
@@ -31,6 +32,7 @@ def _invoke_result(event: dict[str, Any]) -> dict[str, JsonValue] | None:
     return outcome
 
 
+@engine_step("advance")
 def handle(product: Product, event: dict[str, Any], context: object) -> dict[str, Any]:
     ports, config = engine_ports(product), engine_config(product)
     result = advance(ports, config, event["executionId"], product.clock.now(), _invoke_result(event))

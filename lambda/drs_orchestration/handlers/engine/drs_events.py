@@ -9,12 +9,14 @@ from drs_orchestration.composition.engine import drs_gateways
 from drs_orchestration.composition.product import Product, cold_start, default_product
 from drs_orchestration.composition.store import executions, waker
 from drs_orchestration.domain.engine.wake import wake_for_launch_result
+from drs_orchestration.handlers.observability import event_function
 
 __all__ = ["handle", "lambda_handler"]
 
 cold_start(executions, waker, drs_gateways)
 
 
+@event_function("drs_events")
 def handle(product: Product, event: dict[str, Any], context: object) -> dict[str, Any]:
     job_id = (event.get("detail") or {}).get("job-id")
     if not isinstance(job_id, str) or not job_id:

@@ -11,12 +11,14 @@ from typing import Any
 from drs_orchestration.composition.product import Product, cold_start, default_product
 from drs_orchestration.composition.store import executions, waker
 from drs_orchestration.domain.engine.wake import store_task_token
+from drs_orchestration.handlers.observability import engine_step
 
 __all__ = ["handle", "lambda_handler"]
 
 cold_start(executions, waker)
 
 
+@engine_step("wait_for_change")
 def handle(product: Product, event: dict[str, Any], context: object) -> dict[str, Any]:
     execution_id = event["executionId"]
     woke = store_task_token(executions(product), waker(product), execution_id, event["taskToken"])
