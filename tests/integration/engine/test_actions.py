@@ -170,7 +170,8 @@ def test_wave_fails_with_the_check_output_when_the_health_check_command_fails_on
 
     # Then the wave failed, and each server keeps the status checks and the command's output
     assert execution["status"] == "FAILED"
-    assert execution["waves"][0]["reason"] == "2 critical server(s) unhealthy: health check Failed"
+    unhealthy = f"2 critical server(s) unhealthy ({server_id(0)}, {server_id(1)})"
+    assert execution["waves"][0]["reason"] == f"{unhealthy}: health check Failed"
     for server in engine.servers(execution["id"]):
         assert server.health is HealthStatus.UNHEALTHY
         command = server.health_evidence["command"]

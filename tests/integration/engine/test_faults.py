@@ -101,7 +101,8 @@ def test_wave_fails_with_evidence_when_a_recovered_instance_is_unhealthy(
     execution = engine.finish(engine.start(plan))
 
     assert execution["status"] == "FAILED"
-    assert execution["waves"][0]["reason"] == "1 critical server(s) unhealthy: EC2 status checks failed"
+    unhealthy = f"1 critical server(s) unhealthy ({server_id(0)})"
+    assert execution["waves"][0]["reason"] == f"{unhealthy}: EC2 status checks failed"
     servers = {s.source_server_id: s for s in engine.servers(execution["id"])}
     sick = servers[server_id(0)]
     assert sick.health is HealthStatus.UNHEALTHY
