@@ -8,7 +8,7 @@ import pytest
 
 from drs_orchestration.domain.engine.invocations import ActionError, ActionPhase, InvocationResult
 from drs_orchestration.domain.engine.notices import notification
-from drs_orchestration.domain.engine.ports import CommandOutcome, InstanceHealth
+from drs_orchestration.domain.engine.ports import CommandOutcome, InstanceHealth, NoticeKind
 from drs_orchestration.domain.models.drs import LaunchStatus
 from drs_orchestration.domain.models.execution import ExecutionStatus, ServerState, WaveState, WaveStatus
 from drs_orchestration.handlers.engine.advance import _invoke_result
@@ -43,7 +43,7 @@ def test_wave_failure_notification_names_the_wave_and_counts_its_servers_when_pu
     ]
 
     message = notification(
-        "WAVE_FAILED", run, console_url="https://c.example.com/", wave=wave, servers=servers
+        NoticeKind.WAVE_FAILED, run, console_url="https://c.example.com/", wave=wave, servers=servers
     )
 
     assert message.subject == "Drill of shop-dr: wave Databases failed"
@@ -53,7 +53,7 @@ def test_wave_failure_notification_names_the_wave_and_counts_its_servers_when_pu
 
 
 def test_subject_fits_sns_limit_when_the_plan_name_is_long() -> None:
-    message = notification("STARTED", header(plan_name="x" * 128), console_url=None)
+    message = notification(NoticeKind.STARTED, header(plan_name="x" * 128), console_url=None)
 
     assert len(message.subject) == 100
     assert message.body["consoleUrl"] is None

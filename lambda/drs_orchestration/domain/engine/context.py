@@ -9,7 +9,7 @@ from datetime import datetime
 from pydantic import JsonValue
 
 from drs_orchestration.domain.engine.invocations import LambdaInvocation
-from drs_orchestration.domain.engine.ports import Notifier, TargetGateways
+from drs_orchestration.domain.engine.ports import NoticeKind, Notifier, TargetGateways
 from drs_orchestration.domain.errors import StaleVersion
 from drs_orchestration.domain.models.base import CamelModel
 from drs_orchestration.domain.models.drs import DEFAULT_QUOTAS, DrsQuotas, DrsTarget
@@ -97,7 +97,7 @@ class Tick:
     """A Lambda action the state machine is to invoke before the next Advance."""
     metrics: TickMetrics = field(default_factory=lambda: TickMetrics())
     """What this step did, counted (for the operator's metrics)."""
-    notices: list[tuple[str, str | None, str]] = field(default_factory=list)
+    notices: list[tuple[NoticeKind, str | None, str]] = field(default_factory=list)
     """Notifications to publish once the tick is saved: (kind, wave id, message)."""
     waits: list[float] = field(default_factory=list)
     """Candidate seconds until something is due; the shortest wins."""

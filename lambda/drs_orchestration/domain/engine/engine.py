@@ -25,6 +25,7 @@ from drs_orchestration.domain.engine.launching import (
 from drs_orchestration.domain.engine.notices import notification, publish_notices
 from drs_orchestration.domain.engine.outcome import status_reason
 from drs_orchestration.domain.engine.phases import approval_pending, skip_unreachable, step_wave
+from drs_orchestration.domain.engine.ports import NoticeKind
 from drs_orchestration.domain.engine.requests import apply_requests, pending_requests
 from drs_orchestration.domain.membership import resolve_groups
 from drs_orchestration.domain.models.base import CamelModel
@@ -163,7 +164,7 @@ def initialize(ports: EnginePorts, config: EngineConfig, execution_id: str, now:
         )
         tick.event(EventType.EXECUTION_STARTED, f"{header.mode.value} started")
         tick.save()
-        ports.notifier.publish(notification("STARTED", tick.header, console_url=config.console_url))
+        ports.notifier.publish(notification(NoticeKind.STARTED, tick.header, console_url=config.console_url))
     return StepResult(execution_id=execution_id)
 
 
@@ -333,6 +334,6 @@ def finalize(
     )
     tick.save()
     ports.notifier.publish(
-        notification("FINISHED", tick.header, console_url=config.console_url, servers=servers)
+        notification(NoticeKind.FINISHED, tick.header, console_url=config.console_url, servers=servers)
     )
     return StepResult(execution_id=execution_id, done=True)

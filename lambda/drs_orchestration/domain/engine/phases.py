@@ -9,6 +9,7 @@ from datetime import timedelta
 from drs_orchestration.domain.engine.context import Tick
 from drs_orchestration.domain.engine.gates import NO_HEALTH_DOCUMENT, Gate, run_actions, run_health_check
 from drs_orchestration.domain.engine.invocations import ActionPhase, InvocationResult
+from drs_orchestration.domain.engine.ports import NoticeKind
 from drs_orchestration.domain.models.drs import LaunchStatus
 from drs_orchestration.domain.models.execution import (
     TERMINAL_WAVE_STATUSES,
@@ -40,7 +41,7 @@ def fail(tick: Tick, wave_id: str, reason: str) -> None:
     tick.event(
         EventType.WAVE_STATUS_CHANGED, f"wave {wave_id} FAILED: {reason}", wave_id=wave_id, status="FAILED"
     )
-    tick.notices.append(("WAVE_FAILED", wave_id, reason))
+    tick.notices.append((NoticeKind.WAVE_FAILED, wave_id, reason))
 
 
 def move(tick: Tick, wave_id: str, status: WaveStatus, **changes: object) -> None:
@@ -51,7 +52,7 @@ def move(tick: Tick, wave_id: str, status: WaveStatus, **changes: object) -> Non
         EventType.WAVE_STATUS_CHANGED, f"wave {wave_id} {status.value}", wave_id=wave_id, status=status.value
     )
     if status is WaveStatus.COMPLETED:
-        tick.notices.append(("WAVE_COMPLETED", wave_id, "wave completed"))
+        tick.notices.append((NoticeKind.WAVE_COMPLETED, wave_id, "wave completed"))
 
 
 def _health_document(tick: Tick, check: HealthCheck) -> str | None:
@@ -113,7 +114,9 @@ def _pending(tick: Tick, wave_id: str, result: InvocationResult | None) -> None:
     elif not isinstance(wave.in_flight, PauseBeforeWork):
         tick.set_wave(wave_id, in_flight=PauseBeforeWork())
         tick.event(EventType.APPROVAL_REQUESTED, f"wave {wave_id} waits for approval", wave_id=wave_id)
-        tick.notices.append(("APPROVAL_NEEDED", wave_id, f"wave {plan.name} is paused before it starts"))
+        tick.notices.append(
+            (NoticeKind.APPROVAL_NEEDED, wave_id, f"wave {plan.name} is paused before it starts")
+        )
 
 
 def _pre_actions(tick: Tick, wave_id: str, result: InvocationResult | None) -> None:

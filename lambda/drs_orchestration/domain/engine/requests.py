@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from drs_orchestration.domain.engine.context import ENGINE_ACTOR, Tick
+from drs_orchestration.domain.engine.ports import NoticeKind
 from drs_orchestration.domain.models.drs import LaunchStatus
 from drs_orchestration.domain.models.execution import (
     TERMINAL_WAVE_STATUSES,
@@ -163,7 +164,7 @@ def _pause(tick: Tick, request: OperatorRequest) -> None:
     if tick.header.status in (ExecutionStatus.RUNNING, ExecutionStatus.WAITING_APPROVAL):
         tick.set_header(status=ExecutionStatus.PAUSED)
         tick.event(EventType.EXECUTION_PAUSED, "paused: no new launches until resumed")
-        tick.notices.append(("PAUSED", None, "the execution is paused"))
+        tick.notices.append((NoticeKind.PAUSED, None, "the execution is paused"))
 
 
 def _resume(tick: Tick, request: OperatorRequest) -> None:

@@ -21,7 +21,7 @@ from drs_orchestration.domain.engine.invocations import (
     InvocationResult,
     LambdaInvocation,
 )
-from drs_orchestration.domain.engine.ports import PENDING_AUTOMATION_STATUSES
+from drs_orchestration.domain.engine.ports import PENDING_AUTOMATION_STATUSES, NoticeKind
 from drs_orchestration.domain.errors import CommandRefused
 from drs_orchestration.domain.models.actions import (
     Action,
@@ -142,7 +142,7 @@ def _start(
         return WaitWork(), None
     if isinstance(action, ApprovalAction):
         tick.event(EventType.APPROVAL_REQUESTED, action.message, wave_id=wave.wave_id, action=action.name)
-        tick.notices.append(("APPROVAL_NEEDED", wave.wave_id, action.message))
+        tick.notices.append((NoticeKind.APPROVAL_NEEDED, wave.wave_id, action.message))
         return ApprovalWork(), None
     if isinstance(action, LambdaAction):
         return _hand_over(tick, wave, action, phase), None
