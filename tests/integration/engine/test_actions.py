@@ -84,7 +84,8 @@ def test_failed_action_fails_the_wave_unless_it_may_continue_when_the_function_r
     wave_b = engine.wave(execution, "b")
     assert wave_b["status"] == "FAILED"
     assert "pre action 'gate' failed" in wave_b["reason"]
-    assert "ActionFailed" in wave_b["reason"]
+    assert wave_b["reason"].startswith("pre action 'gate' failed: the function failed: ActionFailed: ")
+    assert "refused b" in wave_b["reason"]  # the function's own message, from the failure's cause
     assert all(s["jobId"] is None for s in wave_b["servers"])
 
 

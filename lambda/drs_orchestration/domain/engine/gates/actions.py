@@ -99,7 +99,7 @@ def _step(
         wave = tick.set_wave(wave.wave_id, in_flight=work, action_started_at=tick.now)
         if isinstance(work, LambdaWork):
             return Gate.RUNNING, ""  # the state machine invokes it; its outcome comes next tick
-    gate, detail = _poll(tick, wave, action, result)
+    gate, detail = _poll(tick, wave, action, _answer(wave, phase, result))
     if gate is Gate.RUNNING:
         return _unless_timed_out(tick, tick.waves[wave.wave_id], action, detail)
     return gate, detail
@@ -119,6 +119,14 @@ def _lost_invocation(
     ):
         return False
     return result is None or not result.answers(wave.wave_id, phase, wave.action_index)
+
+
+def _answer(wave: WaveState, phase: ActionPhase, result: InvocationResult | None) -> InvocationResult | None:
+    """The invocation outcome this tick brought for the wave's current action, if any (another
+    wave's, or an earlier action's, is not its)."""
+    if result is not None and result.answers(wave.wave_id, phase, wave.action_index):
+        return result
+    return None
 
 
 def _unless_timed_out(tick: Tick, wave: WaveState, action: Action, detail: str) -> Outcome:
@@ -209,7 +217,8 @@ def _poll(tick: Tick, wave: WaveState, action: Action, result: InvocationResult 
         approved = wave.approved_at is not None and wave.approved_at >= (wave.action_started_at or tick.now)
         return (Gate.DONE, "approved") if approved else (Gate.RUNNING, "")
     if isinstance(work, LambdaWork):
-        return _lambda_outcome(action, result)
+        # no outcome yet when it was handed over in this very tick
+        return _lambda_outcome(action, result) if result is not None else (Gate.RUNNING, "")
     tick.wait(tick.config.gate_poll_seconds)
     if isinstance(work, AutomationWork):
         return _poll_automation(tick, work)
@@ -226,8 +235,8 @@ def _poll_wait(tick: Tick, wave: WaveState, action: WaitAction) -> Outcome:
     return Gate.RUNNING, ""
 
 
-def _lambda_outcome(action: Action, result: InvocationResult | None) -> Outcome:
-    error = result.error if result is not None else None
+def _lambda_outcome(action: Action, result: InvocationResult) -> Outcome:
+    error = result.error
     if error is None:
         return Gate.DONE, "invoked"
     if error.error == TASK_TIMED_OUT:  # the state machine stopped waiting for the function
