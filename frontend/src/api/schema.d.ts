@@ -519,7 +519,10 @@ export interface components {
             /** Waves */
             waves: components["schemas"]["WaveReportRow"][];
         };
-        /** ExecutionStarted */
+        /**
+         * ExecutionStarted
+         * @description A run was requested: the engine starts it.
+         */
         ExecutionStarted: {
             /** Executionid */
             executionId: string;
@@ -628,6 +631,21 @@ export interface components {
          * @enum {string}
          */
         OnFailure: "FAIL" | "CONTINUE";
+        /**
+         * OperatorRequestAccepted
+         * @description An operator's request (pause, resume, cancel, approve, retry, skip) was recorded; the engine
+         *     acts on it on its next step. ``status`` is the run's status when the request was accepted.
+         */
+        OperatorRequestAccepted: {
+            /** Executionid */
+            executionId: string;
+            request: components["schemas"]["RequestType"];
+            /** Sequence */
+            sequence: number;
+            status: components["schemas"]["ExecutionStatus"];
+            /** Waveid */
+            waveId?: string | null;
+        };
         Page_AccountView_: unknown;
         Page_AuditRecord_: unknown;
         Page_ExecutionEvent_: unknown;
@@ -847,6 +865,11 @@ export interface components {
          * @enum {string}
          */
         ReplicationState: "STOPPED" | "INITIATING" | "INITIAL_SYNC" | "BACKLOG" | "CREATING_SNAPSHOT" | "CONTINUOUS" | "PAUSED" | "RESCAN" | "STALLED" | "DISCONNECTED" | "PENDING_SNAPSHOT_SHIPPING" | "SHIPPING_SNAPSHOT";
+        /**
+         * RequestType
+         * @enum {string}
+         */
+        RequestType: "PAUSE" | "RESUME" | "CANCEL" | "APPROVE" | "RETRY" | "SKIP";
         /**
          * RtoMeasurement
          * @description Measured RTO: from the run's start to the last CRITICAL server recovered, against the target.
@@ -2224,7 +2247,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ExecutionStarted"];
+                    "application/json": components["schemas"]["OperatorRequestAccepted"];
                 };
             };
             /** @description Malformed or invalid request; `fields` names each problem */
@@ -2435,7 +2458,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ExecutionStarted"];
+                    "application/json": components["schemas"]["OperatorRequestAccepted"];
                 };
             };
             /** @description Malformed or invalid request; `fields` names each problem */
@@ -2644,7 +2667,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ExecutionStarted"];
+                    "application/json": components["schemas"]["OperatorRequestAccepted"];
                 };
             };
             /** @description Malformed or invalid request; `fields` names each problem */
@@ -2860,7 +2883,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ExecutionStarted"];
+                    "application/json": components["schemas"]["OperatorRequestAccepted"];
                 };
             };
             /** @description Malformed or invalid request; `fields` names each problem */
@@ -2973,7 +2996,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ExecutionStarted"];
+                    "application/json": components["schemas"]["OperatorRequestAccepted"];
                 };
             };
             /** @description Malformed or invalid request; `fields` names each problem */
@@ -3086,7 +3109,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ExecutionStarted"];
+                    "application/json": components["schemas"]["OperatorRequestAccepted"];
                 };
             };
             /** @description Malformed or invalid request; `fields` names each problem */

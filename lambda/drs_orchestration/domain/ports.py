@@ -31,6 +31,7 @@ from drs_orchestration.domain.models.execution import (
     ServerState,
     WaveState,
 )
+from drs_orchestration.domain.models.operator_requests import OperatorRequest
 from drs_orchestration.domain.models.protection_group import ProtectionGroup
 from drs_orchestration.domain.models.recovery_plan import RecoveryPlan
 
@@ -169,6 +170,17 @@ class ExecutionRepository(Protocol):
         self, execution_id: str, *, limit: int = DEFAULT_PAGE_SIZE, next_token: str | None = None
     ) -> Page[ExecutionEvent]:
         """Oldest first, by ``eventId``."""
+        ...
+
+    def add_request(self, request: OperatorRequest, event: ExecutionEvent) -> OperatorRequest:
+        """Store an operator request numbered after the run's last one (``sequence``), with the
+        timeline event that shows it: both or neither. Requests are numbered in the order they are
+        stored, so one the engine has not seen never gets a number below one it has. ``NotFound``
+        when the run does not exist."""
+        ...
+
+    def list_requests(self, execution_id: str, *, after: int = 0) -> list[OperatorRequest]:
+        """The run's operator requests numbered after ``after``, in order (a key range, not a scan)."""
         ...
 
     def acquire_launch_lease(self, target: DrsTarget, holder: str, *, seconds: float) -> bool:

@@ -47,6 +47,7 @@ __all__ = [
     "StepCounts",
     "Telemetry",
     "api_function",
+    "count_step",
     "custom_resource_function",
     "emit_step_counts",
     "engine_step",
@@ -108,23 +109,19 @@ def _truthy(value: str | None) -> bool:
 
 @dataclass(frozen=True)
 class StepCounts:
-    """What one engine step did, as the domain counts it."""
+    """What one engine step did, as the domain counts it (``StepResult.metrics``)."""
 
     waves_moved: int = 0
     servers_launched: int = 0
     quota_waits: int = 0
 
-    @classmethod
-    def from_result(cls, result: object) -> StepCounts | None:
-        """The counts a step's JSON result carries under ``metrics`` (camelCase), if it carries any."""
-        metrics = result.get("metrics") if isinstance(result, Mapping) else None
-        if not isinstance(metrics, Mapping):
-            return None
-        return cls(
-            waves_moved=int(metrics.get("wavesMoved") or 0),
-            servers_launched=int(metrics.get("serversLaunched") or 0),
-            quota_waits=int(metrics.get("quotaWaits") or 0),
-        )
+
+_step_counts: ContextVar[StepCounts | None] = ContextVar("drs_orchestration_step_counts", default=None)
+
+
+def count_step(counts: StepCounts) -> None:
+    """Say what the running engine step did; its ``engine_step`` decorator publishes it."""
+    _step_counts.set(counts)
 
 
 @dataclass
@@ -338,7 +335,7 @@ def _emit_tick(tele: Telemetry, step: str, started: float) -> None:
 
 def engine_step(step: str) -> Callable[[Handler[Result]], Handler[Result]]:
     """A state machine task (initialize, advance, wait_for_change, finalize): the execution id as
-    correlation id; its duration, DRS calls and the counts its result carries."""
+    correlation id; its duration, DRS calls and the counts it reports with :func:`count_step`."""
     tele = telemetry(ENGINE_SERVICE)
 
     def decorate(handler: Handler[Result]) -> Handler[Result]:
@@ -348,16 +345,18 @@ def engine_step(step: str) -> Callable[[Handler[Result]], Handler[Result]]:
         def wrapper(product: Any, event: Event, context: Any) -> Result:
             execution_id = (event or {}).get("executionId")
             started, before = time.perf_counter(), aws_calls.CALLS.copy()
+            token = _step_counts.set(None)
             try:
                 with _invocation(tele, execution_id, event, context):
                     result: Result = traced(product, event, context)
+                counts = _step_counts.get()
+                if counts is not None:
+                    emit_step_counts(tele, step, counts)
+                return result
             finally:
                 _emit_tick(tele, step, started)
                 tele.emit_drs_calls(aws_calls.calls_since(before))
-            counts = StepCounts.from_result(result)
-            if counts is not None:
-                emit_step_counts(tele, step, counts)
-            return result
+                _step_counts.reset(token)
 
         return wrapper
 

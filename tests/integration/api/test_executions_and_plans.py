@@ -170,13 +170,27 @@ def test_steering_signals_the_runner_and_refuses_what_the_status_forbids(api: Ap
     runner = api_parts(product).services.runner
     assert api.post(f"/executions/{execution_id}/resume", as_="Operator").status == 409
     assert api.post(f"/executions/{execution_id}/pause", as_="Viewer").status == 403
-    assert api.post(f"/executions/{execution_id}/pause", as_="Operator").status == 202
+    paused = api.post(f"/executions/{execution_id}/pause", as_="Operator")
+    assert paused.status == 202
+    assert paused.json == {
+        "executionId": execution_id,
+        "status": "PENDING",
+        "request": "PAUSE",
+        "sequence": 1,
+        "waveId": None,
+    }
     assert api.post(f"/executions/{execution_id}/waves/web/retry", as_="Operator").status == 409
-    assert api.post(f"/executions/{execution_id}/cancel", as_="Operator").status == 202
+    assert api.post(f"/executions/{execution_id}/cancel", as_="Operator").json["sequence"] == 2
     signals = [call.signal for call in runner.calls if call.operation == "signal"]  # type: ignore[union-attr]
     assert signals == [RunnerSignal.PAUSE, RunnerSignal.CANCEL]
     events = api.get(f"/executions/{execution_id}/events").json["items"]
     assert [e["type"] for e in events] == ["EXECUTION_CREATED", "PAUSE_REQUESTED", "CANCEL_REQUESTED"]
+    # each request is kept for the engine in its own item, with the event that shows it
+    requests = api_parts(product).services.executions.list_requests(execution_id)
+    assert [(r.sequence, r.type.value, r.actor, r.event_id) for r in requests] == [
+        (1, "PAUSE", "alice@example.com", events[1]["eventId"]),
+        (2, "CANCEL", "alice@example.com", events[2]["eventId"]),
+    ]
     audit = api.get("/audit", query={"resourceId": execution_id}).json["items"]
     assert [a["action"] for a in audit] == ["CancelExecution", "PauseExecution", "StartExecution"]
 

@@ -84,7 +84,8 @@ def test_failed_action_fails_the_wave_unless_it_may_continue_when_the_function_r
     wave_b = engine.wave(execution, "b")
     assert wave_b["status"] == "FAILED"
     assert "pre action 'gate' failed" in wave_b["reason"]
-    assert "ActionFailed" in wave_b["reason"]
+    assert wave_b["reason"].startswith("pre action 'gate' failed: the function failed: ActionFailed: ")
+    assert "refused b" in wave_b["reason"]  # the function's own message, from the failure's cause
     assert all(s["jobId"] is None for s in wave_b["servers"])
 
 
@@ -171,7 +172,8 @@ def test_wave_fails_with_the_check_output_when_the_health_check_command_fails_on
 
     # Then the wave failed, and each server keeps the status checks and the command's output
     assert execution["status"] == "FAILED"
-    assert execution["waves"][0]["reason"] == "2 critical server(s) unhealthy: health check Failed"
+    unhealthy = f"2 critical server(s) unhealthy ({server_id(0)}, {server_id(1)})"
+    assert execution["waves"][0]["reason"] == f"{unhealthy}: health check Failed"
     for server in engine.servers(execution["id"]):
         assert server.health is HealthStatus.UNHEALTHY
         command = server.health_evidence["command"]

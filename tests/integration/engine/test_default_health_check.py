@@ -70,7 +70,8 @@ def test_wave_fails_on_the_products_document_when_a_default_checked_server_does_
 
     # Then the default gate caught it: the wave fails, naming the unhealthy server
     assert execution["status"] == "FAILED"
-    assert execution["waves"][0]["reason"] == "1 critical server(s) unhealthy: EC2 status checks failed"
+    unhealthy = f"1 critical server(s) unhealthy ({server_id(0)})"
+    assert execution["waves"][0]["reason"] == f"{unhealthy}: EC2 status checks failed"
     servers = {s.source_server_id: s for s in engine.servers(execution["id"])}
     assert servers[server_id(0)].health is HealthStatus.UNHEALTHY
     assert servers[server_id(0)].health_evidence["document"] == HEALTH_CHECK_DOCUMENT
@@ -133,7 +134,8 @@ def test_only_ec2_status_checks_run_and_say_so_when_no_product_document_is_confi
 
     # Then no command ran, the EC2 status checks still judged each server, and the evidence says why
     assert execution["status"] == "FAILED"
-    assert execution["waves"][0]["reason"] == "1 critical server(s) unhealthy: EC2 status checks failed"
+    unhealthy = f"1 critical server(s) unhealthy ({server_id(0)})"
+    assert execution["waves"][0]["reason"] == f"{unhealthy}: EC2 status checks failed"
     assert _commands_by_document() == {}
     servers = {s.source_server_id: s for s in engine.servers(execution["id"])}
     sick, well = servers[server_id(0)], servers[server_id(1)]

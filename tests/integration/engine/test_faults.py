@@ -36,6 +36,9 @@ def test_run_is_partial_and_wave_succeeds_when_optional_servers_fail_to_launch(
     execution = engine.finish(engine.start(plan))
 
     assert execution["status"] == "PARTIAL"
+    assert execution["statusReason"] == (
+        f"2 optional server(s) failed to launch or were unhealthy ({server_id(3)}, {server_id(7)})"
+    )
     assert execution["waves"][0]["status"] == "COMPLETED"
     failed = {s["sourceServerId"] for s in execution["waves"][0]["servers"] if s["launchStatus"] == "FAILED"}
     assert failed == set(failing)
@@ -59,8 +62,11 @@ def test_dependants_are_skipped_and_independent_branch_completes_when_a_critical
 
     waves = {w["id"]: w for w in execution["waves"]}
     assert execution["status"] == "FAILED"
+    assert (
+        execution["statusReason"] == f"wave A failed: 1 critical server(s) failed to launch ({server_id(0)})"
+    )
     assert waves["a"]["status"] == "FAILED"
-    assert "critical" in waves["a"]["reason"]
+    assert waves["a"]["reason"] == f"1 critical server(s) failed to launch ({server_id(0)})"
     assert waves["b"]["status"] == "SKIPPED"
     assert waves["b"]["reason"] == "dependency 'a' failed"
     assert waves["c"]["status"] == "COMPLETED"
@@ -101,7 +107,8 @@ def test_wave_fails_with_evidence_when_a_recovered_instance_is_unhealthy(
     execution = engine.finish(engine.start(plan))
 
     assert execution["status"] == "FAILED"
-    assert execution["waves"][0]["reason"] == "1 critical server(s) unhealthy: EC2 status checks failed"
+    unhealthy = f"1 critical server(s) unhealthy ({server_id(0)})"
+    assert execution["waves"][0]["reason"] == f"{unhealthy}: EC2 status checks failed"
     servers = {s.source_server_id: s for s in engine.servers(execution["id"])}
     sick = servers[server_id(0)]
     assert sick.health is HealthStatus.UNHEALTHY

@@ -94,7 +94,8 @@ def test_server_is_unhealthy_naming_the_refusal_when_its_agent_never_registers(
     assert execution["status"] == "FAILED"
     wave = engine.wave(execution, "app")
     assert wave["status"] == "FAILED"
-    prefix = f"1 critical server(s) unhealthy: health check timed out after 90 s: {NOT_REGISTERED}"
+    unhealthy = f"1 critical server(s) unhealthy ({server_id(0)})"
+    prefix = f"{unhealthy}: health check timed out after 90 s: {NOT_REGISTERED}"
     assert wave["reason"].startswith(prefix), wave["reason"]
     (server,) = engine.servers(execution["id"])
     assert server.health is HealthStatus.UNHEALTHY

@@ -62,6 +62,7 @@ def test_cancelled_run_follows_running_jobs_and_starts_nothing_new_when_cancelle
     execution = engine.finish(execution_id)
 
     assert execution["status"] == "CANCELLED"
+    assert execution["statusReason"] == "cancelled by alice@example.com"
     assert _status(engine, execution, "b") == "SKIPPED"
     assert all(s["jobId"] is None for s in engine.wave(execution, "b")["servers"])
     assert engine.drs.simulator.request_counts("StartRecovery") == {"StartRecovery": 1}
@@ -120,6 +121,7 @@ def test_skipped_wave_lets_its_dependants_run_when_an_operator_skips_it(
     )
 
     assert _status(engine, execution, "a") == "SKIPPED"
+    assert execution["statusReason"] == "wave A skipped: skipped by alice@example.com"
     assert engine.wave(execution, "a")["skipCause"] == "OPERATOR"
     assert _status(engine, execution, "b") == "COMPLETED"
 

@@ -202,7 +202,8 @@ def _health_timed_out(engine: Engine, execution: dict[str, Any], timeout: int) -
     assert execution["status"] == "FAILED"
     wave = engine.wave(execution, "app")
     assert wave["status"] == "FAILED"
-    assert wave["reason"] == f"1 critical server(s) unhealthy: health check timed out after {timeout} s"
+    unhealthy = f"1 critical server(s) unhealthy ({server_id(0)})"
+    assert wave["reason"] == f"{unhealthy}: health check timed out after {timeout} s"
     events = engine.timeline(execution["id"])
     gate = _event(events, EventType.WAVE_STATUS_CHANGED, "HEALTH_CHECK")
     unhealthy = _event(events, EventType.SERVER_UNHEALTHY)

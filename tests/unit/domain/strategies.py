@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from drs_orchestration.domain.models.drs import LaunchStatus
 from drs_orchestration.domain.models.execution import (
+    EventType,
     ExecutionEvent,
     HealthStatus,
     ServerImpact,
@@ -126,7 +127,7 @@ events = st.fixed_dictionaries(
         "execution_id": st.just("ex-1"),
         "event_id": st.from_regex(r"[0-9]{6}-[a-f0-9]{4}", fullmatch=True),
         "at": instants,
-        "type": st.sampled_from(["WAVE_STATUS_CHANGED", "JOB_LOG", "CUSTOM_KIND_2"]),
+        "type": st.sampled_from(EventType),
         "message": st.text(max_size=40),
         "details": st.dictionaries(st.text(max_size=5), json_values, max_size=3),
     }

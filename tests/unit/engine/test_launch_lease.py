@@ -27,6 +27,7 @@ from drs_orchestration.domain.models.execution import (
     WaveState,
     WaveStatus,
 )
+from drs_orchestration.domain.models.operator_requests import OperatorRequest, RequestType
 from drs_orchestration.domain.ports import iterate_pages
 from tests.unit.domain.builders import ACCOUNT, REGION, T0, group, header, plan, server_id, wave
 
@@ -99,7 +100,10 @@ class Account:
 
     def retry(self, execution_id: str, wave_id: str, at: datetime) -> None:
         """An operator retries a failed wave of a finished run: the request, then the run reopened."""
-        self.executions.append_event(
+        self.executions.add_request(
+            OperatorRequest(
+                execution_id=execution_id, type=RequestType.RETRY, at=at, actor="operator", wave_id=wave_id
+            ),
             ExecutionEvent(
                 execution_id=execution_id,
                 event_id=f"{at:%Y%m%dT%H%M%S}-retry",
@@ -108,7 +112,7 @@ class Account:
                 message=f"retry wave {wave_id}",
                 wave_id=wave_id,
                 actor="operator",
-            )
+            ),
         )
         self.clock.at = at
         initialize(self.ports, self.config, execution_id, at)

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from drs_orchestration.domain.engine.invocations import ActionError, ActionPhase, InvocationResult
 from drs_orchestration.domain.engine.notices import notification
-from drs_orchestration.domain.engine.ports import CommandOutcome, InstanceHealth
+from drs_orchestration.domain.engine.ports import CommandOutcome, InstanceHealth, NoticeKind
 from drs_orchestration.domain.models.drs import LaunchStatus
 from drs_orchestration.domain.models.execution import ExecutionStatus, ServerState, WaveState, WaveStatus
 from drs_orchestration.handlers.engine.advance import _invoke_result
@@ -42,7 +43,7 @@ def test_wave_failure_notification_names_the_wave_and_counts_its_servers_when_pu
     ]
 
     message = notification(
-        "WAVE_FAILED", run, console_url="https://c.example.com/", wave=wave, servers=servers
+        NoticeKind.WAVE_FAILED, run, console_url="https://c.example.com/", wave=wave, servers=servers
     )
 
     assert message.subject == "Drill of shop-dr: wave Databases failed"
@@ -52,7 +53,7 @@ def test_wave_failure_notification_names_the_wave_and_counts_its_servers_when_pu
 
 
 def test_subject_fits_sns_limit_when_the_plan_name_is_long() -> None:
-    message = notification("STARTED", header(plan_name="x" * 128), console_url=None)
+    message = notification(NoticeKind.STARTED, header(plan_name="x" * 128), console_url=None)
 
     assert len(message.subject) == 100
     assert message.body["consoleUrl"] is None
@@ -92,7 +93,24 @@ def test_action_result_carries_the_error_when_the_state_machine_caught_one() -> 
         "invokeResult": {"Error": "ActionFailed", "Cause": "refused"},
     }
 
-    assert _invoke_result(event) == {"waveId": "db", "index": 2, "error": "ActionFailed: refused"}
+    assert _invoke_result(event) == InvocationResult(
+        wave_id="db", index=2, error=ActionError(error="ActionFailed", cause="refused")
+    )
+
+
+def test_action_result_carries_the_functions_error_when_it_returned_one() -> None:
+    event = {
+        "executionId": "ex-1",
+        "invoke": {"waveId": "db", "phase": "post", "index": 0},
+        "invokeResult": {"Payload": {"errorType": "ValueError", "errorMessage": "bad input"}},
+    }
+
+    assert _invoke_result(event) == InvocationResult(
+        wave_id="db",
+        phase=ActionPhase.POST,
+        index=0,
+        error=ActionError(error="ValueError", cause="bad input"),
+    )
 
 
 def test_action_result_is_absent_when_nothing_was_invoked() -> None:
@@ -103,4 +121,4 @@ def test_action_result_is_absent_when_nothing_was_invoked() -> None:
             "invoke": {"waveId": "db", "index": 0},
             "invokeResult": {"Payload": {"ok": True}},
         }
-    ) == {"waveId": "db", "index": 0}
+    ) == InvocationResult(wave_id="db", index=0)

@@ -1,4 +1,5 @@
-"""Operator requests recorded as timeline events: each acted on once, retry and skip reopen dependants."""
+"""Operator requests, each in its own item: acted on once, in order; retry and skip reopen dependants.
+A run from the previous release (requests as timeline events, a list of those handled) is still served."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from drs_orchestration.adapters.memory.repositories import (
     InMemoryProtectionGroupRepository,
 )
 from drs_orchestration.domain.engine.context import EngineConfig, EnginePorts, Tick
-from drs_orchestration.domain.engine.requests import apply_requests, unhandled_requests
+from drs_orchestration.domain.engine.requests import apply_requests, pending_requests
 from drs_orchestration.domain.engine.wake import store_task_token
 from drs_orchestration.domain.models.drs import LaunchStatus
 from drs_orchestration.domain.models.execution import (
+    EventType,
     ExecutionEvent,
     ExecutionStatus,
     ServerState,
@@ -21,6 +23,7 @@ from drs_orchestration.domain.models.execution import (
     WaveState,
     WaveStatus,
 )
+from drs_orchestration.domain.models.operator_requests import REQUEST_EVENTS, OperatorRequest, RequestType
 from tests.unit.domain.builders import T0, header, plan, server_id, wave
 
 
@@ -65,17 +68,26 @@ def _execution(repo: InMemoryExecutionRepository, **waves: WaveStatus) -> None:
     )
 
 
-def _request(repo: InMemoryExecutionRepository, event_type: str, n: int, wave_id: str | None = None) -> None:
-    repo.append_event(
-        ExecutionEvent(
-            execution_id="ex-1",
-            event_id=f"e{n}",
-            at=T0 + timedelta(seconds=n),
-            type=event_type,
-            message="",
-            wave_id=wave_id,
-            actor="alice",
-        )
+def _event(event_type: EventType, n: int, wave_id: str | None = None) -> ExecutionEvent:
+    return ExecutionEvent(
+        execution_id="ex-1",
+        event_id=f"e{n}",
+        at=T0 + timedelta(seconds=n),
+        type=event_type,
+        message="",
+        wave_id=wave_id,
+        actor="alice",
+    )
+
+
+def _request(
+    repo: InMemoryExecutionRepository, request: RequestType, n: int, wave_id: str | None = None
+) -> None:
+    repo.add_request(
+        OperatorRequest(
+            execution_id="ex-1", type=request, at=T0 + timedelta(seconds=n), actor="alice", wave_id=wave_id
+        ),
+        _event(REQUEST_EVENTS[request], n, wave_id),
     )
 
 
@@ -101,7 +113,7 @@ def _tick(repo: InMemoryExecutionRepository) -> Tick:
 
 def _apply(repo: InMemoryExecutionRepository) -> Tick:
     tick = _tick(repo)
-    apply_requests(tick, unhandled_requests(repo, "ex-1", tick.header.handled_requests))
+    apply_requests(tick, pending_requests(repo, tick.header))
     tick.save()
     return tick
 
@@ -109,21 +121,21 @@ def _apply(repo: InMemoryExecutionRepository) -> Tick:
 def test_pause_then_resume_are_each_acted_on_once_when_requested_in_order() -> None:
     repo = InMemoryExecutionRepository()
     _execution(repo, db=WaveStatus.LAUNCHING, app=WaveStatus.PENDING)
-    _request(repo, "PAUSE_REQUESTED", 1)
+    _request(repo, RequestType.PAUSE, 1)
 
     assert _apply(repo).header.status is ExecutionStatus.PAUSED
-    _request(repo, "RESUME_REQUESTED", 2)
+    _request(repo, RequestType.RESUME, 2)
     tick = _apply(repo)
 
     assert tick.header.status is ExecutionStatus.RUNNING
-    assert tick.header.handled_requests == ["e1", "e2"]
-    assert unhandled_requests(repo, "ex-1", tick.header.handled_requests) == []
+    assert repo.get_header("ex-1").request_cursor == 2
+    assert pending_requests(repo, repo.get_header("ex-1")) == []
 
 
 def test_retry_resets_only_failed_servers_and_reopens_skipped_dependants_when_a_wave_failed() -> None:
     repo = InMemoryExecutionRepository()
     _execution(repo, db=WaveStatus.FAILED, app=WaveStatus.SKIPPED)
-    _request(repo, "WAVE_RETRIED", 1, wave_id="db")
+    _request(repo, RequestType.RETRY, 1, wave_id="db")
 
     _apply(repo)
 
@@ -147,7 +159,7 @@ def test_retry_resets_only_failed_servers_and_reopens_skipped_dependants_when_a_
 def test_skip_marks_the_wave_skipped_by_the_operator_and_reopens_dependants_when_it_failed() -> None:
     repo = InMemoryExecutionRepository()
     _execution(repo, db=WaveStatus.FAILED, app=WaveStatus.SKIPPED)
-    _request(repo, "WAVE_SKIP_REQUESTED", 1, wave_id="db")
+    _request(repo, RequestType.SKIP, 1, wave_id="db")
 
     _apply(repo)
 
@@ -161,13 +173,44 @@ def test_skip_marks_the_wave_skipped_by_the_operator_and_reopens_dependants_when
 def test_cancel_moves_the_run_to_cancelling_when_requested_twice() -> None:
     repo = InMemoryExecutionRepository()
     _execution(repo, db=WaveStatus.LAUNCHING, app=WaveStatus.PENDING)
-    _request(repo, "CANCEL_REQUESTED", 1)
-    _request(repo, "CANCEL_REQUESTED", 2)
+    _request(repo, RequestType.CANCEL, 1)
+    _request(repo, RequestType.CANCEL, 2)
 
     tick = _apply(repo)
 
     assert tick.header.status is ExecutionStatus.CANCELLING
-    assert [e.type for e in repo.list_events("ex-1", limit=100).items].count("EXECUTION_CANCELLING") == 1
+    assert tick.header.status_reason == "cancelled by alice"
+    events = [e.type for e in repo.list_events("ex-1", limit=100).items]
+    assert events.count(EventType.EXECUTION_CANCELLING) == 1
+    assert events.count(EventType.CANCEL_REQUESTED) == 2
+
+
+def test_requests_are_read_after_the_cursor_when_older_ones_were_acted_on() -> None:
+    repo = InMemoryExecutionRepository()
+    _execution(repo, db=WaveStatus.LAUNCHING, app=WaveStatus.PENDING)
+    _request(repo, RequestType.PAUSE, 1)
+    _apply(repo)
+    _request(repo, RequestType.RESUME, 2)
+
+    pending = pending_requests(repo, repo.get_header("ex-1"))
+
+    assert [(r.sequence, r.type, r.event_id) for r in pending] == [(2, RequestType.RESUME, "e2")]
+
+
+def test_a_previous_release_request_is_acted_on_once_when_its_event_was_not_handled() -> None:
+    repo = InMemoryExecutionRepository()
+    _execution(repo, db=WaveStatus.LAUNCHING, app=WaveStatus.PENDING)
+    legacy = repo.get_header("ex-1").model_copy(update={"handled_requests": ["e1"]})
+    repo.update_header(legacy, legacy.version)
+    repo.append_event(_event(EventType.PAUSE_REQUESTED, 1))  # handled before the upgrade
+    repo.append_event(_event(EventType.CANCEL_REQUESTED, 2))
+
+    tick = _apply(repo)
+
+    assert tick.header.status is ExecutionStatus.CANCELLING
+    stored = repo.get_header("ex-1")
+    assert stored.handled_requests is None
+    assert pending_requests(repo, stored) == []
 
 
 class _RecordingWaker:
@@ -185,7 +228,7 @@ def test_wait_wakes_itself_when_a_request_arrived_before_its_token_was_stored() 
     waker = _RecordingWaker()
 
     assert store_task_token(repo, waker, "ex-1", "token-1") is False
-    _request(repo, "PAUSE_REQUESTED", 1)
+    _request(repo, RequestType.PAUSE, 1)
     assert store_task_token(repo, waker, "ex-1", "token-2") is True
 
     assert waker.woken == [("token-2", "pending operator request")]

@@ -19,6 +19,7 @@ from drs_orchestration.handlers.observability import (
     StepCounts,
     Telemetry,
     api_function,
+    count_step,
     engine_step,
     event_function,
     record_route,
@@ -124,10 +125,9 @@ def _drs_step(counts: dict[str, int] | None) -> Any:
             stub.add_response("describe_jobs", {"items": []})
             drs.describe_jobs(filters={})
             drs.describe_jobs(filters={})
-        result: dict[str, Any] = {"executionId": event["executionId"]}
         if counts is not None:
-            result["metrics"] = counts
-        return result
+            count_step(StepCounts(**counts))
+        return {"executionId": event["executionId"]}
 
     return handler
 
@@ -150,13 +150,15 @@ def test_engine_step_publishes_its_duration_and_drs_calls_by_operation_when_it_c
     assert _metric(documents, "WavesMoved") == []
 
 
-def test_engine_step_publishes_the_domain_counts_when_its_result_carries_them(
+def test_engine_step_publishes_the_domain_counts_when_the_step_reports_them(
     emf: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
 
-    _drs_step({"wavesMoved": 2, "serversLaunched": 40, "quotaWaits": 1})(None, {"executionId": "ex-2"}, None)
+    _drs_step({"waves_moved": 2, "servers_launched": 40, "quota_waits": 1})(
+        None, {"executionId": "ex-2"}, None
+    )
 
     [counts] = _metric(emf(), "WavesMoved")
     assert tuple(_value(counts, name) for name in ("WavesMoved", "ServersLaunched", "QuotaWaits")) == (
@@ -207,8 +209,3 @@ def test_tracing_is_on_only_on_lambda_when_not_disabled() -> None:
     disabled = {"LAMBDA_TASK_ROOT": "/var/task", "POWERTOOLS_TRACE_DISABLED": "true"}
     assert not Telemetry("svc", environ=disabled).tracing_enabled
     assert Telemetry("svc", environ={}).tracer is None
-
-
-def test_step_counts_are_read_from_the_camel_case_metrics_of_a_result() -> None:
-    assert StepCounts.from_result({"metrics": {"wavesMoved": 1}}) == StepCounts(waves_moved=1)
-    assert StepCounts.from_result({"executionId": "ex"}) is None

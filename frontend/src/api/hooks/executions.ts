@@ -9,8 +9,10 @@ import type {
   ExecutionReport,
   ExecutionStarted,
   ExecutionStatus,
+  OperatorRequestAccepted,
   Page,
   StartExecutionInput,
+  TerminationResult,
 } from '../types';
 import { itemPath, maybeItemPath, useAllPages, useItem } from './resource';
 
@@ -105,7 +107,7 @@ export function useExecutionCommand(executionId: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (command: ExecutionCommand) =>
-      api.request<unknown>(commandPath(executionId, command), { method: 'POST' }),
+      api.request<OperatorRequestAccepted | TerminationResult>(commandPath(executionId, command), { method: 'POST' }),
     onSettled: () => client.invalidateQueries({ queryKey: queryKeys.executions.detail(executionId) }),
   });
 }

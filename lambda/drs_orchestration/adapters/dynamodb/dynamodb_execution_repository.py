@@ -1,8 +1,11 @@
 """Executions in DynamoDB: one partition per run, many small items, never one growing record.
 
 Sort keys: ``HEADER``; ``WAVE#<position>#<waveId>``; ``SERVER#<waveId>#<serverId>``;
-``BATCH#<batchId>``; ``EVENT#<eventId>``. Only the header carries the index attributes (``planId``,
-``kind``, ``startedAt`` = when the run was requested, and ``active`` while it is not finished).
+``BATCH#<batchId>``; ``EVENT#<eventId>``; ``REQUEST#<sequence>`` (operator requests, numbered by
+the ``REQUESTS`` counter item in the same transaction, so they are stored in number order). A wave's
+in-flight work is a map attribute (``inFlight``) beside its document. Only the header carries the
+index attributes (``planId``, ``kind``, ``startedAt`` = when the run was requested, and ``active``
+while it is not finished).
 Beside the runs, one launch lease per account and Region (``pk`` ``LAUNCH-LEASE#<account>#<region>``,
 ``sk`` ``LEASE``): its holder (an execution id) and when it expires (epoch milliseconds), on this
 adapter's clock (real UTC time unless a test gives it one), read when the lease is taken or renewed.
@@ -12,13 +15,22 @@ see the run, so a crash mid-way never leaves a half-written execution visible.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
+from pydantic import JsonValue
 
-from drs_orchestration.adapters.dynamodb.table_access import Item, TableAccess, is_conditional_failure, n, s
+from drs_orchestration.adapters.dynamodb.table_access import (
+    Item,
+    TableAccess,
+    is_conditional_failure,
+    n,
+    s,
+    transact,
+)
 from drs_orchestration.adapters.execution_items import check_new_execution
 from drs_orchestration.domain.errors import Conflict, NotFound, StaleVersion
 from drs_orchestration.domain.models.drs import DrsTarget
@@ -30,15 +42,20 @@ from drs_orchestration.domain.models.execution import (
     ServerState,
     WaveState,
 )
+from drs_orchestration.domain.models.operator_requests import OperatorRequest
 from drs_orchestration.domain.ports import DEFAULT_PAGE_SIZE, Page
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 __all__ = ["DynamoDBExecutionRepository"]
 
 KIND = "EXECUTION"
 HEADER = "HEADER"
+REQUESTS = "REQUESTS"
+REQUEST = "REQUEST#"
+_REQUEST_ATTEMPTS = 8
 _BATCH_WRITE = 25
 LEASE = "LEASE"
 
@@ -53,6 +70,37 @@ def _epoch_ms(moment: datetime) -> int:
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def to_attribute(value: JsonValue) -> Item:
+    """A JSON value as a DynamoDB attribute value (objects become maps)."""
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, int | float):
+        return {"N": str(value)}
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, list):
+        return {"L": [to_attribute(v) for v in value]}
+    return {"M": {k: to_attribute(v) for k, v in value.items()}}
+
+
+def from_attribute(attribute: Item) -> JsonValue:
+    """The JSON value of a DynamoDB attribute value written by ``to_attribute``."""
+    kind, value = next(iter(attribute.items()))
+    if kind == "N":
+        return int(value) if value.lstrip("-").isdigit() else float(value)
+    if kind == "L":
+        return [from_attribute(v) for v in value]
+    if kind == "M":
+        return {k: from_attribute(v) for k, v in value.items()}
+    return None if kind == "NULL" else value
+
+
+def _request_sk(sequence: int) -> str:
+    return f"{REQUEST}{sequence:010d}"
 
 
 def _lease_key(target: DrsTarget) -> Item:
@@ -90,12 +138,23 @@ class DynamoDBExecutionRepository:
         return f"WAVE#{wave.position:04d}#{wave.wave_id}"
 
     def _wave_item(self, wave: WaveState) -> Item:
-        return {
+        item: Item = {
             "pk": s(wave.execution_id),
             "sk": s(self._wave_sk(wave)),
             "version": n(wave.version),
-            "doc": s(wave.model_dump_json(by_alias=True)),
+            "doc": s(wave.model_dump_json(by_alias=True, exclude={"in_flight"})),
         }
+        if wave.in_flight is not None:
+            item["inFlight"] = to_attribute(wave.in_flight.model_dump(mode="json"))
+        return item
+
+    @staticmethod
+    def _wave(item: Item) -> WaveState:
+        """A wave from its item; a previous release's item has its in-flight work in the document."""
+        document = json.loads(item["doc"]["S"])
+        if "inFlight" in item:
+            document["inFlight"] = from_attribute(item["inFlight"])
+        return WaveState.model_validate(document)
 
     @staticmethod
     def _child(execution_id: str, sort_key: str, document: str) -> Item:
@@ -204,7 +263,7 @@ class DynamoDBExecutionRepository:
 
     # -- waves, servers, batches, events -----------------------------------------------------
     def get_waves(self, execution_id: str) -> list[WaveState]:
-        return [WaveState.model_validate_json(i["doc"]["S"]) for i in self._children(execution_id, "WAVE#")]
+        return [self._wave(i) for i in self._children(execution_id, "WAVE#")]
 
     def update_wave(self, wave: WaveState, expected_version: int) -> WaveState:
         stored = wave.model_copy(update={"version": expected_version + 1})
@@ -246,6 +305,64 @@ class DynamoDBExecutionRepository:
         )
         events = [ExecutionEvent.model_validate_json(item["doc"]["S"]) for item in raw.items]
         return Page[ExecutionEvent](items=events, next_token=raw.next_token)
+
+    # -- operator requests -------------------------------------------------------------------
+    def add_request(self, request: OperatorRequest, event: ExecutionEvent) -> OperatorRequest:
+        counter_key = {"pk": s(request.execution_id), "sk": s(REQUESTS)}
+        for _ in range(_REQUEST_ATTEMPTS):
+            if self.table.get({"pk": s(request.execution_id), "sk": s(HEADER)}) is None:
+                raise NotFound("execution", request.execution_id)
+            counter = self.table.get(counter_key)
+            last = int(counter["count"]["N"]) if counter else 0
+            stored = request.model_copy(update={"sequence": last + 1, "event_id": event.event_id})
+            reasons = transact(
+                self.client,
+                [
+                    self._count_op(counter_key, last),
+                    self.table.put_new_op(
+                        self._child(
+                            stored.execution_id, _request_sk(stored.sequence), stored.model_dump_json()
+                        )
+                    ),
+                    self.table.put_new_op(
+                        self._child(event.execution_id, f"EVENT#{event.event_id}", event.model_dump_json())
+                    ),
+                ],
+            )
+            if reasons is None:
+                return stored
+            if reasons[2] == "ConditionalCheckFailed":
+                raise Conflict(f"event {event.event_id} of execution {event.execution_id} already exists")
+        raise Conflict(f"execution {request.execution_id} is taking too many requests at once; try again")
+
+    def _count_op(self, key: Item, last: int) -> TransactWriteItemTypeDef:
+        """Move the request counter from ``last`` to ``last + 1``, or fail if another request took it."""
+        condition = "attribute_not_exists(#c)" if last == 0 else "#c = :last"
+        values: Item = {":next": n(last + 1)}
+        if last:
+            values[":last"] = n(last)
+        return {
+            "Update": {
+                "TableName": self.table_name,
+                "Key": key,
+                "UpdateExpression": "SET #c = :next",
+                "ConditionExpression": condition,
+                "ExpressionAttributeNames": {"#c": "count"},
+                "ExpressionAttributeValues": values,
+            }
+        }
+
+    def list_requests(self, execution_id: str, *, after: int = 0) -> list[OperatorRequest]:
+        items = self.table.query_all(
+            KeyConditionExpression="pk = :pk AND sk BETWEEN :from AND :to",
+            ExpressionAttributeValues={
+                ":pk": s(execution_id),
+                ":from": s(_request_sk(after + 1)),
+                ":to": s(_request_sk(10**10 - 1)),
+            },
+            ConsistentRead=True,
+        )
+        return [OperatorRequest.model_validate_json(item["doc"]["S"]) for item in items]
 
     # -- launch lease ------------------------------------------------------------------------
     def acquire_launch_lease(self, target: DrsTarget, holder: str, *, seconds: float) -> bool:

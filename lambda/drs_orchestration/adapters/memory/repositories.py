@@ -28,6 +28,7 @@ from drs_orchestration.domain.models.execution import (
     ServerState,
     WaveState,
 )
+from drs_orchestration.domain.models.operator_requests import OperatorRequest
 from drs_orchestration.domain.models.protection_group import ProtectionGroup
 from drs_orchestration.domain.models.recovery_plan import RecoveryPlan
 from drs_orchestration.domain.ports import DEFAULT_PAGE_SIZE, Page, iterate_pages
@@ -351,6 +352,8 @@ class InMemoryExecutionRepository:
         self._servers: dict[str, dict[str, ServerState]] = {}
         self._batches: dict[str, dict[str, LaunchBatch]] = {}
         self._events: dict[str, dict[str, ExecutionEvent]] = {}
+        self._requests: dict[str, list[OperatorRequest]] = {}
+        self._request_lock = threading.Lock()
         self._leases: dict[tuple[str, str], tuple[str, datetime]] = {}
         self._lease_lock = threading.Lock()
 
@@ -367,6 +370,7 @@ class InMemoryExecutionRepository:
         self._servers[header.id] = server_items
         self._batches[header.id] = {}
         self._events[header.id] = {}
+        self._requests[header.id] = []
 
     def get_header(self, execution_id: str) -> ExecutionHeader:
         return self._headers.get(execution_id)
@@ -442,6 +446,19 @@ class InMemoryExecutionRepository:
     ) -> Page[ExecutionEvent]:
         events = sorted(self._events.get(execution_id, {}).items())
         return _page(events, limit, next_token, scope=execution_id)
+
+    def add_request(self, request: OperatorRequest, event: ExecutionEvent) -> OperatorRequest:
+        with self._request_lock:
+            self._headers.get(request.execution_id)
+            requests = self._requests[request.execution_id]
+            stored = request.model_copy(update={"sequence": len(requests) + 1, "event_id": event.event_id})
+            self.append_event(event)
+            requests.append(stored)
+            return stored.model_copy(deep=True)
+
+    def list_requests(self, execution_id: str, *, after: int = 0) -> list[OperatorRequest]:
+        self._headers.get(execution_id)
+        return [r.model_copy(deep=True) for r in self._requests[execution_id] if r.sequence > after]
 
     def acquire_launch_lease(self, target: DrsTarget, holder: str, *, seconds: float) -> bool:
         key = (target.account_id, target.region)

@@ -8,10 +8,13 @@ from datetime import datetime
 
 from pydantic import JsonValue
 
-from drs_orchestration.domain.engine.ports import Notifier, TargetGateways
+from drs_orchestration.domain.engine.invocations import LambdaInvocation
+from drs_orchestration.domain.engine.ports import NoticeKind, Notifier, TargetGateways
 from drs_orchestration.domain.errors import StaleVersion
+from drs_orchestration.domain.models.base import CamelModel
 from drs_orchestration.domain.models.drs import DEFAULT_QUOTAS, DrsQuotas, DrsTarget
 from drs_orchestration.domain.models.execution import (
+    EventType,
     ExecutionEvent,
     ExecutionHeader,
     ServerState,
@@ -25,7 +28,7 @@ from drs_orchestration.domain.ports import (
     ProtectionGroupRepository,
 )
 
-__all__ = ["EngineConfig", "EnginePorts", "Tick", "target_from_key", "target_key", "target_of"]
+__all__ = ["EngineConfig", "EnginePorts", "Tick", "TickMetrics", "target_key", "target_of"]
 
 EXECUTION_TAG = "drs-orchestration:execution-id"
 BATCH_TAG = "drs-orchestration:batch-id"
@@ -61,16 +64,19 @@ def target_key(target: DrsTarget) -> str:
     return f"{target.account_id}/{target.region}"
 
 
-def target_from_key(key: str) -> DrsTarget:
-    """The target ``target_key`` names."""
-    account_id, _, region = key.partition("/")
-    return DrsTarget(account_id=account_id, region=region)
-
-
 def target_of(server: ServerState) -> DrsTarget:
     if not server.account_id or not server.region:
         raise ValueError(f"server {server.source_server_id} has no account and region recorded")
     return DrsTarget(account_id=server.account_id, region=server.region)
+
+
+class TickMetrics(CamelModel):
+    """What one engine step did: waves that changed status, servers put in a StartRecovery, and
+    batches kept waiting because DRS refused them for want of room."""
+
+    waves_moved: int = 0
+    servers_launched: int = 0
+    quota_waits: int = 0
 
 
 @dataclass
@@ -87,9 +93,11 @@ class Tick:
     changed_waves: set[str] = field(default_factory=set)
     changed_servers: dict[tuple[str, str], ServerState] = field(default_factory=dict)
     header_changed: bool = False
-    invoke: dict[str, JsonValue] | None = None
+    invoke: LambdaInvocation | None = None
     """A Lambda action the state machine is to invoke before the next Advance."""
-    notices: list[tuple[str, str | None, str]] = field(default_factory=list)
+    metrics: TickMetrics = field(default_factory=lambda: TickMetrics())
+    """What this step did, counted (for the operator's metrics)."""
+    notices: list[tuple[NoticeKind, str | None, str]] = field(default_factory=list)
     """Notifications to publish once the tick is saved: (kind, wave id, message)."""
     waits: list[float] = field(default_factory=list)
     """Candidate seconds until something is due; the shortest wins."""
@@ -117,7 +125,10 @@ class Tick:
         self.header_changed = True
 
     def set_wave(self, wave_id: str, **changes: object) -> WaveState:
-        wave = self.waves[wave_id].model_copy(update=changes)
+        before = self.waves[wave_id]
+        wave = before.model_copy(update=changes)
+        if wave.status is not before.status:
+            self.metrics.waves_moved += 1
         self.waves[wave_id] = wave
         self.changed_waves.add(wave_id)
         return wave
@@ -135,7 +146,7 @@ class Tick:
 
     def event(
         self,
-        event_type: str,
+        event_type: EventType,
         message: str,
         *,
         wave_id: str | None = None,

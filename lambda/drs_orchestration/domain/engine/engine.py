@@ -12,10 +12,10 @@ import math
 from collections import Counter
 from datetime import datetime, timedelta
 
-from pydantic import JsonValue
+from pydantic import Field
 
-from drs_orchestration.domain.engine.context import EngineConfig, EnginePorts, Tick
-from drs_orchestration.domain.engine.gates import NO_HEALTH_DOCUMENT, Gate, run_actions, run_health_check
+from drs_orchestration.domain.engine.context import EngineConfig, EnginePorts, Tick, TickMetrics
+from drs_orchestration.domain.engine.invocations import InvocationResult, LambdaInvocation
 from drs_orchestration.domain.engine.launching import (
     launch_waiting_servers,
     recover_intended_batches,
@@ -23,7 +23,10 @@ from drs_orchestration.domain.engine.launching import (
     waves_with_jobs,
 )
 from drs_orchestration.domain.engine.notices import notification, publish_notices
-from drs_orchestration.domain.engine.requests import apply_requests, unhandled_requests
+from drs_orchestration.domain.engine.outcome import status_reason
+from drs_orchestration.domain.engine.phases import approval_pending, skip_unreachable, step_wave
+from drs_orchestration.domain.engine.ports import NoticeKind
+from drs_orchestration.domain.engine.requests import apply_requests, pending_requests
 from drs_orchestration.domain.membership import resolve_groups
 from drs_orchestration.domain.models.base import CamelModel
 from drs_orchestration.domain.models.drs import DrsTarget, LaunchStatus, SourceServer
@@ -33,14 +36,13 @@ from drs_orchestration.domain.models.execution import (
     ExecutionHeader,
     ExecutionMode,
     ExecutionStatus,
-    HealthStatus,
+    LaunchBatch,
     ServerImpact,
     ServerState,
     SkipCause,
     WaveStatus,
 )
-from drs_orchestration.domain.models.recovery_plan import HealthCheck
-from drs_orchestration.domain.scheduling import execution_outcome, startable_waves, wave_order, waves_to_skip
+from drs_orchestration.domain.scheduling import execution_outcome, wave_order
 
 __all__ = ["StepResult", "advance", "finalize", "initialize"]
 
@@ -54,7 +56,9 @@ class StepResult(CamelModel):
     execution_id: str
     wait_seconds: int = 1
     done: bool = False
-    invoke: dict[str, JsonValue] | None = None
+    invoke: LambdaInvocation | None = None
+    metrics: TickMetrics = Field(default_factory=TickMetrics, exclude=True)
+    """What the step did, counted; for the handler's metrics, never handed to the state machine."""
 
 
 def _load(ports: EnginePorts, config: EngineConfig, execution_id: str, now: datetime) -> Tick:
@@ -143,7 +147,7 @@ def initialize(ports: EnginePorts, config: EngineConfig, execution_id: str, now:
     tick = _load(ports, config, execution_id, now)
     header = tick.header
     if header.is_terminal:
-        if not unhandled_requests(ports.executions, execution_id, header.handled_requests):
+        if not pending_requests(ports.executions, header):
             return StepResult(execution_id=execution_id, done=True)
         tick.set_header(status=ExecutionStatus.RUNNING, ended_at=None, status_reason=None)
         tick.event(EventType.EXECUTION_RESUMED, "reopened to act on an operator request")
@@ -160,158 +164,38 @@ def initialize(ports: EnginePorts, config: EngineConfig, execution_id: str, now:
         )
         tick.event(EventType.EXECUTION_STARTED, f"{header.mode.value} started")
         tick.save()
-        ports.notifier.publish(notification("STARTED", tick.header, console_url=config.console_url))
+        ports.notifier.publish(notification(NoticeKind.STARTED, tick.header, console_url=config.console_url))
     return StepResult(execution_id=execution_id)
-
-
-def _servers_done(servers: list[ServerState]) -> bool:
-    return all(s.launch_status in (LaunchStatus.LAUNCHED, LaunchStatus.FAILED) for s in servers)
-
-
-def _fail(tick: Tick, wave_id: str, reason: str) -> None:
-    tick.set_wave(wave_id, status=WaveStatus.FAILED, reason=reason, ended_at=tick.now)
-    tick.event(
-        EventType.WAVE_STATUS_CHANGED, f"wave {wave_id} FAILED: {reason}", wave_id=wave_id, status="FAILED"
-    )
-    tick.notices.append(("WAVE_FAILED", wave_id, reason))
-
-
-def _move(tick: Tick, wave_id: str, status: WaveStatus, **changes: object) -> None:
-    tick.set_wave(
-        wave_id, status=status, phase_started_at=tick.now, action_index=0, action_ref=None, **changes
-    )
-    tick.event(
-        EventType.WAVE_STATUS_CHANGED, f"wave {wave_id} {status.value}", wave_id=wave_id, status=status.value
-    )
-    if status is WaveStatus.COMPLETED:
-        tick.notices.append(("WAVE_COMPLETED", wave_id, "wave completed"))
-
-
-def _health_document(tick: Tick, check: HealthCheck) -> str | None:
-    """The document a health gate runs: the wave's own, else the product's (``None``: neither)."""
-    return check.document_name or tick.config.health_check_document
-
-
-def _announce_health_check(tick: Tick, wave_id: str, check: HealthCheck) -> None:
-    """Say in the timeline what the wave's health gate runs: its own document, else the product's."""
-    document = _health_document(tick, check)
-    if document is None:
-        what = NO_HEALTH_DOCUMENT
-    else:
-        whose = "the product's health check" if check.document_name is None else "the wave's own document"
-        what = f"EC2 status checks, then {document} ({whose})"
-    tick.event(
-        EventType.HEALTH_CHECK_STARTED,
-        f"wave {wave_id} health check: {what}",
-        wave_id=wave_id,
-        document=document,
-        productDocument=check.document_name is None and document is not None,
-    )
-
-
-def _step_wave(tick: Tick, wave_id: str, invoke_result: dict[str, JsonValue] | None, running: bool) -> bool:
-    """Move one wave as far as it can go now; whether it changed status."""
-    wave, plan = tick.waves[wave_id], tick.plan_waves[wave_id]
-    before = wave.status
-    if wave.status is WaveStatus.LAUNCHING:
-        servers = tick.wave_servers(wave_id)
-        deadline = (wave.started_at or tick.now) + timedelta(minutes=plan.timeout_minutes)
-        if _servers_done(servers):
-            failed = [
-                s
-                for s in servers
-                if s.impact is ServerImpact.CRITICAL and s.launch_status is LaunchStatus.FAILED
-            ]
-            if failed:
-                _fail(tick, wave_id, f"{len(failed)} critical server(s) failed to launch")
-            else:
-                _move(tick, wave_id, WaveStatus.LAUNCHED, launched_at=tick.now)
-        elif tick.now >= deadline:
-            for server in servers:
-                if server.launch_status not in (LaunchStatus.LAUNCHED, LaunchStatus.FAILED):
-                    tick.set_server(server, error=f"wave timed out after {plan.timeout_minutes} min")
-            _fail(tick, wave_id, f"timed out after {plan.timeout_minutes} min")
-        else:
-            tick.wait((deadline - tick.now).total_seconds())
-    if not running:
-        return tick.waves[wave_id].status is not before
-    wave = tick.waves[wave_id]
-    if wave.status is WaveStatus.PENDING and wave_id in startable_waves(
-        tick.header.plan_snapshot.waves, tick.waves.values()
-    ):
-        if plan.pause_before and wave.approved_at is None:
-            if wave.action_ref != "pause-before":
-                tick.set_wave(wave_id, action_ref="pause-before")
-                tick.event(
-                    EventType.APPROVAL_REQUESTED, f"wave {wave_id} waits for approval", wave_id=wave_id
-                )
-                tick.notices.append(
-                    ("APPROVAL_NEEDED", wave_id, f"wave {plan.name} is paused before it starts")
-                )
-        else:
-            _move(tick, wave_id, WaveStatus.PRE_ACTIONS, started_at=tick.now)
-    elif wave.status is WaveStatus.PRE_ACTIONS:
-        gate, reason = run_actions(tick, wave_id, list(plan.pre_actions), "pre", invoke_result)
-        if gate is Gate.DONE:
-            _move(tick, wave_id, WaveStatus.LAUNCHING)
-        elif gate is Gate.FAILED:
-            _fail(tick, wave_id, reason)
-    elif wave.status is WaveStatus.LAUNCHED:
-        if plan.health_check is None:
-            _move(tick, wave_id, WaveStatus.POST_ACTIONS)
-        else:
-            _move(tick, wave_id, WaveStatus.HEALTH_CHECK)
-            _announce_health_check(tick, wave_id, plan.health_check)
-    elif wave.status is WaveStatus.HEALTH_CHECK and plan.health_check is not None:
-        document = _health_document(tick, plan.health_check)
-        if run_health_check(tick, wave_id, plan.health_check, document) is Gate.DONE:
-            servers = tick.wave_servers(wave_id)
-            unhealthy = [
-                s for s in servers if s.impact is ServerImpact.CRITICAL and s.health is HealthStatus.UNHEALTHY
-            ]
-            if unhealthy:
-                causes = sorted({s.error for s in unhealthy if s.error})
-                reason = f"{len(unhealthy)} critical server(s) unhealthy"
-                _fail(tick, wave_id, f"{reason}: {'; '.join(causes[:3])}" if causes else reason)
-            else:
-                _move(tick, wave_id, WaveStatus.POST_ACTIONS, healthy_at=tick.now)
-    elif wave.status is WaveStatus.POST_ACTIONS:
-        gate, reason = run_actions(tick, wave_id, list(plan.post_actions), "post", invoke_result)
-        if gate is Gate.DONE:
-            _move(
-                tick, wave_id, WaveStatus.COMPLETED, ended_at=tick.now, healthy_at=wave.healthy_at or tick.now
-            )
-        elif gate is Gate.FAILED:
-            _fail(tick, wave_id, reason)
-    return tick.waves[wave_id].status is not before
-
-
-def _skip_unreachable(tick: Tick) -> None:
-    for decision in waves_to_skip(tick.header.plan_snapshot.waves, tick.waves.values()):
-        tick.set_wave(
-            decision.wave_id,
-            status=WaveStatus.SKIPPED,
-            skip_cause=SkipCause.DEPENDENCY,
-            reason=decision.reason,
-            ended_at=tick.now,
-        )
-        tick.event(
-            EventType.WAVE_SKIPPED,
-            f"wave {decision.wave_id} skipped: {decision.reason}",
-            wave_id=decision.wave_id,
-        )
-
-
-def _approval_pending(tick: Tick) -> bool:
-    return any(
-        (w.action_ref == "pause-before" and w.status is WaveStatus.PENDING and w.approved_at is None)
-        or (w.action_ref == "approval" and w.status not in TERMINAL_WAVE_STATUSES)
-        for w in tick.waves.values()
-    )
 
 
 def _finish(tick: Tick, status: ExecutionStatus, reason: str | None = None) -> None:
     tick.set_header(status=status, status_reason=reason, ended_at=tick.now, active_jobs={}, task_token=None)
+
+
+def _follow_jobs(tick: Tick) -> list[LaunchBatch]:
+    """Find intended jobs again and bring the servers in jobs up to date; the batches not started."""
+    batches = tick.ports.executions.get_batches(tick.header.id)
+    unstarted = recover_intended_batches(tick, batches)
+    following = waves_with_jobs(tick, batches)
+    if following:
+        refresh_jobs(tick, following)
+    return unstarted
+
+
+def _step_waves(tick: Tick, result: InvocationResult | None, running: bool) -> None:
+    """Move every wave as far as it goes; again while one changed status (a wave's end may start
+    another)."""
+    order = wave_order(tick.header.plan_snapshot.waves)
+    for _ in range(_PASSES):
+        if running:
+            skip_unreachable(tick)
+        changed = [
+            step_wave(tick, wave_id, result, running)
+            for wave_id in order
+            if tick.waves[wave_id].status not in TERMINAL_WAVE_STATUSES
+        ]
+        if not any(changed):
+            return
 
 
 def advance(
@@ -319,58 +203,36 @@ def advance(
     config: EngineConfig,
     execution_id: str,
     now: datetime,
-    invoke_result: dict[str, JsonValue] | None = None,
+    invoke_result: InvocationResult | None = None,
 ) -> StepResult:
     tick = _load(ports, config, execution_id, now)
     if tick.header.is_terminal:
         return StepResult(execution_id=execution_id, done=True)
-    requests = unhandled_requests(ports.executions, execution_id, tick.header.handled_requests)
-    if requests:
-        apply_requests(tick, requests)
+    apply_requests(tick, pending_requests(ports.executions, tick.header))
     status = tick.header.status
     running = status in (ExecutionStatus.RUNNING, ExecutionStatus.WAITING_APPROVAL)
-    order = wave_order(tick.header.plan_snapshot.waves)
-    batches = ports.executions.get_batches(execution_id)
-    unstarted = recover_intended_batches(tick, batches)
-    following = waves_with_jobs(tick, batches)
-    if following:
-        refresh_jobs(tick, following)
-    for _ in range(_PASSES):
-        changed = False
-        if running:
-            _skip_unreachable(tick)
-        for wave_id in order:
-            if tick.waves[wave_id].status not in TERMINAL_WAVE_STATUSES:
-                changed |= _step_wave(tick, wave_id, invoke_result, running)
-        if not changed:
-            break
+    unstarted = _follow_jobs(tick)
+    _step_waves(tick, invoke_result, running)
     if running:  # after the waves moved, so a wave that started this tick launches in it
         launch_waiting_servers(tick, unstarted)
-        waiting = ExecutionStatus.WAITING_APPROVAL if _approval_pending(tick) else ExecutionStatus.RUNNING
+        waiting = ExecutionStatus.WAITING_APPROVAL if approval_pending(tick) else ExecutionStatus.RUNNING
         if waiting is not status:
             tick.set_header(status=waiting)
     done = _maybe_finish(tick)
     tick.save()
     publish_notices(tick)
-    return StepResult(execution_id=execution_id, wait_seconds=_wait(tick), done=done, invoke=tick.invoke)
+    return StepResult(
+        execution_id=execution_id,
+        wait_seconds=_wait(tick),
+        done=done,
+        invoke=tick.invoke,
+        metrics=tick.metrics,
+    )
 
 
 def _maybe_finish(tick: Tick) -> bool:
     if tick.header.status is ExecutionStatus.CANCELLING:
-        if tick.header.active_jobs:
-            tick.wait(tick.config.poll_seconds)
-            return False
-        for wave_id, wave in tick.waves.items():
-            if wave.status not in TERMINAL_WAVE_STATUSES:
-                tick.set_wave(
-                    wave_id,
-                    status=WaveStatus.SKIPPED,
-                    skip_cause=SkipCause.OPERATOR,
-                    reason="execution cancelled",
-                    ended_at=tick.now,
-                )
-        _finish(tick, ExecutionStatus.CANCELLED, "cancelled by an operator")
-        return True
+        return _finish_cancelling(tick)
     if any(w.status not in TERMINAL_WAVE_STATUSES for w in tick.waves.values()):
         return False
     servers = tick.ports.executions.get_servers(tick.header.id)
@@ -378,7 +240,26 @@ def _maybe_finish(tick: Tick) -> bool:
     outcome = execution_outcome(tick.waves.values(), merged.values())
     if outcome is None:
         return False
-    _finish(tick, outcome)
+    order = wave_order(tick.header.plan_snapshot.waves)
+    _finish(tick, outcome, status_reason(outcome, [tick.waves[w] for w in order], merged.values()))
+    return True
+
+
+def _finish_cancelling(tick: Tick) -> bool:
+    """A cancelled run ends once its running jobs have; its unfinished waves are skipped."""
+    if tick.header.active_jobs:
+        tick.wait(tick.config.poll_seconds)
+        return False
+    for wave_id, wave in tick.waves.items():
+        if wave.status not in TERMINAL_WAVE_STATUSES:
+            tick.set_wave(
+                wave_id,
+                status=WaveStatus.SKIPPED,
+                skip_cause=SkipCause.OPERATOR,
+                reason="execution cancelled",
+                ended_at=tick.now,
+            )
+    _finish(tick, ExecutionStatus.CANCELLED, tick.header.status_reason or "cancelled by an operator")
     return True
 
 
@@ -453,6 +334,6 @@ def finalize(
     )
     tick.save()
     ports.notifier.publish(
-        notification("FINISHED", tick.header, console_url=config.console_url, servers=servers)
+        notification(NoticeKind.FINISHED, tick.header, console_url=config.console_url, servers=servers)
     )
     return StepResult(execution_id=execution_id, done=True)

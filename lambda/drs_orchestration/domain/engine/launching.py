@@ -89,14 +89,14 @@ def refresh_jobs(tick: Tick, wave_ids: list[str]) -> None:
                 target = target_of(server)
                 jobs = by_target.setdefault(target_key(target), (target, defaultdict(list)))[1]
                 jobs[server.job_id].append(server)
-    active: dict[str, str] = {}
-    for key, (target, jobs) in by_target.items():
+    active: dict[str, DrsTarget] = {}
+    for target, jobs in by_target.values():
         for job in tick.drs(target).describe_jobs(sorted(jobs)):
             _apply_job(tick, job, jobs.pop(job.job_id, []))
             if job.is_active:
-                active[job.job_id] = key
+                active[job.job_id] = target
         for job_id in jobs:  # DRS no longer knows the job: keep following it until the wave times out
-            active[job_id] = key
+            active[job_id] = target
     if active != tick.header.active_jobs:
         tick.set_header(active_jobs=active)
 
@@ -113,8 +113,7 @@ def _started(tick: Tick, batch: LaunchBatch, job: DrsJob) -> None:
     for server in tick.wave_servers(batch.wave_id):
         if server.source_server_id in members:
             tick.set_server(server, job_id=job.job_id, launch_status=LaunchStatus.PENDING)
-    key = f"{batch.account_id}/{batch.region}"
-    tick.set_header(active_jobs={**tick.header.active_jobs, job.job_id: key})
+    tick.set_header(active_jobs={**tick.header.active_jobs, job.job_id: _batch_target(batch)})
     tick.event(
         EventType.JOB_STARTED,
         f"DRS job {job.job_id} started for {len(members)} server(s)",
@@ -185,8 +184,10 @@ def _start(tick: Tick, target: DrsTarget, batch: LaunchBatch) -> bool:
             reason=refusal.reason,
         )
         tick.wait(tick.config.poll_seconds)
+        tick.metrics.quota_waits += 1
         return False
     _started(tick, batch, job)
+    tick.metrics.servers_launched += len(batch.source_server_ids)
     return True
 
 

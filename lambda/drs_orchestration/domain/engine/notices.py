@@ -8,18 +8,18 @@ from collections.abc import Iterable
 from pydantic import JsonValue
 
 from drs_orchestration.domain.engine.context import Tick
-from drs_orchestration.domain.engine.ports import Notification
+from drs_orchestration.domain.engine.ports import NoticeKind, Notification
 from drs_orchestration.domain.models.execution import ExecutionHeader, ServerState, WaveState
 
 __all__ = ["notification", "publish_notices"]
 
 _SUBJECTS = {
-    "STARTED": "{mode} of {plan} started",
-    "WAVE_COMPLETED": "{mode} of {plan}: wave {wave} completed",
-    "WAVE_FAILED": "{mode} of {plan}: wave {wave} failed",
-    "APPROVAL_NEEDED": "{mode} of {plan}: approval needed for wave {wave}",
-    "PAUSED": "{mode} of {plan} paused",
-    "FINISHED": "{mode} of {plan} finished: {status}",
+    NoticeKind.STARTED: "{mode} of {plan} started",
+    NoticeKind.WAVE_COMPLETED: "{mode} of {plan}: wave {wave} completed",
+    NoticeKind.WAVE_FAILED: "{mode} of {plan}: wave {wave} failed",
+    NoticeKind.APPROVAL_NEEDED: "{mode} of {plan}: approval needed for wave {wave}",
+    NoticeKind.PAUSED: "{mode} of {plan} paused",
+    NoticeKind.FINISHED: "{mode} of {plan} finished: {status}",
 }
 
 
@@ -31,7 +31,7 @@ def _counts(servers: Iterable[ServerState]) -> dict[str, JsonValue]:
 
 
 def notification(
-    kind: str,
+    kind: NoticeKind,
     header: ExecutionHeader,
     *,
     console_url: str | None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from enum import StrEnum
 from typing import Protocol
 
 from pydantic import JsonValue
@@ -14,6 +15,7 @@ __all__ = [
     "CommandOutcome",
     "Ec2Gateway",
     "InstanceHealth",
+    "NoticeKind",
     "Notification",
     "Notifier",
     "SsmGateway",
@@ -113,10 +115,21 @@ class TargetGateways(Protocol):
     def ssm(self, target: DrsTarget) -> SsmGateway: ...
 
 
+class NoticeKind(StrEnum):
+    """The lifecycle messages the engine publishes."""
+
+    STARTED = "STARTED"
+    WAVE_COMPLETED = "WAVE_COMPLETED"
+    WAVE_FAILED = "WAVE_FAILED"
+    APPROVAL_NEEDED = "APPROVAL_NEEDED"
+    PAUSED = "PAUSED"
+    FINISHED = "FINISHED"
+
+
 class Notification(CamelModel):
     """A lifecycle message: a human subject line and a JSON body (SNS and EventBridge alike)."""
 
-    kind: str
+    kind: NoticeKind
     subject: str
     body: dict[str, JsonValue]
 

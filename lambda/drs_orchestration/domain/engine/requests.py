@@ -1,36 +1,63 @@
-"""Operator requests, recorded by the API as timeline events; the engine acts on each exactly once."""
+"""Operator requests, stored by the API in their own items; the engine acts on each exactly once.
+
+The engine reads the requests numbered after ``ExecutionHeader.request_cursor`` and moves the cursor
+past them in the same header write as what they changed. A run from the previous release also has
+requests only as timeline events, with ``handled_requests`` listing those acted on: those are read
+from the timeline once, acted on, and the list cleared.
+"""
 
 from __future__ import annotations
 
-from drs_orchestration.domain.engine.context import Tick
+from collections.abc import Callable
+
+from drs_orchestration.domain.engine.context import ENGINE_ACTOR, Tick
+from drs_orchestration.domain.engine.ports import NoticeKind
 from drs_orchestration.domain.models.drs import LaunchStatus
 from drs_orchestration.domain.models.execution import (
     TERMINAL_WAVE_STATUSES,
     BatchStatus,
     EventType,
-    ExecutionEvent,
+    ExecutionHeader,
     ExecutionStatus,
     HealthStatus,
     SkipCause,
     WaveStatus,
 )
+from drs_orchestration.domain.models.operator_requests import REQUEST_EVENTS, OperatorRequest, RequestType
 from drs_orchestration.domain.ports import ExecutionRepository, iterate_pages
 
-__all__ = ["REQUEST_TYPES", "apply_requests", "unhandled_requests"]
+__all__ = ["apply_requests", "pending_requests"]
 
-PAUSE, RESUME, SKIP = "PAUSE_REQUESTED", "RESUME_REQUESTED", "WAVE_SKIP_REQUESTED"
-REQUEST_TYPES = frozenset(
-    {PAUSE, RESUME, SKIP, EventType.CANCEL_REQUESTED, EventType.WAVE_RETRIED, EventType.APPROVAL_GRANTED}
-)
 _PAGE = 1000
+_LEGACY_TYPES = {event: request for request, event in REQUEST_EVENTS.items()}
 
 
-def unhandled_requests(
-    executions: ExecutionRepository, execution_id: str, handled: list[str]
-) -> list[ExecutionEvent]:
+def pending_requests(executions: ExecutionRepository, header: ExecutionHeader) -> list[OperatorRequest]:
+    """The requests the engine has not acted on yet, oldest first."""
+    requests = executions.list_requests(header.id, after=header.request_cursor)
+    if header.handled_requests is None:
+        return requests
+    return [*_legacy_requests(executions, header, header.handled_requests), *requests]
+
+
+def _legacy_requests(
+    executions: ExecutionRepository, header: ExecutionHeader, handled: list[str]
+) -> list[OperatorRequest]:
+    """A previous release's requests not acted on yet: timeline events of a request type."""
     done = set(handled)
-    events = iterate_pages(lambda token: executions.list_events(execution_id, limit=_PAGE, next_token=token))
-    return [e for e in events if e.type in REQUEST_TYPES and e.actor != "engine" and e.event_id not in done]
+    events = iterate_pages(lambda token: executions.list_events(header.id, limit=_PAGE, next_token=token))
+    return [
+        OperatorRequest(
+            execution_id=header.id,
+            type=_LEGACY_TYPES[event.type],
+            at=event.at,
+            actor=event.actor or "an operator",
+            wave_id=event.wave_id,
+            event_id=event.event_id,
+        )
+        for event in events
+        if event.type in _LEGACY_TYPES and event.actor != ENGINE_ACTOR and event.event_id not in done
+    ]
 
 
 def _dependants(tick: Tick, wave_id: str) -> list[str]:
@@ -58,7 +85,7 @@ def _reopen_dependants(tick: Tick, wave_id: str) -> None:
         tick.set_wave(dependant, status=WaveStatus.PENDING, reason=None, skip_cause=None, ended_at=None)
 
 
-def _retry(tick: Tick, wave_id: str, request: ExecutionEvent) -> None:
+def _retry(tick: Tick, wave_id: str, request: OperatorRequest) -> None:
     wave = tick.waves[wave_id]
     if wave.status is not WaveStatus.FAILED:
         return
@@ -94,16 +121,16 @@ def _retry(tick: Tick, wave_id: str, request: ExecutionEvent) -> None:
         **({"started_at": tick.now} if failed else {}),
         phase_started_at=tick.now,
         action_index=0,
-        action_ref=None,
+        in_flight=None,
         action_started_at=None,
     )
     _reopen_dependants(tick, wave_id)
     tick.event(
-        "WAVE_RETRY_STARTED",
+        EventType.WAVE_RETRY_STARTED,
         f"retrying wave {wave_id}: {len(failed)} failed server(s)"
         + (f"; batch(es) that never started given up: {', '.join(abandoned)}" if abandoned else ""),
         wave_id=wave_id,
-        requestId=request.event_id,
+        requestSequence=request.sequence,
         abandonedBatches=len(abandoned),
     )
 
@@ -121,7 +148,7 @@ def _abandon_unstarted_batches(tick: Tick, wave_id: str) -> list[str]:
     return sorted(abandoned)
 
 
-def _skip(tick: Tick, wave_id: str, request: ExecutionEvent) -> None:
+def _skip(tick: Tick, wave_id: str, request: OperatorRequest) -> None:
     wave = tick.waves[wave_id]
     if wave.status not in (WaveStatus.PENDING, WaveStatus.FAILED):
         return
@@ -133,31 +160,57 @@ def _skip(tick: Tick, wave_id: str, request: ExecutionEvent) -> None:
     tick.event(EventType.WAVE_SKIPPED, f"wave {wave_id} {reason}", wave_id=wave_id)
 
 
-def apply_requests(tick: Tick, requests: list[ExecutionEvent]) -> None:
-    status = tick.header.status
-    for request in sorted(requests, key=lambda e: (e.at, e.event_id)):
-        wave_id = request.wave_id
-        if request.type == PAUSE and status in (ExecutionStatus.RUNNING, ExecutionStatus.WAITING_APPROVAL):
-            status = ExecutionStatus.PAUSED
-            tick.event(EventType.EXECUTION_PAUSED, "paused: no new launches until resumed")
-            tick.notices.append(("PAUSED", None, "the execution is paused"))
-        elif request.type == RESUME and status is ExecutionStatus.PAUSED:
-            status = ExecutionStatus.RUNNING
-            tick.event(EventType.EXECUTION_RESUMED, "resumed")
-        elif request.type == EventType.CANCEL_REQUESTED and status not in (ExecutionStatus.CANCELLING,):
-            status = ExecutionStatus.CANCELLING
-            tick.event(
-                "EXECUTION_CANCELLING", "cancelling: no new launches; running jobs are followed to the end"
-            )
-        elif request.type == EventType.WAVE_RETRIED and wave_id in tick.waves:
-            _retry(tick, wave_id, request)
-        elif request.type == SKIP and wave_id in tick.waves:
-            _skip(tick, wave_id, request)
-        elif (
-            request.type == EventType.APPROVAL_GRANTED
-            and wave_id in tick.waves
-            and tick.waves[wave_id].status not in TERMINAL_WAVE_STATUSES
-        ):
-            tick.set_wave(wave_id, approved_at=tick.now)
-    handled = [*tick.header.handled_requests, *(r.event_id for r in requests)]
-    tick.set_header(status=status, handled_requests=handled)
+def _pause(tick: Tick, request: OperatorRequest) -> None:
+    if tick.header.status in (ExecutionStatus.RUNNING, ExecutionStatus.WAITING_APPROVAL):
+        tick.set_header(status=ExecutionStatus.PAUSED)
+        tick.event(EventType.EXECUTION_PAUSED, "paused: no new launches until resumed")
+        tick.notices.append((NoticeKind.PAUSED, None, "the execution is paused"))
+
+
+def _resume(tick: Tick, request: OperatorRequest) -> None:
+    if tick.header.status is ExecutionStatus.PAUSED:
+        tick.set_header(status=ExecutionStatus.RUNNING)
+        tick.event(EventType.EXECUTION_RESUMED, "resumed")
+
+
+def _cancel(tick: Tick, request: OperatorRequest) -> None:
+    if tick.header.status is not ExecutionStatus.CANCELLING:
+        tick.set_header(status=ExecutionStatus.CANCELLING, status_reason=f"cancelled by {request.actor}")
+        tick.event(
+            EventType.EXECUTION_CANCELLING,
+            "cancelling: no new launches; running jobs are followed to the end",
+        )
+
+
+def _approve(tick: Tick, wave_id: str) -> None:
+    if tick.waves[wave_id].status not in TERMINAL_WAVE_STATUSES:
+        tick.set_wave(wave_id, approved_at=tick.now)
+
+
+def _on_wave(act: Callable[[Tick, str, OperatorRequest], None]) -> Callable[[Tick, OperatorRequest], None]:
+    """A wave request acts on the wave it names, if the run has it."""
+
+    def on_wave(tick: Tick, request: OperatorRequest) -> None:
+        if request.wave_id is not None and request.wave_id in tick.waves:
+            act(tick, request.wave_id, request)
+
+    return on_wave
+
+
+_ACTS: dict[RequestType, Callable[[Tick, OperatorRequest], None]] = {
+    RequestType.PAUSE: _pause,
+    RequestType.RESUME: _resume,
+    RequestType.CANCEL: _cancel,
+    RequestType.RETRY: _on_wave(_retry),
+    RequestType.SKIP: _on_wave(_skip),
+    RequestType.APPROVE: _on_wave(lambda tick, wave_id, _: _approve(tick, wave_id)),
+}
+
+
+def apply_requests(tick: Tick, requests: list[OperatorRequest]) -> None:
+    """Act on each request in order, and move the cursor past them (with the header's next write)."""
+    for request in requests:
+        _ACTS[request.type](tick, request)
+    cursor = max([tick.header.request_cursor, *(r.sequence for r in requests)])
+    if cursor != tick.header.request_cursor or tick.header.handled_requests is not None:
+        tick.set_header(request_cursor=cursor, handled_requests=None)

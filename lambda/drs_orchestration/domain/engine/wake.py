@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from drs_orchestration.domain.engine.context import target_from_key
 from drs_orchestration.domain.engine.ports import Waker
-from drs_orchestration.domain.engine.requests import unhandled_requests
+from drs_orchestration.domain.engine.requests import pending_requests
 from drs_orchestration.domain.errors import StaleVersion
 from drs_orchestration.domain.models.drs import LaunchStatus
 from drs_orchestration.domain.ports import DrsGatewayFactory, ExecutionRepository
@@ -24,10 +23,10 @@ def wake_for_launch_result(
     """
     woken: list[str] = []
     for header in executions.list_active():
-        scope = header.active_jobs.get(job_id)
-        if scope is None or not header.task_token:
+        target = header.active_jobs.get(job_id)
+        if target is None or not header.task_token:
             continue
-        jobs = drs.for_target(target_from_key(scope)).describe_jobs([job_id])
+        jobs = drs.for_target(target).describe_jobs([job_id])
         finished = {LaunchStatus.LAUNCHED, LaunchStatus.FAILED, LaunchStatus.TERMINATED}
         if (
             jobs
@@ -53,6 +52,6 @@ def store_task_token(
         except StaleVersion:
             if attempt == _ATTEMPTS - 1:
                 raise
-    if header.is_terminal or unhandled_requests(executions, execution_id, header.handled_requests):
+    if header.is_terminal or pending_requests(executions, header):
         return waker.wake(task_token, "pending operator request")
     return False

@@ -8,9 +8,9 @@ per timeline entry. ``Execution`` is the API view assembled from them (``executi
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
-from pydantic import Field, JsonValue, StringConstraints, model_validator
+from pydantic import Field, JsonValue, StringConstraints, field_validator, model_validator
 
 from drs_orchestration.domain.models.base import (
     CamelModel,
@@ -22,7 +22,8 @@ from drs_orchestration.domain.models.base import (
     WaveId,
     matching,
 )
-from drs_orchestration.domain.models.drs import LaunchStatus
+from drs_orchestration.domain.models.drs import DrsTarget, LaunchStatus
+from drs_orchestration.domain.models.in_flight import InFlight, legacy_in_flight
 from drs_orchestration.domain.models.recovery_plan import RecoveryPlan
 
 __all__ = [
@@ -153,12 +154,28 @@ class ExecutionHeader(CamelModel):
     version: Annotated[int, Field(ge=1)] = 1
     task_token: str | None = None
     """The engine's current WaitForChange task token: completing it wakes the run (engine-written)."""
-    handled_requests: list[str] = []
-    """Event ids of the operator requests the engine has acted on."""
-    active_jobs: dict[str, str] = {}
-    """The run's DRS jobs not yet finished: job id -> ``accountId/region`` (for the DRS event handler)."""
+    request_cursor: Annotated[int, Field(ge=0)] = 0
+    """The ``sequence`` of the last operator request the engine acted on."""
+    handled_requests: list[str] | None = None
+    """The previous release's record of the requests acted on (timeline event ids); the engine
+    acts on the rest once and then clears it (``None``)."""
+    active_jobs: dict[str, DrsTarget] = {}
+    """The run's DRS jobs not yet finished, with where they run (for the DRS event handler)."""
     instances_terminated_at: Timestamp | None = None
     """When the drill's recovery instances were terminated (on demand or by the drill TTL)."""
+
+    @field_validator("active_jobs", mode="before")
+    @classmethod
+    def _upgrade_job_targets(cls, value: Any) -> Any:
+        """The previous release stored each job's target as an ``accountId/region`` string."""
+        if not isinstance(value, dict):
+            return value
+        return {
+            job_id: dict(zip(("accountId", "region"), target.split("/", 1), strict=False))
+            if isinstance(target, str)
+            else target
+            for job_id, target in value.items()
+        }
 
     @property
     def is_terminal(self) -> bool:
@@ -187,9 +204,20 @@ class WaveState(CamelModel):
     """When the wave entered its current status (actions and health gates time out from here)."""
     action_index: Annotated[int, Field(ge=0)] = 0
     """The pre/post action the wave is at."""
-    action_ref: str | None = None
-    """The running action's handle (SSM automation or command id, or ``invoked``)."""
+    in_flight: InFlight | None = None
+    """What the wave has in flight (an action, or its ``pauseBefore`` gate), typed by kind."""
     action_started_at: Timestamp | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _upgrade_action_ref(cls, data: Any) -> Any:
+        """A wave item of the previous release kept its in-flight work in an ``actionRef`` string."""
+        if isinstance(data, dict) and ("actionRef" in data or "action_ref" in data):
+            data = dict(data)
+            ref = data.pop("actionRef", None) or data.pop("action_ref", None)
+            data.pop("action_ref", None)
+            data.setdefault("inFlight", legacy_in_flight(ref))
+        return data
 
     @model_validator(mode="after")
     def _skip_has_reason(self) -> Self:
@@ -244,18 +272,24 @@ class LaunchBatch(CamelModel):
 
 
 class EventType(StrEnum):
-    """Timeline entry kinds the domain knows; ``ExecutionEvent.type`` also accepts other UPPER_SNAKE names."""
+    """Every kind of timeline entry: the only place a timeline event type is named."""
 
     EXECUTION_CREATED = "EXECUTION_CREATED"
     EXECUTION_STARTED = "EXECUTION_STARTED"
+    PAUSE_REQUESTED = "PAUSE_REQUESTED"
     EXECUTION_PAUSED = "EXECUTION_PAUSED"
+    RESUME_REQUESTED = "RESUME_REQUESTED"
     EXECUTION_RESUMED = "EXECUTION_RESUMED"
     CANCEL_REQUESTED = "CANCEL_REQUESTED"
+    EXECUTION_CANCELLING = "EXECUTION_CANCELLING"
     EXECUTION_FINISHED = "EXECUTION_FINISHED"
     READINESS_CHECKED = "READINESS_CHECKED"
     WAVE_STATUS_CHANGED = "WAVE_STATUS_CHANGED"
+    WAVE_SKIP_REQUESTED = "WAVE_SKIP_REQUESTED"
     WAVE_SKIPPED = "WAVE_SKIPPED"
     WAVE_RETRIED = "WAVE_RETRIED"
+    """An operator asked for a failed wave to be retried."""
+    WAVE_RETRY_STARTED = "WAVE_RETRY_STARTED"
     ACTION_STARTED = "ACTION_STARTED"
     ACTION_SUCCEEDED = "ACTION_SUCCEEDED"
     ACTION_FAILED = "ACTION_FAILED"
@@ -279,7 +313,7 @@ class ExecutionEvent(CamelModel):
     execution_id: ExecutionId
     event_id: Annotated[str, StringConstraints(min_length=1, max_length=128)]
     at: Timestamp
-    type: Annotated[str, matching(r"^[A-Z][A-Z0-9_]{0,63}$", "an UPPER_SNAKE_CASE name")]
+    type: EventType
     message: Annotated[str, StringConstraints(max_length=2000)]
     wave_id: WaveId | None = None
     source_server_id: SourceServerId | None = None

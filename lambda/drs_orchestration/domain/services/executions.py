@@ -1,8 +1,8 @@
 """Execution use cases: start a run, read it, and steer it through the ``ExecutionRunner`` port.
 
 The API writes a new run's header and wave items (PENDING) and hands it to the runner; from then on
-the engine is the one writer of wave and server state. Steering records the operator's request as a
-timeline event and signals the runner; nothing here pretends a step happened.
+the engine is the one writer of wave and server state. Steering stores the operator's request (with a
+timeline event that shows it) and signals the runner; nothing here pretends a step happened.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from drs_orchestration.domain.models.execution import (
     WaveState,
     WaveStatus,
 )
+from drs_orchestration.domain.models.operator_requests import REQUEST_EVENTS, OperatorRequest, RequestType
 from drs_orchestration.domain.ports import DEFAULT_PAGE_SIZE, ExecutionRunner, Page, RunnerSignal
 from drs_orchestration.domain.services.context import Request, Services, new_id, record_audit
 from drs_orchestration.domain.services.errors import EngineUnavailable
@@ -36,6 +37,7 @@ __all__ = [
     "EngineUnavailable",
     "ExecutionListItem",
     "ExecutionStarted",
+    "OperatorRequestAccepted",
     "execution_summary",
     "list_executions",
     "record_event",
@@ -70,8 +72,32 @@ class ExecutionListItem(CamelModel):
 
 
 class ExecutionStarted(CamelModel):
+    """A run was requested: the engine starts it."""
+
     execution_id: str
     status: ExecutionStatus
+
+
+class OperatorRequestAccepted(CamelModel):
+    """An operator's request (pause, resume, cancel, approve, retry, skip) was recorded; the engine
+    acts on it on its next step. ``status`` is the run's status when the request was accepted."""
+
+    execution_id: str
+    status: ExecutionStatus
+    request: RequestType
+    sequence: int
+    """The request's number among the run's requests."""
+    wave_id: str | None = None
+
+    @classmethod
+    def of(cls, request: OperatorRequest, status: ExecutionStatus) -> OperatorRequestAccepted:
+        return cls(
+            execution_id=request.execution_id,
+            status=status,
+            request=request.type,
+            sequence=request.sequence,
+            wave_id=request.wave_id,
+        )
 
 
 def _runner(services: Services) -> ExecutionRunner:
@@ -80,28 +106,41 @@ def _runner(services: Services) -> ExecutionRunner:
     return services.runner
 
 
+def _event(
+    execution_id: str,
+    request: Request,
+    event_type: EventType,
+    message: str,
+    *,
+    wave_id: str | None = None,
+    **details: JsonValue,
+) -> ExecutionEvent:
+    at = request.now
+    return ExecutionEvent(
+        execution_id=execution_id,
+        event_id=f"{at.strftime('%Y%m%dT%H%M%S.%fZ')}-{uuid.uuid4().hex[:8]}",
+        at=at,
+        type=event_type,
+        message=message,
+        wave_id=wave_id,
+        actor=request.actor,
+        details=dict(details),
+    )
+
+
 def record_event(
     services: Services,
     request: Request,
     execution_id: str,
-    event_type: str,
+    event_type: EventType,
     message: str,
     *,
     wave_id: str | None = None,
     **details: JsonValue,
 ) -> None:
-    at = request.now
+    """Add an operator's entry to the run's timeline."""
     services.executions.append_event(
-        ExecutionEvent(
-            execution_id=execution_id,
-            event_id=f"{at.strftime('%Y%m%dT%H%M%S.%fZ')}-{uuid.uuid4().hex[:8]}",
-            at=at,
-            type=event_type,
-            message=message,
-            wave_id=wave_id,
-            actor=request.actor,
-            details=dict(details),
-        )
+        _event(execution_id, request, event_type, message, wave_id=wave_id, **details)
     )
 
 
@@ -178,67 +217,90 @@ def execution_summary(services: Services, execution_id: str, request: Request) -
     )
 
 
-_STEERING: dict[RunnerSignal, tuple[frozenset[ExecutionStatus], str, str]] = {
+_STEERING: dict[RunnerSignal, tuple[frozenset[ExecutionStatus], RequestType, str]] = {
     RunnerSignal.CANCEL: (
         frozenset(set(ExecutionStatus) - TERMINAL_EXECUTION_STATUSES - {ExecutionStatus.CANCELLING}),
-        EventType.CANCEL_REQUESTED,
+        RequestType.CANCEL,
         "CancelExecution",
     ),
     RunnerSignal.PAUSE: (
         frozenset({ExecutionStatus.PENDING, ExecutionStatus.RUNNING, ExecutionStatus.WAITING_APPROVAL}),
-        "PAUSE_REQUESTED",
+        RequestType.PAUSE,
         "PauseExecution",
     ),
-    RunnerSignal.RESUME: (frozenset({ExecutionStatus.PAUSED}), "RESUME_REQUESTED", "ResumeExecution"),
+    RunnerSignal.RESUME: (frozenset({ExecutionStatus.PAUSED}), RequestType.RESUME, "ResumeExecution"),
 }
+
+
+def _record_request(
+    services: Services,
+    request: Request,
+    execution_id: str,
+    request_type: RequestType,
+    message: str,
+    wave_id: str | None = None,
+) -> OperatorRequest:
+    """Store the operator's request for the engine, with the timeline event that shows it."""
+    event = _event(execution_id, request, REQUEST_EVENTS[request_type], message, wave_id=wave_id)
+    operator_request = OperatorRequest(
+        execution_id=execution_id, type=request_type, at=request.now, actor=request.actor, wave_id=wave_id
+    )
+    return services.executions.add_request(operator_request, event)
 
 
 def steer_execution(
     services: Services, request: Request, execution_id: str, signal: RunnerSignal
-) -> ExecutionStarted:
+) -> OperatorRequestAccepted:
     """Cancel, pause or resume; ``Conflict`` when the run's status does not allow it."""
     runner = _runner(services)
     header = services.executions.get_header(execution_id)
-    allowed, event_type, action = _STEERING[signal]
+    allowed, request_type, action = _STEERING[signal]
     if header.status not in allowed:
         raise Conflict(f"cannot {signal.value.lower()} an execution that is {header.status.value}")
-    record_event(services, request, execution_id, event_type, f"{signal.value.lower()} requested")
+    stored = _record_request(
+        services, request, execution_id, request_type, f"{signal.value.lower()} requested"
+    )
     runner.signal(execution_id, signal)
     record_audit(services, request, action, RESOURCE, execution_id, status=header.status.value)
-    return ExecutionStarted(execution_id=execution_id, status=header.status)
+    return OperatorRequestAccepted.of(stored, header.status)
 
 
-_WAVE_STEERING: dict[str, tuple[frozenset[WaveStatus], str, str]] = {
-    "retry": (frozenset({WaveStatus.FAILED}), EventType.WAVE_RETRIED, "RetryWave"),
-    "skip": (frozenset({WaveStatus.PENDING, WaveStatus.FAILED}), "WAVE_SKIP_REQUESTED", "SkipWave"),
+_WAVE_STEERING: dict[str, tuple[frozenset[WaveStatus], RequestType, str]] = {
+    "retry": (frozenset({WaveStatus.FAILED}), RequestType.RETRY, "RetryWave"),
+    "skip": (frozenset({WaveStatus.PENDING, WaveStatus.FAILED}), RequestType.SKIP, "SkipWave"),
     # A wave waits for approval behind pauseBefore (PENDING) or on an APPROVAL action (PRE/POST_ACTIONS).
     "approve": (
         frozenset({WaveStatus.PENDING, WaveStatus.PRE_ACTIONS, WaveStatus.POST_ACTIONS}),
-        EventType.APPROVAL_GRANTED,
+        RequestType.APPROVE,
         "ApproveWave",
     ),
 }
 
 
-def steer_wave(
-    services: Services, request: Request, execution_id: str, wave_id: str, verb: str
-) -> ExecutionStarted:
-    """Retry a failed wave (its failed servers), skip a wave, or approve a wave waiting for approval."""
-    runner = _runner(services)
-    header = services.executions.get_header(execution_id)
+def _steerable_wave(services: Services, header: ExecutionHeader, wave_id: str) -> WaveState:
     if header.status in TERMINAL_EXECUTION_STATUSES - {ExecutionStatus.FAILED, ExecutionStatus.PARTIAL} or (
         header.status is ExecutionStatus.CANCELLING
     ):
-        raise Conflict(f"execution {execution_id} is {header.status.value}")
-    wave = next((w for w in services.executions.get_waves(execution_id) if w.wave_id == wave_id), None)
+        raise Conflict(f"execution {header.id} is {header.status.value}")
+    wave = next((w for w in services.executions.get_waves(header.id) if w.wave_id == wave_id), None)
     if wave is None:
         raise NotFound("wave", wave_id)
-    allowed, event_type, action = _WAVE_STEERING[verb]
+    return wave
+
+
+def steer_wave(
+    services: Services, request: Request, execution_id: str, wave_id: str, verb: str
+) -> OperatorRequestAccepted:
+    """Retry a failed wave (its failed servers), skip a wave, or approve a wave waiting for approval."""
+    runner = _runner(services)
+    header = services.executions.get_header(execution_id)
+    wave = _steerable_wave(services, header, wave_id)
+    allowed, request_type, action = _WAVE_STEERING[verb]
     if verb == "approve" and header.status is not ExecutionStatus.WAITING_APPROVAL:
         raise Conflict(f"execution {execution_id} is not waiting for an approval")
     if wave.status not in allowed:
         raise Conflict(f"cannot {verb} wave {wave_id} while it is {wave.status.value}")
-    record_event(services, request, execution_id, event_type, f"{verb} wave {wave_id}", wave_id=wave_id)
+    stored = _record_request(services, request, execution_id, request_type, f"{verb} wave {wave_id}", wave_id)
     runner.signal(execution_id, RunnerSignal.WAKE)
     record_audit(services, request, action, RESOURCE, execution_id, waveId=wave_id)
-    return ExecutionStarted(execution_id=execution_id, status=header.status)
+    return OperatorRequestAccepted.of(stored, header.status)

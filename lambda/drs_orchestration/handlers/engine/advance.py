@@ -4,38 +4,54 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import JsonValue
-
 from drs_orchestration.composition.engine import engine_config, engine_ports
 from drs_orchestration.composition.product import Product, cold_start, default_product
 from drs_orchestration.domain.engine.engine import advance
-from drs_orchestration.handlers.observability import engine_step
+from drs_orchestration.domain.engine.invocations import ActionError, InvocationResult
+from drs_orchestration.handlers.observability import StepCounts, count_step, engine_step
 
 __all__ = ["handle", "lambda_handler"]
 
 cold_start(engine_ports)
 
+_CAUSE_CHARS = 1000
 
-def _invoke_result(event: dict[str, Any]) -> dict[str, JsonValue] | None:
+
+def _action_error(result: Any) -> ActionError | None:
+    """The failure the InvokeAction state reports: its Catch hands over Step Functions' ``Error`` and
+    ``Cause``; a function that returned an error object reports it in its ``Payload``."""
+    if not isinstance(result, dict):
+        return None
+    if "Error" in result:
+        return ActionError(
+            error=str(result["Error"])[:256], cause=str(result.get("Cause") or "")[:_CAUSE_CHARS]
+        )
+    payload = result.get("Payload")
+    if isinstance(payload, dict) and "errorType" in payload:
+        cause = str(payload.get("errorMessage") or "")[:_CAUSE_CHARS]
+        return ActionError(error=str(payload["errorType"])[:256], cause=cause)
+    return None
+
+
+def _invoke_result(event: dict[str, Any]) -> InvocationResult | None:
+    """The outcome of the Lambda action the previous Advance handed over, if this step brings one."""
     invoke, result = event.get("invoke"), event.get("invokeResult")
     if not isinstance(invoke, dict) or result is None:
         return None
-    outcome: dict[str, JsonValue] = {"waveId": invoke.get("waveId"), "index": invoke.get("index")}
-    if isinstance(result, dict) and "Error" in result:
-        outcome["error"] = f"{result.get('Error')}: {str(result.get('Cause', ''))[:500]}"
-    elif (
-        isinstance(result, dict)
-        and isinstance(result.get("Payload"), dict)
-        and "errorType" in result["Payload"]
-    ):
-        outcome["error"] = str(result["Payload"].get("errorType"))
-    return outcome
+    return InvocationResult(
+        wave_id=invoke["waveId"],
+        phase=invoke.get("phase"),
+        index=invoke["index"],
+        error=_action_error(result),
+    )
 
 
 @engine_step("advance")
 def handle(product: Product, event: dict[str, Any], context: object) -> dict[str, Any]:
     ports, config = engine_ports(product), engine_config(product)
     result = advance(ports, config, event["executionId"], product.clock.now(), _invoke_result(event))
+    metrics = result.metrics
+    count_step(StepCounts(metrics.waves_moved, metrics.servers_launched, metrics.quota_waits))
     return result.to_json()
 
 

@@ -27,7 +27,7 @@ router = Router()  # type: ignore[no-untyped-call]
 
 ExecutionId = Annotated[str, Path(pattern=r"^ex-[0-9A-Za-z][0-9A-Za-z-]{0,63}$", max_length=67)]
 WaveId = Annotated[str, Path(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$", max_length=64)]
-STEERING = responses(400, 403, 404, 409, 503, _202=executions.ExecutionStarted)
+STEERING = responses(400, 403, 404, 409, 503, _202=executions.OperatorRequestAccepted)
 
 
 @router.post(
