@@ -36,6 +36,8 @@ from moto.stepfunctions.parser.asl.component.state.exec import execute_state
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
 from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackEndpoint
 
+from .backend_lock import BACKENDS
+
 Handler = Callable[[Any, Any], Any]
 
 _HOOKS: tuple[tuple[object, str], ...] = (
@@ -163,7 +165,9 @@ class LocalStepFunctions:
             deadline_ms=time.time() * 1000 + float(fn.timeout) * 1000 / self.time_scale,
         )
         try:
-            result = handler(event, context)
+            # The handler calls moto and other threads that call moto: it runs without the backend lock.
+            with BACKENDS.released():
+                result = handler(event, context)
         except Exception as error:  # a Lambda runtime reports every exception as a function error
             return _error_payload(error), True
         return json.dumps(result).encode(), False

@@ -122,8 +122,9 @@ class Simulator:
             return self._partitions[key]
 
     def partitions(self) -> list[Partition]:
-        with self._lock:
-            return list(self._partitions.values())
+        # A copy taken without the lock (one atomic step): readers that hold the local AWS backends'
+        # lock (the EC2 status emulation) must not wait for a simulator that is calling into them.
+        return list(self._partitions.values())
 
     def load_fleet(self, fleet: FleetSpec, seed: int | None = None) -> list[str]:
         """Load source servers: ``"demo"``, a count for :func:`generate_fleet`, or fixtures.

@@ -29,6 +29,7 @@ from moto.iam.models import get_account_id_from
 
 from drs_local.event_bridge import EventBridgeBridge, forward_simulator_events
 from drs_local.instance_health import InstanceHealth
+from drs_local.moto_hooks import SerializedBackends
 from drs_local.ssm_emulation import SsmAutomationEmulation
 from drs_local.step_functions import LocalStepFunctions
 from drs_orchestration.adapters.aws_clients import clear_client_cache
@@ -371,6 +372,9 @@ class EngineStack:
         )
         mock.start()
         self.closers.append(mock.stop)
+        serialized = SerializedBackends()
+        serialized.install()
+        self.closers.append(serialized.uninstall)
         runtime = LocalStepFunctions(time_scale=scale)
         runtime.install()
         self.closers.append(runtime.uninstall)
