@@ -1,5 +1,9 @@
 """The engine under test: the real ASL on moto's Step Functions interpreter, the real handlers
-dispatched in-process, moto for AWS, the DRS simulator for DRS, all on one scaled clock.
+dispatched in-process, moto for AWS, the DRS simulator for DRS, all on one clock.
+
+The clock is virtual unless a test asks for scaled time: it moves only when every thread of the
+runtime waits for it, so a test drives a run with ``engine.run_until(...)`` and ``engine.finish(...)``,
+whose limits are simulated seconds, and a loaded machine makes a run slower, never different.
 
 Runs are started and steered through the REST API handler, whose runner slot is filled with the
 Step Functions runner. DRS "Launch Result" events reach the event handler through EventBridge: the
@@ -32,6 +36,7 @@ from drs_local.instance_health import InstanceHealth
 from drs_local.moto_hooks import SerializedBackends
 from drs_local.ssm_emulation import SsmAutomationEmulation
 from drs_local.step_functions import LocalStepFunctions
+from drs_local.virtual_time import StalledError, VirtualTime
 from drs_orchestration.adapters.aws_clients import clear_client_cache
 from drs_orchestration.adapters.stepfunctions.step_functions_runner import StepFunctionsExecutionRunner
 from drs_orchestration.domain.models.execution import ExecutionEvent, ServerState
@@ -67,6 +72,10 @@ TRUST = {
     ],
 }
 HEALTH_CHECK_DOCUMENT = "DrsPostLaunchHealthCheck"
+HOUR = 3600.0
+#: How long (simulated) a run may take before a test gives up on it, unless the test says otherwise.
+RUN_LIMIT = 6 * HOUR
+TERMINAL = frozenset({"SUCCEEDED", "PARTIAL", "FAILED", "CANCELLED"})
 
 # Shorter DRS phases than the defaults (minutes, not a quarter hour), same shape.
 FAST_TIMINGS = Timings(
@@ -125,6 +134,7 @@ class Engine:
     role_arn: str
     automation: SsmAutomationEmulation
     instances: InstanceHealth
+    virtual: VirtualTime | None = None
     events_enabled: bool = True
     event_log: list[dict[str, Any]] = field(default_factory=list)
 
@@ -197,26 +207,36 @@ class Engine:
         assert response.status == 200, response.text
         return dict(response.json)
 
-    def wait_until(
-        self, execution_id: str, predicate: Callable[[dict[str, Any]], bool], limit: float = 60.0
+    def run_until(
+        self, execution_id: str, predicate: Callable[[dict[str, Any]], bool], limit: float = RUN_LIMIT
     ) -> dict[str, Any]:
-        deadline = time.monotonic() + limit
-        while True:
-            execution = self.execution(execution_id)
-            if predicate(execution):
-                return execution
-            if time.monotonic() > deadline:
-                raise AssertionError(f"condition not met in {limit} s: {json.dumps(execution)[:3000]}")
-            time.sleep(0.05)
+        """Run until ``predicate(execution)`` holds; ``limit`` is in simulated seconds."""
+        seen: dict[str, Any] = {}
 
-    def finish(self, execution_id: str, limit: float = 60.0) -> dict[str, Any]:
-        return self.wait_until(
-            execution_id,
-            lambda e: (
-                e["status"] in {"SUCCEEDED", "PARTIAL", "FAILED", "CANCELLED"} and not self.engine_running()
-            ),
-            limit,
+        def met() -> bool:
+            seen["execution"] = self.execution(execution_id)
+            return predicate(seen["execution"])
+
+        def describe() -> str:
+            return json.dumps(seen.get("execution"))[:3000]
+
+        if self.virtual is None:
+            _poll_until(met, self.drs.simulator.clock.real_seconds(limit), describe)
+        else:
+            self.virtual.run_until(met, limit, describe)
+        return dict(seen["execution"])
+
+    def finish(self, execution_id: str, limit: float = RUN_LIMIT) -> dict[str, Any]:
+        return self.run_until(
+            execution_id, lambda e: e["status"] in TERMINAL and not self.engine_running(), limit
         )
+
+    def run_for(self, seconds: float) -> None:
+        """Let ``seconds`` of simulated time pass with the runtime running."""
+        if self.virtual is None:
+            time.sleep(self.drs.simulator.clock.real_seconds(seconds))
+        else:
+            self.virtual.run_for(seconds)
 
     def engine_running(self) -> bool:
         executions = self.sfn.list_executions(stateMachineArn=self.machine_arn)["executions"]
@@ -253,6 +273,15 @@ class Engine:
             history = self.sfn.get_execution_history(executionArn=execution["executionArn"], maxResults=1000)
             total += sum(1 for event in history["events"] if event["type"].endswith("StateEntered"))
         return total
+
+
+def _poll_until(met: Callable[[], bool], real_limit: float, describe: Callable[[], str]) -> None:
+    """Scaled time only: poll ``met`` until it holds or ``real_limit`` real seconds pass."""
+    deadline = time.monotonic() + real_limit
+    while not met():
+        if time.monotonic() > deadline:
+            raise StalledError(f"condition not met in {real_limit:.0f} real seconds: {describe()}")
+        time.sleep(0.05)
 
 
 def create_health_check_document(ssm: Any) -> None:
@@ -319,7 +348,8 @@ def set_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def engine_factory(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Engine]]:
-    """``engine_factory(fleet=..., scale=..., faults=...)`` starts everything for one test."""
+    """``engine_factory(servers=..., faults=...)`` starts everything for one test, on virtual time
+    (``virtual=False``: on time scaled by ``scale``)."""
     set_environment(monkeypatch)
     stack = EngineStack()
     try:
@@ -342,12 +372,17 @@ class EngineStack:
         while self.closers:
             self.closers.pop()()
 
-    def _route_drs_events(self, handle: SimulatorHandle, engine_ref: list[Engine]) -> None:
-        # DRS events reach the handler through EventBridge: the template's rule, an SQS target, a drainer.
+    def _route_drs_events(
+        self, handle: SimulatorHandle, engine_ref: list[Engine], virtual: VirtualTime | None
+    ) -> None:
+        # DRS events reach the handler through EventBridge: the template's rule, an SQS target, a drainer
+        # (in virtual time, the driver drains the queue whenever the runtime is quiescent).
         events_client = boto3.client("events")
-        bridge = EventBridgeBridge(events_client, boto3.client("sqs"))
+        bridge = EventBridgeBridge(events_client, boto3.client("sqs"), drainers=virtual is None)
         bridge.route("drs-launch-result", drs_event_pattern(), _deliver(engine_ref))
         self.closers.append(bridge.stop)
+        if virtual is not None:
+            virtual.add_pump(bridge.pump)
         forwarding = forward_simulator_events(handle.simulator, events_client)
         forwarding.__enter__()
 
@@ -362,6 +397,7 @@ class EngineStack:
         *,
         servers: list[ServerFixture],
         scale: float = 300.0,
+        virtual: bool = True,
         faults: dict[str, Any] | None = None,
         events: bool = True,
         timings: Timings = FAST_TIMINGS,
@@ -375,9 +411,6 @@ class EngineStack:
         serialized = SerializedBackends()
         serialized.install()
         self.closers.append(serialized.uninstall)
-        runtime = LocalStepFunctions(time_scale=scale)
-        runtime.install()
-        self.closers.append(runtime.uninstall)
         clear_client_cache()
         api_dependencies.reset()
         engine_dependencies.reset()
@@ -385,6 +418,7 @@ class EngineStack:
         config = SimConfig(timings=timings)
         context = simulator_server(
             fleet=servers,
+            clock="virtual" if virtual else "scaled",
             time_scale=scale,
             # the home account's instances stay in moto's default account, where the engine's own
             # credentials see them; another account's go to that account
@@ -399,18 +433,22 @@ class EngineStack:
             context.__exit__(None, None, None)
 
         self.closers.append(exit_simulator)
+        sim_clock = handle.simulator.clock
+        virtual_time = _virtual_time(handle, events) if virtual else None
+        runtime = LocalStepFunctions(time_scale=scale, virtual=virtual_time)
+        runtime.install()
+        self.closers.append(runtime.uninstall)
         monkeypatch.setenv("DRS_ENDPOINT_URL", handle.endpoint_url)
         clock.set_clock(handle.simulator.clock.now)
         # moto has no SSM Automation, and its Run Command and status checks always pass: the local
         # runtime's emulations answer per instance, driven by the simulator (its boot failures).
-        sim_clock = handle.simulator.clock
         automation = SsmAutomationEmulation(clock=sim_clock)
         instances = InstanceHealth(clock=sim_clock, simulator=handle.simulator)
         for emulation in (automation, instances):
             emulation.install()
             self.closers.append(emulation.uninstall)
         if events:
-            self._route_drs_events(handle, engine_ref)
+            self._route_drs_events(handle, engine_ref, virtual_time)
         for name, value in create_tables(boto3.client("dynamodb", region_name=REGION)).items():
             monkeypatch.setenv(name, value)
         sns, sqs = boto3.client("sns"), boto3.client("sqs")
@@ -461,12 +499,30 @@ class EngineStack:
             role_arn=role_arn,
             automation=automation,
             instances=instances,
+            virtual=virtual_time,
             events_enabled=events,
         )
         engine_ref.append(engine)
         self.closers.append(_stop_executions(sfn, machine_arn))
         self.closers.append(lambda: engine.stop_events())
         return engine
+
+
+def _virtual_time(handle: SimulatorHandle, events: bool) -> VirtualTime:
+    """The clock moves when the runtime waits: the simulator's scheduled work and events are its own."""
+    simulator = handle.simulator
+    virtual = VirtualTime(simulator.clock)
+
+    def deliver_simulator_events() -> int:
+        simulator.events.flush()
+        return 0
+
+    virtual.add_pump(deliver_simulator_events)
+    if events:
+        # Stop at each of the simulator's steps so its events reach the engine when they happen;
+        # without events, the engine sees DRS only when it polls, and the clock jumps to its polls.
+        virtual.add_deadline_source(simulator.next_due)
+    return virtual
 
 
 def _stop_executions(sfn: Any, machine_arn: str) -> Callable[[], None]:

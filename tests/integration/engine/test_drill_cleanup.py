@@ -7,7 +7,7 @@ from drs_orchestration.domain.engine.cleanup import terminate_drill_instances
 from drs_orchestration.domain.models.drs import DrsQuotas, DrsTarget
 from drs_orchestration.handlers.engine import clock, drill_cleanup, store
 from drs_orchestration.handlers.engine.dependencies import drs_gateways
-from tests.integration.engine.harness import ACCOUNT, REGION, Engine, fleet, server_id
+from tests.integration.engine.harness import ACCOUNT, HOUR, REGION, Engine, fleet, server_id
 
 
 def _drill_instances(engine: Engine) -> set[str]:
@@ -36,7 +36,7 @@ def _finished_large_drill(engine_factory: Callable[..., Engine]) -> tuple[Engine
     """A 250-server drill run to its end (no EC2 mirror or events: polling finds the job ends)."""
     engine = engine_factory(servers=fleet(250), ec2=False, events=False)
     execution_id = _drill(engine, 250)
-    assert engine.finish(execution_id, limit=180)["status"] == "SUCCEEDED"
+    assert engine.finish(execution_id, limit=12 * HOUR)["status"] == "SUCCEEDED"
     instances = _drill_instances(engine)
     assert len(instances) == 250
     return engine, execution_id, instances

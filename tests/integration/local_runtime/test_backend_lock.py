@@ -20,7 +20,7 @@ from moto import mock_aws
 from moto.server import ThreadedMotoServer
 
 from drs_local.backend_lock import BackendLock
-from drs_local.moto_hooks import SerializedBackends
+from drs_local.moto_hooks import SerializedBackends, check_serialization_hooks
 
 ATTRIBUTES = 300
 SECONDS = 3.0
@@ -154,6 +154,10 @@ def test_the_lock_is_reentrant_and_let_go_entirely_while_released() -> None:
 def test_release_by_a_thread_that_does_not_hold_it_is_refused() -> None:
     with pytest.raises(RuntimeError, match="not held"):
         BackendLock().release()
+
+
+def test_the_request_entry_points_exist_in_the_installed_moto() -> None:
+    check_serialization_hooks()
 
 
 def test_installing_twice_is_refused_and_uninstall_restores_moto() -> None:
