@@ -62,6 +62,7 @@ class VirtualTime:
         self._deadline_sources: list[Callable[[], datetime | None]] = []
         #: Counts every time work ran (a participant started or woke, a pump handed work out).
         self.activity = 0
+        self._closed = False
 
     # ---- wiring -------------------------------------------------------------------------------
     def add_pump(self, pump: Callable[[], int]) -> None:
@@ -103,7 +104,7 @@ class VirtualTime:
                 while True:
                     if condition():
                         return True
-                    if deadline is not None and self.clock.now() >= deadline:
+                    if self._closed or (deadline is not None and self.clock.now() >= deadline):
                         return False
                     self._condition.wait(_RECHECK_SECONDS)
             finally:
@@ -111,6 +112,12 @@ class VirtualTime:
                     self._waiting.pop(me, None)
                     self._running.add(me)
                     self.activity += 1
+
+    def close(self) -> None:
+        """End every wait at once, as if it timed out (threads left behind by a stopped run end)."""
+        with self._condition:
+            self._closed = True
+            self._condition.notify_all()
 
     def sleep(self, seconds: float) -> None:
         self.wait(lambda: False, seconds)
@@ -229,7 +236,7 @@ class _Participant(threading.Thread):
 
     def join(self, timeout: float | None = None) -> None:
         """Wait for the thread to end, ``timeout`` in simulated seconds."""
-        if self._time.wait(self._ended.is_set, timeout):
+        if self._time.wait(self._ended.is_set, timeout) or self._time._closed:
             super().join()
 
 

@@ -435,6 +435,8 @@ class EngineStack:
         self.closers.append(exit_simulator)
         sim_clock = handle.simulator.clock
         virtual_time = _virtual_time(handle, events) if virtual else None
+        if virtual_time is not None:
+            self.closers.append(virtual_time.close)
         runtime = LocalStepFunctions(time_scale=scale, virtual=virtual_time)
         runtime.install()
         self.closers.append(runtime.uninstall)

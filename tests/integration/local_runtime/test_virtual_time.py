@@ -151,3 +151,14 @@ def test_park_does_not_hold_the_clock_on_a_participant(virtual: VirtualTime) -> 
     released.set()
     # and off a participant, park is a plain wait
     assert park(released, 0)
+
+
+def test_close_ends_every_wait_as_a_timeout(virtual: VirtualTime) -> None:
+    results: list[bool] = []
+    thread = virtual.thread(target=lambda: results.append(virtual.event().wait(3600)))
+    thread.start()
+    virtual.settle()
+    virtual.close()
+    thread.join()
+    assert results == [False]
+    assert virtual.clock.now() == _at(0)
