@@ -12,6 +12,8 @@ with moto in-process (``mock_aws``) and with moto's server alike. :func:`forward
 sends the DRS simulator's events to EventBridge ``PutEvents``.
 
 ``stop()`` (or leaving ``with bridge:``) ends every drainer and waits for it: no thread is left running.
+Built with ``drainers=False``, the bridge starts no thread: :meth:`EventBridgeBridge.pump` delivers what
+the queues hold when called (the virtual clock's driver calls it whenever the runtime is quiescent).
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ class EventBridgeBridge:
         max_attempts: int = 3,
         wait_seconds: int = 1,
         retry_delay_seconds: int = 0,
+        drainers: bool = True,
     ) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
@@ -85,6 +88,7 @@ class EventBridgeBridge:
         self.max_attempts = max_attempts
         self.wait_seconds = wait_seconds
         self.retry_delay_seconds = retry_delay_seconds
+        self.drainers = drainers
         self.routes: list[Route] = []
         self._threads: list[threading.Thread] = []
         self._stop = threading.Event()
@@ -115,21 +119,39 @@ class EventBridgeBridge:
         if response.get("FailedEntryCount"):
             raise RuntimeError(f"PutTargets failed for rule {rule_name}: {response['FailedEntries']}")
         route = Route(rule_name, rule_arn, queue_url, handler)
-        thread = threading.Thread(target=self._drain, args=(route,), name=f"bridge-{rule_name}", daemon=True)
         self.routes.append(route)
-        self._threads.append(thread)
-        thread.start()
+        if self.drainers:
+            thread = threading.Thread(
+                target=self._drain, args=(route,), name=f"bridge-{rule_name}", daemon=True
+            )
+            self._threads.append(thread)
+            thread.start()
         return route
+
+    def pump(self) -> int:
+        """Deliver every message the rules' queues hold now, on this thread; return how many were handled
+        (an attempt that failed counts: its message comes back for the next attempt)."""
+        handled = 0
+        for route in list(self.routes):
+            while messages := self._receive(route, wait_seconds=0):
+                for message in messages:
+                    self._deliver(route, message)
+                handled += len(messages)
+        return handled
+
+    def _receive(self, route: Route, wait_seconds: int) -> list[dict[str, Any]]:
+        messages: list[dict[str, Any]] = self._sqs.receive_message(
+            QueueUrl=route.queue_url,
+            MaxNumberOfMessages=10,
+            WaitTimeSeconds=wait_seconds,
+            MessageSystemAttributeNames=["ApproximateReceiveCount"],
+        ).get("Messages", [])
+        return messages
 
     def _drain(self, route: Route) -> None:
         while not self._stop.is_set():
             try:
-                messages = self._sqs.receive_message(
-                    QueueUrl=route.queue_url,
-                    MaxNumberOfMessages=10,
-                    WaitTimeSeconds=self.wait_seconds,
-                    MessageSystemAttributeNames=["ApproximateReceiveCount"],
-                ).get("Messages", [])
+                messages = self._receive(route, self.wait_seconds)
             except Exception:
                 if self._stop.is_set():
                     return

@@ -41,13 +41,11 @@ worked out from the clock when asked and frozen once terminal; nothing runs in t
 
 from __future__ import annotations
 
-import functools
 import inspect
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from moto.core.responses import ActionResult, EmptyResult
 from moto.ec2.exceptions import InvalidInstanceIdError
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.instances import Instance, InstanceBackend
@@ -61,6 +59,7 @@ from drs_simulator.simulator import Simulator
 
 from . import health_check_output
 from .health_check_output import Platform
+from .instance_health_patches import install_patches
 from .moto_hooks import Emulation, HookMissingError, Patches, require_attributes
 from .ssm_emulation import check_hooks as check_ssm_dispatch
 from .ssm_emulation import find_document, is_aws_owned, page
@@ -375,93 +374,7 @@ class InstanceHealth(Emulation):
     # ---- installation ----------------------------------------------------------------------
     def _patch(self, patches: Patches) -> None:
         check_hooks()
-        runtime = self
-        original_send = SimpleSystemManagerBackend.send_command
-        original_response = Command.response_object
-        original_invocation = Command.get_invocation
-        original_instance_status: property = vars(Instance)["instance_status"]
-        original_system_status: property = vars(Instance)["system_status"]
-        original_run_instances = InstanceBackend.run_instances
-
-        @functools.wraps(original_run_instances)
-        def run_instances(backend: InstanceBackend, *args: Any, **kwargs: Any) -> Any:
-            reservation = original_run_instances(backend, *args, **kwargs)
-            now = runtime._clock.now()
-            with runtime._lock:
-                runtime._launched.update((instance.id, now) for instance in reservation.instances)
-            return reservation
-
-        send_signature = inspect.signature(original_send)
-
-        @functools.wraps(original_send)
-        def send_command(backend: SimpleSystemManagerBackend, *args: Any, **kwargs: Any) -> Command:
-            arguments = send_signature.bind(backend, *args, **kwargs).arguments
-            sent = runtime._validate(backend, arguments)
-            named = list(dict.fromkeys(arguments.get("instance_ids") or []))
-            command: Command = original_send(backend, *args, **kwargs)
-            if not arguments.get("targets"):  # moto adds every instance of the Region: keep the named ones
-                command.instance_ids = named
-                command.invocations = [i for i in command.invocations if i["InstanceId"] in named]
-            with runtime._lock:
-                runtime._sent[command.command_id] = sent
-            return command
-
-        def response_object(command: Command) -> dict[str, Any]:
-            return runtime.command_summary(command, original_response(command))
-
-        def get_invocation(command: Command, instance_id: str, plugin_name: str | None) -> dict[str, Any]:
-            invocation = runtime.invocation(command, original_invocation(command, instance_id, None))
-            if plugin_name is not None and invocation["PluginName"] != plugin_name:
-                raise SSMException(
-                    "InvocationDoesNotExist", f"Plugin {plugin_name} did not run on {instance_id}"
-                )
-            return invocation
-
-        def instance_status(instance: Instance) -> dict[str, Any]:
-            check = runtime._status_check(instance)
-            if check == "impaired":
-                since = runtime._clock.now()
-                reachability = {"Name": "reachability", "Status": "failed", "ImpairedSince": since}
-                return {"Status": "impaired", "Details": [reachability]}
-            if check == "initializing":
-                return {
-                    "Status": "initializing",
-                    "Details": [{"Name": "reachability", "Status": "initializing"}],
-                }
-            result: dict[str, Any] = original_instance_status.__get__(instance)
-            return result
-
-        def system_status(instance: Instance) -> dict[str, Any]:
-            if runtime._status_check(instance) == "initializing":
-                return {
-                    "Status": "initializing",
-                    "Details": [{"Name": "reachability", "Status": "initializing"}],
-                }
-            result: dict[str, Any] = original_system_status.__get__(instance)
-            return result
-
-        def list_command_invocations(response: SimpleSystemManagerResponse) -> ActionResult:
-            return ActionResult(runtime._list_invocations(response))
-
-        def cancel_command(response: SimpleSystemManagerResponse) -> EmptyResult:
-            command = response.ssm_backend.get_command_by_id(response._get_param("CommandId"))
-            instance_ids = response._get_param("InstanceIds") or command.instance_ids
-            strangers = [i for i in instance_ids if i not in command.instance_ids]
-            if strangers:
-                raise SSMException(
-                    "InvalidInstanceId", f"Command {command.command_id} was not sent to {strangers}"
-                )
-            runtime.cancel(command, {i: original_invocation(command, i, None) for i in instance_ids})
-            return EmptyResult()
-
-        patches.set(InstanceBackend, "run_instances", run_instances)
-        patches.set(SimpleSystemManagerBackend, "send_command", send_command)
-        patches.set(Command, "response_object", response_object)
-        patches.set(Command, "get_invocation", get_invocation)
-        patches.set(Instance, "instance_status", property(instance_status))
-        patches.set(Instance, "system_status", property(system_status))
-        patches.set(SimpleSystemManagerResponse, "list_command_invocations", list_command_invocations)
-        patches.set(SimpleSystemManagerResponse, "cancel_command", cancel_command)
+        install_patches(self, patches)
 
     def _list_invocations(self, response: SimpleSystemManagerResponse) -> dict[str, Any]:
         instance_filter = response._get_param("InstanceId")

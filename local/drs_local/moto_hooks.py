@@ -1,17 +1,23 @@
 """The few pieces every local emulation shares: moto internals patched and restored exactly, a guard
-that fails loudly when a moto upgrade moves what we patch, and the clock emulated work runs on."""
+that fails loudly when a moto upgrade moves what we patch, the clock emulated work runs on, and the
+one lock every request into moto's backends runs under (:class:`SerializedBackends`)."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, Self
 
+from moto.core.botocore_stubber import BotocoreStubber
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+from moto.sqs.models import Queue
+
 from drs_simulator.clock import SimClock
 
+from .backend_lock import BACKENDS
 from .step_functions import HookMissingError
 
 __all__ = [
@@ -19,6 +25,7 @@ __all__ = [
     "Emulation",
     "HookMissingError",
     "Patches",
+    "SerializedBackends",
     "require_attributes",
     "scaled_clock",
 ]
@@ -93,6 +100,60 @@ class Emulation:
         if self._patches.active:
             raise RuntimeError(f"{type(self).__name__} is already installed")
         self._patch(self._patches)
+
+    def uninstall(self) -> None:
+        self._patches.restore()
+
+    @contextmanager
+    def installed(self) -> Iterator[Self]:
+        self.install()
+        try:
+            yield self
+        finally:
+            self.uninstall()
+
+
+def check_serialization_hooks() -> None:
+    """Raise if moto's request entry points or its SQS long poll have moved."""
+    require_attributes(
+        [
+            (BotocoreStubber, "process_request"),
+            (DomainDispatcherApplication, "__call__"),
+            (Queue, "wait_for_messages"),
+        ]
+    )
+
+
+def _serialized(function: Callable[..., Any]) -> Callable[..., Any]:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        with BACKENDS.hold():
+            return function(*args, **kwargs)
+
+    return call
+
+
+class SerializedBackends:
+    """Every request into moto's backends runs under :data:`drs_local.backend_lock.BACKENDS`: in-process
+    (the botocore stubber ``mock_aws`` installs) and in server mode (the server's request dispatch).
+    An SQS long poll waits for messages with the lock let go, so a waiting drainer blocks no one."""
+
+    def __init__(self) -> None:
+        self._patches = Patches()
+
+    def install(self) -> None:
+        check_serialization_hooks()
+        if self._patches.active:
+            raise RuntimeError("SerializedBackends is already installed")
+        wait_for_messages = Queue.wait_for_messages
+
+        def wait_released(queue: Queue, timeout: int) -> None:
+            with BACKENDS.released():
+                wait_for_messages(queue, timeout)
+
+        self._patches.set(BotocoreStubber, "process_request", _serialized(BotocoreStubber.process_request))
+        dispatch = DomainDispatcherApplication.__call__
+        self._patches.set(DomainDispatcherApplication, "__call__", _serialized(dispatch))
+        self._patches.set(Queue, "wait_for_messages", wait_released)
 
     def uninstall(self) -> None:
         self._patches.restore()

@@ -6,9 +6,11 @@ moto's interpreter executes the ASL from the template. Two things it cannot do o
   so the function's own ``Handler`` (``module.attribute``, as written in the template) runs
   in-process, and its exceptions come back as Lambda function errors (``errorType`` = the
   exception class name), so the ASL's ``Retry`` and ``Catch`` see what they would see on AWS;
-* run in scaled time: ``Wait`` states, retry intervals, task ``TimeoutSeconds`` and
-  ``waitForTaskToken`` timeouts all sleep real seconds. We divide every one of them by
-  ``time_scale``.
+* run in scaled or virtual time: ``Wait`` states, retry intervals, task ``TimeoutSeconds`` and
+  ``waitForTaskToken`` timeouts all sleep real seconds. In scaled time we divide every one of them
+  by ``time_scale``. Given a :class:`~drs_local.virtual_time.VirtualTime`, every one of them waits on
+  the virtual clock instead, and the interpreter's threads (an execution, its program, a task under
+  its timeout) and asynchronous Lambda invocations are its participants.
 
 These hooks reach into moto internals. ``check_hooks()`` verifies every one of them is still where
 we expect it, and a test calls it, so a moto upgrade that moves them fails loudly.
@@ -32,9 +34,14 @@ from typing import Any
 from moto.awslambda import models as lambda_models
 from moto.awslambda_simple import models as lambda_simple_models
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+from moto.stepfunctions.parser.asl.component.program import program
 from moto.stepfunctions.parser.asl.component.state.exec import execute_state
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
 from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackEndpoint
+from moto.stepfunctions.parser.backend import execution_worker
+
+from .backend_lock import BACKENDS
+from .virtual_time import VirtualTime
 
 Handler = Callable[[Any, Any], Any]
 
@@ -45,6 +52,9 @@ _HOOKS: tuple[tuple[object, str], ...] = (
     (CallbackEndpoint, "wait"),
     (retrier_decl, "time"),
     (execute_state, "threading"),
+    (execute_state, "Thread"),
+    (execution_worker, "Thread"),
+    (program, "threading"),
 )
 
 
@@ -58,10 +68,13 @@ def check_hooks() -> None:
         if not hasattr(owner, name):
             raise HookMissingError(f"moto has no {getattr(owner, '__name__', owner)}.{name} any more")
     sleeper = getattr(retrier_decl, "time", None)
-    if sleeper is not time and not isinstance(sleeper, _ScaledTime):
+    if sleeper is not time and not isinstance(sleeper, _TimeModule):
         raise HookMissingError("moto's retrier no longer sleeps through the time module")
-    if not isinstance(getattr(execute_state, "threading", None), types.ModuleType | _ScaledThreading):
-        raise HookMissingError("moto's task timeout no longer waits through the threading module")
+    for owner in (execute_state, program):
+        if not isinstance(getattr(owner, "threading", None), types.ModuleType | _ThreadingModule):
+            raise HookMissingError(f"moto's {owner.__name__} no longer works through the threading module")
+    if "_notify_event" not in getattr(CallbackEndpoint, "__annotations__", {}):
+        raise HookMissingError("moto's task token endpoint no longer signals through _notify_event")
 
 
 @dataclass
@@ -81,14 +94,11 @@ class LambdaContext:
         return max(0, int(self.deadline_ms - time.time() * 1000))
 
 
-class _ScaledTime:
-    """A stand-in for the ``time`` module whose ``sleep`` runs ``scale`` times faster."""
+class _TimeModule:
+    """A stand-in for the ``time`` module whose ``sleep`` is ours."""
 
-    def __init__(self, scale: float) -> None:
-        self._scale = scale
-
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds / self._scale)
+    def __init__(self, sleep: Callable[[float], None]) -> None:
+        self.sleep = sleep
 
     def __getattr__(self, name: str) -> Any:
         return getattr(time, name)
@@ -103,17 +113,75 @@ class _ScaledEvent(threading.Event):
         return super().wait(None if timeout is None else timeout / self._scale)
 
 
-class _ScaledThreading:
-    """A stand-in for the ``threading`` module whose ``Event().wait(timeout)`` is scaled."""
+class _ThreadingModule:
+    """A stand-in for the ``threading`` module whose ``Event`` and ``Thread`` are ours."""
 
-    def __init__(self, scale: float) -> None:
-        self._scale = scale
-
-    def Event(self) -> threading.Event:
-        return _ScaledEvent(self._scale)
+    def __init__(self, event: Callable[[], threading.Event], thread: Callable[..., threading.Thread]) -> None:
+        self.Event = event
+        self.Thread = thread
 
     def __getattr__(self, name: str) -> Any:
         return getattr(threading, name)
+
+
+class _Timing:
+    """How the interpreter's waits pass: real seconds divided by ``scale``."""
+
+    def __init__(self, scale: float) -> None:
+        self.scale = scale
+
+    def wait_interval(self, env: Any, wait_seconds: float) -> None:
+        deadline = time.monotonic() + wait_seconds / self.scale
+        while env.is_running():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            # The event pulses on every state change of the execution; keep waiting while it runs.
+            env.program_state_event.wait(remaining)
+
+    def callback_wait(self, endpoint: CallbackEndpoint, timeout: float | None) -> Any:
+        endpoint._notify_event.wait(None if timeout is None else timeout / self.scale)
+        return endpoint.get_outcome()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds / self.scale)
+
+    def event(self) -> threading.Event:
+        return _ScaledEvent(self.scale)
+
+    def thread(self, *args: Any, **kwargs: Any) -> threading.Thread:
+        return threading.Thread(*args, **kwargs)
+
+    def participants(self) -> bool:
+        """Whether the interpreter's own threads must be replaced (virtual time only)."""
+        return False
+
+
+class _VirtualTiming(_Timing):
+    """Every wait is on the virtual clock; the interpreter's threads are its participants."""
+
+    def __init__(self, virtual: VirtualTime) -> None:
+        super().__init__(1.0)
+        self.virtual = virtual
+
+    def wait_interval(self, env: Any, wait_seconds: float) -> None:
+        self.virtual.wait(lambda: not env.is_running(), wait_seconds)
+
+    def callback_wait(self, endpoint: CallbackEndpoint, timeout: float | None) -> Any:
+        self.virtual.wait(endpoint._notify_event.is_set, timeout)
+        return endpoint.get_outcome()
+
+    def sleep(self, seconds: float) -> None:
+        self.virtual.sleep(seconds)
+
+    def event(self) -> threading.Event:
+        return self.virtual.event()
+
+    def thread(self, *args: Any, **kwargs: Any) -> threading.Thread:
+        return self.virtual.thread(*args, **kwargs)
+
+    def participants(self) -> bool:
+        return True
 
 
 def resolve_handler(handler: str) -> Handler:
@@ -140,12 +208,20 @@ class LocalStepFunctions:
 
     ``handlers`` maps a function name to a callable, for functions whose code is not reachable
     through their ``Handler`` setting; every other function is resolved from its ``Handler``.
+    Given ``virtual``, every wait is on its clock and ``time_scale`` is not used.
     """
 
-    def __init__(self, time_scale: float = 1.0, handlers: dict[str, Handler] | None = None) -> None:
+    def __init__(
+        self,
+        time_scale: float = 1.0,
+        handlers: dict[str, Handler] | None = None,
+        *,
+        virtual: VirtualTime | None = None,
+    ) -> None:
         if time_scale <= 0:
             raise ValueError("time_scale must be positive")
-        self.time_scale = time_scale
+        self.time_scale = 1.0 if virtual else time_scale
+        self._timing = _VirtualTiming(virtual) if virtual else _Timing(time_scale)
         self.handlers = dict(handlers or {})
         self.invocations: list[tuple[str, Any]] = []
         self._saved: list[tuple[object, str, Any]] = []
@@ -163,7 +239,9 @@ class LocalStepFunctions:
             deadline_ms=time.time() * 1000 + float(fn.timeout) * 1000 / self.time_scale,
         )
         try:
-            result = handler(event, context)
+            # The handler calls moto and other threads that call moto: it runs without the backend lock.
+            with BACKENDS.released():
+                result = handler(event, context)
         except Exception as error:  # a Lambda runtime reports every exception as a function error
             return _error_payload(error), True
         return json.dumps(result).encode(), False
@@ -178,7 +256,7 @@ class LocalStepFunctions:
         response_headers: Any,
     ) -> bytes:
         if headers.get("x-amz-invocation-type") == "Event":
-            threading.Thread(
+            self._timing.thread(
                 target=self._run, args=(backend, function_name, qualifier, body), daemon=True
             ).start()
             return b""
@@ -191,34 +269,31 @@ class LocalStepFunctions:
 
     def install(self) -> None:
         check_hooks()
-        scale = self.time_scale
+        timing = self._timing
         runtime = self
 
         def invoke(backend: Any, *args: Any) -> bytes:
             # Patched onto the backend class: ``backend`` is moto's backend instance.
             return runtime._invoke(backend, *args)
 
-        original_callback_wait = CallbackEndpoint.wait
-
         def wait_interval(self: WaitFunction, env: Any, wait_seconds: int) -> None:
-            deadline = time.monotonic() + wait_seconds / scale
-            while env.is_running():
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return
-                # The event pulses on every state change of the execution; keep waiting while it runs.
-                env.program_state_event.wait(remaining)
+            timing.wait_interval(env, wait_seconds)
 
         def callback_wait(self: CallbackEndpoint, timeout: float | None = None) -> Any:
-            return original_callback_wait(self, None if timeout is None else timeout / scale)
+            return timing.callback_wait(self, timeout)
 
         # Both backends: moto picks the "simple" one when Docker is disabled (always, here).
         self._patch(lambda_models.LambdaBackend, "invoke", invoke)
         self._patch(lambda_simple_models.LambdaSimpleBackend, "invoke", invoke)
         self._patch(WaitFunction, "_wait_interval", wait_interval)
         self._patch(CallbackEndpoint, "wait", callback_wait)
-        self._patch(retrier_decl, "time", _ScaledTime(scale))
-        self._patch(execute_state, "threading", _ScaledThreading(scale))
+        self._patch(retrier_decl, "time", _TimeModule(timing.sleep))
+        self._patch(execute_state, "threading", _ThreadingModule(timing.event, threading.Thread))
+        if timing.participants():
+            # An execution, its program and each task under its timeout run on threads of their own.
+            self._patch(execution_worker, "Thread", timing.thread)
+            self._patch(execute_state, "Thread", timing.thread)
+            self._patch(program, "threading", _ThreadingModule(threading.Event, timing.thread))
 
     def _patch(self, owner: object, name: str, value: Any) -> None:
         self._saved.append((owner, name, getattr(owner, name)))

@@ -1,4 +1,7 @@
-"""The simulated clock: real time, scaled time (``time_scale``) or manual advance only."""
+"""The simulated clock: real time, scaled time (``time_scale``), manual advance only, or virtual time.
+
+A ``virtual`` clock moves only when advanced, like a manual one; the local runtime's driver
+(``drs_local.virtual_time.VirtualTime``) advances it whenever every participant waits for time."""
 
 from __future__ import annotations
 
@@ -8,14 +11,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-ClockMode = Literal["realtime", "scaled", "manual"]
+ClockMode = Literal["realtime", "scaled", "manual", "virtual"]
 
-#: Where a manual clock starts unless told otherwise (fixed, so runs are reproducible).
+#: Where a manual or virtual clock starts unless told otherwise (fixed, so runs are reproducible).
 MANUAL_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 class SimClock:
-    """Simulated time. ``now()`` = start + real elapsed x scale (0 in manual mode) + manual advances.
+    """Simulated time. ``now()`` = start + real elapsed x scale (0 in manual and virtual modes) + advances.
 
     ``advance(seconds)`` works in every mode; listeners run after each advance (the simulator uses
     this to process what became due and deliver the events it produced).
@@ -29,19 +32,24 @@ class SimClock:
         self.mode: ClockMode = mode
         self.time_scale = 1.0 if mode == "realtime" else time_scale
         if start is None:
-            start = MANUAL_EPOCH if mode == "manual" else datetime.now(UTC).replace(microsecond=0)
+            start = datetime.now(UTC).replace(microsecond=0) if self.advances_itself else MANUAL_EPOCH
         self._start = start
         self._mono0 = time.monotonic()
         self._offset = 0.0
         self._lock = threading.Lock()
         self._listeners: list[Callable[[], None]] = []
 
+    @property
+    def advances_itself(self) -> bool:
+        """Whether time passes without :meth:`advance` (real and scaled clocks)."""
+        return self.mode in ("realtime", "scaled")
+
     def now(self) -> datetime:
         with self._lock:
             return self._start + timedelta(seconds=self._elapsed())
 
     def _elapsed(self) -> float:
-        real = 0.0 if self.mode == "manual" else (time.monotonic() - self._mono0) * self.time_scale
+        real = (time.monotonic() - self._mono0) * self.time_scale if self.advances_itself else 0.0
         return real + self._offset
 
     def advance(self, seconds: float) -> datetime:
@@ -54,8 +62,8 @@ class SimClock:
         return self.now()
 
     def real_seconds(self, simulated_seconds: float) -> float:
-        """How long ``simulated_seconds`` take in real time (infinite for a manual clock)."""
-        return float("inf") if self.mode == "manual" else simulated_seconds / self.time_scale
+        """How long ``simulated_seconds`` take in real time (infinite for a manual or virtual clock)."""
+        return simulated_seconds / self.time_scale if self.advances_itself else float("inf")
 
     def on_advance(self, listener: Callable[[], None]) -> None:
         self._listeners.append(listener)

@@ -85,13 +85,18 @@ class Simulator:
                 action()
             self.now = max(self.now, target)
 
+    def next_due(self) -> datetime | None:
+        """When the earliest scheduled action is due (None when nothing is scheduled)."""
+        with self._lock:
+            return self._heap[0][0] if self._heap else None
+
     def _after_advance(self) -> None:
         self.process_due()
         self.events.flush()
 
     def start(self) -> None:
-        """Start the background ticker (real and scaled clocks only)."""
-        if self.clock.mode == "manual" or self._ticker is not None:
+        """Start the background ticker (clocks that advance by themselves only)."""
+        if not self.clock.advances_itself or self._ticker is not None:
             return
         self._stop.clear()
         self._ticker = threading.Thread(target=self._tick, name="drs-sim-ticker", daemon=True)
@@ -121,8 +126,9 @@ class Simulator:
             return self._partitions[key]
 
     def partitions(self) -> list[Partition]:
-        with self._lock:
-            return list(self._partitions.values())
+        # A copy taken without the lock (one atomic step): readers that hold the local AWS backends'
+        # lock (the EC2 status emulation) must not wait for a simulator that is calling into them.
+        return list(self._partitions.values())
 
     def load_fleet(self, fleet: FleetSpec, seed: int | None = None) -> list[str]:
         """Load source servers: ``"demo"``, a count for :func:`generate_fleet`, or fixtures.

@@ -37,6 +37,7 @@ from moto.server import ThreadedMotoServer
 
 from drs_local.event_bridge import EventBridgeBridge, forward_simulator_events
 from drs_local.instance_health import InstanceHealth
+from drs_local.moto_hooks import SerializedBackends
 from drs_local.ssm_emulation import SsmAutomationEmulation
 from drs_local.step_functions import LambdaContext, LocalStepFunctions
 from drs_orchestration.adapters.aws_clients import clear_client_cache
@@ -232,6 +233,7 @@ class LocalMode:
 
         self._stack.callback(restore_config)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self._stack.enter_context(SerializedBackends().installed())
         server = ThreadedMotoServer(ip_address=self.options.host, port=0, verbose=False)
         server.start()
         self._stack.callback(server.stop)

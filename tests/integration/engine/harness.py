@@ -1,5 +1,9 @@
 """The engine under test: the real ASL on moto's Step Functions interpreter, the real handlers
-dispatched in-process, moto for AWS, the DRS simulator for DRS, all on one scaled clock.
+dispatched in-process, moto for AWS, the DRS simulator for DRS, all on one clock.
+
+The clock is virtual unless a test asks for scaled time: it moves only when every thread of the
+runtime waits for it, so a test drives a run with ``engine.run_until(...)`` and ``engine.finish(...)``,
+whose limits are simulated seconds, and a loaded machine makes a run slower, never different.
 
 The product is assembled by the composition root, as on AWS, from the settings the test's resources
 give it and the simulator's clock; every function (the API, the state machine's tasks, the DRS event
@@ -32,8 +36,10 @@ from moto.iam.models import get_account_id_from
 
 from drs_local.event_bridge import EventBridgeBridge, forward_simulator_events
 from drs_local.instance_health import InstanceHealth
+from drs_local.moto_hooks import SerializedBackends
 from drs_local.ssm_emulation import SsmAutomationEmulation
 from drs_local.step_functions import LocalStepFunctions
+from drs_local.virtual_time import StalledError, VirtualTime
 from drs_orchestration.adapters.aws_clients import clear_client_cache
 from drs_orchestration.composition.product import Product
 from drs_orchestration.composition.store import executions
@@ -62,6 +68,10 @@ TRUST = {
     ],
 }
 HEALTH_CHECK_DOCUMENT = "DrsPostLaunchHealthCheck"
+HOUR = 3600.0
+#: How long (simulated) a run may take before a test gives up on it, unless the test says otherwise.
+RUN_LIMIT = 6 * HOUR
+TERMINAL = frozenset({"SUCCEEDED", "PARTIAL", "FAILED", "CANCELLED"})
 
 # Shorter DRS phases than the defaults (minutes, not a quarter hour), same shape.
 FAST_TIMINGS = Timings(
@@ -121,6 +131,7 @@ class Engine:
     role_arn: str
     automation: SsmAutomationEmulation
     instances: InstanceHealth
+    virtual: VirtualTime | None = None
     events_enabled: bool = True
     event_log: list[dict[str, Any]] = field(default_factory=list)
 
@@ -197,26 +208,36 @@ class Engine:
         assert response.status == 200, response.text
         return dict(response.json)
 
-    def wait_until(
-        self, execution_id: str, predicate: Callable[[dict[str, Any]], bool], limit: float = 60.0
+    def run_until(
+        self, execution_id: str, predicate: Callable[[dict[str, Any]], bool], limit: float = RUN_LIMIT
     ) -> dict[str, Any]:
-        deadline = time.monotonic() + limit
-        while True:
-            execution = self.execution(execution_id)
-            if predicate(execution):
-                return execution
-            if time.monotonic() > deadline:
-                raise AssertionError(f"condition not met in {limit} s: {json.dumps(execution)[:3000]}")
-            time.sleep(0.05)
+        """Run until ``predicate(execution)`` holds; ``limit`` is in simulated seconds."""
+        seen: dict[str, Any] = {}
 
-    def finish(self, execution_id: str, limit: float = 60.0) -> dict[str, Any]:
-        return self.wait_until(
-            execution_id,
-            lambda e: (
-                e["status"] in {"SUCCEEDED", "PARTIAL", "FAILED", "CANCELLED"} and not self.engine_running()
-            ),
-            limit,
+        def met() -> bool:
+            seen["execution"] = self.execution(execution_id)
+            return predicate(seen["execution"])
+
+        def describe() -> str:
+            return json.dumps(seen.get("execution"))[:3000]
+
+        if self.virtual is None:
+            _poll_until(met, self.drs.simulator.clock.real_seconds(limit), describe)
+        else:
+            self.virtual.run_until(met, limit, describe)
+        return dict(seen["execution"])
+
+    def finish(self, execution_id: str, limit: float = RUN_LIMIT) -> dict[str, Any]:
+        return self.run_until(
+            execution_id, lambda e: e["status"] in TERMINAL and not self.engine_running(), limit
         )
+
+    def run_for(self, seconds: float) -> None:
+        """Let ``seconds`` of simulated time pass with the runtime running."""
+        if self.virtual is None:
+            time.sleep(self.drs.simulator.clock.real_seconds(seconds))
+        else:
+            self.virtual.run_for(seconds)
 
     def engine_running(self) -> bool:
         executions = self.sfn.list_executions(stateMachineArn=self.machine_arn)["executions"]
@@ -251,6 +272,15 @@ class Engine:
             history = self.sfn.get_execution_history(executionArn=execution["executionArn"], maxResults=1000)
             total += sum(1 for event in history["events"] if event["type"].endswith("StateEntered"))
         return total
+
+
+def _poll_until(met: Callable[[], bool], real_limit: float, describe: Callable[[], str]) -> None:
+    """Scaled time only: poll ``met`` until it holds or ``real_limit`` real seconds pass."""
+    deadline = time.monotonic() + real_limit
+    while not met():
+        if time.monotonic() > deadline:
+            raise StalledError(f"condition not met in {real_limit:.0f} real seconds: {describe()}")
+        time.sleep(0.05)
 
 
 def create_health_check_document(ssm: Any) -> None:
@@ -335,7 +365,8 @@ def set_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def engine_factory(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Engine]]:
-    """``engine_factory(fleet=..., scale=..., faults=...)`` starts everything for one test."""
+    """``engine_factory(servers=..., faults=...)`` starts everything for one test, on virtual time
+    (``virtual=False``: on time scaled by ``scale``)."""
     set_environment(monkeypatch)
     stack = EngineStack()
     try:
@@ -355,12 +386,17 @@ class EngineStack:
         while self.closers:
             self.closers.pop()()
 
-    def _route_drs_events(self, handle: SimulatorHandle, engine_ref: list[Engine]) -> None:
-        # DRS events reach the handler through EventBridge: the template's rule, an SQS target, a drainer.
+    def _route_drs_events(
+        self, handle: SimulatorHandle, engine_ref: list[Engine], virtual: VirtualTime | None
+    ) -> None:
+        # DRS events reach the handler through EventBridge: the template's rule, an SQS target, a drainer
+        # (in virtual time, the driver drains the queue whenever the runtime is quiescent).
         events_client = boto3.client("events")
-        bridge = EventBridgeBridge(events_client, boto3.client("sqs"))
+        bridge = EventBridgeBridge(events_client, boto3.client("sqs"), drainers=virtual is None)
         bridge.route("drs-launch-result", drs_event_pattern(), _deliver(engine_ref))
         self.closers.append(bridge.stop)
+        if virtual is not None:
+            virtual.add_pump(bridge.pump)
         forwarding = forward_simulator_events(handle.simulator, events_client)
         forwarding.__enter__()
 
@@ -375,6 +411,7 @@ class EngineStack:
         *,
         servers: list[ServerFixture],
         scale: float = 300.0,
+        virtual: bool = True,
         faults: dict[str, Any] | None = None,
         events: bool = True,
         timings: Timings = FAST_TIMINGS,
@@ -387,14 +424,15 @@ class EngineStack:
         )
         mock.start()
         self.closers.append(mock.stop)
-        runtime = LocalStepFunctions(time_scale=scale)
-        runtime.install()
-        self.closers.append(runtime.uninstall)
+        serialized = SerializedBackends()
+        serialized.install()
+        self.closers.append(serialized.uninstall)
         clear_client_cache()
         engine_ref: list[Engine] = []
         config = SimConfig(timings=timings)
         context = simulator_server(
             fleet=servers,
+            clock="virtual" if virtual else "scaled",
             time_scale=scale,
             # the home account's instances stay in moto's default account, where the engine's own
             # credentials see them; another account's go to that account
@@ -409,17 +447,23 @@ class EngineStack:
             context.__exit__(None, None, None)
 
         self.closers.append(exit_simulator)
+        sim_clock = handle.simulator.clock
+        virtual_time = _virtual_time(handle, events) if virtual else None
+        if virtual_time is not None:
+            self.closers.append(virtual_time.close)
+        runtime = LocalStepFunctions(time_scale=scale, virtual=virtual_time)
+        runtime.install()
+        self.closers.append(runtime.uninstall)
         monkeypatch.setenv("DRS_ENDPOINT_URL", handle.endpoint_url)
         # moto has no SSM Automation, and its Run Command and status checks always pass: the local
         # runtime's emulations answer per instance, driven by the simulator (its boot failures).
-        sim_clock = handle.simulator.clock
         automation = SsmAutomationEmulation(clock=sim_clock)
         instances = InstanceHealth(clock=sim_clock, simulator=handle.simulator)
         for emulation in (automation, instances):
             emulation.install()
             self.closers.append(emulation.uninstall)
         if events:
-            self._route_drs_events(handle, engine_ref)
+            self._route_drs_events(handle, engine_ref, virtual_time)
         for name, value in create_tables(boto3.client("dynamodb", region_name=REGION)).items():
             monkeypatch.setenv(name, value)
         sns, sqs = boto3.client("sns"), boto3.client("sqs")
@@ -471,12 +515,30 @@ class EngineStack:
             role_arn=role_arn,
             automation=automation,
             instances=instances,
+            virtual=virtual_time,
             events_enabled=events,
         )
         engine_ref.append(engine)
         self.closers.append(_stop_executions(sfn, machine_arn))
         self.closers.append(lambda: engine.stop_events())
         return engine
+
+
+def _virtual_time(handle: SimulatorHandle, events: bool) -> VirtualTime:
+    """The clock moves when the runtime waits: the simulator's scheduled work and events are its own."""
+    simulator = handle.simulator
+    virtual = VirtualTime(simulator.clock)
+
+    def deliver_simulator_events() -> int:
+        simulator.events.flush()
+        return 0
+
+    virtual.add_pump(deliver_simulator_events)
+    if events:
+        # Stop at each of the simulator's steps so its events reach the engine when they happen;
+        # without events, the engine sees DRS only when it polls, and the clock jumps to its polls.
+        virtual.add_deadline_source(simulator.next_due)
+    return virtual
 
 
 def _stop_executions(sfn: Any, machine_arn: str) -> Callable[[], None]:

@@ -100,7 +100,7 @@ def test_approval_action_holds_the_wave_until_an_operator_approves_it_through_th
     )
     execution_id = engine.start(plan)
 
-    waiting = engine.wait_until(execution_id, lambda e: e["status"] == "WAITING_APPROVAL")
+    waiting = engine.run_until(execution_id, lambda e: e["status"] == "WAITING_APPROVAL")
     assert engine.wave(waiting, "app")["status"] == "PRE_ACTIONS"
     approval_notice = [m for m in engine.notifications() if m["body"]["kind"] == "APPROVAL_NEEDED"]
     assert approval_notice[0]["body"]["message"] == "Is the network ready?"

@@ -9,7 +9,7 @@ from drs_orchestration.domain.engine.cleanup import terminate_drill_instances
 from drs_orchestration.domain.models.drs import DrsQuotas, DrsTarget
 from drs_orchestration.domain.models.execution import EventType, ExecutionEvent
 from drs_orchestration.domain.ports import iterate_pages
-from tests.integration.engine.harness import ACCOUNT, REGION, Engine, fleet, server_id
+from tests.integration.engine.harness import ACCOUNT, HOUR, REGION, Engine, fleet, server_id
 
 
 def _drill_instances(engine: Engine) -> set[str]:
@@ -45,7 +45,7 @@ def _finished_large_drill(engine_factory: Callable[..., Engine]) -> tuple[Engine
     """A 250-server drill run to its end (no EC2 mirror or events: polling finds the job ends)."""
     engine = engine_factory(servers=fleet(250), ec2=False, events=False)
     execution_id = _drill(engine, 250)
-    assert engine.finish(execution_id, limit=180)["status"] == "SUCCEEDED"
+    assert engine.finish(execution_id, limit=12 * HOUR)["status"] == "SUCCEEDED"
     instances = _drill_instances(engine)
     assert len(instances) == 250
     return engine, execution_id, instances

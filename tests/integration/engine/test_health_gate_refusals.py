@@ -53,7 +53,7 @@ def test_server_is_healthy_when_its_agent_registers_before_the_health_gate_times
     def refused(_: dict[str, Any]) -> bool:
         return any("ssm" in s.health_evidence for s in engine.servers(execution_id))
 
-    engine.wait_until(execution_id, refused)
+    engine.run_until(execution_id, refused)
     engine.instances.default = InstanceBehaviour()
     execution = engine.finish(execution_id)
 
@@ -135,7 +135,7 @@ def test_one_unregistered_agent_holds_back_no_other_server_of_the_wave(
         servers = engine.wave(execution, "app")["servers"]
         return next((s["recoveryInstanceId"] for s in servers if s["sourceServerId"] == server_id(1)), None)
 
-    launched = engine.wait_until(execution_id, lambda e: instance(e) is not None)
+    launched = engine.run_until(execution_id, lambda e: instance(e) is not None)
     engine.instances.set_instance(str(instance(launched)), InstanceBehaviour())
     execution = engine.finish(execution_id)
 

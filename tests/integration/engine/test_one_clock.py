@@ -33,7 +33,7 @@ def test_run_is_stamped_on_the_products_clock_when_that_clock_is_far_from_wall_t
         seen.append(execution)
         return execution["status"] in TERMINAL and not engine.engine_running()
 
-    final = engine.wait_until(execution_id, ended)
+    final = engine.run_until(execution_id, ended)
 
     # Then the API's records and the engine's are on the one clock
     assert final["status"] == "SUCCEEDED", final["statusReason"]

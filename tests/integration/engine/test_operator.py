@@ -30,14 +30,14 @@ def test_paused_run_starts_no_wave_until_resumed_when_an_operator_pauses_it(
 ) -> None:
     engine = engine_factory(servers=fleet(4))
     execution_id = engine.start(_two_waves(engine))
-    engine.wait_until(execution_id, lambda e: _status(engine, e, "a") == "LAUNCHING")
+    engine.run_until(execution_id, lambda e: _status(engine, e, "a") == "LAUNCHING")
 
     assert engine.api.post(f"/executions/{execution_id}/pause", as_="Operator").status == 202
-    paused = engine.wait_until(
-        execution_id, lambda e: e["status"] == "PAUSED" and _status(engine, e, "a") == "LAUNCHED", 60
+    paused = engine.run_until(
+        execution_id, lambda e: e["status"] == "PAUSED" and _status(engine, e, "a") == "LAUNCHED"
     )
-    engine.drs.simulator.clock.advance(1800)  # half an hour paused: wave b must still not start
-    still = engine.wait_until(execution_id, lambda e: e["status"] == "PAUSED")
+    engine.run_for(1800)  # half an hour paused: wave b must still not start
+    still = engine.run_until(execution_id, lambda e: e["status"] == "PAUSED")
     assert _status(engine, paused, "b") == _status(engine, still, "b") == "PENDING"
 
     assert engine.api.post(f"/executions/{execution_id}/resume", as_="Operator").status == 202
@@ -53,7 +53,7 @@ def test_cancelled_run_follows_running_jobs_and_starts_nothing_new_when_cancelle
     # (otherwise, on a busy machine, wave a could finish and b launch before the request is read).
     engine = engine_factory(servers=fleet(4), faults={"slow_factors": {"conversion": 10}})
     execution_id = engine.start(_two_waves(engine))
-    engine.wait_until(
+    engine.run_until(
         execution_id,
         lambda e: _status(engine, e, "a") == "LAUNCHING" and e["waves"][0]["servers"][0]["jobId"],
     )
@@ -78,7 +78,7 @@ def test_wave_waits_for_approval_and_runs_once_approved_when_paused_before(
     plan = engine.plan([{"id": "a", "name": "A", "protectionGroupIds": [a], "pauseBefore": True}])
     execution_id = engine.start(plan)
 
-    waiting = engine.wait_until(execution_id, lambda e: e["status"] == "WAITING_APPROVAL")
+    waiting = engine.run_until(execution_id, lambda e: e["status"] == "WAITING_APPROVAL")
     assert _status(engine, waiting, "a") == "PENDING"
     assert any(m["body"]["kind"] == "APPROVAL_NEEDED" for m in engine.notifications())
 
@@ -98,8 +98,8 @@ def test_retry_relaunches_only_the_failed_servers_when_a_wave_failed(
 
     # When the operator retries wave a
     assert engine.api.post(f"/executions/{execution_id}/waves/a/retry", as_="Operator").status == 202
-    execution = engine.wait_until(
-        execution_id, lambda e: e["status"] == "SUCCEEDED" and not engine.engine_running(), 60
+    execution = engine.run_until(
+        execution_id, lambda e: e["status"] == "SUCCEEDED" and not engine.engine_running()
     )
 
     # Then only server 1 was launched again, and the dependant wave ran
@@ -116,8 +116,8 @@ def test_skipped_wave_lets_its_dependants_run_when_an_operator_skips_it(
     assert engine.finish(execution_id)["status"] == "FAILED"
 
     assert engine.api.post(f"/executions/{execution_id}/waves/a/skip", as_="Operator").status == 202
-    execution = engine.wait_until(
-        execution_id, lambda e: e["status"] == "PARTIAL" and not engine.engine_running(), 60
+    execution = engine.run_until(
+        execution_id, lambda e: e["status"] == "PARTIAL" and not engine.engine_running()
     )
 
     assert _status(engine, execution, "a") == "SKIPPED"

@@ -10,7 +10,7 @@ from typing import Any
 
 from drs_orchestration.domain.engine.context import EXECUTION_TAG
 from drs_orchestration.domain.models.execution import EventType
-from tests.integration.engine.harness import ACCOUNT, REGION, Engine, fleet, server_id
+from tests.integration.engine.harness import ACCOUNT, HOUR, REGION, Engine, fleet, server_id
 
 
 def _jobs(engine: Engine) -> list[dict[str, Any]]:
@@ -52,7 +52,7 @@ def test_two_runs_of_400_servers_in_one_account_both_succeed_without_a_refused_l
 
     # When both start together
     runs = [engine.start(first), engine.start(second)]
-    finished = [engine.finish(run, limit=300) for run in runs]
+    finished = [engine.finish(run, limit=12 * HOUR) for run in runs]
 
     # Then both succeed
     assert [e["status"] for e in finished] == ["SUCCEEDED", "SUCCEEDED"], [
@@ -94,7 +94,7 @@ def test_a_run_succeeds_when_drs_refuses_its_launch_once_because_someone_filled_
             REGION,
             {"sourceServers": [{"sourceServerID": server_id(n)}], "isDrill": True},
         )
-    execution = engine.finish(run, limit=240)
+    execution = engine.finish(run, limit=12 * HOUR)
 
     # Then DRS refused the run's launch once, the run waited for quota and then succeeded
     assert execution["status"] == "SUCCEEDED", execution["statusReason"]

@@ -18,6 +18,7 @@ import pytest
 
 from drs_local.instance_health import InstanceBehaviour
 from drs_local.ssm_emulation import AutomationOutcome
+from drs_local.virtual_time import park
 from drs_orchestration.domain.models.execution import EventType, ExecutionEvent, HealthStatus
 from tests.integration.engine.harness import ENVIRONMENT, HEALTH_CHECK_DOCUMENT, Engine, fleet, server_id
 
@@ -31,7 +32,7 @@ _released = threading.Event()
 
 def hang(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """A LAMBDA action's function that does not return within any timeout a test gives it."""
-    _released.wait(30)
+    park(_released, 30)
     return {"ok": True}
 
 
@@ -168,7 +169,7 @@ def test_wave_goes_on_after_the_timeout_when_nobody_approves_and_the_approval_ma
     }
     plan = _plan(engine, preActions=[approval])
     execution_id = engine.start(plan)
-    engine.wait_until(execution_id, lambda e: e["status"] == "WAITING_APPROVAL")
+    engine.run_until(execution_id, lambda e: e["status"] == "WAITING_APPROVAL")
 
     execution = engine.finish(execution_id)
 

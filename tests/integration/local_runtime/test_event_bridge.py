@@ -145,3 +145,28 @@ def test_simulator_launch_results_reach_the_handler_through_the_rule(
     assert event["resources"][0].endswith(servers[1])
     assert received.empty()
     assert route.delivered == 1
+
+
+def test_a_bridge_without_drainers_delivers_on_pump_retries_and_keeps_dead_letters(events: Any) -> None:
+    # Given a bridge with no drainer thread, a rule for failed launches, and a handler that always raises
+    received: list[dict[str, Any]] = []
+
+    def refuse(event: dict[str, Any]) -> None:
+        raise RuntimeError("handler down")
+
+    with EventBridgeBridge(events, boto3.client("sqs"), max_attempts=2, drainers=False) as pumped:
+        good = pumped.route("failed-launches", FAILED_LAUNCHES, received.append)
+        bad = pumped.route("all-launches", LAUNCH_RESULTS, refuse)
+        assert _bridge_threads() == []
+
+        # When a failed launch result is put on the bus, nothing is delivered until the bridge pumps
+        _put(events, "RECOVERY_LAUNCH_FAILED")
+        assert received == []
+        handled = pumped.pump()
+
+        # Then the matching handler got it once, the raising one twice before it went to dead letters,
+        # and a second pump finds nothing left
+        assert [event["detail"]["state"] for event in received] == ["RECOVERY_LAUNCH_FAILED"]
+        assert (good.delivered, bad.failed_attempts, len(bad.dead_letters)) == (1, 2, 1)
+        assert handled == 3
+        assert pumped.pump() == 0

@@ -1,4 +1,4 @@
-"""Real ASL on moto's interpreter: in-process Lambda tasks, scaled time, task tokens."""
+"""Real ASL on moto's interpreter: in-process Lambda tasks, virtual and scaled time, task tokens."""
 
 import io
 import json
@@ -13,6 +13,8 @@ import pytest
 from moto import mock_aws
 
 from drs_local.step_functions import LocalStepFunctions, check_hooks
+from drs_local.virtual_time import VirtualTime
+from drs_simulator.clock import SimClock
 
 TRUST = {
     "Version": "2012-10-17",
@@ -31,33 +33,47 @@ def _zip() -> bytes:
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+def virtual() -> VirtualTime:
+    return VirtualTime(SimClock("virtual"))
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch, virtual: VirtualTime) -> Iterator[dict[str, Any]]:
+    """moto with the runtime installed on virtual time."""
+    yield from _aws(monkeypatch, LocalStepFunctions(virtual=virtual))
+
+
+@pytest.fixture
+def scaled_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    yield from _aws(monkeypatch, LocalStepFunctions(time_scale=SCALE))
+
+
+def _aws(monkeypatch: pytest.MonkeyPatch, runtime: LocalStepFunctions) -> Iterator[dict[str, Any]]:
     for name, value in {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_DEFAULT_REGION": "us-east-1",
     }.items():
         monkeypatch.setenv(name, value)
-    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}):
-        runtime = LocalStepFunctions(time_scale=SCALE)
-        with runtime.installed():
-            role = boto3.client("iam").create_role(
-                RoleName="runtime-test", AssumeRolePolicyDocument=json.dumps(TRUST)
-            )
-            lam = boto3.client("lambda")
-            arn = lam.create_function(
-                FunctionName="counter",
-                Runtime="python3.12",
-                Role=role["Role"]["Arn"],
-                Handler="tests.integration.local_runtime.handlers_for_test.count",
-                Code={"ZipFile": _zip()},
-            )["FunctionArn"]
-            yield {
-                "sfn": boto3.client("stepfunctions"),
-                "function_arn": arn,
-                "runtime": runtime,
-                "role_arn": role["Role"]["Arn"],
-            }
+    config = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
+    with mock_aws(config=config), runtime.installed():
+        role = boto3.client("iam").create_role(
+            RoleName="runtime-test", AssumeRolePolicyDocument=json.dumps(TRUST)
+        )
+        lam = boto3.client("lambda")
+        arn = lam.create_function(
+            FunctionName="counter",
+            Runtime="python3.12",
+            Role=role["Role"]["Arn"],
+            Handler="tests.integration.local_runtime.handlers_for_test.count",
+            Code={"ZipFile": _zip()},
+        )["FunctionArn"]
+        yield {
+            "sfn": boto3.client("stepfunctions"),
+            "function_arn": arn,
+            "runtime": runtime,
+            "role_arn": role["Role"]["Arn"],
+        }
 
 
 def _run(aws: dict[str, Any], definition: dict[str, Any], payload: dict[str, Any]) -> str:
@@ -72,10 +88,21 @@ def _run(aws: dict[str, Any], definition: dict[str, Any], payload: dict[str, Any
     )
 
 
-def _finish(sfn: Any, execution_arn: str, limit: float = 10.0) -> dict[str, Any]:
+def _describe(sfn: Any, execution_arn: str) -> dict[str, Any]:
+    described: dict[str, Any] = sfn.describe_execution(executionArn=execution_arn)
+    return described
+
+
+def _finish(virtual: VirtualTime, sfn: Any, execution_arn: str, limit: float = 7200.0) -> dict[str, Any]:
+    """Run until the execution ends, for at most ``limit`` simulated seconds."""
+    virtual.run_until(lambda: _describe(sfn, execution_arn)["status"] != "RUNNING", limit)
+    return _describe(sfn, execution_arn)
+
+
+def _finish_scaled(sfn: Any, execution_arn: str, limit: float = 10.0) -> dict[str, Any]:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
-        described: dict[str, Any] = sfn.describe_execution(executionArn=execution_arn)
+        described = _describe(sfn, execution_arn)
         if described["status"] != "RUNNING":
             return described
         time.sleep(0.02)
@@ -86,10 +113,10 @@ def test_hooks_exist_in_the_installed_moto() -> None:
     check_hooks()
 
 
-def test_lambda_task_runs_the_real_handler_in_process_and_retries_scaled_when_it_raises(
-    aws: dict[str, Any],
+def test_lambda_task_runs_the_real_handler_in_process_and_retries_on_the_clock_when_it_raises(
+    aws: dict[str, Any], virtual: VirtualTime
 ) -> None:
-    # Given a task that fails twice with a retry interval of 20 s (0.1 s at this scale)
+    # Given a task that fails twice with a retry interval of 20 s
     definition = {
         "StartAt": "Count",
         "States": {
@@ -103,18 +130,20 @@ def test_lambda_task_runs_the_real_handler_in_process_and_retries_scaled_when_it
             }
         },
     }
-    started = time.monotonic()
+    started = virtual.clock.now()
     # When it runs
-    result = _finish(aws["sfn"], _run(aws, definition, {"key": uuid.uuid4().hex, "failTimes": 2}))
-    # Then the handler's third attempt succeeds, within scaled time (20 s + 40 s of backoff unscaled)
+    result = _finish(virtual, aws["sfn"], _run(aws, definition, {"key": uuid.uuid4().hex, "failTimes": 2}))
+    # Then the handler's third attempt succeeds after 20 s + 40 s of backoff on the clock
     assert result["status"] == "SUCCEEDED", result
     output = json.loads(result["output"])
     assert output.get("attempts") == 3, output
     assert output["function"] == "counter"
-    assert time.monotonic() - started < 5
+    assert (virtual.clock.now() - started).total_seconds() == 60
 
 
-def test_handler_error_reaches_catch_with_the_exception_name(aws: dict[str, Any]) -> None:
+def test_handler_error_reaches_catch_with_the_exception_name(
+    aws: dict[str, Any], virtual: VirtualTime
+) -> None:
     definition = {
         "StartAt": "Count",
         "States": {
@@ -128,18 +157,30 @@ def test_handler_error_reaches_catch_with_the_exception_name(aws: dict[str, Any]
             "Caught": {"Type": "Pass", "End": True},
         },
     }
-    result = _finish(aws["sfn"], _run(aws, definition, {"key": uuid.uuid4().hex, "failTimes": 1}))
+    result = _finish(virtual, aws["sfn"], _run(aws, definition, {"key": uuid.uuid4().hex, "failTimes": 1}))
     assert result["status"] == "SUCCEEDED"
     error = json.loads(result["output"])["error"]
     assert error["Error"] == "FlakyError"
     assert "attempt 1" in json.loads(error["Cause"])["errorMessage"]
 
 
-def test_wait_state_is_scaled(aws: dict[str, Any]) -> None:
+def test_wait_state_lasts_its_seconds_on_the_virtual_clock(aws: dict[str, Any], virtual: VirtualTime) -> None:
+    # A 600 s wait ends exactly 600 simulated seconds later, and not a moment before
+    definition = {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 600, "End": True}}}
+    started = virtual.clock.now()
+    execution = _run(aws, definition, {})
+    virtual.run_for(599)
+    assert _describe(aws["sfn"], execution)["status"] == "RUNNING"
+    result = _finish(virtual, aws["sfn"], execution)
+    assert result["status"] == "SUCCEEDED"
+    assert (virtual.clock.now() - started).total_seconds() == 600
+
+
+def test_wait_state_is_scaled(scaled_aws: dict[str, Any]) -> None:
     # A 600 s wait takes 3 s at scale 200; it must neither be skipped nor take real time.
     definition = {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 600, "End": True}}}
     started = time.monotonic()
-    result = _finish(aws["sfn"], _run(aws, definition, {}))
+    result = _finish_scaled(scaled_aws["sfn"], _run(scaled_aws, definition, {}))
     elapsed = time.monotonic() - started
     assert result["status"] == "SUCCEEDED"
     assert 2.5 <= elapsed < 6
@@ -165,27 +206,28 @@ def _token_machine(function_arn: str) -> dict[str, Any]:
     }
 
 
-def test_task_token_wakes_the_execution_early(aws: dict[str, Any]) -> None:
+def _token(aws: dict[str, Any]) -> str | None:
+    tokens = [event["token"] for name, event in list(aws["runtime"].invocations) if "token" in event]
+    return str(tokens[0]) if tokens else None
+
+
+def test_task_token_wakes_the_execution_early(aws: dict[str, Any], virtual: VirtualTime) -> None:
     sfn = aws["sfn"]
+    started = virtual.clock.now()
     execution = _run(aws, _token_machine(aws["function_arn"]), {})
-    token = None
-    deadline = time.monotonic() + 5
-    while token is None and time.monotonic() < deadline:
-        for name, event in list(aws["runtime"].invocations):
-            if name == "counter" and "token" in event:
-                token = event["token"]
-        time.sleep(0.01)
+    virtual.run_until(lambda: _token(aws) is not None, 5)
+    token = _token(aws)
     assert token is not None
     sfn.send_task_success(taskToken=token, output=json.dumps({"approved": True}))
-    result = _finish(sfn, execution, limit=5)
+    result = _finish(virtual, sfn, execution, limit=5)
     assert result["status"] == "SUCCEEDED"
     assert json.loads(result["output"]) == {"approved": True}
+    assert virtual.clock.now() == started  # woken by the token, not by time
 
 
-def test_task_token_timeout_is_scaled_and_caught(aws: dict[str, Any]) -> None:
-    # 3600 s at scale 200 is 18 s: too slow for a test, so use a 400 s timeout (2 s).
-    definition = _token_machine(aws["function_arn"])
-    definition["States"]["Approve"]["TimeoutSeconds"] = 400
-    result = _finish(aws["sfn"], _run(aws, definition, {}), limit=8)
+def test_task_token_timeout_is_on_the_clock_and_caught(aws: dict[str, Any], virtual: VirtualTime) -> None:
+    started = virtual.clock.now()
+    result = _finish(virtual, aws["sfn"], _run(aws, _token_machine(aws["function_arn"]), {}), limit=4000)
     assert result["status"] == "FAILED"
     assert result.get("error") == "ApprovalTimedOut"
+    assert (virtual.clock.now() - started).total_seconds() == 3600

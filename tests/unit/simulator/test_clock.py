@@ -48,3 +48,18 @@ def test_durations_are_iso_8601(seconds: int, text: str) -> None:
 def test_timestamps_parse_with_z_or_offset() -> None:
     assert parse_iso("2026-01-01T00:00:00Z") == parse_iso("2026-01-01T01:00:00+01:00")
     assert parse_iso("2026-01-01T00:00:00").tzinfo is not None
+
+
+def test_a_virtual_clock_starts_at_the_epoch_and_moves_only_when_advanced() -> None:
+    clock = SimClock("virtual", 300)
+    assert clock.now() == MANUAL_EPOCH
+    assert not clock.advances_itself
+    assert clock.real_seconds(10) == float("inf")
+    clock.advance(30)
+    assert iso(clock.now()) == "2026-01-01T00:00:30.000Z"
+
+
+def test_only_real_and_scaled_clocks_advance_by_themselves() -> None:
+    assert SimClock("realtime").advances_itself
+    assert SimClock("scaled", 10).advances_itself
+    assert not SimClock("manual").advances_itself
