@@ -3,8 +3,14 @@ without a dependency cycle between nested stacks, and monitoring watches the eng
 
 from __future__ import annotations
 
+import json
+import re
 from graphlib import TopologicalSorter
+from pathlib import Path
 from typing import Any
+
+import pytest
+from cfnlint.api import lint_file
 
 from tests.infra.templates import CFN, load
 
@@ -92,3 +98,82 @@ def test_engine_failures_timeouts_errors_and_dead_letters_raise_alarms_when_moni
     assert all(function in functions for function in every_engine_function)
     assert {"Ref": "EngineDeadLetterQueueName"} in queues
     assert all(a["AlarmActions"] == [{"Ref": "NotificationsTopicArn"}] for a in alarms)
+
+
+def _state_machine() -> dict[str, Any]:
+    resources = load(CFN / "orchestration-stack.yaml")["Resources"]
+    return dict(resources["ExecutionEngineStateMachine"]["Properties"])
+
+
+def _definition() -> dict[str, Any]:
+    return dict(json.loads((CFN / _state_machine()["DefinitionS3Location"]).read_text()))
+
+
+def _targets(state: dict[str, Any]) -> set[str]:
+    targets = {state[key] for key in ("Next", "Default") if key in state}
+    targets |= {choice["Next"] for choice in state.get("Choices", [])}
+    return targets | {catcher["Next"] for catcher in state.get("Catch", [])}
+
+
+def _lint_inline(definition: dict[str, Any], tmp_path: Path) -> list[str]:
+    """cfn-lint validates a definition written into the template, not the file a template points at."""
+    substitutions = dict.fromkeys(
+        _state_machine()["DefinitionSubstitutions"], "arn:aws:lambda:us-east-1:123456789012:function:f"
+    )
+    template = {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Resources": {
+            "Engine": {
+                "Type": "AWS::StepFunctions::StateMachine",
+                "Properties": {
+                    "RoleArn": "arn:aws:iam::123456789012:role/engine",
+                    "Definition": definition,
+                    "DefinitionSubstitutions": substitutions,
+                },
+            }
+        },
+    }
+    path = tmp_path / "engine.json"
+    path.write_text(json.dumps(template))
+    return [str(match) for match in lint_file(path)]
+
+
+def test_state_machine_definition_is_cfn_lint_clean_when_inlined(tmp_path: Path) -> None:
+    assert _lint_inline(_definition(), tmp_path) == []
+
+
+def test_inlined_lint_reports_a_state_with_neither_next_nor_end(tmp_path: Path) -> None:
+    definition = _definition()
+    del definition["States"]["Finalize"]["End"]
+
+    assert any("E3601" in finding for finding in _lint_inline(definition, tmp_path))
+
+
+def test_every_state_is_reached_and_every_transition_lands_on_a_state() -> None:
+    states = _definition()["States"]
+    reached, pending = set(), [_definition()["StartAt"]]
+    while pending:
+        name = pending.pop()
+        if name not in reached:
+            reached.add(name)
+            pending.extend(_targets(states[name]))
+
+    assert reached == set(states)
+    assert all(
+        states[name].get("End") or states[name]["Type"] in ("Fail", "Succeed") or _targets(states[name])
+        for name in states
+    )
+
+
+def test_definition_substitutes_exactly_the_functions_the_template_passes() -> None:
+    used = set(re.findall(r"\$\{(\w+)\}", (CFN / _state_machine()["DefinitionS3Location"]).read_text()))
+
+    assert used == set(_state_machine()["DefinitionSubstitutions"])
+
+
+@pytest.mark.parametrize("name", ["Initialize", "Advance", "WaitForChange", "InvokeAction", "Finalize"])
+def test_every_task_has_a_catch_so_no_failure_ends_the_run_unhandled(name: str) -> None:
+    state = _definition()["States"][name]
+
+    assert state["Type"] == "Task"
+    assert any(catcher["ErrorEquals"] == ["States.ALL"] for catcher in state["Catch"])
