@@ -45,7 +45,8 @@ Options:
   --artifacts-bucket NAME   Bucket for packaged templates, code and the built console
                             (default: drs-orchestration-artifacts-<account>-<region>, created if missing).
   --admin-email EMAIL       Create this console user in the Admin group if it does not exist yet;
-                            Cognito e-mails a temporary password.
+                            Cognito e-mails a temporary password (a new one on each run until
+                            the user has signed in).
   --console-dir DIR         Publish an already built console from DIR instead of building frontend/.
   --skip-console            Do not build or publish the console: what is published stays, and
                             config.json is still rewritten.
@@ -306,7 +307,6 @@ report_stack_state() {
 
 check_stack_state() {
   step "Stack $STACK_NAME"
-  local status
   status=$(stack_status)
   case "$status" in
     "" | REVIEW_IN_PROGRESS)
@@ -546,11 +546,19 @@ create_admin() {
     info "none requested (pass --admin-email to create one)"
     return
   fi
-  local pool group
+  local pool group status
   pool=$(stack_output UserPoolId)
   group=$(stack_output AdminGroupName)
-  if aws_cli cognito-idp admin-get-user --user-pool-id "$pool" --username "$ADMIN_EMAIL" >/dev/null 2>&1; then
-    info "$ADMIN_EMAIL already exists"
+  if status=$(aws_cli cognito-idp admin-get-user --user-pool-id "$pool" --username "$ADMIN_EMAIL" \
+    --query UserStatus --output text 2>/dev/null); then
+    if [ "$status" = FORCE_CHANGE_PASSWORD ]; then
+      # Never signed in: the temporary password may have expired, so a fresh one is sent.
+      aws_cli cognito-idp admin-create-user --user-pool-id "$pool" --username "$ADMIN_EMAIL" \
+        --message-action RESEND --desired-delivery-mediums EMAIL >/dev/null
+      info "$ADMIN_EMAIL has not signed in yet: Cognito e-mails a new temporary password (the previous one no longer works)"
+    else
+      info "$ADMIN_EMAIL already exists"
+    fi
   else
     aws_cli cognito-idp admin-create-user --user-pool-id "$pool" --username "$ADMIN_EMAIL" \
       --user-attributes Name=email,Value="$ADMIN_EMAIL" Name=email_verified,Value=true \

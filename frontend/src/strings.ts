@@ -88,6 +88,24 @@ export const strings = {
     failed: 'Sign-in failed',
     configFailed: 'The console configuration could not be loaded',
     unsupportedStep: (step: string) => `This sign-in step is not supported by the console: ${step}`,
+    verify: 'Verify',
+    startOver: 'Start over',
+    totpSetupTitle: 'Set up multi-factor authentication',
+    totpSetupIntro:
+      'Signing in to this console takes a code from an authenticator app. Add your account to an app ' +
+      '(such as Google Authenticator, Microsoft Authenticator or a password manager) with the secret key ' +
+      'or the setup URI below, then enter the 6-digit code the app shows.',
+    totpSecret: 'Secret key',
+    totpSecretDescription: 'Type or paste it into the app as a time-based key.',
+    totpUri: 'Setup URI',
+    totpUriDescription: 'For apps that accept an otpauth:// link.',
+    totpCodeTitle: 'Multi-factor authentication',
+    totpCode: 'Authentication code',
+    totpCodeDescription: 'The 6-digit code your authenticator app shows for this account.',
+    totpCodeInvalid: 'Enter the 6 digits the authenticator app shows.',
+    copy: 'Copy',
+    copied: 'Copied',
+    copyFailed: 'Could not copy: select the text and copy it.',
   },
   gating: {
     role: (permission: string) => `Your role does not allow you to ${permissionNames[permission] ?? permission}.`,

@@ -2,14 +2,42 @@ import { confirmSignIn, fetchAuthSession, signIn, signOut, type SignInOutput } f
 import { cognitoUserPoolsTokenProvider } from '@aws-amplify/auth/cognito';
 import { Amplify, type ResourcesConfig } from '@aws-amplify/core';
 import type { AppConfig } from '../config';
+import { strings } from '../strings';
 import type { AuthService, Session, SignInStep } from './session';
 import { sessionFromClaims } from './session';
 
-function toStep(output: SignInOutput): SignInStep {
-  const step = output.nextStep.signInStep;
-  if (step === 'DONE') return { kind: 'DONE' };
-  if (step === 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED') return { kind: 'NEW_PASSWORD_REQUIRED' };
-  return { kind: 'UNSUPPORTED', step };
+/** The issuer an authenticator app shows next to the account it holds a code for. */
+const TOTP_ISSUER = strings.appName;
+
+type NextStep = SignInOutput['nextStep'];
+
+/** The pool enables TOTP as its only factor; should Cognito still ask which one to use or set up, TOTP is it. */
+function answersWithTotp(next: NextStep): boolean {
+  return (
+    (next.signInStep === 'CONTINUE_SIGN_IN_WITH_MFA_SELECTION' ||
+      next.signInStep === 'CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION') &&
+    (next.allowedMFATypes ?? []).includes('TOTP')
+  );
+}
+
+async function toStep(output: SignInOutput, username: string): Promise<SignInStep> {
+  const next = output.nextStep;
+  if (answersWithTotp(next)) return toStep(await confirmSignIn({ challengeResponse: 'TOTP' }), username);
+  switch (next.signInStep) {
+    case 'DONE':
+      return { kind: 'DONE' };
+    case 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED':
+      return { kind: 'NEW_PASSWORD_REQUIRED' };
+    case 'CONTINUE_SIGN_IN_WITH_TOTP_SETUP': {
+      const details = next.totpSetupDetails;
+      const uri = details.getSetupUri(TOTP_ISSUER, username || undefined).toString();
+      return { kind: 'TOTP_SETUP', secret: details.sharedSecret, uri };
+    }
+    case 'CONFIRM_SIGN_IN_WITH_TOTP_CODE':
+      return { kind: 'TOTP_CODE' };
+    default:
+      return { kind: 'UNSUPPORTED', step: next.signInStep };
+  }
 }
 
 /**
@@ -34,6 +62,8 @@ export function amplifyAuth(config: AppConfig): AuthService {
   const authFlowType = config.cognitoEndpoint ? 'USER_PASSWORD_AUTH' : 'USER_SRP_AUTH';
 
   const tokens = async () => (await fetchAuthSession()).tokens;
+  // The user name of the sign-in under way: the account name an authenticator app shows.
+  let signingIn = '';
 
   return {
     async currentSession(): Promise<Session | null> {
@@ -45,10 +75,14 @@ export function amplifyAuth(config: AppConfig): AuthService {
       }
     },
     async signIn(username, password) {
-      return toStep(await signIn({ username, password, options: { authFlowType } }));
+      signingIn = username;
+      return toStep(await signIn({ username, password, options: { authFlowType } }), signingIn);
     },
     async confirmNewPassword(password) {
-      return toStep(await confirmSignIn({ challengeResponse: password }));
+      return toStep(await confirmSignIn({ challengeResponse: password }), signingIn);
+    },
+    async confirmTotpCode(code) {
+      return toStep(await confirmSignIn({ challengeResponse: code }), signingIn);
     },
     async signOut() {
       await signOut();
