@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from drs_orchestration.domain.engine.invocations import ActionError, ActionPhase, InvocationResult
+from drs_orchestration.domain.engine.invocations import ActionError, InvocationResult
 from drs_orchestration.domain.engine.notices import notification
 from drs_orchestration.domain.engine.ports import CommandOutcome, InstanceHealth, NoticeKind
 from drs_orchestration.domain.models.drs import LaunchStatus
@@ -98,27 +98,12 @@ def test_action_result_carries_the_error_when_the_state_machine_caught_one() -> 
     )
 
 
-def test_action_result_carries_the_functions_error_when_it_returned_one() -> None:
-    event = {
-        "executionId": "ex-1",
-        "invoke": {"waveId": "db", "phase": "post", "index": 0},
-        "invokeResult": {"Payload": {"errorType": "ValueError", "errorMessage": "bad input"}},
-    }
-
-    assert _invoke_result(event) == InvocationResult(
-        wave_id="db",
-        phase=ActionPhase.POST,
-        index=0,
-        error=ActionError(error="ValueError", cause="bad input"),
-    )
-
-
 def test_action_result_is_absent_when_nothing_was_invoked() -> None:
     assert _invoke_result({"executionId": "ex-1", "invoke": None}) is None
     assert _invoke_result(
         {
             "executionId": "ex-1",
             "invoke": {"waveId": "db", "index": 0},
-            "invokeResult": {"Payload": {"ok": True}},
+            "invokeResult": {"StatusCode": 200},
         }
     ) == InvocationResult(wave_id="db", index=0)

@@ -19,18 +19,11 @@ _CAUSE_CHARS = 1000
 
 def _action_error(result: Any) -> ActionError | None:
     """The failure the InvokeAction state reports: its Catch hands over Step Functions' ``Error`` and
-    ``Cause``; a function that returned an error object reports it in its ``Payload``."""
-    if not isinstance(result, dict):
+    ``Cause`` (a function that raised, timed out, or answered more than a state may hold). Its
+    ResultSelector keeps only the status code of a function that answered, never its payload."""
+    if not isinstance(result, dict) or "Error" not in result:
         return None
-    if "Error" in result:
-        return ActionError(
-            error=str(result["Error"])[:256], cause=str(result.get("Cause") or "")[:_CAUSE_CHARS]
-        )
-    payload = result.get("Payload")
-    if isinstance(payload, dict) and "errorType" in payload:
-        cause = str(payload.get("errorMessage") or "")[:_CAUSE_CHARS]
-        return ActionError(error=str(payload["errorType"])[:256], cause=cause)
-    return None
+    return ActionError(error=str(result["Error"])[:256], cause=str(result.get("Cause") or "")[:_CAUSE_CHARS])
 
 
 def _invoke_result(event: dict[str, Any]) -> InvocationResult | None:
