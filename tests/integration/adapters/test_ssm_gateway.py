@@ -250,13 +250,17 @@ def test_outcomes_of_250_instances_cost_one_listing_page_per_command_of_50(
 ) -> None:
     # Given 250 instances in commands of 50 (SendCommand's most), two failing and one unreachable
     health, _ = emulations
-    reservation = boto3.client("ec2").run_instances(ImageId="ami-0a1b2c3d4e5f60789", MinCount=250, MaxCount=250)
+    reservation = boto3.client("ec2").run_instances(
+        ImageId="ami-0a1b2c3d4e5f60789", MinCount=250, MaxCount=250
+    )
     ids = [str(i["InstanceId"]) for i in reservation["Instances"]]
     health.default = InstanceBehaviour(command_seconds=5)
     for failing in (ids[3], ids[170]):
         health.set_instance(failing, InstanceBehaviour(command_seconds=5, exit_code=2))
     health.set_instance(ids[249], InstanceBehaviour(agent="unreachable"))
-    commands = {_send(gateway, *ids[start : start + 50]): ids[start : start + 50] for start in range(0, 250, 50)}
+    commands = {
+        _send(gateway, *ids[start : start + 50]): ids[start : start + 50] for start in range(0, 250, 50)
+    }
     clock.advance(60)
     listed = _counting(gateway, "ListCommandInvocations")
     single = _counting(gateway, "GetCommandInvocation")
