@@ -198,6 +198,7 @@ class InMemoryDrsGateway:
         return found
 
     def list_active_jobs(self, *, since: datetime) -> list[DrsJob]:
+        # Jobs here carry no creation time and live only as long as the test: every one is in period.
         self.drs.calls[(_key(self.target), "list_active_jobs")] += 1
         active = self.drs.active_jobs(self.target)
         if self.drs.after_read is not None:
