@@ -74,7 +74,7 @@ def test_target_role_grants_exactly_the_ec2_and_ssm_actions_the_gateways_use_whe
     assert needed == launch_dependencies | {
         "ec2:describeinstancestatus",
         "ssm:sendcommand",
-        "ssm:getcommandinvocation",
+        "ssm:listcommandinvocations",
         "ssm:cancelcommand",
         "ssm:startautomationexecution",
         "ssm:getautomationexecution",

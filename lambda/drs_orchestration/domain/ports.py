@@ -14,6 +14,7 @@ Repository conventions, shared by every implementation:
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Sequence
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -36,7 +37,9 @@ from drs_orchestration.domain.models.protection_group import ProtectionGroup
 from drs_orchestration.domain.models.recovery_plan import RecoveryPlan
 
 __all__ = [
+    "ACTIVE_JOB_HORIZON",
     "DEFAULT_PAGE_SIZE",
+    "JOB_CLOCK_SKEW",
     "AccountRepository",
     "AuditRepository",
     "DrsGateway",
@@ -51,6 +54,14 @@ __all__ = [
 ]
 
 DEFAULT_PAGE_SIZE = 50
+
+ACTIVE_JOB_HORIZON = timedelta(days=7)
+"""How far back the jobs still active are looked for: longer than any wave waits for its launch
+(24 h at most) with room for jobs started outside the product. An older job still active is left out
+of the quota arithmetic only: DRS then refuses the launch for want of room, and it is tried again."""
+
+JOB_CLOCK_SKEW = timedelta(minutes=5)
+"""How far DRS's clock (a job's creation time) may be behind the engine's (when it asked for it)."""
 
 T = TypeVar("T")
 
@@ -231,13 +242,17 @@ class DrsGateway(Protocol):
         ...
 
     def describe_jobs(self, job_ids: Sequence[str]) -> list[DrsJob]: ...
-    def find_jobs_by_tag(self, key: str, values: Collection[str]) -> dict[str, list[DrsJob]]:
-        """The jobs whose tag ``key`` is one of ``values``, by that value (a value no job carries is
-        absent); one scan of the account and Region's jobs however many values are asked for."""
+    def find_jobs_by_tag(
+        self, key: str, values: Collection[str], *, since: datetime
+    ) -> dict[str, list[DrsJob]]:
+        """The jobs created from ``since`` on whose tag ``key`` is one of ``values``, by that value (a
+        value no job carries is absent); one scan of the account and Region's jobs of that period
+        however many values are asked for (older jobs are not read)."""
         ...
 
-    def list_active_jobs(self) -> list[DrsJob]:
-        """Every job of the account and region not yet COMPLETED (for the quota arithmetic)."""
+    def list_active_jobs(self, *, since: datetime) -> list[DrsJob]:
+        """Every job of the account and region created from ``since`` on and not yet COMPLETED (for
+        the quota arithmetic; older jobs are not read). Callers pass ``now - ACTIVE_JOB_HORIZON``."""
         ...
 
     def describe_job_log_items(self, job_id: str) -> list[JobLogItem]: ...

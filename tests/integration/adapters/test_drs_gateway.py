@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import boto3
@@ -50,12 +51,13 @@ def test_drill_job_is_started_found_by_tag_and_described(
     job = gateway.start_recovery([sid(3)], is_drill=True, tags={"execution": "ex-gw"})
     assert job.is_drill is True
     other = gateway.start_recovery([sid(4)], is_drill=True, tags={"execution": "ex-other"})
-    found = gateway.find_jobs_by_tag("execution", ["ex-gw", "ex-other", "ex-none"])
+    since = drs.simulator.clock.now() - timedelta(minutes=5)
+    found = gateway.find_jobs_by_tag("execution", ["ex-gw", "ex-other", "ex-none"], since=since)
     assert {tag: [j.job_id for j in jobs] for tag, jobs in found.items()} == {
         "ex-gw": [job.job_id],
         "ex-other": [other.job_id],
     }
-    assert job.job_id in {j.job_id for j in gateway.list_active_jobs()}
+    assert job.job_id in {j.job_id for j in gateway.list_active_jobs(since=since)}
     drs.simulator.clock.advance(3600)
     (done,) = gateway.describe_jobs([job.job_id])
     assert done.status == "COMPLETED"
@@ -65,6 +67,38 @@ def test_drill_job_is_started_found_by_tag_and_described(
     assert instance.is_drill
     terminate = gateway.terminate_recovery_instances([instance.recovery_instance_id])
     assert terminate.type == "TERMINATE"
+
+
+def test_job_scans_read_only_the_jobs_of_their_period(
+    factory: BotoDrsGatewayFactory, drs: SimulatorHandle
+) -> None:
+    # Given a job of last week and one of today, both tagged for the same batch
+    gateway = factory.for_target(DrsTarget(account_id=HOME, region=REGION))
+    old = gateway.start_recovery([sid(5)], is_drill=True, tags={"batch": "b-period"})
+    drs.simulator.clock.advance(7 * 86_400)
+    since = drs.simulator.clock.now() - timedelta(minutes=5)
+    new = gateway.start_recovery([sid(6)], is_drill=True, tags={"batch": "b-period"})
+    read: list[str] = []
+    gateway.client.meta.events.register(
+        "after-call.drs.DescribeJobs",
+        lambda parsed, **_: read.extend(item["jobID"] for item in parsed.get("items", [])),
+    )
+
+    # When the gateway scans the jobs from a few minutes ago on
+    found = gateway.find_jobs_by_tag("batch", ["b-period"], since=since)
+    active = gateway.list_active_jobs(since=since)
+
+    # Then only today's job is found, and last week's was not even read
+    assert [j.job_id for j in found["b-period"]] == [new.job_id]
+    assert [j.job_id for j in active] == [new.job_id]
+    assert old.job_id not in read
+    assert read
+    # while a scan from before it still finds it
+    earlier = since - timedelta(days=8)
+    assert {j.job_id for j in gateway.find_jobs_by_tag("batch", ["b-period"], since=earlier)["b-period"]} == {
+        old.job_id,
+        new.job_id,
+    }
 
 
 def test_other_account_is_reached_by_assuming_its_role_with_the_external_id(

@@ -234,3 +234,72 @@ def test_send_raises_what_botocore_retries_unchanged_when_ssm_cannot_be_reached(
     )
     with pytest.raises(EndpointConnectionError):
         _send(BotoSsmGateway(unreachable), "i-0123456789abcdef0")
+
+
+def _counting(gateway: BotoSsmGateway, operation: str) -> list[dict[str, Any]]:
+    """The parameters of each ``operation`` request the gateway's client sends from now on."""
+    calls: list[dict[str, Any]] = []
+    gateway.client.meta.events.register(
+        f"provide-client-params.ssm.{operation}", lambda params, **_: calls.append(dict(params))
+    )
+    return calls
+
+
+def test_outcomes_of_250_instances_cost_one_listing_page_per_command_of_50(
+    gateway: BotoSsmGateway, emulations: tuple[InstanceHealth, SsmAutomationEmulation], clock: SimClock
+) -> None:
+    # Given 250 instances in commands of 50 (SendCommand's most), two failing and one unreachable
+    health, _ = emulations
+    reservation = boto3.client("ec2").run_instances(
+        ImageId="ami-0a1b2c3d4e5f60789", MinCount=250, MaxCount=250
+    )
+    ids = [str(i["InstanceId"]) for i in reservation["Instances"]]
+    health.default = InstanceBehaviour(command_seconds=5)
+    for failing in (ids[3], ids[170]):
+        health.set_instance(failing, InstanceBehaviour(command_seconds=5, exit_code=2))
+    health.set_instance(ids[249], InstanceBehaviour(agent="unreachable"))
+    commands = {
+        _send(gateway, *ids[start : start + 50]): ids[start : start + 50] for start in range(0, 250, 50)
+    }
+    clock.advance(60)
+    listed = _counting(gateway, "ListCommandInvocations")
+    single = _counting(gateway, "GetCommandInvocation")
+
+    # When the outcomes of every command are read
+    outcomes = {
+        instance: outcome
+        for command_id, members in commands.items()
+        for instance, outcome in gateway.command_outcomes(command_id, members).items()
+    }
+
+    # Then each command cost one page and no instance a call of its own
+    assert len(listed) == 5
+    assert {call["CommandId"] for call in listed} == set(commands)
+    assert all(call["Details"] is False for call in listed)
+    assert single == []
+    # and every instance has its own outcome, as the emulation drives it
+    assert len(outcomes) == 250
+    assert {i for i, o in outcomes.items() if o.status == "Failed"} == {ids[3], ids[170]}
+    assert outcomes[ids[249]].pending
+    assert sum(o.status == "Success" for o in outcomes.values()) == 247
+
+
+def test_outcomes_list_only_the_instances_asked_for_and_read_output_only_when_asked(
+    gateway: BotoSsmGateway, emulations: tuple[InstanceHealth, SsmAutomationEmulation], clock: SimClock
+) -> None:
+    health, _ = emulations
+    first, second = _instance(), _instance()
+    health.default = InstanceBehaviour(command_seconds=1)
+    command_id = _send(gateway, first, second)
+    clock.advance(60)
+    listed = _counting(gateway, "ListCommandInvocations")
+
+    outcomes = gateway.command_outcomes(command_id, [second], with_output=True)
+
+    assert list(outcomes) == [second]
+    assert outcomes[second].status == "Success"
+    assert [call["Details"] for call in listed] == [True]
+
+
+def test_outcomes_of_a_command_not_listed_yet_are_all_pending(gateway: BotoSsmGateway) -> None:
+    assert gateway.command_outcomes("0" * 36, [_instance()]) == {}

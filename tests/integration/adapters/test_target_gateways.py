@@ -13,6 +13,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from drs_local.instance_health import InstanceHealth
 from drs_orchestration.adapters.aws_clients import clear_client_cache
 from drs_orchestration.adapters.drs.boto_drs_gateway import BotoDrsGatewayFactory
 from drs_orchestration.adapters.dynamodb.dynamodb_account_repository import DynamoDBAccountRepository
@@ -20,6 +21,7 @@ from drs_orchestration.adapters.target_gateways import BotoTargetGateways, Targe
 from drs_orchestration.domain.errors import NotFound
 from drs_orchestration.domain.models.account import TargetAccount
 from drs_orchestration.domain.models.drs import DrsTarget
+from drs_simulator.clock import SimClock
 from tests.integration.accounts import in_account
 from tests.integration.adapters.conftest import HOME, REGION, TARGET
 from tests.integration.adapters.contract import STAMPS
@@ -83,17 +85,18 @@ def test_command_runs_in_the_other_account_when_sent_through_its_gateway(
     instance = _start_instance(TARGET)
     ssm = gateways.ssm(DrsTarget(account_id=TARGET, region=REGION))
 
-    command_id = ssm.send_command(
-        "AWS-RunShellScript", [instance], {"commands": ["true"]}, timeout_seconds=60, comment="check"
-    )
+    with InstanceHealth(clock=SimClock("manual")).installed():  # moto lists no command invocations
+        command_id = ssm.send_command(
+            "AWS-RunShellScript", [instance], {"commands": ["true"]}, timeout_seconds=60, comment="check"
+        )
 
-    theirs = in_account(TARGET, "ssm").list_commands(CommandId=command_id)["Commands"]
-    assert [c["CommandId"] for c in theirs] == [command_id]
-    assert instance in theirs[0]["InstanceIds"]
-    with pytest.raises(ClientError) as at_home:
-        in_account(HOME, "ssm").list_commands(CommandId=command_id)
-    assert at_home.value.response["Error"]["Code"] == "InvalidCommandId"
-    assert set(ssm.command_outcomes(command_id, [instance])) == {instance}
+        theirs = in_account(TARGET, "ssm").list_commands(CommandId=command_id)["Commands"]
+        assert [c["CommandId"] for c in theirs] == [command_id]
+        assert instance in theirs[0]["InstanceIds"]
+        with pytest.raises(ClientError) as at_home:
+            in_account(HOME, "ssm").list_commands(CommandId=command_id)
+        assert at_home.value.response["Error"]["Code"] == "InvalidCommandId"
+        assert set(ssm.command_outcomes(command_id, [instance])) == {instance}
 
 
 def test_other_account_is_reached_through_its_role_with_the_external_id_when_clients_are_built(

@@ -59,7 +59,9 @@ class FakeSsm:
         self.sent.append((document_name, list(instance_ids)))
         return f"cmd-new-{len(self.sent)}"
 
-    def command_outcomes(self, command_id: str, instance_ids: Sequence[str]) -> dict[str, CommandOutcome]:
+    def command_outcomes(
+        self, command_id: str, instance_ids: Sequence[str], *, with_output: bool = False
+    ) -> dict[str, CommandOutcome]:
         status = self.outcomes.get(command_id, "Success")
         return {i: CommandOutcome(instance_id=i, status=status) for i in instance_ids}
 

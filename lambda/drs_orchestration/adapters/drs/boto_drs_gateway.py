@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -118,6 +118,13 @@ def _job(raw: Mapping[str, Any]) -> DrsJob:
     )
 
 
+def _iso(moment: datetime) -> str:
+    """DescribeJobs' date filter: ISO 8601 in UTC to the second (a naive time is taken as UTC)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _chunks(items: Sequence[str], size: int = _FILTER_CHUNK) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
         yield list(items[start : start + size])
@@ -170,20 +177,22 @@ class BotoDrsGateway:
     def describe_jobs(self, job_ids: Sequence[str]) -> list[DrsJob]:
         return [job for chunk in _chunks(job_ids, 1000) for job in self._jobs({"jobIDs": chunk})]
 
-    def find_jobs_by_tag(self, key: str, values: Collection[str]) -> dict[str, list[DrsJob]]:
-        # DescribeJobs filters by job id and date only: one scan of every job, indexed by the tag.
+    def find_jobs_by_tag(
+        self, key: str, values: Collection[str], *, since: datetime
+    ) -> dict[str, list[DrsJob]]:
+        # DescribeJobs filters by job id and date only: one scan of the period's jobs, indexed by the tag.
         wanted = set(values)
         found: dict[str, list[DrsJob]] = {}
         if not wanted:
             return found
-        for job in self._jobs({}):
+        for job in self._jobs({"fromDate": _iso(since)}):
             value = job.tags.get(key)
             if value in wanted:
                 found.setdefault(value, []).append(job)
         return found
 
-    def list_active_jobs(self) -> list[DrsJob]:
-        return [job for job in self._jobs({}) if job.is_active]
+    def list_active_jobs(self, *, since: datetime) -> list[DrsJob]:
+        return [job for job in self._jobs({"fromDate": _iso(since)}) if job.is_active]
 
     def describe_job_log_items(self, job_id: str) -> list[JobLogItem]:
         pages = self.client.get_paginator("describe_job_log_items").paginate(jobID=job_id)

@@ -18,6 +18,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from drs_orchestration.domain.errors import DrsLaunchRefused
 from drs_orchestration.domain.models.drs import (
@@ -184,7 +185,9 @@ class InMemoryDrsGateway:
         wanted = set(job_ids)
         return [job for job in self._all() if job.job_id in wanted]
 
-    def find_jobs_by_tag(self, key: str, values: Collection[str]) -> dict[str, list[DrsJob]]:
+    def find_jobs_by_tag(
+        self, key: str, values: Collection[str], *, since: datetime
+    ) -> dict[str, list[DrsJob]]:
         self.drs.calls[(_key(self.target), "find_jobs_by_tag")] += 1
         wanted = set(values)
         found: dict[str, list[DrsJob]] = {}
@@ -194,7 +197,8 @@ class InMemoryDrsGateway:
                 found.setdefault(value, []).append(job)
         return found
 
-    def list_active_jobs(self) -> list[DrsJob]:
+    def list_active_jobs(self, *, since: datetime) -> list[DrsJob]:
+        # Jobs here carry no creation time and live only as long as the test: every one is in period.
         self.drs.calls[(_key(self.target), "list_active_jobs")] += 1
         active = self.drs.active_jobs(self.target)
         if self.drs.after_read is not None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 __all__ = ["BotoSsmGateway"]
 
 _OUTPUT_CHARS = 2000
+_INVOCATIONS_PER_PAGE = 50  # ListCommandInvocations' largest page
+_NOT_REGISTERED_YET = frozenset({"InvalidCommandId", "InvocationDoesNotExist"})
 _NOTHING_TO_CANCEL = frozenset({"InvalidCommandId", "InvalidInstanceId"})
 _NOTHING_TO_STOP = frozenset(
     {"AutomationExecutionNotFoundException", "InvalidAutomationStatusUpdateException"}
@@ -78,6 +80,16 @@ def _refusals(doing: str = "") -> Iterator[None]:
         if refusal is None:
             raise
         raise refusal from error
+
+
+def _outcome(instance_id: str, invocation: Mapping[str, Any]) -> CommandOutcome:
+    """An invocation as ListCommandInvocations lists it (an instance missing from it is pending)."""
+    output = "".join(str(plugin.get("Output") or "") for plugin in invocation.get("CommandPlugins") or [])
+    return CommandOutcome(
+        instance_id=instance_id,
+        status=str(invocation.get("Status") or "Pending"),
+        output=output[-_OUTPUT_CHARS:],
+    )
 
 
 def _reraise_unless(error: ClientError, code: str) -> None:
@@ -133,21 +145,28 @@ class BotoSsmGateway:
             )
         return str(response["Command"]["CommandId"])
 
-    def command_outcomes(self, command_id: str, instance_ids: Sequence[str]) -> dict[str, CommandOutcome]:
+    def command_outcomes(
+        self, command_id: str, instance_ids: Sequence[str], *, with_output: bool = False
+    ) -> dict[str, CommandOutcome]:
+        """One ListCommandInvocations per page of 50 invocations of the command, whatever the number
+        of instances asked for; ``Details`` (the plugins' output) only ``with_output``."""
+        wanted = set(instance_ids)
         outcomes: dict[str, CommandOutcome] = {}
-        for instance_id in instance_ids:
-            try:
-                result = self.client.get_command_invocation(CommandId=command_id, InstanceId=instance_id)
-            except ClientError as error:
-                if error.response.get("Error", {}).get("Code") != "InvocationDoesNotExist":
-                    raise
-                continue  # not registered yet: still pending
-            output = (result.get("StandardOutputContent") or "") + (result.get("StandardErrorContent") or "")
-            outcomes[instance_id] = CommandOutcome(
-                instance_id=instance_id,
-                status=str(result.get("Status", "Pending")),
-                output=output[-_OUTPUT_CHARS:],
-            )
+        pages = self.client.get_paginator("list_command_invocations").paginate(
+            CommandId=command_id,
+            Details=with_output,
+            PaginationConfig={"PageSize": _INVOCATIONS_PER_PAGE},
+        )
+        try:
+            for page in pages:
+                for invocation in page.get("CommandInvocations", []):
+                    instance_id = str(invocation.get("InstanceId", ""))
+                    if instance_id in wanted:
+                        outcomes[instance_id] = _outcome(instance_id, invocation)
+        except ClientError as error:
+            if _code(error) not in _NOT_REGISTERED_YET:
+                raise
+            return {}  # the command is not listed yet: every invocation still pending
         return outcomes
 
     def cancel_command(self, command_id: str, instance_ids: Sequence[str]) -> bool:

@@ -25,7 +25,13 @@ from drs_orchestration.domain.models.execution import (
     ExecutionMode,
     ServerState,
 )
-from drs_orchestration.domain.ports import DrsGateway, DrsGatewayFactory, ExecutionRepository, iterate_pages
+from drs_orchestration.domain.ports import (
+    ACTIVE_JOB_HORIZON,
+    DrsGateway,
+    DrsGatewayFactory,
+    ExecutionRepository,
+    iterate_pages,
+)
 
 __all__ = [
     "MAX_INSTANCES_PER_TERMINATE",
@@ -42,11 +48,11 @@ MAX_INSTANCES_PER_TERMINATE = 200
 
 
 def terminate_within_quotas(
-    gateway: DrsGateway, instances: dict[str, str], quotas: DrsQuotas
+    gateway: DrsGateway, instances: dict[str, str], quotas: DrsQuotas, *, now: datetime
 ) -> tuple[list[str], list[str], int]:
     """Terminate ``instances`` (recovery instance id -> source server id) in as many jobs as the
     quotas allow now; returns the ids sent, the job ids and how many instances were left for later."""
-    active = gateway.list_active_jobs()
+    active = gateway.list_active_jobs(since=now - ACTIVE_JOB_HORIZON)
     job_quotas = DrsQuotas(
         max_servers_per_job=min(quotas.max_servers_per_job, MAX_INSTANCES_PER_TERMINATE),
         max_concurrent_jobs=quotas.max_concurrent_jobs,
@@ -148,7 +154,7 @@ def terminate_drill_instances(
         gateway = drs.for_target(DrsTarget(account_id=account_id, region=region))
         drills = _drill_instances_of(gateway, servers)
         if drills:
-            result.add(*terminate_within_quotas(gateway, drills, quotas))
+            result.add(*terminate_within_quotas(gateway, drills, quotas, now=now))
     sent = len(result.terminated_instance_ids)
     marked = not result.remaining and _mark_terminated(executions, header, now)
     if not sent and not marked:

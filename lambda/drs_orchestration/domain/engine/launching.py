@@ -35,6 +35,7 @@ from drs_orchestration.domain.models.execution import (
     ServerState,
     WaveStatus,
 )
+from drs_orchestration.domain.ports import ACTIVE_JOB_HORIZON, JOB_CLOCK_SKEW
 from drs_orchestration.domain.scheduling import wave_order
 
 __all__ = ["launch_waiting_servers", "recover_intended_batches", "refresh_jobs", "waves_with_jobs"]
@@ -161,7 +162,7 @@ def _still_held(tick: Tick, target: DrsTarget) -> bool:
 
 def _room(tick: Tick, target: DrsTarget) -> tuple[set[str], int]:
     """The servers in active jobs of the account and Region, and how many jobs are active."""
-    active = tick.drs(target).list_active_jobs()
+    active = tick.drs(target).list_active_jobs(since=tick.now - ACTIVE_JOB_HORIZON)
     return {p.source_server_id for job in active for p in job.participating_servers}, len(active)
 
 
@@ -267,7 +268,8 @@ def recover_intended_batches(tick: Tick, batches: list[LaunchBatch]) -> list[Lau
         intended.setdefault(target_key(target), (target, []))[1].append(batch)
     unstarted: list[LaunchBatch] = []
     for target, recorded in intended.values():
-        found = tick.drs(target).find_jobs_by_tag(BATCH_TAG, [b.batch_id for b in recorded])
+        since = min(b.requested_at for b in recorded) - JOB_CLOCK_SKEW
+        found = tick.drs(target).find_jobs_by_tag(BATCH_TAG, [b.batch_id for b in recorded], since=since)
         for batch in recorded:
             jobs = found.get(batch.batch_id)
             if jobs:

@@ -84,7 +84,14 @@ class SsmGateway(Protocol):
         cannot be made. Throttling and server errors are raised as they are."""
         ...
 
-    def command_outcomes(self, command_id: str, instance_ids: Sequence[str]) -> dict[str, CommandOutcome]: ...
+    def command_outcomes(
+        self, command_id: str, instance_ids: Sequence[str], *, with_output: bool = False
+    ) -> dict[str, CommandOutcome]:
+        """The outcome of the command on each of these instances (an instance SSM does not list yet is
+        absent: still pending), in one listing of the command however many instances it ran on. The
+        output is read only ``with_output``."""
+        ...
+
     def cancel_command(self, command_id: str, instance_ids: Sequence[str]) -> bool:
         """Best effort, never raises: ask SSM to stop the command on these instances (invocations still
         pending or running end ``Cancelled``). ``True`` when SSM took the request; ``False`` when the

@@ -168,7 +168,9 @@ class _HealthGate:
                 running[server.health_ref].append(server)
         pending = False
         for command, members in running.items():
-            outcomes = ssm.command_outcomes(command, [s.recovery_instance_id or "" for s in members])
+            outcomes = ssm.command_outcomes(
+                command, [s.recovery_instance_id or "" for s in members], with_output=True
+            )
             for server in members:
                 pending |= self._judge_outcome(
                     server, command, outcomes.get(server.recovery_instance_id or "")
