@@ -24,6 +24,7 @@ __all__ = [
     "Clock",
     "Emulation",
     "HookMissingError",
+    "Hooks",
     "Patches",
     "SerializedBackends",
     "require_attributes",
@@ -75,23 +76,10 @@ class Patches:
                 setattr(owner, name, value)
 
 
-@dataclass
-class Emulation:
-    """An emulation hooked into moto for the duration of ``with x.installed(): ...``.
+class Hooks:
+    """Patches into moto, set by ``_patch`` on ``install`` and undone on ``uninstall``."""
 
-    Emulated work runs on ``clock`` (default: real time scaled by ``time_scale``); pass the DRS
-    simulator's clock to share it. Subclasses check their hooks and set their patches in ``_patch``.
-    """
-
-    time_scale: float = 1.0
-    clock: Clock | None = None
-    _lock: threading.RLock = field(default_factory=threading.RLock)
-    _patches: Patches = field(default_factory=Patches)
-
-    def __post_init__(self) -> None:
-        if self.time_scale <= 0:
-            raise ValueError("time_scale must be positive")
-        self._clock: Clock = self.clock or scaled_clock(self.time_scale)
+    _patches: Patches
 
     def _patch(self, patches: Patches) -> None:
         raise NotImplementedError
@@ -113,6 +101,25 @@ class Emulation:
             self.uninstall()
 
 
+@dataclass
+class Emulation(Hooks):
+    """An emulation hooked into moto for the duration of ``with x.installed(): ...``.
+
+    Emulated work runs on ``clock`` (default: real time scaled by ``time_scale``); pass the DRS
+    simulator's clock to share it. Subclasses check their hooks and set their patches in ``_patch``.
+    """
+
+    time_scale: float = 1.0
+    clock: Clock | None = None
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    _patches: Patches = field(default_factory=Patches)
+
+    def __post_init__(self) -> None:
+        if self.time_scale <= 0:
+            raise ValueError("time_scale must be positive")
+        self._clock: Clock = self.clock or scaled_clock(self.time_scale)
+
+
 def check_serialization_hooks() -> None:
     """Raise if moto's request entry points or its SQS long poll have moved."""
     require_attributes(
@@ -132,7 +139,7 @@ def _serialized(function: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-class SerializedBackends:
+class SerializedBackends(Hooks):
     """Every request into moto's backends runs under :data:`drs_local.backend_lock.BACKENDS`: in-process
     (the botocore stubber ``mock_aws`` installs) and in server mode (the server's request dispatch).
     An SQS long poll waits for messages with the lock let go, so a waiting drainer blocks no one."""
@@ -140,28 +147,15 @@ class SerializedBackends:
     def __init__(self) -> None:
         self._patches = Patches()
 
-    def install(self) -> None:
+    def _patch(self, patches: Patches) -> None:
         check_serialization_hooks()
-        if self._patches.active:
-            raise RuntimeError("SerializedBackends is already installed")
         wait_for_messages = Queue.wait_for_messages
 
         def wait_released(queue: Queue, timeout: int) -> None:
             with BACKENDS.released():
                 wait_for_messages(queue, timeout)
 
-        self._patches.set(BotocoreStubber, "process_request", _serialized(BotocoreStubber.process_request))
+        patches.set(BotocoreStubber, "process_request", _serialized(BotocoreStubber.process_request))
         dispatch = DomainDispatcherApplication.__call__
-        self._patches.set(DomainDispatcherApplication, "__call__", _serialized(dispatch))
-        self._patches.set(Queue, "wait_for_messages", wait_released)
-
-    def uninstall(self) -> None:
-        self._patches.restore()
-
-    @contextmanager
-    def installed(self) -> Iterator[Self]:
-        self.install()
-        try:
-            yield self
-        finally:
-            self.uninstall()
+        patches.set(DomainDispatcherApplication, "__call__", _serialized(dispatch))
+        patches.set(Queue, "wait_for_messages", wait_released)
