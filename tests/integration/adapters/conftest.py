@@ -48,6 +48,19 @@ def drs() -> Iterator[SimulatorHandle]:
 
 
 @pytest.fixture
+def moto_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials for moto in-process, in this Region, without moto's catalogue of real AMIs."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+
+
+@pytest.fixture
 def tables(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     """moto for this test with the template's tables (emptied afterwards); env name -> table name."""
     with moto_with_tables(monkeypatch, REGION, "adapters") as names:

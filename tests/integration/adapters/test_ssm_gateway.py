@@ -42,16 +42,8 @@ def clock() -> SimClock:
 
 @pytest.fixture
 def emulations(
-    monkeypatch: pytest.MonkeyPatch, clock: SimClock
+    moto_environment: None, clock: SimClock
 ) -> Iterator[tuple[InstanceHealth, SsmAutomationEmulation]]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-        "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     with (
         mock_aws(),
         InstanceHealth(clock=clock).installed() as health,

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import sys
 import threading
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import boto3
 import pytest
 from botocore.config import Config
 from moto import mock_aws
-from moto.server import ThreadedMotoServer
 
 from drs_local.backend_lock import BackendLock
 from drs_local.moto_hooks import SerializedBackends, check_serialization_hooks
@@ -104,17 +102,8 @@ def credentials(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def server() -> Iterator[str]:
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    moto.start()
-    host, port = moto.get_host_and_port()
-    url = f"http://{host}:{port}"
-    try:
-        yield url
-    finally:
-        request = urllib.request.Request(f"{url}/moto-api/reset", method="POST")  # noqa: S310 - local server
-        urllib.request.urlopen(request, timeout=10).close()  # noqa: S310
-        moto.stop()
+def server(moto_server: str) -> str:
+    return moto_server
 
 
 @pytest.mark.usefixtures("credentials")

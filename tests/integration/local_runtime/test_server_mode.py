@@ -2,13 +2,10 @@
 
 import json
 import queue
-import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from drs_local.event_bridge import EventBridgeBridge
 from drs_local.instance_health import InstanceBehaviour, InstanceHealth
@@ -23,18 +20,8 @@ COMMAND = {
 
 
 @pytest.fixture
-def endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    try:
-        yield url
-    finally:
-        request = urllib.request.Request(f"{url}/moto-api/reset", method="POST")  # noqa: S310 - local server
-        urllib.request.urlopen(request, timeout=10).close()  # noqa: S310
-        server.stop()
+def endpoint(moto_server: str) -> str:
+    return moto_server
 
 
 def _client(service: str, endpoint: str) -> Any:
