@@ -6,6 +6,10 @@
   ``requestContext.authorizer.claims`` with every value a string. CORS preflight needs no token. CORS
   headers follow the API template's ``Cors`` settings. One request reaches the handler at a time, as in
   one Lambda container.
+* API Gateway's limits: a request body over 10 MB is refused with 413 ``{"message":"Request Too Long"}``
+  before anything runs; a handler that has not answered within the 29 s integration timeout (real
+  time: the front serves people) gets 504 ``{"message": "Endpoint request timed out"}``, while the
+  function itself runs on to its end, as a Lambda does when API Gateway gives up on it.
 * ``/config.json`` tells the console where to sign in and where the API is.
 * Everything else is the built console (``frontend/dist``), unknown paths answering ``index.html`` so
   the single-page application's own routes work on reload.
@@ -34,6 +38,8 @@ API_PREFIX = "/api"
 ApiHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 Verify = Callable[[str | None], dict[str, Any]]
 _MAX_BODY = 10 * 1024 * 1024
+INTEGRATION_TIMEOUT_SECONDS = 29.0
+_TIMED_OUT = b'{"message": "Endpoint request timed out"}'
 
 
 class PortInUse(OSError):
@@ -55,6 +61,8 @@ class FrontServer(ThreadingHTTPServer):
     api_lock: threading.Lock
     clock: Clock
     """The product's clock: API Gateway's request time on the events the front builds."""
+    integration_timeout: float = INTEGRATION_TIMEOUT_SECONDS
+    """Real seconds API Gateway waits for the handler before answering 504."""
 
     @property
     def origin(self) -> str:
@@ -134,8 +142,10 @@ class _Handler(BaseHTTPRequestHandler):
             source_ip=self.client_address[0],
             now=self.server.clock.now(),
         )
-        with self.server.api_lock:
-            response = self.server.api_handler(event, self.server.context_factory())
+        response = self._invoke(event)
+        if response is None:
+            self._send(504, {"Content-Type": "application/json", **self._cors_headers()}, _TIMED_OUT)
+            return
         reply_headers: dict[str, str] = dict(response.get("headers") or {})
         for key, values in (response.get("multiValueHeaders") or {}).items():
             reply_headers[key] = ", ".join(str(value) for value in values)
@@ -143,6 +153,28 @@ class _Handler(BaseHTTPRequestHandler):
         payload = response.get("body") or ""
         data = base64.b64decode(payload) if response.get("isBase64Encoded") else str(payload).encode()
         self._send(int(response.get("statusCode", 200)), reply_headers, data)
+
+    def _invoke(self, event: dict[str, Any]) -> dict[str, Any] | None:
+        """The handler's response, or None when it did not answer within the integration timeout."""
+        done = threading.Event()
+        outcome: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                with self.server.api_lock:
+                    outcome["response"] = self.server.api_handler(event, self.server.context_factory())
+            except BaseException as error:  # re-raised on the request thread when it still waits
+                outcome["error"] = error
+            finally:
+                done.set()
+
+        threading.Thread(target=run, name="local-api-invoke", daemon=True).start()
+        if not done.wait(self.server.integration_timeout):
+            return None
+        if "error" in outcome:
+            raise outcome["error"]
+        response: dict[str, Any] = outcome["response"]
+        return response
 
     # ---- console ------------------------------------------------------------------------------
     def _static(self, path: str) -> None:
