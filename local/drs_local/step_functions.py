@@ -29,7 +29,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from moto.awslambda import models as lambda_models
 from moto.awslambda_simple import models as lambda_simple_models
@@ -41,9 +41,14 @@ from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackEndpoin
 from moto.stepfunctions.parser.backend import execution_worker
 
 from .backend_lock import BACKENDS
+
+if TYPE_CHECKING:
+    from .moto_hooks import Hooks
 from .virtual_time import VirtualTime
 
 Handler = Callable[[Any, Any], Any]
+#: Lambda's largest synchronous response, in bytes, as its error message states it.
+MAX_RESPONSE_BYTES = 6_291_556
 
 _HOOKS: tuple[tuple[object, str], ...] = (
     (lambda_models.LambdaBackend, "invoke"),
@@ -156,6 +161,10 @@ class _Timing:
         """Whether the interpreter's own threads must be replaced (virtual time only)."""
         return False
 
+    def seconds(self) -> float:
+        """A reading of the runtime's clock, in its seconds."""
+        return time.monotonic() * self.scale
+
 
 class _VirtualTiming(_Timing):
     """Every wait is on the virtual clock; the interpreter's threads are its participants."""
@@ -183,6 +192,9 @@ class _VirtualTiming(_Timing):
     def participants(self) -> bool:
         return True
 
+    def seconds(self) -> float:
+        return self.virtual.clock.now().timestamp()
+
 
 def resolve_handler(handler: str) -> Handler:
     """Import ``package.module.attribute`` as a Lambda runtime would."""
@@ -201,6 +213,20 @@ def _error_payload(error: BaseException) -> bytes:
             "stackTrace": traceback.format_exception(error),
         }
     ).encode()
+
+
+def _limit_error(error_type: str, message: str) -> bytes:
+    return json.dumps({"errorMessage": message, "errorType": error_type}).encode()
+
+
+def _timed_out(request_id: str, timeout: float) -> bytes:
+    message = f"RequestId: {request_id} Error: Task timed out after {timeout:.2f} seconds"
+    return _limit_error("Sandbox.Timedout", message)
+
+
+def _too_large() -> bytes:
+    message = f"Response payload size exceeded maximum allowed payload size ({MAX_RESPONSE_BYTES} bytes)."
+    return _limit_error("Function.ResponseSizeTooLarge", message)
 
 
 class LocalStepFunctions:
@@ -226,6 +252,7 @@ class LocalStepFunctions:
         self.invocations: list[tuple[str, Any]] = []
         self._saved: list[tuple[object, str, Any]] = []
         self._lock = threading.Lock()
+        self._limits: Hooks | None = None
 
     def _run(self, backend: Any, function_name: str, qualifier: str | None, body: Any) -> tuple[bytes, bool]:
         fn = backend.get_function(function_name, qualifier)
@@ -233,18 +260,27 @@ class LocalStepFunctions:
         event = json.loads(body) if body else {}
         with self._lock:
             self.invocations.append((fn.function_name, event))
+        timeout = float(fn.timeout)
         context = LambdaContext(
             function_name=fn.function_name,
+            memory_limit_in_mb=int(fn.memory_size),
             invoked_function_arn=fn.function_arn,
-            deadline_ms=time.time() * 1000 + float(fn.timeout) * 1000 / self.time_scale,
+            deadline_ms=time.time() * 1000 + timeout * 1000 / self.time_scale,
         )
+        started = self._timing.seconds()
         try:
             # The handler calls moto and other threads that call moto: it runs without the backend lock.
             with BACKENDS.released():
                 result = handler(event, context)
         except Exception as error:  # a Lambda runtime reports every exception as a function error
-            return _error_payload(error), True
-        return json.dumps(result).encode(), False
+            payload, errored = _error_payload(error), True
+        else:
+            payload, errored = json.dumps(result).encode(), False
+        if self._timing.seconds() - started > timeout:
+            return _timed_out(context.aws_request_id, timeout), True
+        if len(payload) > MAX_RESPONSE_BYTES:
+            return _too_large(), True
+        return payload, errored
 
     def _invoke(
         self,
@@ -269,6 +305,12 @@ class LocalStepFunctions:
 
     def install(self) -> None:
         check_hooks()
+        # Imported here: the message limits build on moto_hooks, which imports this module.
+        from .service_limits import MessageSizeLimits
+
+        limits = MessageSizeLimits()
+        limits.install()
+        self._limits = limits
         timing = self._timing
         runtime = self
 
@@ -303,6 +345,9 @@ class LocalStepFunctions:
         while self._saved:
             owner, name, value = self._saved.pop()
             setattr(owner, name, value)
+        if self._limits is not None:
+            self._limits.uninstall()
+            self._limits = None
 
     @contextmanager
     def installed(self) -> Iterator[LocalStepFunctions]:
