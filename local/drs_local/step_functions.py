@@ -1,11 +1,18 @@
 """Run the product's own state machine on moto's Step Functions interpreter, with no Docker.
 
-moto's interpreter executes the ASL from the template. Two things it cannot do on its own here:
+moto's interpreter executes the ASL from the template (and enforces the 256 KiB state data limit,
+``States.DataLimitExceeded``). Two things it cannot do on its own here:
 
 * invoke a Lambda function: moto would start a container. We hook the Lambda backend's ``invoke``
   so the function's own ``Handler`` (``module.attribute``, as written in the template) runs
   in-process, and its exceptions come back as Lambda function errors (``errorType`` = the
-  exception class name), so the ASL's ``Retry`` and ``Catch`` see what they would see on AWS;
+  exception class name), so the ASL's ``Retry`` and ``Catch`` see what they would see on AWS.
+  Lambda's limits hold: a synchronous response over 6 MB is the function error
+  ``Function.ResponseSizeTooLarge``, and a handler that runs past its function's ``Timeout``
+  (virtual seconds on virtual time, real seconds on scaled time, where a handler's own work is not
+  sped up) is the function error ``Sandbox.Timedout``, its result discarded. The context carries
+  the function's memory. SNS and EventBridge's 256 KiB limits (:mod:`drs_local.service_limits`)
+  are installed along;
 * run in scaled or virtual time: ``Wait`` states, retry intervals, task ``TimeoutSeconds`` and
   ``waitForTaskToken`` timeouts all sleep real seconds. In scaled time we divide every one of them
   by ``time_scale``. Given a :class:`~drs_local.virtual_time.VirtualTime`, every one of them waits on

@@ -285,7 +285,7 @@ class _Builder:
             )["Role"]["Arn"]
         return self._role_arn
 
-    def function(self, logical_id: str, handler: str, timeout: int) -> str:
+    def function(self, logical_id: str, handler: str, timeout: int, memory: int = 128) -> str:
         arn: str = self.client("lambda").create_function(
             FunctionName=self.physical_name(logical_id),
             Runtime="python3.12",
@@ -293,6 +293,7 @@ class _Builder:
             Handler=handler,
             Code={"ZipFile": _zip()},
             Timeout=timeout,
+            MemorySize=memory,
         )["FunctionArn"]
         self.out.functions[logical_id] = handler
         self.out.function_names[logical_id] = self.physical_name(logical_id)
@@ -336,7 +337,8 @@ class _Builder:
             **globals_,
             **((template.body.get("Resources") or {})[logical_id].get("Properties") or {}),
         }
-        return self.function(logical_id, handler, int(properties.get("Timeout", 300)))
+        timeout, memory = int(properties.get("Timeout", 3)), int(properties.get("MemorySize", 128))
+        return self.function(logical_id, handler, timeout, memory)
 
     def _create_machine(self, logical_id: str, path: Path, substitutions: dict[str, str]) -> None:
         definition = path.read_text()
