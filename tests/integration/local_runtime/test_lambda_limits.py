@@ -1,6 +1,7 @@
 """Lambda's limits in the local runtime: a synchronous response over 6 MB and a handler past its
 function's ``Timeout`` fail the invoke with Lambda's function errors, which the ASL can catch; the
-context carries the function's memory."""
+context carries the function's memory. Step Functions' 256 KB data limit (moto's interpreter enforces
+it) holds for a task's result and for a SendTaskSuccess output."""
 
 from __future__ import annotations
 
@@ -15,7 +16,13 @@ import pytest
 from drs_local.step_functions import MAX_RESPONSE_BYTES, LocalStepFunctions
 from drs_local.virtual_time import VirtualTime
 from drs_simulator.clock import SimClock
-from tests.integration.local_runtime.test_step_functions_runtime import _aws, _finish, _run
+from tests.integration.local_runtime.test_step_functions_runtime import (
+    _aws,
+    _finish,
+    _run,
+    _token,
+    _token_machine,
+)
 
 FUNCTION_TIMEOUT = 3  # moto's default Timeout for the test function, as Lambda's
 
@@ -125,3 +132,17 @@ def test_a_handler_within_its_functions_timeout_succeeds(
 ) -> None:
     handlers.sleep_seconds = FUNCTION_TIMEOUT
     assert _execute(aws, virtual, "Sandbox.Timedout") == {"m": 128}
+
+
+def test_a_send_task_success_output_over_256_kb_is_states_data_limit_exceeded(
+    aws: dict[str, Any], virtual: VirtualTime
+) -> None:
+    sfn = aws["sfn"]
+    execution = _run(aws, _token_machine(aws["function_arn"]), {})
+    virtual.run_until(lambda: _token(aws) is not None, 5)
+    token = _token(aws)
+    assert token is not None
+    sfn.send_task_success(taskToken=token, output=json.dumps({"f": "x" * (256 * 1024)}))
+    result = _finish(virtual, sfn, execution, limit=5)
+    assert result["status"] == "FAILED", result
+    assert result.get("error") == "States.DataLimitExceeded"
