@@ -1,5 +1,5 @@
-"""The engine's state machine on its failure paths: the template's own ASL on moto's interpreter, with
-in-process stand-ins for the engine's functions that fail the way a test asks them to."""
+"""The engine's state machine on its failure paths: the template's own ASL on moto's interpreter, on
+virtual time, with in-process stand-ins for the engine's functions that fail the way a test asks them to."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import io
 import itertools
 import json
 import threading
-import time
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,8 @@ import pytest
 from moto import mock_aws
 
 from drs_local.step_functions import LocalStepFunctions
+from drs_local.virtual_time import VirtualTime
+from drs_simulator.clock import SimClock
 
 ROOT = Path(__file__).resolve().parents[3]
 ASL = ROOT / "cfn" / "statemachine" / "execution-engine.asl.json"
@@ -29,7 +31,6 @@ TRUST = {
         {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
     ],
 }
-SCALE = 200.0
 FUNCTIONS = {
     "InitializeFunctionArn": "initialize",
     "AdvanceFunctionArn": "advance",
@@ -55,32 +56,34 @@ class Engine:
     machine_arn: str
     action_arn: str
     handlers: dict[str, Callable[[dict[str, Any], Any], Any]]
-    calls: list[tuple[str, float, dict[str, Any]]] = field(default_factory=list)
+    virtual: VirtualTime
+    calls: list[tuple[str, datetime, dict[str, Any]]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def recorded(self, name: str, function: Callable[[dict[str, Any]], Any]) -> None:
         def handler(event: dict[str, Any], context: Any) -> Any:
             with self.lock:
-                self.calls.append((name, time.monotonic(), event))
+                self.calls.append((name, self.virtual.clock.now(), event))
             return function(event)
 
         self.handlers[name] = handler
 
-    def called(self, name: str) -> list[tuple[float, dict[str, Any]]]:
+    def called(self, name: str) -> list[tuple[datetime, dict[str, Any]]]:
         with self.lock:
             return [(at, event) for called, at, event in self.calls if called == name]
 
-    def run(self, limit: float = 10.0) -> dict[str, Any]:
+    def run(self, limit: float = 3600.0) -> dict[str, Any]:
+        """Start a run and let it go to its end, for at most ``limit`` simulated seconds."""
         execution = self.sfn.start_execution(
             stateMachineArn=self.machine_arn, name=uuid.uuid4().hex, input=json.dumps({"executionId": "ex-1"})
         )["executionArn"]
-        deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
-            described: dict[str, Any] = self.sfn.describe_execution(executionArn=execution)
-            if described["status"] != "RUNNING":
-                return described
-            time.sleep(0.02)
-        raise AssertionError(f"execution still running after {limit} s")
+
+        def ended() -> bool:
+            return bool(self.sfn.describe_execution(executionArn=execution)["status"] != "RUNNING")
+
+        self.virtual.run_until(ended, limit)
+        described: dict[str, Any] = self.sfn.describe_execution(executionArn=execution)
+        return described
 
 
 def _zip() -> bytes:
@@ -99,7 +102,8 @@ def engine(monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     }.items():
         monkeypatch.setenv(name, value)
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}):
-        runtime = LocalStepFunctions(time_scale=SCALE)
+        virtual = VirtualTime(SimClock("virtual"))
+        runtime = LocalStepFunctions(virtual=virtual)
         with runtime.installed():
             role_arn = boto3.client("iam").create_role(
                 RoleName="engine", AssumeRolePolicyDocument=json.dumps(TRUST)
@@ -125,7 +129,10 @@ def engine(monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
             machine_arn = sfn.create_state_machine(name="engine", definition=definition, roleArn=role_arn)[
                 "stateMachineArn"
             ]
-            yield Engine(sfn, machine_arn, function("action"), runtime.handlers)
+            try:
+                yield Engine(sfn, machine_arn, function("action"), runtime.handlers, virtual)
+            finally:
+                virtual.close()  # ends every wait a run left behind
 
 
 def _started(event: dict[str, Any]) -> dict[str, Any]:
@@ -287,8 +294,8 @@ def test_wait_for_change_that_keeps_failing_polls_after_the_wait_advance_asked_f
     assert result["status"] == "SUCCEEDED", result
     advances = [at for at, _ in engine.called("advance")]
     assert len(advances) == 3
-    gaps = [later - earlier for earlier, later in itertools.pairwise(advances)]
-    assert all(gap >= 40 / SCALE for gap in gaps), gaps
+    gaps = [(later - earlier).total_seconds() for earlier, later in itertools.pairwise(advances)]
+    assert all(gap >= 40 for gap in gaps), gaps
     assert len(engine.called("wait-for-change")) == 2 * 4
 
 
