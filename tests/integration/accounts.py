@@ -6,9 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
+import pytest
 
 HOME_ACCOUNT = "111122223333"
 """The home account the tests' own credentials act in."""
+
+
+def use_fake_credentials(monkeypatch: pytest.MonkeyPatch, region: str = "us-east-1") -> None:
+    """Fake credentials for moto in ``region``, no AWS endpoint override, and no catalogue of real
+    AMIs (our instances use a made-up image; loading moto's catalogue costs a second a test)."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": region,
+        "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
 
 
 def in_account(account: str, service: str, region: str = "us-east-1") -> Any:

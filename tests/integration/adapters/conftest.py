@@ -28,6 +28,7 @@ from drs_orchestration.adapters.memory import (
 from drs_simulator.config import Pagination, SimConfig
 from drs_simulator.fleet import ServerFixture
 from drs_simulator.testing import SimulatorHandle, simulator_server
+from tests.integration.accounts import use_fake_credentials
 from tests.integration.adapters.contract import HOME, REGION, TARGET, Repositories, sid
 from tests.integration.api.aws_tables import moto_with_tables
 
@@ -49,15 +50,8 @@ def drs() -> Iterator[SimulatorHandle]:
 
 @pytest.fixture
 def moto_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fake credentials for moto in-process, in this Region, without moto's catalogue of real AMIs."""
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-        "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    """Fake credentials for moto in-process, in this Region."""
+    use_fake_credentials(monkeypatch, REGION)
 
 
 @pytest.fixture

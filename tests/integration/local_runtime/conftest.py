@@ -8,20 +8,14 @@ from moto import mock_aws
 from moto.server import ThreadedMotoServer
 
 from drs_simulator.clock import SimClock
+from tests.integration.accounts import use_fake_credentials
 
 REGION = "us-east-1"
 
 
 @pytest.fixture
 def moto_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-        # Our instances use a made-up image; loading moto's catalogue of real AMIs costs a second a test.
-        "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
-    }.items():
-        monkeypatch.setenv(name, value)
+    use_fake_credentials(monkeypatch, REGION)
     with mock_aws():
         yield
 
