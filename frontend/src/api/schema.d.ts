@@ -172,8 +172,9 @@ export interface paths {
          * The run's report: JSON pages, or every server as CSV
          * @description JSON (the default): the run's summary (execution, RTO, planned against actual per wave) and a page of
          *     its server rows, in plan order of the waves then by server id; `limit` rows at most (default 100, up to
-         *     1000) and never more than 2 MiB of rows, so a page stays far under Lambda's 6 MB response whatever the
-         *     command outputs hold. Follow `nextToken` until a page comes without it.
+         *     1000), fewer once the page passes 3 MiB (the summary grows with the run; a page holds at least 512 KiB
+         *     of rows), so a page stays far under Lambda's 6 MB response whatever the command outputs hold. Follow
+         *     `nextToken` until a page comes without it.
          *
          *     CSV, every server in one file, two ways:
          *     - `Accept: text/csv`: the CSV itself (200, `text/csv`) when it takes at most 1 MiB; a larger one is
@@ -2601,7 +2602,7 @@ export interface operations {
     report_executions__execution_id__report_get: {
         parameters: {
             query?: {
-                /** @description Server rows in the page (fewer once they pass 2 MiB serialised) */
+                /** @description Server rows in the page (fewer once the page passes 3 MiB serialised) */
                 limit?: number;
                 /** @description Token from the previous page */
                 nextToken?: string | null;

@@ -22,7 +22,8 @@ from drs_orchestration.domain.models.drs import LaunchStatus
 from drs_orchestration.domain.models.execution import HealthStatus, ServerState, WaveState
 from drs_orchestration.domain.services.context import Request, Services
 from drs_orchestration.domain.services.execution_reports import (
-    REPORT_PAGE_ROW_BYTES,
+    REPORT_MIN_ROW_BYTES,
+    REPORT_PAGE_BYTES,
     ExecutionReport,
     execution_report,
 )
@@ -59,7 +60,7 @@ def _services(reports: InMemoryReportStore | None = None) -> Services:
     )
 
 
-def _run(services: Services, servers_per_wave: int, output_chars: int) -> None:
+def _run(services: Services, servers_per_wave: int, output_chars: int, error: str | None = None) -> None:
     """A drill of db then app (plan order is not alphabetical), each server healthy with long outputs."""
     recovery_plan = plan(wave("db"), wave("app", "db"))
     waves = [
@@ -76,6 +77,7 @@ def _run(services: Services, servers_per_wave: int, output_chars: int) -> None:
             health=HealthStatus.HEALTHY,
             launched_at=T0,
             health_evidence=evidence,
+            error=error,
         )
         for position, w in enumerate(waves)
         for n in range(servers_per_wave)
@@ -119,12 +121,40 @@ def test_a_page_stops_at_the_byte_budget_when_command_outputs_are_long() -> None
     # When the report is read with the largest limit
     pages = _pages(services, limit=1000)
 
-    # Then no page's rows pass the budget, and all 20 rows come through
+    # Then no page passes the budget, and all 20 rows come through
     for page in pages:
-        rows_bytes = len(json.dumps(page.to_json()["servers"]).encode())
-        assert rows_bytes <= REPORT_PAGE_ROW_BYTES
+        assert len(page.model_dump_json(by_alias=True).encode()) <= REPORT_PAGE_BYTES
     assert len(pages) > 1
     assert sum(len(page.servers) for page in pages) == 20
+
+
+def test_the_summary_counts_against_the_page_when_the_run_is_large() -> None:
+    # Given 1,500 servers a wave, each with a 500-character error and a 2,000-character output
+    services = _services()
+    _run(services, servers_per_wave=1500, output_chars=2000, error="e" * 500)
+
+    # When the report is read with the largest limit
+    pages = _pages(services, limit=1000)
+
+    # Then each page, summary and rows, stays within the page budget and the rows fill what is left
+    sizes = [len(page.model_dump_json(by_alias=True).encode()) for page in pages]
+    assert max(sizes) <= REPORT_PAGE_BYTES
+    summary = len(pages[0].model_copy(update={"servers": []}).model_dump_json(by_alias=True).encode())
+    assert summary > REPORT_PAGE_BYTES // 3
+    assert sizes[0] > REPORT_PAGE_BYTES - 10_000
+    assert sum(len(page.servers) for page in pages) == 3000
+
+
+def test_a_page_holds_the_minimum_of_rows_when_the_summary_alone_fills_the_budget() -> None:
+    # Given a summary larger than a page (an error of 2,000 characters on each of 2,000 servers)
+    services = _services()
+    _run(services, servers_per_wave=1000, output_chars=2000, error="e" * 2000)
+
+    page = execution_report(services, EXECUTION, REQUEST, limit=1000)
+
+    # Then the page still brings rows, as many as the minimum allows
+    rows = sum(len(row.model_dump_json(by_alias=True).encode()) + 1 for row in page.servers)
+    assert REPORT_MIN_ROW_BYTES - 10_000 < rows <= REPORT_MIN_ROW_BYTES
 
 
 @pytest.mark.parametrize("limit", [0, 1001, -5])

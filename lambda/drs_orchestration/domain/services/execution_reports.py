@@ -1,9 +1,10 @@
 """The report of a run (JSON pages, or CSV rows) and the termination of a drill's recovery instances.
 
 The JSON report is paged: each page carries the run's summary (the execution, its RTO and the per-wave
-planned-against-actual rows) and a page of server rows, at most ``limit`` rows and at most
-``REPORT_PAGE_ROW_BYTES`` of them serialised, whatever their command outputs hold. A run of thousands
-of servers is read page after page (``nextToken``), each answer far under Lambda's 6 MB response.
+planned-against-actual rows) and a page of server rows: at most ``limit`` rows, and no more than what
+keeps the page within ``REPORT_PAGE_BYTES`` serialised (at least ``REPORT_MIN_ROW_BYTES`` of rows),
+whatever their command outputs hold. A run of thousands of servers is read page after page
+(``nextToken``), each answer far under Lambda's 6 MB response.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from drs_orchestration.domain.services.paging import decode_cursor, encode_curso
 
 __all__ = [
     "REPORT_MAX_PAGE_SIZE",
-    "REPORT_PAGE_ROW_BYTES",
+    "REPORT_MIN_ROW_BYTES",
+    "REPORT_PAGE_BYTES",
     "REPORT_PAGE_SIZE",
     "REPORT_PHASES",
     "ExecutionReport",
@@ -47,9 +49,12 @@ REPORT_PHASES = ("snapshot", "conversion", "cleanup")
 REPORT_PAGE_SIZE = 100
 """Server rows in a page of the report when the client names no ``limit``."""
 REPORT_MAX_PAGE_SIZE = 1000
-REPORT_PAGE_ROW_BYTES = 2 * 1024 * 1024
-"""The most a page's server rows take serialised; a page always holds at least one row (a server item is
-at most DynamoDB's 400 KB, its command outputs at most 2,000 characters each)."""
+REPORT_PAGE_BYTES = 3 * 1024 * 1024
+"""The most a page takes serialised: the summary (about 0.3 to 0.8 KB per server of the run), then rows up
+to what is left. Wrapped in the Lambda proxy response (JSON in JSON) it stays far under 6 MB."""
+REPORT_MIN_ROW_BYTES = 512 * 1024
+"""The rows a page may hold however large the summary. A page always holds at least one row (a server
+item is at most DynamoDB's 400 KB; its command outputs at most 2,000 characters each)."""
 
 
 class WaveReportRow(CamelModel):
@@ -208,12 +213,18 @@ def _resume_at(report: ExecutionReport, next_token: str | None) -> int:
     )
 
 
-def _page_end(rows: Sequence[ServerReportRow], start: int, limit: int) -> int:
-    """Where the page starting at ``start`` ends: ``limit`` rows, fewer once they pass the byte budget."""
+def _row_budget(report: ExecutionReport) -> int:
+    """Bytes left for rows once the summary is counted (never fewer than ``REPORT_MIN_ROW_BYTES``)."""
+    summary = len(report.model_copy(update={"servers": []}).model_dump_json(by_alias=True).encode())
+    return max(REPORT_PAGE_BYTES - summary, REPORT_MIN_ROW_BYTES)
+
+
+def _page_end(rows: Sequence[ServerReportRow], start: int, limit: int, budget: int) -> int:
+    """Where the page starting at ``start`` ends: ``limit`` rows, fewer once they pass ``budget`` bytes."""
     end, used = start, 0
     while end < len(rows) and end - start < limit:
         size = len(rows[end].model_dump_json(by_alias=True).encode()) + 1
-        if end > start and used + size > REPORT_PAGE_ROW_BYTES:
+        if end > start and used + size > budget:
             break
         used += size
         end += 1
@@ -235,7 +246,7 @@ def execution_report(
     whole = full_report(services, execution_id, request)
     rows = whole.servers
     start = _resume_at(whole, next_token)
-    end = _page_end(rows, start, limit)
+    end = _page_end(rows, start, limit, _row_budget(whole))
     token = None
     if end < len(rows):
         last = rows[end - 1]
