@@ -228,9 +228,9 @@ def report(
     1 MiB) and otherwise written to the reports bucket (encrypted, private, objects expired after a
     day; the API's role may only put and get objects under ``reports/``) and handed out as a presigned
     GET link of 5 minutes: a 303 for ``Accept: text/csv`` (HTTP clients and the CLI follow it), a JSON
-    link for ``?export=csv`` (the console, which cannot read a cross-origin redirect). Streaming was
-    not chosen: API Gateway's REST proxy and the local runtime buffer the whole response, so a stream
-    would meet the same 6 MB limit.
+    link for ``?export=csv`` (the console: a browser's fetch cannot read a redirect's ``Location``).
+    Streaming was not chosen: the API's Lambda proxy integration and the local runtime return the
+    response whole, so a streamed body would meet the same 6 MB limit.
     """
     services, request = get_services(router), service_request(router)
     if export is ReportExportFormat.CSV:
