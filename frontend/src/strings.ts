@@ -352,7 +352,11 @@ export const strings = {
   report: {
     title: (plan: string) => `Report: ${plan}`,
     exportCsv: 'Export CSV',
+    exportCsvFailed: 'The CSV export failed',
     exportJson: 'Export JSON',
+    serverCount: (count: number) => `${count} servers`,
+    timelineWavesOnly: (count: number) =>
+      `${count} servers: the timeline shows the waves only; every server is in the table below.`,
     print: 'Print',
     rto: 'RTO',
     rtoTarget: 'RTO target',

@@ -168,7 +168,23 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The run's report */
+        /**
+         * The run's report: JSON pages, or every server as CSV
+         * @description JSON (the default): the run's summary (execution, RTO, planned against actual per wave) and a page of
+         *     its server rows, in plan order of the waves then by server id; `limit` rows at most (default 100, up to
+         *     1000), fewer once the page passes 3 MiB (the summary grows with the run; a page holds at least 512 KiB
+         *     of rows), so a page stays far under Lambda's 6 MB response whatever the command outputs hold. Follow
+         *     `nextToken` until a page comes without it.
+         *
+         *     CSV, every server in one file, two ways:
+         *     - `Accept: text/csv`: the CSV itself (200, `text/csv`) when it takes at most 1 MiB; a larger one is
+         *       written to the stack's reports bucket and answered with **303 See Other**, `Location` a presigned
+         *       GET link valid for 5 minutes (the body repeats it as JSON: `url`, `expiresAt`, `fileName`, `rows`,
+         *       `sizeBytes`). Follow the link without the API's `Authorization` header (`curl -L` does so).
+         *     - `?export=csv` (what the console uses, since a browser cannot read a redirect's `Location`): always
+         *       written to the bucket; 200 with that JSON. Download `url` with a plain GET before `expiresAt`.
+         *     Exported files expire from the bucket after a day. 503 when a link is needed and no bucket is set up.
+         */
         get: operations["report_executions__execution_id__report_get"];
         put?: never;
         post?: never;
@@ -509,9 +525,15 @@ export interface components {
          * @enum {string}
          */
         ExecutionMode: "DRILL" | "RECOVERY";
-        /** ExecutionReport */
+        /**
+         * ExecutionReport
+         * @description The run's summary and a page of its server rows (in plan order of the waves, then by server id);
+         *     ``nextToken`` asks for the next page and is absent on the last one.
+         */
         ExecutionReport: {
             execution: components["schemas"]["Execution"];
+            /** Nexttoken */
+            nextToken?: string | null;
             /** Rtotargetminutes */
             rtoTargetMinutes: number;
             /** Servers */
@@ -865,6 +887,30 @@ export interface components {
          * @enum {string}
          */
         ReplicationState: "STOPPED" | "INITIATING" | "INITIAL_SYNC" | "BACKLOG" | "CREATING_SNAPSHOT" | "CONTINUOUS" | "PAUSED" | "RESCAN" | "STALLED" | "DISCONNECTED" | "PENDING_SNAPSHOT_SHIPPING" | "SHIPPING_SNAPSHOT";
+        /**
+         * ReportExport
+         * @description Where to download the report's CSV, without credentials, until ``expiresAt``.
+         */
+        ReportExport: {
+            /**
+             * Expiresat
+             * Format: date-time
+             */
+            expiresAt: string;
+            /** Filename */
+            fileName: string;
+            /** Rows */
+            rows: number;
+            /** Sizebytes */
+            sizeBytes: number;
+            /** Url */
+            url: string;
+        };
+        /**
+         * ReportExportFormat
+         * @enum {string}
+         */
+        ReportExportFormat: "csv";
         /**
          * RequestType
          * @enum {string}
@@ -2555,7 +2601,14 @@ export interface operations {
     };
     report_executions__execution_id__report_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Server rows in the page (fewer once the page passes 3 MiB serialised) */
+                limit?: number;
+                /** @description Token from the previous page */
+                nextToken?: string | null;
+                /** @description `csv`: write every row to a CSV file and answer a link to it (JSON) */
+                export?: components["schemas"]["ReportExportFormat"] | null;
+            };
             header?: {
                 accept?: string | null;
             };
@@ -2566,7 +2619,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report (JSON), or one row per server with `Accept: text/csv` */
+            /** @description A page of the report (JSON); the CSV with `Accept: text/csv`; with `?export=csv` a `ReportExport` (JSON), as the 303's body */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2574,6 +2627,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ExecutionReport"];
                     "text/csv": string;
+                };
+            };
+            /** @description `Accept: text/csv` and the CSV is over 1 MiB: `Location` is a presigned link to it */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportExport"];
                 };
             };
             /** @description Malformed or invalid request; `fields` names each problem */
@@ -2641,6 +2703,15 @@ export interface operations {
             };
             /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service is unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

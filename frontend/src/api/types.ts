@@ -57,6 +57,7 @@ export type OperatorRequestAccepted = Schemas['OperatorRequestAccepted'];
 export type TerminationResult = Schemas['TerminationResult'];
 export type ExecutionReport = Schemas['ExecutionReport'];
 export type ReportServer = Schemas['ServerReportRow'];
+export type ReportExport = Schemas['ReportExport'];
 export type ReplicationState = Schemas['ReplicationState'];
 
 export type TargetAccount = Schemas['AccountView'];

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import boto3
     from botocore.config import Config
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_s3 import S3Client
     from mypy_boto3_stepfunctions import SFNClient
     from mypy_boto3_sts import STSClient
 
@@ -28,6 +29,7 @@ __all__ = [
     "clear_client_cache",
     "client",
     "dynamodb_client",
+    "s3_client",
     "stepfunctions_client",
     "sts_client",
 ]
@@ -39,6 +41,14 @@ def boto_config() -> Config:
     from botocore.config import Config
 
     return Config(retries={"mode": "standard"})
+
+
+@lru_cache(maxsize=1)
+def _s3_config() -> Config:
+    """S3 signs with Signature Version 4, presigned links included (SigV2 links are deprecated)."""
+    from botocore.config import Config
+
+    return boto_config().merge(Config(signature_version="s3v4"))
 
 
 DEFAULT_SESSION_NAME = "drs-orchestration"
@@ -66,13 +76,18 @@ def client(
         session = boto3.session.Session()
     else:
         session = _assumed_role_session(role_arn, external_id or "", session_name, region, sts_endpoint_url)
-    made = session.client(service, region_name=region, endpoint_url=endpoint_url, config=boto_config())  # type: ignore[call-overload]  # the service name is a runtime value
+    config = _s3_config() if service == "s3" else boto_config()
+    made = session.client(service, region_name=region, endpoint_url=endpoint_url, config=config)  # type: ignore[call-overload]  # the service name is a runtime value
     made.meta.events.register("before-parameter-build", count_call)
     return made
 
 
 def dynamodb_client(region: str, endpoint_url: str | None = None) -> DynamoDBClient:
     return cast("DynamoDBClient", client("dynamodb", region, endpoint_url=endpoint_url))
+
+
+def s3_client(region: str, endpoint_url: str | None = None) -> S3Client:
+    return cast("S3Client", client("s3", region, endpoint_url=endpoint_url))
 
 
 def stepfunctions_client(region: str, endpoint_url: str | None = None) -> SFNClient:

@@ -74,7 +74,7 @@ def _token(args: argparse.Namespace, target: Target) -> str:
 
 def _finish(api: ApiClient, execution_id: str, args: argparse.Namespace) -> int:
     final = commands.follow(api, execution_id, sys.stdout, interval=args.interval, timeout=args.timeout)
-    _out(commands.format_report(api.get(f"/executions/{execution_id}/report")))
+    _out(commands.format_report(commands.full_report(api, execution_id)))
     return EXIT_OK if final["status"] == "SUCCEEDED" else EXIT_RUN_FAILED
 
 
@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "csv":
         _out(api.request("GET", f"/executions/{args.execution_id}/report", accept="text/csv"), end="")
     else:
-        report = api.get(f"/executions/{args.execution_id}/report")
+        report = commands.full_report(api, args.execution_id)
         _out(commands.as_json(report) if args.format == "json" else commands.format_report(report))
     return EXIT_OK
 

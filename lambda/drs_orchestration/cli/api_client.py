@@ -46,12 +46,14 @@ class ApiClient:
         accept: str = "",
     ) -> Any:
         url = f"{self.api_url}{path}" + (f"?{urlencode(query)}" if query else "")
-        headers = {"Authorization": self.token, "Accept": accept or "application/json"}
+        headers = {"Accept": accept or "application/json"}
         data = None
         if body is not None:
             data = json.dumps(body).encode()
             headers["Content-Type"] = "application/json"
         request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310
+        # Not sent on to where a redirect leads (a large CSV export's presigned link carries its own).
+        request.add_unredirected_header("Authorization", self.token)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - checked
                 raw = response.read()

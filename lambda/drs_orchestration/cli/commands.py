@@ -14,6 +14,7 @@ __all__ = [
     "TERMINAL",
     "follow",
     "format_report",
+    "full_report",
     "list_plans",
     "progress_line",
     "resolve_plan",
@@ -106,6 +107,23 @@ def follow(
 
 def _minutes(seconds: float | None) -> str:
     return "-" if seconds is None else f"{seconds / 60:.1f} min"
+
+
+def full_report(api: ApiClient, execution_id: str) -> dict[str, Any]:
+    """The whole report: the first page's summary with every page's server rows (``nextToken``)."""
+    path = f"/executions/{execution_id}/report"
+    report: dict[str, Any] = api.get(path, limit="1000")
+    servers = list(report.get("servers") or [])
+    seen: set[str] = set()
+    token = report.pop("nextToken", None)
+    while token:
+        if token in seen:
+            raise RuntimeError(f"the report's pagination token repeated: {token}")
+        seen.add(token)
+        page = api.get(path, limit="1000", nextToken=token)
+        servers.extend(page.get("servers") or [])
+        token = page.get("nextToken")
+    return {**report, "servers": servers}
 
 
 def format_report(report: dict[str, Any]) -> str:

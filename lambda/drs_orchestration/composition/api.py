@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drs_orchestration.adapters.aws_clients import dynamodb_client, stepfunctions_client
+from drs_orchestration.adapters.aws_clients import dynamodb_client, s3_client, stepfunctions_client
 from drs_orchestration.adapters.drs.boto_drs_gateway import BotoDrsGatewayFactory
 from drs_orchestration.adapters.dynamodb.dynamodb_account_repository import DynamoDBAccountRepository
 from drs_orchestration.adapters.dynamodb.dynamodb_audit_repository import DynamoDBAuditRepository
@@ -14,11 +14,12 @@ from drs_orchestration.adapters.dynamodb.dynamodb_protection_group_repository im
 from drs_orchestration.adapters.dynamodb.dynamodb_recovery_plan_repository import (
     DynamoDBRecoveryPlanRepository,
 )
+from drs_orchestration.adapters.s3.s3_report_store import S3ReportStore
 from drs_orchestration.adapters.stepfunctions.step_functions_runner import StepFunctionsExecutionRunner
 from drs_orchestration.composition import store
 from drs_orchestration.composition.product import Product, part
 from drs_orchestration.domain.clock import Clock
-from drs_orchestration.domain.ports import ExecutionRepository, ExecutionRunner
+from drs_orchestration.domain.ports import ExecutionRepository, ExecutionRunner, ReportStore
 from drs_orchestration.domain.services.context import Services
 
 __all__ = ["ApiParts", "api_parts"]
@@ -42,6 +43,13 @@ def _step_functions_runner(product: Product, executions: ExecutionRepository) ->
         return None
     client = stepfunctions_client(settings.aws_region, settings.aws_endpoint)
     return StepFunctionsExecutionRunner(executions, client, settings.state_machine_arn)
+
+
+def _report_store(product: Product) -> ReportStore | None:
+    settings = product.settings
+    if settings.reports_bucket is None:
+        return None
+    return S3ReportStore(s3_client(settings.aws_region, settings.aws_endpoint), settings.reports_bucket)
 
 
 @part(
@@ -78,5 +86,6 @@ def api_parts(product: Product) -> ApiParts:
         ),
         runner=runner,
         home_account_id=home_account_id,
+        reports=_report_store(product),
     )
     return ApiParts(services, product.clock, settings.max_body_bytes, settings.allowed_origin)

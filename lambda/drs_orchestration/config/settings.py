@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     role_session_name: str = Field(
         default="drs-orchestration", min_length=2, max_length=64, validation_alias="ROLE_SESSION_NAME"
     )
+    reports_bucket: str | None = Field(default=None, min_length=3, validation_alias="REPORTS_BUCKET")
+    """Where report exports too large to answer inline are written (behind presigned links)."""
     notifications_topic_arn: str | None = Field(default=None, validation_alias="NOTIFICATIONS_TOPIC_ARN")
     event_bus_name: str | None = Field(default=None, validation_alias="EVENT_BUS_NAME")
     console_url: str | None = Field(default=None, validation_alias="CONSOLE_URL")

@@ -49,6 +49,7 @@ __all__ = [
     "Page",
     "ProtectionGroupRepository",
     "RecoveryPlanRepository",
+    "ReportStore",
     "RunnerSignal",
     "iterate_pages",
 ]
@@ -206,6 +207,17 @@ class ExecutionRepository(Protocol):
     def release_launch_lease(self, target: DrsTarget, holder: str) -> None:
         """Give the lease up; nothing happens when ``holder`` no longer has it (it expired and
         another run took it)."""
+        ...
+
+
+class ReportStore(Protocol):
+    """Files handed out through short-lived links (the stack's reports bucket)."""
+
+    def publish(
+        self, key: str, body: bytes, *, content_type: str, file_name: str, expires_in_seconds: int
+    ) -> str:
+        """Store ``body`` under ``key``; a URL that downloads it as ``file_name``, with no credentials,
+        for ``expires_in_seconds``."""
         ...
 
 

@@ -3,6 +3,7 @@ templates themselves, so local mode and a deployment cannot drift apart.
 
 * every ``AWS::DynamoDB::Table`` of ``data-stack.yaml`` (key schema, indexes, billing mode);
 * the user pool, app client and groups of ``auth-stack.yaml``;
+* the S3 buckets of ``frontend-stack.yaml`` (the API writes large report exports to its reports bucket);
 * the KMS key, notifications topic, event bus and SSM documents of ``orchestration-stack.yaml`` (each
   document's content from the file its ``AWS::Include`` names);
 * the execution engine's state machine: the ASL from ``cfn/statemachine/`` with its
@@ -104,6 +105,8 @@ class LocalAws:
     account: str
     stack_name: str
     tables: dict[str, str] = field(default_factory=dict)
+    buckets: dict[str, str] = field(default_factory=dict)
+    """Logical id -> bucket name."""
     environment: dict[str, str] = field(default_factory=dict)
     """Every function's environment variables as the templates set them (local values)."""
     user_pool_id: str = ""
@@ -208,6 +211,21 @@ class _Builder:
             self.out.tables[logical_id] = name
             self.refs[logical_id], self.refs[f"{logical_id}.Arn"] = name, table["TableArn"]
         self.record_outputs(data)
+
+    # ---- storage ------------------------------------------------------------------------------
+    def buckets(self) -> None:
+        stack = self.template("frontend-stack.yaml")
+        s3 = self.client("s3")
+        region = self.out.region
+        location = (
+            {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+        )
+        for logical_id, _ in stack.resources("AWS::S3::Bucket"):
+            name = self.physical_name(logical_id).lower()
+            s3.create_bucket(Bucket=name, **location)
+            self.out.buckets[logical_id] = name
+            self.refs[logical_id], self.refs[f"{logical_id}.Arn"] = name, f"arn:aws:s3:::{name}"
+        self.record_outputs(stack)
 
     # ---- auth ---------------------------------------------------------------------------------
     def auth(self) -> None:
@@ -441,6 +459,7 @@ def create_local_aws(
     """Create every resource local mode needs in the AWS endpoint ``endpoint``, from the templates."""
     builder = _Builder(root, endpoint, region, account, stack_name)
     builder.tables()
+    builder.buckets()
     builder.auth()
     builder.orchestration()
     builder.state_machine()

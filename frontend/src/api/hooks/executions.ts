@@ -1,4 +1,5 @@
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ApiClient } from '../client';
 import { useApi } from '../context';
 import { fetchAllPages } from '../paging';
 import { queryKeys } from '../query-keys';
@@ -11,10 +12,11 @@ import type {
   ExecutionStatus,
   OperatorRequestAccepted,
   Page,
+  ReportExport,
   StartExecutionInput,
   TerminationResult,
 } from '../types';
-import { itemPath, maybeItemPath, useAllPages, useItem } from './resource';
+import { itemPath, useAllPages } from './resource';
 
 const path = '/executions';
 
@@ -74,8 +76,41 @@ export function useExecutionEvents(id: string | undefined, status: ExecutionStat
   });
 }
 
-export const useExecutionReport = (id: string | undefined) =>
-  useItem<ExecutionReport>(maybeItemPath(path, id, '/report'), queryKeys.executions.report(id ?? ''));
+/** Server rows a report page asks for (the API also bounds each page in bytes). */
+export const REPORT_PAGE_SIZE = 1000;
+
+/**
+ * A run's whole report: the API pages its server rows (a run may have thousands, each with command outputs);
+ * this follows `nextToken` to the last page and keeps the summary of the first.
+ */
+export async function fetchWholeReport(api: ApiClient, id: string): Promise<ExecutionReport> {
+  const reportPath = `${itemPath(path, id)}/report`;
+  let first: ExecutionReport | undefined;
+  const servers = await fetchAllPages(async nextToken => {
+    const page = await api.request<ExecutionReport>(reportPath, { query: { limit: REPORT_PAGE_SIZE, nextToken } });
+    first ??= page;
+    return { items: page.servers, nextToken: page.nextToken ?? undefined };
+  });
+  if (first === undefined) throw new Error('the report answered no page');
+  return { ...first, servers, nextToken: undefined };
+}
+
+export function useExecutionReport(id: string | undefined) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.executions.report(id ?? ''),
+    queryFn: () => fetchWholeReport(api, id ?? ''),
+    enabled: id !== undefined,
+  });
+}
+
+/** Writes the report's CSV (every server) to the stack's reports bucket; answers a short-lived download link. */
+export function useReportCsvExport(id: string) {
+  const api = useApi();
+  return useMutation({
+    mutationFn: () => api.request<ReportExport>(`${itemPath(path, id)}/report`, { query: { export: 'csv' } }),
+  });
+}
 
 export function useStartExecution() {
   const api = useApi();

@@ -1,3 +1,4 @@
+import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import ColumnLayout from '@cloudscape-design/components/column-layout';
@@ -7,13 +8,16 @@ import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
-import type { ExecutionReport, HealthStatus, LaunchStatus } from '../../api/types';
+import type { Execution, ExecutionReport, HealthStatus, LaunchStatus, ReportServer } from '../../api/types';
+import { errorMessage } from '../../common/api-error-alert';
+import { CollectionTable } from '../../common/collection-table';
 import { formatDateTime, formatMinutes } from '../../common/format';
 import { ExecutionStatusBadge, HealthBadge, LaunchStatusBadge, WaveStatusBadge } from '../../common/status';
 import { Gantt } from '../../gantt/gantt';
+import { EmptyState } from '../../common/table-states';
 import { executionGantt, type Span } from '../../gantt/gantt-model';
 import { strings } from '../../strings';
-import { download, reportFileName, reportToCsv } from './export';
+import { download, reportFileName } from './export';
 import { rtoSummary, waveTimings } from './model';
 
 const t = strings.report;
@@ -35,18 +39,44 @@ function RtoVerdict({ met }: { met: boolean | null }) {
   );
 }
 
+/** Above this many servers the timeline draws the waves only (a row per server would be thousands of rows). */
+export const TIMELINE_SERVER_ROWS = 200;
+
+/** The run as the timeline draws it: with a row per server while that stays readable, else its waves only. */
+export function timelineExecution(execution: Execution): Execution {
+  const count = execution.waves.reduce((total, w) => total + w.servers.length, 0);
+  return count <= TIMELINE_SERVER_ROWS
+    ? execution
+    : { ...execution, waves: execution.waves.map(w => ({ ...w, servers: [] })) };
+}
+
+/** Exporting the CSV: the API writes it to storage and answers a link, which is then downloaded. */
+export interface CsvExport {
+  run: () => void;
+  running: boolean;
+  error: unknown;
+}
+
+interface ServerRow extends ReportServer {
+  key: string;
+}
+
 /** The report of one run: planned against actual per wave and server, RTO against its target; exportable and printable. */
 export function ReportRoot({
   report,
   planned,
   now,
+  csvExport,
 }: {
   report: ExecutionReport;
   planned: ReadonlyMap<string, Span>;
   now: Date;
+  csvExport: CsvExport;
 }) {
   const execution = report.execution;
   const rto = rtoSummary(report);
+  const timeline = timelineExecution(execution);
+  const serverRows: ServerRow[] = report.servers.map(s => ({ ...s, key: `${s.waveId}/${s.sourceServerId}` }));
   return (
     <div className="print-page">
       <ContentLayout
@@ -57,10 +87,7 @@ export function ReportRoot({
             actions={
               <div className="no-print">
                 <SpaceBetween direction="horizontal" size="xs">
-                  <Button
-                    iconName="download"
-                    onClick={() => download(reportToCsv(report, planned), reportFileName(report, 'csv'), 'text/csv')}
-                  >
+                  <Button iconName="download" loading={csvExport.running} onClick={csvExport.run}>
                     {t.exportCsv}
                   </Button>
                   <Button
@@ -83,6 +110,11 @@ export function ReportRoot({
         }
       >
         <SpaceBetween size="l">
+          {csvExport.error ? (
+            <Alert type="error" header={t.exportCsvFailed}>
+              {errorMessage(csvExport.error)}
+            </Alert>
+          ) : null}
           <Container header={<Header variant="h2">{t.rto}</Header>}>
             <ColumnLayout columns={4} variant="text-grid">
               <div>
@@ -131,16 +163,29 @@ export function ReportRoot({
             ]}
           />
           <Container header={<Header variant="h2">{strings.executions.timeline}</Header>}>
-            <Gantt model={executionGantt(execution, now, planned)} ariaLabel={strings.executions.timeline} />
+            {timeline === execution ? null : <Box variant="small">{t.timelineWavesOnly(report.servers.length)}</Box>}
+            <Gantt model={executionGantt(timeline, now, planned)} ariaLabel={strings.executions.timeline} />
           </Container>
-          <Table
-            header={<Header variant="h2">{strings.executions.servers}</Header>}
-            items={report.servers}
-            trackBy="sourceServerId"
-            ariaLabels={{ tableLabel: strings.executions.servers }}
-            columnDefinitions={[
+          <CollectionTable<ServerRow>
+            header={
+              <Header variant="h2" counter={`(${serverRows.length})`}>
+                {strings.executions.servers}
+              </Header>
+            }
+            items={serverRows}
+            trackBy="key"
+            pageSize={100}
+            filterWhat={strings.executions.servers.toLowerCase()}
+            ariaLabel={strings.executions.servers}
+            empty={<EmptyState title={t.serverCount(0)} />}
+            columns={[
               { id: 'wave', header: strings.executions.serverColumns.wave, cell: s => s.waveName },
-              { id: 'server', header: strings.executions.serverColumns.server, cell: s => s.sourceServerId },
+              {
+                id: 'server',
+                header: strings.executions.serverColumns.server,
+                cell: s => s.sourceServerId,
+                sortingField: 'sourceServerId',
+              },
               { id: 'impact', header: strings.executions.serverColumns.impact, cell: s => s.impact },
               {
                 id: 'launch',

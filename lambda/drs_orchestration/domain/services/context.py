@@ -22,6 +22,7 @@ from drs_orchestration.domain.ports import (
     ExecutionRunner,
     ProtectionGroupRepository,
     RecoveryPlanRepository,
+    ReportStore,
 )
 
 __all__ = [
@@ -95,6 +96,8 @@ class Services:
     drs: DrsGatewayFactory
     runner: ExecutionRunner | None
     home_account_id: str
+    reports: ReportStore | None = None
+    """Where large report exports go; without it only reports small enough to answer inline export."""
 
 
 @dataclass(frozen=True)

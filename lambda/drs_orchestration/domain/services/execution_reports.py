@@ -1,29 +1,43 @@
-"""The report of a run (JSON, or CSV rows) and the termination of a drill's recovery instances."""
+"""The report of a run (JSON pages, or CSV rows) and the termination of a drill's recovery instances.
+
+The JSON report is paged: each page carries the run's summary (the execution, its RTO and the per-wave
+planned-against-actual rows) and a page of server rows: at most ``limit`` rows, and no more than what
+keeps the page within ``REPORT_PAGE_BYTES`` serialised (at least ``REPORT_MIN_ROW_BYTES`` of rows),
+whatever their command outputs hold. A run of thousands of servers is read page after page
+(``nextToken``), each answer far under Lambda's 6 MB response.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from collections.abc import Sequence
 from datetime import datetime
 
-from pydantic import JsonValue
+from pydantic import Field, JsonValue
 
 from drs_orchestration.domain.engine import cleanup
-from drs_orchestration.domain.errors import Conflict
+from drs_orchestration.domain.errors import Conflict, FieldError, ValidationFailed
 from drs_orchestration.domain.execution_summary import assemble_execution
 from drs_orchestration.domain.models.base import CamelModel
 from drs_orchestration.domain.models.execution import Execution, ExecutionMode
 from drs_orchestration.domain.planned_schedule import PlannedWindow, planned_schedule
 from drs_orchestration.domain.services.context import Request, Services, record_audit
+from drs_orchestration.domain.services.paging import decode_cursor, encode_cursor, invalid_token
 
 __all__ = [
+    "REPORT_MAX_PAGE_SIZE",
+    "REPORT_MIN_ROW_BYTES",
+    "REPORT_PAGE_BYTES",
+    "REPORT_PAGE_SIZE",
     "REPORT_PHASES",
     "ExecutionReport",
     "ServerReportRow",
     "TerminationResult",
     "WaveReportRow",
     "execution_report",
+    "full_report",
     "report_csv",
     "terminate_drill_instances",
 ]
@@ -31,6 +45,16 @@ __all__ = [
 
 REPORT_PHASES = ("snapshot", "conversion", "cleanup")
 """The DRS phases the job log times (a START and an END event), one CSV column ``<phase>Seconds`` each."""
+
+REPORT_PAGE_SIZE = 100
+"""Server rows in a page of the report when the client names no ``limit``."""
+REPORT_MAX_PAGE_SIZE = 1000
+REPORT_PAGE_BYTES = 3 * 1024 * 1024
+"""The most a page takes serialised: the summary (about 0.3 to 0.8 KB per server of the run), then rows up
+to what is left. Wrapped in the Lambda proxy response (JSON in JSON) it stays far under 6 MB."""
+REPORT_MIN_ROW_BYTES = 512 * 1024
+"""The rows a page may hold however large the summary. A page always holds at least one row (a server
+item is at most DynamoDB's 400 KB; its command outputs at most 2,000 characters each)."""
 
 
 class WaveReportRow(CamelModel):
@@ -78,10 +102,14 @@ class ServerReportRow(CamelModel):
 
 
 class ExecutionReport(CamelModel):
+    """The run's summary and a page of its server rows (in plan order of the waves, then by server id);
+    ``nextToken`` asks for the next page and is absent on the last one."""
+
     execution: Execution
     rto_target_minutes: int
     waves: list[WaveReportRow]
     servers: list[ServerReportRow]
+    next_token: str | None = Field(default=None, exclude_if=lambda token: token is None)
 
 
 def _seconds(start: datetime | None, end: datetime | None) -> float | None:
@@ -93,7 +121,8 @@ def _minutes(start: datetime | None, end: datetime | None) -> float | None:
     return None if seconds is None else round(seconds / 60, 2)
 
 
-def execution_report(services: Services, execution_id: str, request: Request) -> ExecutionReport:
+def full_report(services: Services, execution_id: str, request: Request) -> ExecutionReport:
+    """The whole report, every server row in one model (for the CSV export; never answered as JSON)."""
     header = services.executions.get_header(execution_id)
     stored = {s.source_server_id: s for s in services.executions.get_servers(execution_id)}
     execution = assemble_execution(
@@ -153,6 +182,76 @@ def execution_report(services: Services, execution_id: str, request: Request) ->
     return ExecutionReport(
         execution=execution, rto_target_minutes=snapshot.rto_target_minutes, waves=waves, servers=rows
     )
+
+
+_CURSOR_KEYS = frozenset({"waveId", "sourceServerId"})
+
+
+def _limit_error() -> ValidationFailed:
+    return ValidationFailed(
+        [FieldError(name="limit", message=f"must be between 1 and {REPORT_MAX_PAGE_SIZE}")]
+    )
+
+
+def _resume_at(report: ExecutionReport, next_token: str | None) -> int:
+    """Index of the first row after the one the token names (rows are in wave order, then by server)."""
+    if next_token is None:
+        return 0
+    key = decode_cursor(next_token, _CURSOR_KEYS)
+    position = {row.wave_id: index for index, row in enumerate(report.waves)}
+    wave_id, server_id = key["waveId"]["S"], key["sourceServerId"]["S"]
+    if wave_id not in position:
+        raise invalid_token()
+    after = (position[wave_id], server_id)
+    return next(
+        (
+            index
+            for index, row in enumerate(report.servers)
+            if (position[row.wave_id], row.source_server_id) > after
+        ),
+        len(report.servers),
+    )
+
+
+def _row_budget(report: ExecutionReport) -> int:
+    """Bytes left for rows once the summary is counted (never fewer than ``REPORT_MIN_ROW_BYTES``)."""
+    summary = len(report.model_copy(update={"servers": []}).model_dump_json(by_alias=True).encode())
+    return max(REPORT_PAGE_BYTES - summary, REPORT_MIN_ROW_BYTES)
+
+
+def _page_end(rows: Sequence[ServerReportRow], start: int, limit: int, budget: int) -> int:
+    """Where the page starting at ``start`` ends: ``limit`` rows, fewer once they pass ``budget`` bytes."""
+    end, used = start, 0
+    while end < len(rows) and end - start < limit:
+        size = len(rows[end].model_dump_json(by_alias=True).encode()) + 1
+        if end > start and used + size > budget:
+            break
+        used += size
+        end += 1
+    return end
+
+
+def execution_report(
+    services: Services,
+    execution_id: str,
+    request: Request,
+    *,
+    limit: int = REPORT_PAGE_SIZE,
+    next_token: str | None = None,
+) -> ExecutionReport:
+    """The run's summary and one page of its server rows, resumed after ``next_token``'s row;
+    ``ValidationFailed`` naming ``limit`` or ``nextToken`` when either is not one this report takes."""
+    if not 1 <= limit <= REPORT_MAX_PAGE_SIZE:
+        raise _limit_error()
+    whole = full_report(services, execution_id, request)
+    rows = whole.servers
+    start = _resume_at(whole, next_token)
+    end = _page_end(rows, start, limit, _row_budget(whole))
+    token = None
+    if end < len(rows):
+        last = rows[end - 1]
+        token = encode_cursor({"waveId": {"S": last.wave_id}, "sourceServerId": {"S": last.source_server_id}})
+    return whole.model_copy(update={"servers": list(rows[start:end]), "next_token": token})
 
 
 def _csv_columns() -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
@@ -17,7 +18,7 @@ from drs_orchestration.domain.models.execution import (
     StartExecutionRequest,
 )
 from drs_orchestration.domain.ports import Page, RunnerSignal
-from drs_orchestration.domain.services import execution_reports, executions
+from drs_orchestration.domain.services import execution_reports, executions, report_exports
 from drs_orchestration.handlers.api.dependencies import get_services, service_request
 from drs_orchestration.handlers.api.resolver import require, requires
 from drs_orchestration.handlers.api.routes.common import PAGE_SIZE, Limit, NextToken, json_response, responses
@@ -147,22 +148,96 @@ def events(
     return services.executions.list_events(execution_id, limit=limit, next_token=next_token)
 
 
-_REPORT_RESPONSES = responses(400, 403, 404)
+class ReportExportFormat(StrEnum):
+    CSV = "csv"
+
+
+ReportLimit = Annotated[
+    int,
+    Query(
+        ge=1,
+        le=execution_reports.REPORT_MAX_PAGE_SIZE,
+        description="Server rows in the page (fewer once the page passes 3 MiB serialised)",
+    ),
+]
+ReportExport = Annotated[
+    ReportExportFormat | None,
+    Query(description="`csv`: write every row to a CSV file and answer a link to it (JSON)"),
+]
+
+_REPORT_DESCRIPTION = """\
+JSON (the default): the run's summary (execution, RTO, planned against actual per wave) and a page of
+its server rows, in plan order of the waves then by server id; `limit` rows at most (default 100, up to
+1000), fewer once the page passes 3 MiB (the summary grows with the run; a page holds at least 512 KiB
+of rows), so a page stays far under Lambda's 6 MB response whatever the command outputs hold. Follow
+`nextToken` until a page comes without it.
+
+CSV, every server in one file, two ways:
+- `Accept: text/csv`: the CSV itself (200, `text/csv`) when it takes at most 1 MiB; a larger one is
+  written to the stack's reports bucket and answered with **303 See Other**, `Location` a presigned
+  GET link valid for 5 minutes (the body repeats it as JSON: `url`, `expiresAt`, `fileName`, `rows`,
+  `sizeBytes`). Follow the link without the API's `Authorization` header (`curl -L` does so).
+- `?export=csv` (what the console uses, since a browser cannot read a redirect's `Location`): always
+  written to the bucket; 200 with that JSON. Download `url` with a plain GET before `expiresAt`.
+Exported files expire from the bucket after a day. 503 when a link is needed and no bucket is set up.
+"""
+
+_REPORT_RESPONSES = responses(400, 403, 404, 503)
 _REPORT_RESPONSES[200] = {
-    "description": "The report (JSON), or one row per server with `Accept: text/csv`",
+    "description": "A page of the report (JSON); the CSV with `Accept: text/csv`; with `?export=csv` a "
+    "`ReportExport` (JSON), as the 303's body",
     "content": {
         "application/json": {"model": execution_reports.ExecutionReport},
         "text/csv": {"schema": {"type": "string"}},
     },
 }
+_REPORT_RESPONSES[303] = {
+    "description": "`Accept: text/csv` and the CSV is over 1 MiB: `Location` is a presigned link to it",
+    "content": {"application/json": {"model": report_exports.ReportExport}},
+}
 
 
-@router.get("/executions/<execution_id>/report", summary="The run's report", responses=_REPORT_RESPONSES)
+def _csv_answer(execution_id: str) -> Response[str]:
+    exported = report_exports.export_csv(get_services(router), execution_id, service_request(router))
+    if isinstance(exported, str):
+        return Response(status_code=200, content_type="text/csv", body=exported)
+    response = json_response(303, exported)
+    response.headers["Location"] = exported.url
+    return response
+
+
+@router.get(
+    "/executions/<execution_id>/report",
+    summary="The run's report: JSON pages, or every server as CSV",
+    description=_REPORT_DESCRIPTION,
+    responses=_REPORT_RESPONSES,
+)
 @requires(Permission.READ)
 def report(
-    execution_id: ExecutionId, accept: Annotated[str | None, Header(alias="Accept")] = None
+    execution_id: ExecutionId,
+    limit: ReportLimit = execution_reports.REPORT_PAGE_SIZE,
+    next_token: NextToken = None,
+    export: ReportExport = None,
+    accept: Annotated[str | None, Header(alias="Accept")] = None,
 ) -> Response[str]:
-    result = execution_reports.execution_report(get_services(router), execution_id, service_request(router))
+    """The report is paged, and a large CSV goes through S3.
+
+    Decision: the JSON report is paged (summary on every page, server rows bounded in count and bytes)
+    rather than stored, so the console and the CLI read it with the same ``nextToken`` loop as every
+    other list. The CSV holds every server in one file; it is answered inline while small (at most
+    1 MiB) and otherwise written to the reports bucket (encrypted, private, objects expired after a
+    day; the API's role may only put and get objects under ``reports/``) and handed out as a presigned
+    GET link of 5 minutes: a 303 for ``Accept: text/csv`` (HTTP clients and the CLI follow it), a JSON
+    link for ``?export=csv`` (the console: a browser's fetch cannot read a redirect's ``Location``).
+    Streaming was not chosen: the API's Lambda proxy integration and the local runtime return the
+    response whole, so a streamed body would meet the same 6 MB limit.
+    """
+    services, request = get_services(router), service_request(router)
+    if export is ReportExportFormat.CSV:
+        return json_response(200, report_exports.export_csv_link(services, execution_id, request))
     if accept and "text/csv" in accept:
-        return Response(status_code=200, content_type="text/csv", body=execution_reports.report_csv(result))
-    return json_response(200, result)
+        return _csv_answer(execution_id)
+    page = execution_reports.execution_report(
+        services, execution_id, request, limit=limit, next_token=next_token
+    )
+    return json_response(200, page)

@@ -1,0 +1,1 @@
+"""S3: the reports bucket behind short-lived links."""
