@@ -93,7 +93,7 @@ class _CountedEventManager(EventManager):
         self._count_lock = threading.Lock()
         self._recorded = 0
         self._last_id = 0
-        self._full = False
+        self._failed = False
 
     def add_event(
         self,
@@ -104,9 +104,9 @@ class _CountedEventManager(EventManager):
         update_source_event_id: bool = True,
     ) -> int:
         with self._count_lock:
-            if self._full:
+            if self._recorded >= self._max_events:  # full: the execution ended on its last event
                 if event_type in _EXECUTION_ENDS:
-                    return self._last_id  # the execution already ended with ExecutionFailed
+                    return self._last_id
                 raise HistoryLimitReached(self._failure["cause"])
             self._recorded += 1
             if self._recorded < self._max_events or event_type in _EXECUTION_ENDS:
@@ -114,7 +114,7 @@ class _CountedEventManager(EventManager):
                     context, event_type, event_details, timestamp, update_source_event_id
                 )
                 return self._last_id
-            self._full = True
+            self._failed = True
             # moto declares every kind of details as required; an event carries only its own.
             failed = cast(EventDetails, {"executionFailedEventDetails": self._failure})
             self._last_id = super().add_event(context, HistoryEventType.ExecutionFailed, failed)
@@ -128,7 +128,7 @@ class _CountedEventManager(EventManager):
 
     def failed_here(self, state: Any) -> bool:
         """Whether ``state`` (a program state) is this history's failure."""
-        return self._full and isinstance(state, ProgramError) and state.error == self._failure
+        return self._failed and isinstance(state, ProgramError) and state.error == self._failure
 
 
 def check_history_hooks() -> None:
