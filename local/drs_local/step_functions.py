@@ -12,7 +12,8 @@ moto's interpreter executes the ASL from the template (and enforces the 256 KiB 
   (virtual seconds on virtual time, real seconds on scaled time, where a handler's own work is not
   sped up) is the function error ``Sandbox.Timedout``, its result discarded. The context carries
   the function's memory. SNS and EventBridge's 256 KiB limits (:mod:`drs_local.service_limits`)
-  are installed along;
+  and Step Functions' 25,000-event execution history limit (:mod:`drs_local.history_limit`) are
+  installed along;
 * run in scaled or virtual time: ``Wait`` states, retry intervals, task ``TimeoutSeconds`` and
   ``waitForTaskToken`` timeouts all sleep real seconds. In scaled time we divide every one of them
   by ``time_scale``. Given a :class:`~drs_local.virtual_time.VirtualTime`, every one of them waits on
@@ -260,7 +261,7 @@ class LocalStepFunctions:
         self.invocations: list[tuple[str, Any]] = []
         self._saved: list[tuple[object, str, Any]] = []
         self._lock = threading.Lock()
-        self._limits: Hooks | None = None
+        self._limits: list[Hooks] = []
 
     def _run(self, backend: Any, function_name: str, qualifier: str | None, body: Any) -> tuple[bytes, bool]:
         fn = backend.get_function(function_name, qualifier)
@@ -313,12 +314,13 @@ class LocalStepFunctions:
 
     def install(self) -> None:
         check_hooks()
-        # Imported here: the message limits build on moto_hooks, which imports this module.
+        # Imported here: the limits build on moto_hooks, which imports this module.
+        from .history_limit import HistoryLimit
         from .service_limits import MessageSizeLimits
 
-        limits = MessageSizeLimits()
-        limits.install()
-        self._limits = limits
+        for limits in (MessageSizeLimits(), HistoryLimit()):
+            limits.install()
+            self._limits.append(limits)
         timing = self._timing
         runtime = self
 
@@ -353,9 +355,8 @@ class LocalStepFunctions:
         while self._saved:
             owner, name, value = self._saved.pop()
             setattr(owner, name, value)
-        if self._limits is not None:
-            self._limits.uninstall()
-            self._limits = None
+        while self._limits:
+            self._limits.pop().uninstall()
 
     @contextmanager
     def installed(self) -> Iterator[LocalStepFunctions]:
