@@ -261,6 +261,7 @@ class LocalStepFunctions:
         self._saved: list[tuple[object, str, Any]] = []
         self._lock = threading.Lock()
         self._limits: Hooks | None = None
+        self._hooks: list[Hooks] = []
 
     def _run(self, backend: Any, function_name: str, qualifier: str | None, body: Any) -> tuple[bytes, bool]:
         fn = backend.get_function(function_name, qualifier)
@@ -314,11 +315,16 @@ class LocalStepFunctions:
     def install(self) -> None:
         check_hooks()
         # Imported here: the message limits build on moto_hooks, which imports this module.
+        from .interpreter_caches import InterpreterCaches
         from .service_limits import MessageSizeLimits
+        from .stop_execution import StopExecutionAsAws
 
         limits = MessageSizeLimits()
         limits.install()
         self._limits = limits
+        self._hooks = [StopExecutionAsAws(), InterpreterCaches()]
+        for hooks in self._hooks:
+            hooks.install()
         timing = self._timing
         runtime = self
 
@@ -356,6 +362,8 @@ class LocalStepFunctions:
         if self._limits is not None:
             self._limits.uninstall()
             self._limits = None
+        while self._hooks:
+            self._hooks.pop().uninstall()
 
     @contextmanager
     def installed(self) -> Iterator[LocalStepFunctions]:
