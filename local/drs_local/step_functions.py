@@ -261,7 +261,7 @@ class LocalStepFunctions:
         self.invocations: list[tuple[str, Any]] = []
         self._saved: list[tuple[object, str, Any]] = []
         self._lock = threading.Lock()
-        self._limits: list[Hooks] = []
+        self._hooks: list[Hooks] = []
 
     def _run(self, backend: Any, function_name: str, qualifier: str | None, body: Any) -> tuple[bytes, bool]:
         fn = backend.get_function(function_name, qualifier)
@@ -314,13 +314,15 @@ class LocalStepFunctions:
 
     def install(self) -> None:
         check_hooks()
-        # Imported here: the limits build on moto_hooks, which imports this module.
+        # Imported here: these hooks build on moto_hooks, which imports this module.
         from .history_limit import HistoryLimit
+        from .interpreter_caches import InterpreterCaches
         from .service_limits import MessageSizeLimits
+        from .stop_execution import StopExecutionAsAws
 
-        for limits in (MessageSizeLimits(), HistoryLimit()):
-            limits.install()
-            self._limits.append(limits)
+        for hooks in (MessageSizeLimits(), HistoryLimit(), StopExecutionAsAws(), InterpreterCaches()):
+            hooks.install()
+            self._hooks.append(hooks)
         timing = self._timing
         runtime = self
 
@@ -355,8 +357,8 @@ class LocalStepFunctions:
         while self._saved:
             owner, name, value = self._saved.pop()
             setattr(owner, name, value)
-        while self._limits:
-            self._limits.pop().uninstall()
+        while self._hooks:
+            self._hooks.pop().uninstall()
 
     @contextmanager
     def installed(self) -> Iterator[LocalStepFunctions]:

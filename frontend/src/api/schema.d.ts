@@ -1205,7 +1205,7 @@ export interface components {
             protectionGroupIds: string[];
             /**
              * Timeoutminutes
-             * @description How long after the wave starts its servers may take to launch before the wave fails.
+             * @description How long the wave's servers may take to launch, from when its launch begins (after its pre-actions), before the wave fails.
              * @default 60
              */
             timeoutMinutes: number;

@@ -103,4 +103,5 @@ def engine_config(product: Product) -> EngineConfig:
         max_wait_seconds=settings.max_wait_seconds,
         console_url=settings.console_url,
         health_check_document=settings.health_check_document,
+        handover_ticks=settings.handover_ticks,
     )

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     poll_seconds: int = Field(default=30, ge=1, le=300, validation_alias="ENGINE_POLL_SECONDS")
     gate_poll_seconds: int = Field(default=10, ge=1, le=300, validation_alias="ENGINE_GATE_POLL_SECONDS")
     max_wait_seconds: int = Field(default=300, ge=5, le=3600, validation_alias="ENGINE_MAX_WAIT_SECONDS")
+    # at most 1,500 ticks (about 19,500 history events) an execution: see EngineConfig.handover_ticks
+    handover_ticks: int = Field(default=750, ge=2, le=1500, validation_alias="ENGINE_HANDOVER_TICKS")
 
     @property
     def aws_endpoint(self) -> str | None:

@@ -266,6 +266,23 @@ class Engine:
                 messages.append({"subject": envelope.get("Subject"), "body": json.loads(envelope["Message"])})
                 self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
 
+    def engine_executions(self) -> list[dict[str, Any]]:
+        """The state machine's executions, oldest first: name, status and how many history events."""
+        listed = self.sfn.list_executions(stateMachineArn=self.machine_arn)["executions"]
+        return [
+            {"name": e["name"], "status": e["status"], "events": self.history_length(e["executionArn"])}
+            for e in sorted(listed, key=lambda e: e["startDate"])
+        ]
+
+    def history_length(self, execution_arn: str) -> int:
+        count, token = 0, {}
+        while True:
+            page = self.sfn.get_execution_history(executionArn=execution_arn, maxResults=1000, **token)
+            count += len(page["events"])
+            if not page.get("nextToken"):
+                return count
+            token = {"nextToken": page["nextToken"]}
+
     def state_transitions(self) -> int:
         total = 0
         for execution in self.sfn.list_executions(stateMachineArn=self.machine_arn)["executions"]:

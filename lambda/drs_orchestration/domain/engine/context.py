@@ -9,7 +9,7 @@ from datetime import datetime
 from pydantic import JsonValue
 
 from drs_orchestration.domain.engine.invocations import LambdaInvocation
-from drs_orchestration.domain.engine.ports import NoticeKind, Notifier, TargetGateways
+from drs_orchestration.domain.engine.ports import EngineExecutions, NoticeKind, Notifier, TargetGateways
 from drs_orchestration.domain.errors import StaleVersion
 from drs_orchestration.domain.models.base import CamelModel
 from drs_orchestration.domain.models.drs import DEFAULT_QUOTAS, DrsQuotas, DrsTarget
@@ -49,6 +49,11 @@ class EngineConfig:
     console_url: str | None = None
     health_check_document: str | None = None
     """The product's health-check command document, run where a wave names no document of its own."""
+    handover_ticks: int = 750
+    """After this many ticks an execution hands the run over to a fresh one (continue-as-new), far
+    below Step Functions' 25,000 history events an execution: a tick writes about 13 (Advance 5, its
+    Choice 2, WaitForChange 6; an InvokeAction instead 5), so 750 ticks are about 9,750 events and
+    leave the rest for retries, which add 3 an attempt (Advance retries 8 times at most)."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,8 @@ class EnginePorts:
     drs: DrsGatewayFactory
     targets: TargetGateways
     notifier: Notifier
+    engine_executions: EngineExecutions | None = None
+    """Where runs are handed over to fresh executions; ``None``: never (an execution runs to the end)."""
 
 
 def target_key(target: DrsTarget) -> str:

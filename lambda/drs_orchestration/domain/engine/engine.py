@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from pydantic import Field
 
 from drs_orchestration.domain.engine.context import EngineConfig, EnginePorts, Tick, TickMetrics
+from drs_orchestration.domain.engine.handover import claim, driven_elsewhere, hand_over, start_successor
 from drs_orchestration.domain.engine.invocations import InvocationResult, LambdaInvocation
 from drs_orchestration.domain.engine.launching import (
     launch_waiting_servers,
@@ -44,7 +45,7 @@ from drs_orchestration.domain.models.execution import (
 )
 from drs_orchestration.domain.scheduling import execution_outcome, wave_order
 
-__all__ = ["StepResult", "advance", "finalize", "initialize"]
+__all__ = ["StepResult", "advance", "close_run", "end_run", "finalize", "initialize", "load_tick"]
 
 _PASSES = 6
 REAL_RECOVERY_INSTANCE = "its current recovery instance came from a real recovery; a drill would replace it"
@@ -57,11 +58,17 @@ class StepResult(CamelModel):
     wait_seconds: int = 1
     done: bool = False
     invoke: LambdaInvocation | None = None
+    engine_execution: str | None = None
+    """The state machine execution that runs the step (its own identity, carried from Initialize)."""
+    ticks: int = 0
+    """Ticks this execution has run: it hands the run over after ``EngineConfig.handover_ticks``."""
+    handed_over: bool = False
+    """This execution stops here: another one drives the run."""
     metrics: TickMetrics = Field(default_factory=TickMetrics, exclude=True)
     """What the step did, counted; for the handler's metrics, never handed to the state machine."""
 
 
-def _load(ports: EnginePorts, config: EngineConfig, execution_id: str, now: datetime) -> Tick:
+def load_tick(ports: EnginePorts, config: EngineConfig, execution_id: str, now: datetime) -> Tick:
     header = ports.executions.get_header(execution_id)
     waves = {wave.wave_id: wave for wave in ports.executions.get_waves(execution_id)}
     return Tick(ports=ports, config=config, now=now, header=header, waves=waves, loaded_header=header)
@@ -141,34 +148,48 @@ def _drill_expiry(header: ExecutionHeader, now: datetime) -> datetime | None:
     return now + timedelta(hours=ttl)
 
 
-def initialize(ports: EnginePorts, config: EngineConfig, execution_id: str, now: datetime) -> StepResult:
-    """Resolve the plan's servers and write their items (once); mark the run RUNNING. Idempotent; a
-    finished run with operator requests not yet acted on (a retry, a skip) is reopened."""
-    tick = _load(ports, config, execution_id, now)
+def initialize(
+    ports: EnginePorts,
+    config: EngineConfig,
+    execution_id: str,
+    now: datetime,
+    engine_execution: str | None = None,
+) -> StepResult:
+    """Resolve the plan's servers and write their items (once); mark the run RUNNING; record
+    ``engine_execution`` as the one driving it. Idempotent; a finished run with operator requests not
+    yet acted on (a retry, a skip) is reopened; a handed-over run resumes as it stands."""
+    tick = load_tick(ports, config, execution_id, now)
+    result = StepResult(execution_id=execution_id, engine_execution=engine_execution)
+    if driven_elsewhere(tick, engine_execution):
+        return result.model_copy(update={"handed_over": True})
     header = tick.header
     if header.is_terminal:
         if not pending_requests(ports.executions, header):
-            return StepResult(execution_id=execution_id, done=True)
+            return result.model_copy(update={"done": True})
         tick.set_header(status=ExecutionStatus.RUNNING, ended_at=None, status_reason=None)
         tick.event(EventType.EXECUTION_RESUMED, "reopened to act on an operator request")
-        tick.save()
-        return StepResult(execution_id=execution_id)
+    elif header.status is ExecutionStatus.PENDING:
+        _start(tick)
+    claim(tick, engine_execution, now)
+    tick.save()
     if header.status is ExecutionStatus.PENDING:
-        if not ports.executions.get_servers(execution_id):
-            servers = _resolve_servers(tick)
-            ports.executions.put_servers(servers)
-        tick.set_header(
-            status=ExecutionStatus.RUNNING,
-            started_at=header.started_at or now,
-            drill_expires_at=_drill_expiry(header, now),
-        )
-        tick.event(EventType.EXECUTION_STARTED, f"{header.mode.value} started")
-        tick.save()
         ports.notifier.publish(notification(NoticeKind.STARTED, tick.header, console_url=config.console_url))
-    return StepResult(execution_id=execution_id)
+    return result
 
 
-def _finish(tick: Tick, status: ExecutionStatus, reason: str | None = None) -> None:
+def _start(tick: Tick) -> None:
+    header, executions = tick.header, tick.ports.executions
+    if not executions.get_servers(header.id):
+        executions.put_servers(_resolve_servers(tick))
+    tick.set_header(
+        status=ExecutionStatus.RUNNING,
+        started_at=header.started_at or tick.now,
+        drill_expires_at=_drill_expiry(header, tick.now),
+    )
+    tick.event(EventType.EXECUTION_STARTED, f"{header.mode.value} started")
+
+
+def end_run(tick: Tick, status: ExecutionStatus, reason: str | None = None) -> None:
     tick.set_header(status=status, status_reason=reason, ended_at=tick.now, active_jobs={}, task_token=None)
 
 
@@ -204,11 +225,38 @@ def advance(
     execution_id: str,
     now: datetime,
     invoke_result: InvocationResult | None = None,
+    *,
+    engine_execution: str | None = None,
+    ticks: int = 0,
 ) -> StepResult:
-    tick = _load(ports, config, execution_id, now)
+    """One tick; ``engine_execution`` is the execution running it and ``ticks`` how many it ran before."""
+    tick = load_tick(ports, config, execution_id, now)
+    result = StepResult(execution_id=execution_id, engine_execution=engine_execution, ticks=ticks + 1)
     if tick.header.is_terminal:
-        return StepResult(execution_id=execution_id, done=True)
-    apply_requests(tick, pending_requests(ports.executions, tick.header))
+        return result.model_copy(update={"done": True})
+    if driven_elsewhere(tick, engine_execution):
+        return result.model_copy(update={"handed_over": True})
+    _tick(tick, invoke_result)
+    done = _maybe_finish(tick)
+    handing = not done and hand_over(tick, engine_execution, ticks + 1)
+    tick.save()
+    publish_notices(tick)
+    if handing:
+        start_successor(tick)
+    return result.model_copy(
+        update={
+            "wait_seconds": _wait(tick),
+            "done": done,
+            "invoke": tick.invoke,
+            "handed_over": handing,
+            "metrics": tick.metrics,
+        }
+    )
+
+
+def _tick(tick: Tick, invoke_result: InvocationResult | None) -> None:
+    """Act on operator requests, follow the jobs, move the waves, launch what is due."""
+    apply_requests(tick, pending_requests(tick.ports.executions, tick.header))
     status = tick.header.status
     running = status in (ExecutionStatus.RUNNING, ExecutionStatus.WAITING_APPROVAL)
     unstarted = _follow_jobs(tick)
@@ -218,16 +266,6 @@ def advance(
         waiting = ExecutionStatus.WAITING_APPROVAL if approval_pending(tick) else ExecutionStatus.RUNNING
         if waiting is not status:
             tick.set_header(status=waiting)
-    done = _maybe_finish(tick)
-    tick.save()
-    publish_notices(tick)
-    return StepResult(
-        execution_id=execution_id,
-        wait_seconds=_wait(tick),
-        done=done,
-        invoke=tick.invoke,
-        metrics=tick.metrics,
-    )
 
 
 def _maybe_finish(tick: Tick) -> bool:
@@ -241,7 +279,7 @@ def _maybe_finish(tick: Tick) -> bool:
     if outcome is None:
         return False
     order = wave_order(tick.header.plan_snapshot.waves)
-    _finish(tick, outcome, status_reason(outcome, [tick.waves[w] for w in order], merged.values()))
+    end_run(tick, outcome, status_reason(outcome, [tick.waves[w] for w in order], merged.values()))
     return True
 
 
@@ -259,7 +297,7 @@ def _finish_cancelling(tick: Tick) -> bool:
                 reason="execution cancelled",
                 ended_at=tick.now,
             )
-    _finish(tick, ExecutionStatus.CANCELLED, tick.header.status_reason or "cancelled by an operator")
+    end_run(tick, ExecutionStatus.CANCELLED, tick.header.status_reason or "cancelled by an operator")
     return True
 
 
@@ -308,9 +346,16 @@ def finalize(
     ports: EnginePorts, config: EngineConfig, execution_id: str, now: datetime, error: str | None = None
 ) -> StepResult:
     """Record the DRS phase timings from the job logs, close the run, and say so."""
-    tick = _load(ports, config, execution_id, now)
+    tick = load_tick(ports, config, execution_id, now)
     if not tick.header.is_terminal:
-        _finish(tick, ExecutionStatus.FAILED, f"the engine stopped: {error or 'unknown error'}"[:1000])
+        end_run(tick, ExecutionStatus.FAILED, f"the engine stopped: {error or 'unknown error'}"[:1000])
+    close_run(tick)
+    return StepResult(execution_id=execution_id, done=True)
+
+
+def close_run(tick: Tick) -> None:
+    """A finished run's last step: its servers' DRS phase timings, the timeline, the notification."""
+    ports, execution_id = tick.ports, tick.header.id
     servers = ports.executions.get_servers(execution_id)
     jobs = {
         s.job_id: DrsTarget(account_id=s.account_id, region=s.region)
@@ -334,6 +379,5 @@ def finalize(
     )
     tick.save()
     ports.notifier.publish(
-        notification(NoticeKind.FINISHED, tick.header, console_url=config.console_url, servers=servers)
+        notification(NoticeKind.FINISHED, tick.header, console_url=tick.config.console_url, servers=servers)
     )
-    return StepResult(execution_id=execution_id, done=True)

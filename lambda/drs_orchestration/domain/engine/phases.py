@@ -80,10 +80,12 @@ def _announce_health_check(tick: Tick, wave_id: str, check: HealthCheck) -> None
 # -- following launches (also while paused or cancelling) -----------------------------------------
 def _follow_launches(tick: Tick, wave_id: str) -> None:
     """LAUNCHING: LAUNCHED once every server launched or failed (FAILED if a critical one failed),
-    FAILED at the wave's timeout."""
+    FAILED at the wave's timeout, counted from when its launch began: its pre-actions (an approval of
+    days) are not launch time."""
     wave, plan = tick.waves[wave_id], tick.plan_waves[wave_id]
     servers = tick.wave_servers(wave_id)
-    deadline = (wave.started_at or tick.now) + timedelta(minutes=plan.timeout_minutes)
+    began = wave.phase_started_at or wave.started_at or tick.now
+    deadline = began + timedelta(minutes=plan.timeout_minutes)
     if all(s.launch_status in (LaunchStatus.LAUNCHED, LaunchStatus.FAILED) for s in servers):
         failed = [
             s for s in servers if s.impact is ServerImpact.CRITICAL and s.launch_status is LaunchStatus.FAILED

@@ -14,6 +14,8 @@ from drs_orchestration.domain.models.drs import DrsTarget
 __all__ = [
     "CommandOutcome",
     "Ec2Gateway",
+    "EngineExecutionState",
+    "EngineExecutions",
     "InstanceHealth",
     "NoticeKind",
     "Notification",
@@ -148,4 +150,34 @@ class Notifier(Protocol):
 class Waker(Protocol):
     def wake(self, task_token: str, reason: str) -> bool:
         """Complete a waiting run's task token; ``False`` when the token was already used or expired."""
+        ...
+
+
+class EngineExecutionState(CamelModel):
+    """How a state machine execution stands: ``RUNNING``, ``SUCCEEDED``, ``FAILED``, ``TIMED_OUT``,
+    ``ABORTED`` (stopped from outside); with the error and cause it ended with, if any."""
+
+    status: str
+    error: str | None = None
+    cause: str | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.status in {"RUNNING", "PENDING_REDRIVE"}
+
+
+class EngineExecutions(Protocol):
+    """The state machine executions that drive runs (Step Functions on AWS)."""
+
+    def successor(self, current: str, name: str) -> str:
+        """The identifier execution ``name`` of ``current``'s state machine has (it may not exist yet)."""
+        ...
+
+    def start(self, engine_execution: str, execution_id: str) -> None:
+        """Start execution ``engine_execution`` (an identifier from ``successor``) for run
+        ``execution_id``; nothing happens when it was started already."""
+        ...
+
+    def state(self, engine_execution: str) -> EngineExecutionState | None:
+        """How the execution stands; ``None`` when it does not exist."""
         ...

@@ -112,7 +112,7 @@ def _retry(tick: Tick, wave_id: str, request: OperatorRequest) -> None:
         )
     abandoned = _abandon_unstarted_batches(tick, wave_id)
     # Failed servers launch again, in new batches, with the wave's whole timeout ahead of them (it
-    # runs from ``startedAt``); a wave whose servers all launched redoes its gates.
+    # runs from ``phaseStartedAt``); a wave whose servers all launched redoes its gates.
     tick.set_wave(
         wave_id,
         status=WaveStatus.LAUNCHING if failed else WaveStatus.PENDING,

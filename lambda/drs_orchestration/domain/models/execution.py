@@ -31,6 +31,7 @@ __all__ = [
     "TERMINAL_EXECUTION_STATUSES",
     "TERMINAL_WAVE_STATUSES",
     "BatchStatus",
+    "EngineExecution",
     "EventType",
     "Execution",
     "ExecutionEvent",
@@ -134,6 +135,16 @@ class StartExecutionRequest(CamelModel):
         return self
 
 
+class EngineExecution(CamelModel):
+    """The state machine execution that drives a run now: the one whose steps may act on it."""
+
+    arn: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+    generation: Annotated[int, Field(ge=0)] = 0
+    """0 for the execution that started the run (or reopened it); one more at each handover."""
+    since: Timestamp
+    """When it was recorded: for a successor, before it was started."""
+
+
 class ExecutionHeader(CamelModel):
     """The execution's own item: identity, status and the plan snapshot it runs (bounded in size)."""
 
@@ -163,6 +174,8 @@ class ExecutionHeader(CamelModel):
     """The run's DRS jobs not yet finished, with where they run (for the DRS event handler)."""
     instances_terminated_at: Timestamp | None = None
     """When the drill's recovery instances were terminated (on demand or by the drill TTL)."""
+    engine: EngineExecution | None = None
+    """The state machine execution driving the run (engine-written); ``None`` before it starts."""
 
     @field_validator("active_jobs", mode="before")
     @classmethod
@@ -305,6 +318,10 @@ class EventType(StrEnum):
     SERVER_HEALTHY = "SERVER_HEALTHY"
     SERVER_UNHEALTHY = "SERVER_UNHEALTHY"
     INSTANCES_TERMINATED = "INSTANCES_TERMINATED"
+    ENGINE_HANDED_OVER = "ENGINE_HANDED_OVER"
+    """The run continues in a fresh state machine execution, before the history limit."""
+    ENGINE_LOST = "ENGINE_LOST"
+    """The run's state machine execution ended without finishing the run (found by the sweeper)."""
 
 
 class ExecutionEvent(CamelModel):

@@ -128,7 +128,8 @@ class Wave(CamelModel):
             ge=1,
             le=1440,
             description=(
-                "How long after the wave starts its servers may take to launch before the wave fails."
+                "How long the wave's servers may take to launch, from when its launch begins (after its"
+                " pre-actions), before the wave fails."
             ),
         ),
     ] = 60

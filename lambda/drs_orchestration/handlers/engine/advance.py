@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drs_orchestration.composition.engine import engine_config, engine_ports
+from drs_orchestration.composition.engine import engine_config
+from drs_orchestration.composition.engine_runs import run_ports
 from drs_orchestration.composition.product import Product, cold_start, default_product
 from drs_orchestration.domain.engine.engine import advance
 from drs_orchestration.domain.engine.invocations import ActionError, InvocationResult
@@ -12,7 +13,7 @@ from drs_orchestration.handlers.observability import StepCounts, count_step, eng
 
 __all__ = ["handle", "lambda_handler"]
 
-cold_start(engine_ports)
+cold_start(run_ports)
 
 _CAUSE_CHARS = 1000
 
@@ -41,8 +42,16 @@ def _invoke_result(event: dict[str, Any]) -> InvocationResult | None:
 
 @engine_step("advance")
 def handle(product: Product, event: dict[str, Any], context: object) -> dict[str, Any]:
-    ports, config = engine_ports(product), engine_config(product)
-    result = advance(ports, config, event["executionId"], product.clock.now(), _invoke_result(event))
+    ports, config = run_ports(product), engine_config(product)
+    result = advance(
+        ports,
+        config,
+        event["executionId"],
+        product.clock.now(),
+        _invoke_result(event),
+        engine_execution=event.get("engineExecution"),
+        ticks=int(event.get("ticks") or 0),
+    )
     metrics = result.metrics
     count_step(StepCounts(metrics.waves_moved, metrics.servers_launched, metrics.quota_waits))
     return result.to_json()
