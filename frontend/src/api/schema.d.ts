@@ -134,7 +134,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The run's timeline, oldest first */
+        /** The run's timeline, oldest first; with after, only what came after that event */
         get: operations["events_executions__execution_id__events_get"];
         put?: never;
         post?: never;
@@ -2349,6 +2349,8 @@ export interface operations {
                 limit?: number;
                 /** @description Token from the previous page */
                 nextToken?: string | null;
+                /** @description The eventId of the newest event the client holds: only events after it are returned, and those of the last 120 s again (a step may store an event late); merge them by eventId */
+                after?: string | null;
             };
             header?: never;
             path: {
