@@ -455,6 +455,24 @@ export interface components {
          * @enum {string}
          */
         DependencyCondition: "LAUNCHED" | "HEALTHY";
+        /**
+         * DrsPhase
+         * @description Where a server is in a launch job, from the job log's ``*_START`` events.
+         * @enum {string}
+         */
+        DrsPhase: "CLEANUP" | "SNAPSHOT" | "CONVERSION" | "LAUNCH";
+        /**
+         * DrsPhaseSince
+         * @description A server's current DRS phase and when it entered it (the job log's time).
+         */
+        DrsPhaseSince: {
+            phase: components["schemas"]["DrsPhase"];
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+        };
         /** ErrorBody */
         ErrorBody: {
             /** Code */
@@ -961,8 +979,11 @@ export interface components {
         };
         /** ServerSummary */
         ServerSummary: {
+            /** Accountid */
+            accountId?: string | null;
             /** Batchid */
             batchId: string | null;
+            drsPhase?: components["schemas"]["DrsPhaseSince"] | null;
             /** Error */
             error: string | null;
             health: components["schemas"]["HealthStatus"] | null;
@@ -976,6 +997,8 @@ export interface components {
             launchedAt: string | null;
             /** Recoveryinstanceid */
             recoveryInstanceId: string | null;
+            /** Region */
+            region?: string | null;
             /** Sourceserverid */
             sourceServerId: string;
         };
