@@ -115,18 +115,25 @@ def test_servers_in_flight_show_their_phase_read_once_per_job_and_poll_interval(
     assert set(phases.values()) == {DrsPhase.SNAPSHOT}
 
 
-def test_no_log_is_read_once_the_jobs_have_ended() -> None:
+def test_a_job_whose_servers_finished_is_read_once_more_for_the_phase_they_ended_in_and_then_never() -> None:
+    # Given a job of 10 servers last read while they converted
     account, drs = _account()
     run = account.run("ex-a", range(10))
     account.tick(run, T0)
-    drs.log(range(10), "LAUNCH_START", T0 + timedelta(seconds=10))
+    drs.log(range(10), "CONVERSION_START", T0 + timedelta(seconds=10))
     account.tick(run, T0 + timedelta(seconds=30))
     assert len(drs.log_reads) == 1
+    assert set(_phases(account, run).values()) == {DrsPhase.CONVERSION}
 
-    drs.finish_jobs(TARGET)
+    # When they launch (server 9 fails in its launch) and DRS reports it within the poll interval
+    drs.log(range(10), "LAUNCH_START", T0 + timedelta(seconds=35))
+    drs.finish_jobs(TARGET, failed=[server_id(9)])
+    account.tick(run, T0 + timedelta(seconds=40))
+
+    # Then the job's log is read on that tick and each server keeps the phase it ended in
+    assert len(drs.log_reads) == 2
+    assert set(_phases(account, run).values()) == {DrsPhase.LAUNCH}
+    # and, the job done, its log is never read again
     for minutes in (2, 5, 10):
         account.tick(run, T0 + timedelta(minutes=minutes))
-
-    # the last phase each server entered stays recorded, and no log was read again
-    assert len(drs.log_reads) == 1
-    assert set(_phases(account, run).values()) == {DrsPhase.LAUNCH}
+    assert len(drs.log_reads) == 2

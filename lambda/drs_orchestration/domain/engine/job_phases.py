@@ -2,22 +2,24 @@
 when, from the job's log, for the live view's "DRS phase".
 
 DescribeJobs does not show a server's phase (its launch status stays IN_PROGRESS from the job's
-start to its launch), so the job log is read, but sparingly: one DescribeJobLogItems per running
-job that still has servers in flight, at most once per poll interval (``poll_seconds``) however
-often the run is woken. When it was last read is kept on the job's launch batch (one small write a
-read); a server item is written only when its phase changed.
+start to its launch), so the job log is read, but sparingly: one DescribeJobLogItems per job, on a
+tick where one of its servers launched or failed (to record the phase it ended in), else at most
+once per poll interval (``poll_seconds``) while it has servers in flight, however often the run is
+woken. When it was last read is kept on the job's launch batch (one small write a read); a server
+item is written only when its phase changed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from drs_orchestration.domain.engine.context import Tick
 from drs_orchestration.domain.models.drs import DrsPhase, DrsPhaseSince, DrsTarget, JobLogItem, LaunchStatus
 from drs_orchestration.domain.models.execution import LaunchBatch, ServerState
 
-__all__ = ["current_phases", "refresh_phases"]
+__all__ = ["FollowedJob", "current_phases", "refresh_phases"]
 
 _PHASE_STARTS = {
     "CLEANUP_START": DrsPhase.CLEANUP,
@@ -27,6 +29,14 @@ _PHASE_STARTS = {
     "LAUNCH_START": DrsPhase.LAUNCH,
 }
 _DONE = frozenset({LaunchStatus.LAUNCHED, LaunchStatus.FAILED, LaunchStatus.TERMINATED})
+
+
+@dataclass(frozen=True)
+class FollowedJob:
+    """A job DescribeJobs reported this tick, and its servers that were in flight before it did."""
+
+    target: DrsTarget
+    server_ids: frozenset[str]
 
 
 def current_phases(items: Iterable[JobLogItem]) -> dict[str, DrsPhaseSince]:
@@ -43,30 +53,24 @@ def current_phases(items: Iterable[JobLogItem]) -> dict[str, DrsPhaseSince]:
     return phases
 
 
-def _in_flight(tick: Tick, batch: LaunchBatch, job_id: str) -> list[ServerState]:
-    return [
-        server
-        for server in tick.wave_servers(batch.wave_id)
-        if server.job_id == job_id and server.launch_status not in _DONE
-    ]
-
-
-def _due(tick: Tick, batch: LaunchBatch) -> bool:
+def _due(tick: Tick, batch: LaunchBatch, servers: list[ServerState]) -> bool:
+    if any(server.launch_status in _DONE for server in servers):
+        return True  # some finished this tick: record the phase they ended in
     interval = timedelta(seconds=tick.config.poll_seconds)
     return batch.log_read_at is None or tick.now - batch.log_read_at >= interval
 
 
-def refresh_phases(tick: Tick, jobs: Mapping[str, DrsTarget], batches: Sequence[LaunchBatch]) -> None:
-    """Read the log of each running job in ``jobs`` whose servers are still in flight and whose
-    log was not read within the poll interval; record each of those servers' phase."""
+def refresh_phases(tick: Tick, jobs: Mapping[str, FollowedJob], batches: Sequence[LaunchBatch]) -> None:
+    """Read the log of each job in ``jobs`` whose servers finished this tick, or that still has
+    servers in flight and was not read within the poll interval; record those servers' phase."""
     for batch in sorted(batches, key=lambda b: b.batch_id):
-        job_id = batch.job_id
-        if job_id is None or job_id not in jobs or not _due(tick, batch):
+        job = jobs.get(batch.job_id or "")
+        if batch.job_id is None or job is None:
             continue
-        servers = _in_flight(tick, batch, job_id)
-        if not servers:
+        servers = [s for s in tick.wave_servers(batch.wave_id) if s.source_server_id in job.server_ids]
+        if not servers or not _due(tick, batch, servers):
             continue
-        phases = current_phases(tick.drs(jobs[job_id]).describe_job_log_items(job_id))
+        phases = current_phases(tick.drs(job.target).describe_job_log_items(batch.job_id))
         for server in servers:
             phase = phases.get(server.source_server_id)
             if phase != server.drs_phase:
