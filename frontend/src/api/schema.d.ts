@@ -134,7 +134,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The run's timeline, oldest first */
+        /** The run's timeline, oldest first; with after, only what came after that event */
         get: operations["events_executions__execution_id__events_get"];
         put?: never;
         post?: never;
@@ -471,6 +471,24 @@ export interface components {
          * @enum {string}
          */
         DependencyCondition: "LAUNCHED" | "HEALTHY";
+        /**
+         * DrsPhase
+         * @description Where a server is in a launch job, from the job log's ``*_START`` events.
+         * @enum {string}
+         */
+        DrsPhase: "CLEANUP" | "SNAPSHOT" | "CONVERSION" | "LAUNCH";
+        /**
+         * DrsPhaseSince
+         * @description A server's current DRS phase and when it entered it (the job log's time).
+         */
+        DrsPhaseSince: {
+            phase: components["schemas"]["DrsPhase"];
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+        };
         /** ErrorBody */
         ErrorBody: {
             /** Code */
@@ -1007,8 +1025,11 @@ export interface components {
         };
         /** ServerSummary */
         ServerSummary: {
+            /** Accountid */
+            accountId?: string | null;
             /** Batchid */
             batchId: string | null;
+            drsPhase?: components["schemas"]["DrsPhaseSince"] | null;
             /** Error */
             error: string | null;
             health: components["schemas"]["HealthStatus"] | null;
@@ -1022,6 +1043,8 @@ export interface components {
             launchedAt: string | null;
             /** Recoveryinstanceid */
             recoveryInstanceId: string | null;
+            /** Region */
+            region?: string | null;
             /** Sourceserverid */
             sourceServerId: string;
         };
@@ -2395,6 +2418,8 @@ export interface operations {
                 limit?: number;
                 /** @description Token from the previous page */
                 nextToken?: string | null;
+                /** @description The eventId of the newest event the client holds: only events after it are returned, and those of the last 120 s again (a step may store an event late); merge them by eventId */
+                after?: string | null;
             };
             header?: never;
             path: {

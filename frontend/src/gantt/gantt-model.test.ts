@@ -30,18 +30,59 @@ describe('timeline model', () => {
     const planned = new Map([['db', { start: 0, end: 30 }]]);
     const model = executionGantt(run, new Date('2026-01-01T10:25:00Z'), planned);
     const byId = Object.fromEntries(model.rows.map(r => [r.id, r]));
-    expect(model.rows.map(r => r.id)).toEqual(['db', 'db/s-1', 'app', 'app/s-2', 'web']);
+    expect(model.rows.map(r => r.id)).toEqual(['db', 'db/LAUNCHED', 'app', 'app/IN_FLIGHT', 'web']);
     expect(byId.db?.label).toBe('Databases');
     expect(byId.db?.actual).toEqual({ start: 0, end: 10 });
     expect(byId.db?.planned).toEqual({ start: 0, end: 30 });
-    // A server's bar ends when it was healthy
-    expect(byId['db/s-1']?.actual).toEqual({ start: 0, end: 8 });
+    // A group's bar ends when its last server was healthy
+    expect(byId['db/LAUNCHED']?.actual).toEqual({ start: 0, end: 8 });
+    expect(byId['db/LAUNCHED']?.label).toBe('launched (1)');
     // The active wave and its in-progress server run until "now"
     expect(byId.app?.actual).toEqual({ start: 10, end: 25 });
-    expect(byId['app/s-2']?.actual).toEqual({ start: 10, end: 25 });
+    expect(byId['app/IN_FLIGHT']?.actual).toEqual({ start: 10, end: 25 });
     // Not started: no bar; the chart spans the planned window too
     expect(byId.web?.actual).toBeNull();
     expect(model.span).toBe(30);
+  });
+
+  it('test_groups_thousands_of_servers_into_a_row_per_status_with_counts_when_a_wave_is_large', () => {
+    const at = (minute: number) => `2026-01-01T10:${String(minute).padStart(2, '0')}:00Z`;
+    const servers = Array.from({ length: 4000 }, (_, n) => {
+      const id = `s-${n}`;
+      if (n < 2500)
+        return server({
+          sourceServerId: id,
+          launchStatus: 'LAUNCHED',
+          health: 'HEALTHY',
+          launchedAt: at(5),
+          healthyAt: at(n < 10 ? 30 : 12),
+        });
+      if (n < 3000) return server({ sourceServerId: id, launchStatus: 'LAUNCHED', launchedAt: at(9) });
+      if (n < 3900) return server({ sourceServerId: id, launchStatus: 'IN_PROGRESS' });
+      if (n < 3990) return server({ sourceServerId: id });
+      return server({ sourceServerId: id, launchStatus: 'FAILED', error: 'boom' });
+    });
+    const big = execution({
+      waves: [wave({ id: 'all', name: 'All', status: 'LAUNCHING', startedAt: at(0), servers })],
+    });
+
+    const model = executionGantt(big, new Date(at(40)));
+
+    expect(model.rows.map(r => [r.id, r.count ?? null])).toEqual([
+      ['all', null],
+      ['all/HEALTHY', 2500],
+      ['all/LAUNCHED', 500],
+      ['all/IN_FLIGHT', 900],
+      ['all/NOT_STARTED', 90],
+      ['all/FAILED', 10],
+    ]);
+    const byId = Object.fromEntries(model.rows.map(r => [r.id, r]));
+    // the healthy group ends with its slowest server; servers still going run to now; waiting ones have no bar
+    expect(byId['all/HEALTHY']?.actual).toEqual({ start: 0, end: 30 });
+    expect(byId['all/LAUNCHED']?.actual).toEqual({ start: 0, end: 9 });
+    expect(byId['all/IN_FLIGHT']?.actual).toEqual({ start: 0, end: 40 });
+    expect(byId['all/NOT_STARTED']?.actual).toBeNull();
+    expect(byId['all/FAILED']?.group).toBe('FAILED');
   });
 
   it('test_chooses_round_ticks_for_the_span', () => {

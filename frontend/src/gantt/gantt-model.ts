@@ -1,5 +1,7 @@
-import type { Execution, ExecutionServer, WaveStatus } from '../api/types';
+import type { Execution, ExecutionServer, ExecutionWave, WaveStatus } from '../api/types';
 import { minutesBetween } from '../common/format';
+import { SERVER_GROUPS, serverGroup, type ServerGroup } from '../graph/server-groups';
+import { strings } from '../strings';
 
 export interface Span {
   start: number;
@@ -9,8 +11,13 @@ export interface Span {
 export interface GanttRow {
   id: string;
   label: string;
-  kind: 'wave' | 'server';
+  /** A wave, or a group of its servers (counted, never one row per server). */
+  kind: 'wave' | 'servers';
   status?: WaveStatus;
+  /** The group of a `servers` row: drawn in that group's colour. */
+  group?: ServerGroup;
+  /** How many servers a `servers` row stands for. */
+  count?: number;
   /** Minutes from the run's start; `end` is "now" while it goes on. null when it has not started. */
   actual: Span | null;
   planned?: Span;
@@ -40,10 +47,42 @@ export function serverDoneAt(
   return server.healthyAt ?? server.launchedAt ?? null;
 }
 
+/** Where one server's bar ends: when it was healthy (or launched); `now` while in flight; the wave's end otherwise. */
+function serverEnd(server: ExecutionServer, wave: ExecutionWave): string | null {
+  const stillGoing =
+    server.launchStatus === 'PENDING' || server.launchStatus === 'IN_PROGRESS' || server.launchStatus === null;
+  return serverDoneAt(server) ?? (stillGoing ? null : wave.endedAt);
+}
+
+/** A wave's servers as one row per group that has any, each bar from the wave's start to its group's last end. */
+function groupRows(origin: string, wave: ExecutionWave, now: Date): GanttRow[] {
+  const byGroup = new Map<ServerGroup, ExecutionServer[]>();
+  for (const server of wave.servers) {
+    const group = serverGroup(server);
+    byGroup.set(group, [...(byGroup.get(group) ?? []), server]);
+  }
+  return SERVER_GROUPS.filter(group => byGroup.has(group)).map(group => {
+    const servers = byGroup.get(group) ?? [];
+    const spans = servers.map(server => toSpan(origin, wave.startedAt, serverEnd(server, wave), now));
+    const ends = spans.flatMap(span => (span ? [span.end] : []));
+    const start = spans.find(span => span)?.start;
+    return {
+      id: `${wave.id}/${group}`,
+      label: `${strings.executions.serverGroups[group]} (${servers.length})`,
+      kind: 'servers',
+      status: wave.status,
+      group,
+      count: servers.length,
+      actual: group === 'NOT_STARTED' || start === undefined ? null : { start, end: Math.max(...ends) },
+    };
+  });
+}
+
 /**
- * The timeline: one row per wave followed by a row per server of that wave. A server's bar runs from its wave's
- * start to the moment it was healthy (or launched); bars still going on run to `now`. `planned` adds each wave's
- * planned window.
+ * The timeline: one row per wave followed by a row per group of its servers (healthy, launched, in flight, not
+ * started, failed) with their count; a group's bar runs from the wave's start to the last moment one of its servers
+ * was done (healthy, else launched), to `now` while some are still on their way. `planned` adds each wave's planned
+ * window. Rows grow with the waves, never with the servers.
  */
 export function executionGantt(execution: Execution, now: Date, planned?: ReadonlyMap<string, Span>): GanttModel {
   const origin = runOrigin(execution);
@@ -57,16 +96,7 @@ export function executionGantt(execution: Execution, now: Date, planned?: Readon
       actual: toSpan(origin, wave.startedAt, wave.endedAt, now),
       ...(plannedSpan ? { planned: plannedSpan } : {}),
     };
-    const stillGoing = (server: ExecutionServer) =>
-      server.launchStatus === 'PENDING' || server.launchStatus === 'IN_PROGRESS' || server.launchStatus === null;
-    const serverRows = wave.servers.map((server): GanttRow => ({
-      id: `${wave.id}/${server.sourceServerId}`,
-      label: server.sourceServerId,
-      kind: 'server',
-      status: wave.status,
-      actual: toSpan(origin, wave.startedAt, serverDoneAt(server) ?? (stillGoing(server) ? null : wave.endedAt), now),
-    }));
-    return [waveRow, ...serverRows];
+    return [waveRow, ...groupRows(origin, wave, now)];
   });
   const ends = rows.flatMap(r => [r.actual?.end ?? 0, r.planned?.end ?? 0]);
   return { rows, span: Math.max(1, ...ends) };

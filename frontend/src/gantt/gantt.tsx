@@ -1,4 +1,5 @@
 import { formatMinutes } from '../common/format';
+import { GROUP_COLOUR_STATUS } from '../graph/server-groups';
 import { waveColour } from '../graph/wave-colours';
 import { strings } from '../strings';
 import { ticks, type GanttModel, type GanttRow } from './gantt-model';
@@ -10,7 +11,7 @@ const AXIS_HEIGHT = 24;
 
 function describe(row: GanttRow): string {
   const parts = [row.label];
-  if (row.status) parts.push(row.status);
+  if (row.status && row.kind === 'wave') parts.push(row.status);
   if (row.planned)
     parts.push(`${strings.report.planned} ${formatMinutes(row.planned.start)}–${formatMinutes(row.planned.end)}`);
   parts.push(
@@ -21,7 +22,7 @@ function describe(row: GanttRow): string {
   return parts.join(', ');
 }
 
-/** A timeline (Gantt chart) of waves and their servers, in minutes from the start of the run. */
+/** A timeline (Gantt chart) of waves and their servers by group, in minutes from the start of the run. */
 export function Gantt({ model, ariaLabel }: { model: GanttModel; ariaLabel: string }) {
   const scale = CHART_WIDTH / model.span;
   const height = AXIS_HEIGHT + model.rows.length * ROW_HEIGHT;
@@ -51,7 +52,7 @@ export function Gantt({ model, ariaLabel }: { model: GanttModel; ariaLabel: stri
       ))}
       {model.rows.map((row, i) => {
         const y = AXIS_HEIGHT + i * ROW_HEIGHT;
-        const colour = waveColour(row.status);
+        const colour = waveColour(row.group ? GROUP_COLOUR_STATUS[row.group] : row.status);
         return (
           <g key={row.id} data-row={row.id}>
             <title>{describe(row)}</title>

@@ -4,12 +4,15 @@ import { useMemo } from 'react';
 import type { DependencyCondition, Wave, WaveStatus } from '../api/types';
 import { strings } from '../strings';
 import { layoutWaves } from './layout';
+import { countsText, type ServerCounts } from './server-groups';
 import { waveColour } from './wave-colours';
 
 export interface WaveGraphProps {
   waves: readonly Pick<Wave, 'id' | 'name' | 'dependsOn'>[];
   /** Live view: colours each wave by its state. */
   statusByWave?: ReadonlyMap<string, WaveStatus>;
+  /** Live view: each wave's servers, counted by where they stand (never one node per server). */
+  countsByWave?: ReadonlyMap<string, ServerCounts>;
   /** Editing: a new connection prerequisite -> dependent. */
   onConnect?: (prerequisite: string, dependent: string) => void;
   onRemoveDependency?: (prerequisite: string, dependent: string) => void;
@@ -25,6 +28,7 @@ function conditionLabel(condition: DependencyCondition): string {
 export function WaveGraph({
   waves,
   statusByWave,
+  countsByWave,
   onConnect,
   onRemoveDependency,
   onSelectWave,
@@ -37,11 +41,25 @@ export function WaveGraph({
     const nodes: Node[] = waves.map(wave => {
       const status = statusByWave?.get(wave.id);
       const colour = waveColour(status);
+      const title = status ? `${wave.name} · ${status}` : wave.name;
+      const counts = countsByWave?.get(wave.id);
+      const summary = counts ? countsText(counts) : '';
       return {
         id: wave.id,
         position: positions.get(wave.id) ?? { x: 0, y: 0 },
-        data: { label: status ? `${wave.name} · ${status}` : wave.name },
-        ariaLabel: status ? `${wave.name}: ${status}` : wave.name,
+        data: {
+          label: summary ? (
+            <>
+              <div>{title}</div>
+              <div style={{ fontSize: 10 }} data-testid="wave-counts">
+                {summary}
+              </div>
+            </>
+          ) : (
+            title
+          ),
+        },
+        ariaLabel: [status ? `${wave.name}: ${status}` : wave.name, summary].filter(Boolean).join(', '),
         style: { background: colour.background, borderColor: colour.border, color: colour.text, width: 200 },
         sourcePosition: 'right' as Node['sourcePosition'],
         targetPosition: 'left' as Node['targetPosition'],
@@ -62,7 +80,7 @@ export function WaveGraph({
         })),
     );
     return { nodes, edges };
-  }, [waves, statusByWave, editable]);
+  }, [waves, statusByWave, countsByWave, editable]);
 
   return (
     <div style={{ height, width: '100%' }} role="figure" aria-label={ariaLabel}>

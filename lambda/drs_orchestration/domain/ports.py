@@ -179,9 +179,15 @@ class ExecutionRepository(Protocol):
         ...
 
     def list_events(
-        self, execution_id: str, *, limit: int = DEFAULT_PAGE_SIZE, next_token: str | None = None
+        self,
+        execution_id: str,
+        *,
+        limit: int = DEFAULT_PAGE_SIZE,
+        next_token: str | None = None,
+        after: str | None = None,
     ) -> Page[ExecutionEvent]:
-        """Oldest first, by ``eventId``."""
+        """Oldest first, by ``eventId``; only those whose ``eventId`` sorts after ``after`` when given
+        (a key range, not a scan)."""
         ...
 
     def add_request(self, request: OperatorRequest, event: ExecutionEvent) -> OperatorRequest:

@@ -41,7 +41,9 @@ def test_operator_runs_a_drill_to_success_and_reads_its_report_when_signed_in(co
     expect(graph.locator(".react-flow__edge")).to_have_count(sum(len(w["dependsOn"]) for w in plan["waves"]))
     console.shot("plan-builder")
 
-    # When they start a drill
+    # When they start a drill (the live view's event polls recorded)
+    event_polls: list[str] = []
+    page.on("request", lambda request: event_polls.append(request.url) if "/events" in request.url else None)
     page.get_by_role("button", name="Start drill").click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_contain_text(f"Start a run of {plan_name}")
@@ -60,6 +62,21 @@ def test_operator_runs_a_drill_to_success_and_reads_its_report_when_signed_in(co
         expect(
             live_graph.locator(".react-flow__node", has_text=f"{wave['name']} · COMPLETED")
         ).to_be_visible()
+    # each wave's node counts its servers by where they stand, and the timeline groups them likewise
+    expect(live_graph.get_by_test_id("wave-counts")).to_have_count(len(plan["waves"]))
+    expect(live_graph.get_by_test_id("wave-counts").first).to_have_text(
+        re.compile(r"^\d+ (healthy|launched)")
+    )
+    groups = page.locator("svg.gantt g[data-row$='/HEALTHY'], svg.gantt g[data-row$='/LAUNCHED']")
+    expect(groups.first).to_be_visible()
+    # the servers table shows where each server ended in its DRS job, filterable by wave
+    servers = page.get_by_role("table", name="Servers")
+    expect(servers.get_by_role("cell", name="Launch", exact=True).first).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("^Wave")).first).to_be_visible()
+    # and after the first load, the events were polled only for what came after the newest one held
+    assert event_polls
+    assert "after=" not in event_polls[0]
+    assert any("after=" in url for url in event_polls[1:]), event_polls
 
     # When they open the report
     page.get_by_role("link", name="Report").click()

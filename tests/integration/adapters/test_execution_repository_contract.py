@@ -171,6 +171,25 @@ def test_events_page_oldest_first_and_a_second_event_of_the_same_id_is_a_conflic
     assert executions.list_events("ex-e").items[1].message == "1"
 
 
+def test_events_after_an_event_id_are_only_the_later_ones_and_page_from_there(
+    repositories: Repositories,
+) -> None:
+    executions = repositories.executions
+    executions.create(header("ex-e"), [], [])
+    executions.create(header("ex-f"), [], [])
+    for n in (2, 0, 4, 1, 3, 5):
+        executions.append_event(_event("ex-e", f"{n:04d}", str(n)))
+    executions.append_event(_event("ex-f", "0009", "other run"))
+
+    first = executions.list_events("ex-e", after="0001", limit=2)
+    second = executions.list_events("ex-e", after="0001", limit=2, next_token=first.next_token)
+    assert [e.message for e in first.items + second.items] == ["2", "3", "4", "5"]
+    assert second.next_token is None
+    # a cursor between two ids, and one past the newest
+    assert [e.message for e in executions.list_events("ex-e", after="0003x").items] == ["4", "5"]
+    assert executions.list_events("ex-e", after="0005").items == []
+
+
 def test_launch_batches_are_kept_per_run_by_id_and_replaced_when_written_again(
     repositories: Repositories,
 ) -> None:

@@ -1,11 +1,12 @@
 import { useServerClock } from '../../api/context';
 import Spinner from '@cloudscape-design/components/spinner';
 import { useParams } from 'react-router';
-import { isActive, useExecution, useExecutionCommand, useExecutionEvents } from '../../api/hooks/executions';
+import { isActive, useExecution, useExecutionCommand } from '../../api/hooks/executions';
 import { useRecoveryPlan } from '../../api/hooks/recovery-plans';
 import { useAccess } from '../../auth/auth-context';
 import { ApiErrorAlert } from '../../common/api-error-alert';
 import { notBefore } from '../../common/format';
+import { useLiveEvents } from './live-events';
 import { ExecutionRoot } from './root';
 
 export default function ExecutionPage() {
@@ -13,7 +14,7 @@ export default function ExecutionPage() {
   const { id } = useParams();
   const execution = useExecution(id);
   const plan = useRecoveryPlan(execution.data?.planId);
-  const events = useExecutionEvents(id, execution.data?.status);
+  const events = useLiveEvents(id, execution.data?.status);
   const command = useExecutionCommand(id ?? '');
   const { permissions } = useAccess();
   if (execution.isPending) return <Spinner size="large" />;

@@ -14,6 +14,7 @@ import { RouterLink } from '../../common/router-link';
 import { ExecutionStatusBadge } from '../../common/status';
 import { Gantt } from '../../gantt/gantt';
 import { executionGantt } from '../../gantt/gantt-model';
+import { countServers, type ServerCounts } from '../../graph/server-groups';
 import { WaveGraph } from '../../graph/wave-graph';
 import { strings } from '../../strings';
 import { wavesAwaitingApproval } from '../../auth/permissions';
@@ -60,13 +61,18 @@ export function ExecutionRoot(props: ExecutionRootProps) {
       })),
     [execution.waves, plan],
   );
+  const planned = useMemo(() => plannedSchedule(plan?.waves ?? []), [plan]);
   const statusByWave = useMemo(
     () => new Map<string, WaveStatus>(execution.waves.map(w => [w.id, w.status])),
     [execution.waves],
   );
+  const countsByWave = useMemo(
+    () => new Map<string, ServerCounts>(execution.waves.map(w => [w.id, countServers(w.servers)])),
+    [execution.waves],
+  );
+  const gantt = useMemo(() => executionGantt(execution, now, planned), [execution, now, planned]);
   const elapsed = elapsedMinutes(execution.startedAt, execution.endedAt, now);
   const awaiting = useMemo(() => wavesAwaitingApproval(events), [events]);
-  const planned = useMemo(() => plannedSchedule(plan?.waves ?? []), [plan]);
   return (
     <ContentLayout
       header={
@@ -115,7 +121,13 @@ export function ExecutionRoot(props: ExecutionRootProps) {
           </ColumnLayout>
         </Container>
         <Container header={<Header variant="h2">{t.graph}</Header>}>
-          <WaveGraph ariaLabel={t.graph} waves={graphWaves} statusByWave={statusByWave} height={260} />
+          <WaveGraph
+            ariaLabel={t.graph}
+            waves={graphWaves}
+            statusByWave={statusByWave}
+            countsByWave={countsByWave}
+            height={260}
+          />
         </Container>
         <WaveControls
           execution={execution}
@@ -127,12 +139,12 @@ export function ExecutionRoot(props: ExecutionRootProps) {
         />
         <Container header={<Header variant="h2">{t.timeline}</Header>}>
           {execution.waves.some(w => w.startedAt) ? (
-            <Gantt model={executionGantt(execution, now, planned)} ariaLabel={t.timeline} />
+            <Gantt model={gantt} ariaLabel={t.timeline} />
           ) : (
             <Box color="text-status-inactive">{t.timelineEmpty}</Box>
           )}
         </Container>
-        <ServersTable execution={execution} events={events} waveName={waveName} />
+        <ServersTable execution={execution} waveName={waveName} now={now} />
         <EventsTable events={events} loading={eventsLoading} waveName={waveName} />
       </SpaceBetween>
     </ContentLayout>

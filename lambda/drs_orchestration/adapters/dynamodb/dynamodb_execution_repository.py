@@ -294,14 +294,23 @@ class DynamoDBExecutionRepository:
         )
 
     def list_events(
-        self, execution_id: str, *, limit: int = DEFAULT_PAGE_SIZE, next_token: str | None = None
+        self,
+        execution_id: str,
+        *,
+        limit: int = DEFAULT_PAGE_SIZE,
+        next_token: str | None = None,
+        after: str | None = None,
     ) -> Page[ExecutionEvent]:
+        # "EVENT$" sorts right after every "EVENT#..." key; BETWEEN is inclusive, so the event named
+        # ``after`` itself is dropped while the page fills
+        low = f"EVENT#{after}" if after is not None else "EVENT#"
         raw = self.table.query_page(
             limit=limit,
             next_token=next_token,
             pinned={"pk": execution_id},
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues={":pk": s(execution_id), ":prefix": s("EVENT#")},
+            keep=None if after is None else (lambda item: item["sk"]["S"] != low),
+            KeyConditionExpression="pk = :pk AND sk BETWEEN :low AND :high",
+            ExpressionAttributeValues={":pk": s(execution_id), ":low": s(low), ":high": s("EVENT$")},
         )
         events = [ExecutionEvent.model_validate_json(item["doc"]["S"]) for item in raw.items]
         return Page[ExecutionEvent](items=events, next_token=raw.next_token)

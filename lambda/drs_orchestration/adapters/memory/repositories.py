@@ -442,9 +442,18 @@ class InMemoryExecutionRepository:
         events[event.event_id] = event.model_copy(deep=True)
 
     def list_events(
-        self, execution_id: str, *, limit: int = DEFAULT_PAGE_SIZE, next_token: str | None = None
+        self,
+        execution_id: str,
+        *,
+        limit: int = DEFAULT_PAGE_SIZE,
+        next_token: str | None = None,
+        after: str | None = None,
     ) -> Page[ExecutionEvent]:
-        events = sorted(self._events.get(execution_id, {}).items())
+        events = sorted(
+            (event_id, event)
+            for event_id, event in self._events.get(execution_id, {}).items()
+            if after is None or event_id > after
+        )
         return _page(events, limit, next_token, scope=execution_id)
 
     def add_request(self, request: OperatorRequest, event: ExecutionEvent) -> OperatorRequest:

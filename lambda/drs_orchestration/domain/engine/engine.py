@@ -199,7 +199,7 @@ def _follow_jobs(tick: Tick) -> list[LaunchBatch]:
     unstarted = recover_intended_batches(tick, batches)
     following = waves_with_jobs(tick, batches)
     if following:
-        refresh_jobs(tick, following)
+        refresh_jobs(tick, following, batches)
     return unstarted
 
 

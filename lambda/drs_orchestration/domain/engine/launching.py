@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 
 from drs_orchestration.domain.batching import batches_that_fit, plan_launch_batches
 from drs_orchestration.domain.engine.context import BATCH_TAG, EXECUTION_TAG, Tick, target_key, target_of
+from drs_orchestration.domain.engine.job_phases import FollowedJob, refresh_phases
 from drs_orchestration.domain.errors import DrsLaunchRefused
 from drs_orchestration.domain.models.drs import DrsJob, DrsTarget, LaunchStatus
 from drs_orchestration.domain.models.execution import (
@@ -81,8 +82,9 @@ def _apply_job(tick: Tick, job: DrsJob, servers: list[ServerState]) -> None:
             tick.set_server(server, launch_status=status)
 
 
-def refresh_jobs(tick: Tick, wave_ids: list[str]) -> None:
-    """Bring the servers of ``wave_ids`` up to date with their DRS jobs; one DescribeJobs per target."""
+def refresh_jobs(tick: Tick, wave_ids: list[str], batches: Sequence[LaunchBatch] = ()) -> None:
+    """Bring the servers of ``wave_ids`` up to date with their DRS jobs; one DescribeJobs per target.
+    The DRS phase of the servers that were in flight is read from their jobs' logs when due."""
     by_target: dict[str, tuple[DrsTarget, dict[str, list[ServerState]]]] = {}
     for wave_id in wave_ids:
         for server in tick.wave_servers(wave_id):
@@ -91,13 +93,17 @@ def refresh_jobs(tick: Tick, wave_ids: list[str]) -> None:
                 jobs = by_target.setdefault(target_key(target), (target, defaultdict(list)))[1]
                 jobs[server.job_id].append(server)
     active: dict[str, DrsTarget] = {}
+    described: dict[str, FollowedJob] = {}
     for target, jobs in by_target.values():
         for job in tick.drs(target).describe_jobs(sorted(jobs)):
-            _apply_job(tick, job, jobs.pop(job.job_id, []))
+            servers = jobs.pop(job.job_id, [])
+            _apply_job(tick, job, servers)
+            described[job.job_id] = FollowedJob(target, frozenset(s.source_server_id for s in servers))
             if job.is_active:
                 active[job.job_id] = target
         for job_id in jobs:  # DRS no longer knows the job: keep following it until the wave times out
             active[job_id] = target
+    refresh_phases(tick, described, batches)
     if active != tick.header.active_jobs:
         tick.set_header(active_jobs=active)
 

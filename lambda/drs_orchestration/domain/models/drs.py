@@ -16,6 +16,8 @@ from drs_orchestration.domain.models.base import AccountId, CamelModel, Region, 
 __all__ = [
     "DEFAULT_QUOTAS",
     "DrsJob",
+    "DrsPhase",
+    "DrsPhaseSince",
     "DrsQuotas",
     "DrsTarget",
     "JobLogItem",
@@ -125,6 +127,26 @@ class JobLogItem(CamelModel):
     at: Timestamp | None = None
     source_server_id: str | None = None
     details: dict[str, str] = {}
+
+
+class DrsPhase(StrEnum):
+    """Where a server is in a launch job, from the job log's ``*_START`` events."""
+
+    CLEANUP = "CLEANUP"
+    """CLEANUP_START: the previous recovery instance is removed."""
+    SNAPSHOT = "SNAPSHOT"
+    """SNAPSHOT_START, or USING_PREVIOUS_SNAPSHOT (a point-in-time launch)."""
+    CONVERSION = "CONVERSION"
+    """CONVERSION_START: the snapshot is converted into a bootable volume."""
+    LAUNCH = "LAUNCH"
+    """LAUNCH_START: the recovery instance boots (DRS logs no end: the launch status says it)."""
+
+
+class DrsPhaseSince(CamelModel):
+    """A server's current DRS phase and when it entered it (the job log's time)."""
+
+    phase: DrsPhase
+    since: Timestamp
 
 
 class RecoveryInstance(CamelModel):

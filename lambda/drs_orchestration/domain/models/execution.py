@@ -22,7 +22,7 @@ from drs_orchestration.domain.models.base import (
     WaveId,
     matching,
 )
-from drs_orchestration.domain.models.drs import DrsTarget, LaunchStatus
+from drs_orchestration.domain.models.drs import DrsPhaseSince, DrsTarget, LaunchStatus
 from drs_orchestration.domain.models.in_flight import InFlight, legacy_in_flight
 from drs_orchestration.domain.models.recovery_plan import RecoveryPlan
 
@@ -267,6 +267,9 @@ class ServerState(CamelModel):
     """What the health gate saw: EC2 status checks, command status and output."""
     phase_seconds: dict[str, float] = {}
     """DRS phase durations from the job log (snapshot, conversion, launch, ...)."""
+    drs_phase: DrsPhaseSince | None = None
+    """The DRS phase the server is in (the last one it entered once it has launched or failed), read
+    from its job's log while the job runs; ``None`` until the log shows the server."""
 
 
 class LaunchBatch(CamelModel):
@@ -282,6 +285,8 @@ class LaunchBatch(CamelModel):
     attempt: Annotated[int, Field(ge=0)] = 0
     account_id: str | None = None
     region: str | None = None
+    log_read_at: Timestamp | None = None
+    """When the engine last read the job's log for its servers' DRS phases."""
 
 
 class EventType(StrEnum):
@@ -365,6 +370,9 @@ class ServerSummary(CamelModel):
     error: str | None
     launched_at: Timestamp | None
     healthy_at: Timestamp | None
+    account_id: str | None = None
+    region: str | None = None
+    drs_phase: DrsPhaseSince | None = None
 
 
 class WaveSummary(CamelModel):

@@ -18,7 +18,7 @@ from drs_orchestration.domain.models.execution import (
     StartExecutionRequest,
 )
 from drs_orchestration.domain.ports import Page, RunnerSignal
-from drs_orchestration.domain.services import execution_reports, executions, report_exports
+from drs_orchestration.domain.services import execution_events, execution_reports, executions, report_exports
 from drs_orchestration.handlers.api.dependencies import get_services, service_request
 from drs_orchestration.handlers.api.resolver import require, requires
 from drs_orchestration.handlers.api.routes.common import PAGE_SIZE, Limit, NextToken, json_response, responses
@@ -28,6 +28,18 @@ router = Router()  # type: ignore[no-untyped-call]
 
 ExecutionId = Annotated[str, Path(pattern=r"^ex-[0-9A-Za-z][0-9A-Za-z-]{0,63}$", max_length=67)]
 WaveId = Annotated[str, Path(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$", max_length=64)]
+EventCursor = Annotated[
+    str | None,
+    Query(
+        pattern=execution_events.EVENT_CURSOR_PATTERN,
+        max_length=128,
+        description=(
+            "The eventId of the newest event the client holds: only events after it are returned, and"
+            f" those of the last {execution_events.EVENT_SETTLE_SECONDS} s again (a step may store an"
+            " event late); merge them by eventId"
+        ),
+    ),
+]
 STEERING = responses(400, 403, 404, 409, 503, _202=executions.OperatorRequestAccepted)
 
 
@@ -136,16 +148,24 @@ def terminate_instances(execution_id: ExecutionId) -> Response[str]:
 
 @router.get(
     "/executions/<execution_id>/events",
-    summary="The run's timeline, oldest first",
+    summary="The run's timeline, oldest first; with after, only what came after that event",
     responses=responses(400, 403, 404, _200=Page[ExecutionEvent]),
 )
 @requires(Permission.READ)
 def events(
-    execution_id: ExecutionId, limit: Limit = PAGE_SIZE, next_token: NextToken = None
+    execution_id: ExecutionId,
+    limit: Limit = PAGE_SIZE,
+    next_token: NextToken = None,
+    after: EventCursor = None,
 ) -> Page[ExecutionEvent]:
-    services = get_services(router)
-    services.executions.get_header(execution_id)
-    return services.executions.list_events(execution_id, limit=limit, next_token=next_token)
+    return execution_events.list_events(
+        get_services(router),
+        service_request(router),
+        execution_id,
+        after=after,
+        limit=limit,
+        next_token=next_token,
+    )
 
 
 class ReportExportFormat(StrEnum):
