@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from pydantic import JsonValue
 
+from drs_orchestration.domain.inventory import SourceServerInventory
 from drs_orchestration.domain.models.account import TargetAccount
 from drs_orchestration.domain.models.audit import AuditRecord
 from drs_orchestration.domain.models.protection_group import ProtectionGroup
@@ -95,6 +96,9 @@ class Services:
     drs: DrsGatewayFactory
     runner: ExecutionRunner | None
     home_account_id: str
+    inventory: SourceServerInventory | None = None
+    """Where the API's inventory views read DRS (the API keeps recent reads); ``None`` reads DRS on
+    every call."""
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from drs_orchestration.domain.readiness import (
 )
 from drs_orchestration.domain.services.context import Services
 from drs_orchestration.domain.services.paging import page_after
+from drs_orchestration.domain.services.protection_groups import inventory_snapshot
 from drs_orchestration.domain.services.recovery_plans import resolve_plan_groups
 
 __all__ = ["GroupServer", "group_servers", "validate_plan"]
@@ -55,11 +56,14 @@ class GroupServer(CamelModel):
 def group_servers(
     services: Services, group_id: str, now: datetime, *, limit: int, next_token: str | None
 ) -> Page[GroupServer]:
+    """A page of the group's members (by id) with what DRS reports about each; the inventory may be a
+    recent read (``inventory_snapshot``), the launch configurations and recovery instances of the page's
+    servers are read now."""
     group = services.groups.get(group_id)
     gateway = services.drs.for_target(DrsTarget(account_id=group.account_id, region=group.region))
-    servers = gateway.list_source_servers()
-    by_id = {server.source_server_id: server for server in servers}
-    member_ids = resolve_members(group, servers)
+    snapshot = inventory_snapshot(services, group.account_id, group.region)
+    by_id = snapshot.by_id
+    member_ids = resolve_members(group, snapshot.servers)
     page = page_after(
         member_ids, lambda server_id: server_id, name="sourceServerId", limit=limit, next_token=next_token
     )
