@@ -13,7 +13,7 @@ answer from a recent read (the API keeps one per account and Region for a short 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -61,6 +61,11 @@ class SourceServerInventory(Protocol):
         """The target's inventory; ``fresh`` reads DRS now instead of answering from a recent read."""
         ...
 
+    def launch_configured(self, target: DrsTarget, source_server_ids: Sequence[str]) -> dict[str, bool]:
+        """Whether each server has a launch configuration DRS can use (one DRS call a server, so an
+        implementation may answer from recent calls)."""
+        ...
+
 
 class DirectInventory:
     """Reads DRS on every call (no cache): where no recent read may be reused."""
@@ -70,6 +75,9 @@ class DirectInventory:
 
     def snapshot(self, target: DrsTarget, *, fresh: bool = False) -> InventorySnapshot:
         return InventorySnapshot.of(self.drs.for_target(target).list_source_servers())
+
+    def launch_configured(self, target: DrsTarget, source_server_ids: Sequence[str]) -> dict[str, bool]:
+        return self.drs.for_target(target).launch_configuration_present(source_server_ids)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,10 @@ target's last read for ``INVENTORY_TTL`` (30 s) on the product's clock:
   servers and selector come from DynamoDB on every request, so only a tag or replication change made
   in DRS within those 30 s can show late. Runs never read it (the engine functions have no cache).
 
+Whether a server has a launch configuration (one GetLaunchConfiguration call a server, 50 for a page
+of a group's servers, which DRS's read rate makes seconds) is kept the same way, per server, for the
+group view; a plan's validation asks DRS again.
+
 At most ``max_targets`` targets are kept (the least recently read is dropped first); an entry is a
 few megabytes at 4,000 servers.
 """
@@ -24,8 +28,10 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from drs_orchestration.domain.clock import Clock
 from drs_orchestration.domain.inventory import InventorySnapshot
@@ -42,6 +48,8 @@ _MAX_TARGETS = 16
 class _Entry:
     snapshot: InventorySnapshot
     expires_at: datetime
+
+
 
 
 class CachedInventory:
@@ -62,6 +70,7 @@ class CachedInventory:
         self.reads = 0
         """How many times DRS was read (every page of a target counts once)."""
         self._entries: OrderedDict[tuple[str, str], _Entry] = OrderedDict()
+        self._configured: OrderedDict[tuple[str, str], dict[str, tuple[bool, datetime]]] = OrderedDict()
         self._lock = threading.Lock()
 
     def snapshot(self, target: DrsTarget, *, fresh: bool = False) -> InventorySnapshot:
@@ -78,6 +87,31 @@ class CachedInventory:
             self.reads += 1
             self._entries[key] = _Entry(snapshot, started + self.ttl)
             self._entries.move_to_end(key)
-            while len(self._entries) > self.max_targets:
-                self._entries.popitem(last=False)
+            _bound(self._entries, self.max_targets)
         return snapshot
+
+    def launch_configured(self, target: DrsTarget, source_server_ids: Sequence[str]) -> dict[str, bool]:
+        key = (target.account_id, target.region)
+        now = self.clock.now()
+        with self._lock:
+            known = self._configured.get(key, {})
+            answer = {i: known[i][0] for i in source_server_ids if i in known and now < known[i][1]}
+        missing = [i for i in dict.fromkeys(source_server_ids) if i not in answer]
+        if not missing:
+            return answer
+        read = self.drs.for_target(target).launch_configuration_present(missing)
+        expires_at = now + self.ttl
+        with self._lock:
+            known = self._configured.setdefault(key, {})
+            for server_id in [i for i, (_, until) in known.items() if until <= now]:
+                del known[server_id]
+            known.update({server_id: (present, expires_at) for server_id, present in read.items()})
+            self._configured.move_to_end(key)
+            _bound(self._configured, self.max_targets)
+        return {**answer, **read}
+
+
+def _bound(entries: OrderedDict[tuple[str, str], Any], size: int) -> None:
+    """Drop the entries written longest ago until ``size`` are left."""
+    while len(entries) > size:
+        entries.popitem(last=False)

@@ -19,6 +19,7 @@ __all__ = [
     "check_target",
     "create_protection_group",
     "delete_protection_group",
+    "inventories",
     "inventory",
     "inventory_snapshot",
     "plans_using_group",
@@ -42,21 +43,22 @@ def check_target(services: Services, account_id: str, region: str) -> None:
         raise ValidationFailed([FieldError(name="region", message=message)])
 
 
-def _inventories(services: Services) -> SourceServerInventory:
+def inventories(services: Services) -> SourceServerInventory:
+    """Where the inventory views read DRS: the API's recent reads, or DRS itself."""
     return services.inventory or DirectInventory(services.drs)
 
 
 def inventory_snapshot(services: Services, account_id: str, region: str) -> InventorySnapshot:
     """The account and Region's DRS inventory for a view: possibly a recent read (see
     ``adapters.drs.inventory_cache`` for how recent, and why)."""
-    return _inventories(services).snapshot(DrsTarget(account_id=account_id, region=region))
+    return inventories(services).snapshot(DrsTarget(account_id=account_id, region=region))
 
 
 def inventory(services: Services, account_id: str, region: str) -> list[SourceServer]:
     """Every DRS source server of the account and Region, read now (all pages): what writes claim and
     check against. The read also replaces the views' recent one, so the writer's next view agrees."""
     target = DrsTarget(account_id=account_id, region=region)
-    return list(_inventories(services).snapshot(target, fresh=True).servers)
+    return list(inventories(services).snapshot(target, fresh=True).servers)
 
 
 def _members(services: Services, candidate: ProtectionGroupInput) -> list[str]:
