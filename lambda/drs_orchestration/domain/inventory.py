@@ -41,12 +41,15 @@ class InventorySnapshot:
     servers: tuple[SourceServer, ...]
     ids: tuple[str, ...] = field(repr=False)
     by_id: Mapping[str, SourceServer] = field(repr=False)
+    search_keys: tuple[str, ...] = field(repr=False)
+    """Each server's id and hostname, case-folded, for searches."""
 
     @classmethod
     def of(cls, servers: Iterable[SourceServer]) -> InventorySnapshot:
         ordered = tuple(sorted(servers, key=lambda server: server.source_server_id))
         by_id = {server.source_server_id: server for server in ordered}
-        return cls(servers=ordered, ids=tuple(by_id), by_id=by_id)
+        keys = tuple(f"{s.source_server_id}\n{s.hostname or ''}".casefold() for s in ordered)
+        return cls(servers=ordered, ids=tuple(by_id), by_id=by_id, search_keys=keys)
 
     def __len__(self) -> int:
         return len(self.servers)
@@ -88,13 +91,11 @@ class ServerFilter:
     tags: Mapping[str, str] = field(default_factory=dict)
     search: str | None = None
 
-    def keeps(self, server: SourceServer) -> bool:
-        if any(server.tags.get(key) != value for key, value in self.tags.items()):
+    def keeps(self, server: SourceServer, search_key: str) -> bool:
+        """Whether ``server`` (whose ``InventorySnapshot.search_keys`` entry is ``search_key``) is kept."""
+        if self.search and self.search.casefold() not in search_key:
             return False
-        if not self.search:
-            return True
-        wanted = self.search.casefold()
-        return wanted in server.source_server_id.casefold() or wanted in (server.hostname or "").casefold()
+        return all(server.tags.get(key) == value for key, value in self.tags.items())
 
 
 def page_servers(
@@ -104,8 +105,9 @@ def page_servers(
     listed any more); a ``nextToken`` only when another kept server follows."""
     start = 0 if next_token is None else snapshot.index_after(value_from_cursor(next_token, CURSOR_NAME))
     kept: list[SourceServer] = []
-    for server in snapshot.servers[start:]:
-        if wanted.keeps(server):
+    for index in range(start, len(snapshot.servers)):
+        server = snapshot.servers[index]
+        if wanted.keeps(server, snapshot.search_keys[index]):
             if len(kept) == limit:
                 token = value_cursor(CURSOR_NAME, kept[-1].source_server_id)
                 return Page[SourceServer](items=kept, next_token=token)
