@@ -50,8 +50,6 @@ class _Entry:
     expires_at: datetime
 
 
-
-
 class CachedInventory:
     """``SourceServerInventory`` answering from a read younger than ``ttl``, per account and Region."""
 
