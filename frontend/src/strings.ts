@@ -192,6 +192,8 @@ export const strings = {
       tags: 'Tags',
     },
     inventoryEmpty: 'No source servers in this account and Region.',
+    searchServers: 'Find servers by host name or ID',
+    searchEmpty: 'No source server matches the search.',
     chooseAccount: 'Choose an account and Region to list its servers.',
   },
   plans: {

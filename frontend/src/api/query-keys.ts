@@ -35,10 +35,12 @@ export function normaliseServerQuery(query: SourceServerQuery): SourceServerQuer
     .filter(([key]) => key !== '')
     .sort(([a], [b]) => a.localeCompare(b));
   if (tags.length > 0) out.tags = Object.fromEntries(tags);
+  const search = query.search?.trim();
+  if (search) out.search = search;
   return out;
 }
 
-/** The query parameters of GET /drs/source-servers: tag filters as a repeated `tag=Key=Value`. */
+/** The query parameters of GET /drs/source-servers: tag filters as a repeated `tag=Key=Value`, a search. */
 export function serverQueryParams(
   query: SourceServerQuery,
   nextToken?: string,
@@ -48,6 +50,7 @@ export function serverQueryParams(
     accountId: normal.accountId,
     region: normal.region,
     tag: Object.entries(normal.tags ?? {}).map(([key, value]) => `${key}=${value}`),
+    search: normal.search,
     nextToken,
   };
 }

@@ -65,7 +65,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** DRS source servers of an account and Region (the whole inventory, paged) */
+        /**
+         * DRS source servers of an account and Region, by id (the whole inventory, paged)
+         * @description Served from a read of DRS at most 30 seconds old (one per account and Region); a page resumes after the last server of the previous one, so paging never repeats a server.
+         */
         get: operations["source_servers_drs_source_servers_get"];
         put?: never;
         post?: never;
@@ -1916,6 +1919,8 @@ export interface operations {
                 region: string;
                 /** @description Key=Value; repeat to require several tags */
                 tag?: string[] | null;
+                /** @description Part of the hostname or source server id (any case) */
+                search?: string | null;
                 /** @description Page size */
                 limit?: number;
                 /** @description Token from the previous page */

@@ -126,6 +126,8 @@ export interface SourceServerQuery {
   region?: string;
   /** Exact tag matches, all required (the API's repeated `tag=Key=Value`). */
   tags?: Record<string, string>;
+  /** A piece of the hostname or source server id, any case (the API's `search`). */
+  search?: string;
 }
 
 /** One audit record (GET /audit), newest first. */

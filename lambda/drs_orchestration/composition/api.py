@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from drs_orchestration.adapters.aws_clients import dynamodb_client, s3_client, stepfunctions_client
 from drs_orchestration.adapters.drs.boto_drs_gateway import BotoDrsGatewayFactory
+from drs_orchestration.adapters.drs.inventory_cache import CachedInventory
 from drs_orchestration.adapters.dynamodb.dynamodb_account_repository import DynamoDBAccountRepository
 from drs_orchestration.adapters.dynamodb.dynamodb_audit_repository import DynamoDBAuditRepository
 from drs_orchestration.adapters.dynamodb.dynamodb_protection_group_repository import (
@@ -69,6 +70,13 @@ def api_parts(product: Product) -> ApiParts:
     accounts = DynamoDBAccountRepository(client, settings.required("accounts_table", _API), audit_table)
     executions = store.executions(product)
     runner = product.runner(executions) if product.runner else _step_functions_runner(product, executions)
+    drs = BotoDrsGatewayFactory(
+        accounts,
+        home_account_id=home_account_id,
+        endpoint_url=settings.drs_endpoint,
+        sts_endpoint_url=settings.aws_endpoint,
+        session_name=settings.role_session_name,
+    )
     services = Services(
         groups=DynamoDBProtectionGroupRepository(client, groups_table, audit_table),
         plans=DynamoDBRecoveryPlanRepository(
@@ -77,15 +85,10 @@ def api_parts(product: Product) -> ApiParts:
         executions=executions,
         accounts=accounts,
         audit=DynamoDBAuditRepository(client, audit_table),
-        drs=BotoDrsGatewayFactory(
-            accounts,
-            home_account_id=home_account_id,
-            endpoint_url=settings.drs_endpoint,
-            sts_endpoint_url=settings.aws_endpoint,
-            session_name=settings.role_session_name,
-        ),
+        drs=drs,
         runner=runner,
         home_account_id=home_account_id,
         reports=_report_store(product),
+        inventory=CachedInventory(drs, product.clock),
     )
     return ApiParts(services, product.clock, settings.max_body_bytes, settings.allowed_origin)

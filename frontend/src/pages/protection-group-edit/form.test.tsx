@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import createWrapper from '@cloudscape-design/components/test-utils/dom';
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/client';
 import type { ProtectionGroup } from '../../api/types';
@@ -17,15 +17,19 @@ const input: GroupDraft = {
   tagSelector: {},
 };
 
+const servers = [
+  { sourceServerId: 's-1', hostname: 'web-1', tags: {}, replicationState: 'CONTINUOUS' },
+  { sourceServerId: 's-2', hostname: 'web-2', tags: {}, replicationState: 'STALLED' },
+];
+
 const inventory = {
-  'GET /v1/drs/source-servers': () => ({
-    body: {
-      items: [
-        { sourceServerId: 's-1', hostname: 'web-1', tags: {}, replicationState: 'CONTINUOUS' },
-        { sourceServerId: 's-2', hostname: 'web-2', tags: {}, replicationState: 'STALLED' },
-      ],
-    },
-  }),
+  // The API searches: a piece of the host name or id, any case.
+  'GET /v1/drs/source-servers': ({ url }: { url: URL }) => {
+    const search = (url.searchParams.get('search') ?? '').toLowerCase();
+    return {
+      body: { items: servers.filter(s => `${s.sourceServerId} ${s.hostname}`.toLowerCase().includes(search)) },
+    };
+  },
 };
 
 const other = {
@@ -85,6 +89,21 @@ describe('protection group form', () => {
     const nameField = createWrapper(document.body).findAllFormFields()[0]!;
     expect(nameField.findError()?.getElement().textContent).toBe('Required');
     expect(saved).toEqual([]);
+  });
+
+  it('test_picker_asks_the_api_for_the_search_and_lists_only_its_answer_when_a_host_name_is_typed', async () => {
+    // Given the picker lists the inventory
+    const api = renderForm(null);
+    await screen.findByText('web-2');
+    // When a piece of a host name is typed in its filter
+    const filter = createWrapper(document.body).findTextFilter()!;
+    filter.findInput().setInputValue('WEB-2');
+    // Then the API is asked for it and only its answer is listed
+    const lastAsked = () => api.requests.filter(r => r.url.pathname === '/v1/drs/source-servers').at(-1)!.url;
+    await waitFor(() => expect(lastAsked().searchParams.get('search')).toBe('WEB-2'));
+    expect(lastAsked().searchParams.get('accountId')).toBe('111122223333');
+    await waitFor(() => expect(screen.queryByText('web-1')).toBeNull());
+    expect(await screen.findByText('web-2')).toBeTruthy();
   });
 
   it('test_saves_the_group_when_valid', async () => {

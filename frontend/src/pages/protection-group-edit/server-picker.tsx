@@ -4,6 +4,8 @@ import Header from '@cloudscape-design/components/header';
 import Pagination from '@cloudscape-design/components/pagination';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table, { type TableProps } from '@cloudscape-design/components/table';
+import TextFilter from '@cloudscape-design/components/text-filter';
+import { useDeferredValue, useState } from 'react';
 import { useSourceServers } from '../../api/hooks/drs';
 import type { FieldError, ProtectionGroup, SourceServer } from '../../api/types';
 import { paginationLabels } from '../../common/collection-table';
@@ -54,10 +56,15 @@ export function serverErrors(
     .map(e => e.message);
 }
 
-/** A server-side paged picker over the DRS inventory of one account and Region (thousands of servers). */
+/**
+ * A server-side paged picker over the DRS inventory of one account and Region (thousands of servers),
+ * searched by host name or id on the server.
+ */
 export function ServerPicker({ accountId, region, owners, selectedIds, onChange, errors }: ServerPickerProps) {
   const ready = accountId !== '' && region !== '';
-  const paged = usePagedInfinite(useSourceServers({ accountId, region }, ready));
+  const [searchText, setSearchText] = useState('');
+  const search = useDeferredValue(searchText.trim());
+  const paged = usePagedInfinite(useSourceServers({ accountId, region, search }, ready));
   const selected = new Set(selectedIds);
   const selectedOnPage = paged.items.filter(s => selected.has(s.sourceServerId));
   const listErrors = errors.filter(e => e.name === 'sourceServerIds').map(e => e.message);
@@ -93,7 +100,15 @@ export function ServerPicker({ accountId, region, owners, selectedIds, onChange,
           allItemsSelectionLabel: () => t.fields.servers,
           selectionGroupLabel: t.fields.servers,
         }}
-        empty={<EmptyState title={ready ? t.inventoryEmpty : t.chooseAccount} />}
+        filter={
+          <TextFilter
+            filteringText={searchText}
+            filteringPlaceholder={t.searchServers}
+            filteringAriaLabel={t.searchServers}
+            onChange={({ detail }) => setSearchText(detail.filteringText)}
+          />
+        }
+        empty={<EmptyState title={!ready ? t.chooseAccount : search ? t.searchEmpty : t.inventoryEmpty} />}
         pagination={
           <Pagination
             currentPageIndex={paged.pageIndex}

@@ -38,6 +38,9 @@ _DURATION = re.compile(
     r"(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
 )
 _FILTER_CHUNK = 200
+_SOURCE_SERVER_PAGE = 1000
+"""DescribeSourceServers' page: its model sets no maximum; 1,000 is what DRS's paged listings allow
+elsewhere, so 4,000 servers (the per account and Region quota) are four calls."""
 _NO_ROOM = frozenset({"ServiceQuotaExceededException", "ConflictException"})
 """StartRecovery refusals that create no job and pass once room is made: the launch is retried later."""
 
@@ -137,7 +140,9 @@ class BotoDrsGateway:
         self.client = client
 
     def list_source_servers(self) -> list[SourceServer]:
-        pages = self.client.get_paginator("describe_source_servers").paginate(filters={})
+        pages = self.client.get_paginator("describe_source_servers").paginate(
+            filters={}, PaginationConfig={"PageSize": _SOURCE_SERVER_PAGE}
+        )
         return [_source_server(item) for page in pages for item in page.get("items", [])]
 
     def launch_configuration_present(self, source_server_ids: Sequence[str]) -> dict[str, bool]:

@@ -1,9 +1,13 @@
 """Recovery plans in DynamoDB, listed by name.
 
-Each write also maintains, in the same transaction, the ``usedBy`` set on every protection group the
-plan names: the group must exist at that moment, and a group in use cannot be deleted. So a plan never
-points at a deleted group, whatever runs concurrently. The change's audit record is appended in the same
-transaction.
+Each write also maintains the ``usedBy`` set on every protection group the plan names: the group must
+exist at that moment, and a group in use cannot be deleted. The plan, the mark of every group it adds
+and the change's audit record are one transaction, so a plan never points at a deleted group, whatever
+runs concurrently. Dropping a mark only frees a group, so the marks of the groups an update drops go in
+that transaction while they fit (100 items) and follow it otherwise, each batch only while the plan is
+still at the version written (a later write of the plan decides for itself). A crash between the two
+(the function stopped mid-update) leaves a group marked by a plan that no longer names it: deleting
+that group is then refused, with a 409 naming the plan.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from drs_orchestration.adapters.dynamodb.documents import DocumentTable
 from drs_orchestration.adapters.dynamodb.dynamodb_audit_repository import DynamoDBAuditRepository, audit_ops
-from drs_orchestration.adapters.dynamodb.table_access import s, transact
+from drs_orchestration.adapters.dynamodb.table_access import n, s, transact
 from drs_orchestration.domain.errors import Conflict, StaleVersion
 from drs_orchestration.domain.models.audit import AuditRecord
 from drs_orchestration.domain.models.recovery_plan import RecoveryPlan
@@ -26,8 +30,10 @@ if TYPE_CHECKING:
 __all__ = ["DynamoDBRecoveryPlanRepository"]
 
 KIND = "RECOVERY_PLAN"
-# A plan write touches the plan, each group it adds or drops and its audit record in one transaction
-# (100 items): the domain caps a plan at MAX_GROUPS_PER_PLAN groups so that it always fits.
+TRANSACTION_ITEMS = 100
+"""DynamoDB's most items in one transaction: the plan, the groups it adds (at most MAX_GROUPS_PER_PLAN,
+the domain's cap, so that they always fit) and the audit record."""
+_RELEASE_TRIES = 5
 
 
 class DynamoDBRecoveryPlanRepository:
@@ -117,12 +123,53 @@ class DynamoDBRecoveryPlanRepository:
             )
         stored = plan.model_copy(update={"version": expected_version + 1})
         before, after = set(current.protection_group_ids()), stored.protection_group_ids()
+        added, dropped = [g for g in after if g not in before], sorted(before - set(after))
+        room = max(0, TRANSACTION_ITEMS - 1 - len(added) - len(audit_ops(self.audit, audit)))
         put = self.documents.table.put_versioned_op(self.documents.item(stored, plan.id), expected_version)
-        if not self._write(
-            plan.id, put, [g for g in after if g not in before], sorted(before - set(after)), audit
-        ):
+        if not self._write(plan.id, put, added, dropped[:room], audit):
             raise self.documents.table.stale_or_missing(plan.id, key, expected_version)
+        self._release(plan.id, dropped[room:], stored.version)
         return stored
+
+    def _release(self, plan_id: str, group_ids: builtins.list[str], version: int) -> None:
+        """Drop the plan's mark from ``group_ids`` while the plan is at ``version``. When a later write
+        of the plan came first, from those of them it does not name (it dropped none of them itself);
+        when the plan is gone, from all of them."""
+        remaining: builtins.list[str] = list(group_ids)
+        at: int | None = version
+        tries = 0
+        while remaining and tries < _RELEASE_TRIES:
+            chunk, rest = remaining[: TRANSACTION_ITEMS - 1], remaining[TRANSACTION_ITEMS - 1 :]
+            check = [] if at is None else [self._at_version(plan_id, at)]
+            if (
+                transact(self.client, [*check, *(self._group_use(plan_id, g, add=False) for g in chunk)])
+                is None
+            ):
+                remaining = rest
+                continue
+            tries += 1
+            remaining, at = self._not_named(plan_id, remaining)
+
+    def _at_version(self, plan_id: str, version: int) -> TransactWriteItemTypeDef:
+        return {
+            "ConditionCheck": {
+                "TableName": self.documents.table.table_name,
+                "Key": self.documents.key(plan_id),
+                "ConditionExpression": "version = :version",
+                "ExpressionAttributeValues": {":version": n(version)},
+            }
+        }
+
+    def _not_named(
+        self, plan_id: str, group_ids: builtins.list[str]
+    ) -> tuple[builtins.list[str], int | None]:
+        """Those of ``group_ids`` the stored plan does not name, and its version (``None``: it is gone)."""
+        stored = self.documents.get_item(plan_id)
+        if stored is None:
+            return group_ids, None
+        current = self.documents.load(stored)
+        named = set(current.protection_group_ids())
+        return [group for group in group_ids if group not in named], current.version
 
     def delete(
         self, plan_id: str, expected_version: int | None = None, *, audit: AuditRecord | None = None

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from pydantic import JsonValue
 
+from drs_orchestration.domain.inventory import SourceServerInventory
 from drs_orchestration.domain.models.account import TargetAccount
 from drs_orchestration.domain.models.audit import AuditRecord
 from drs_orchestration.domain.models.protection_group import ProtectionGroup
@@ -98,6 +99,9 @@ class Services:
     home_account_id: str
     reports: ReportStore | None = None
     """Where large report exports go; without it only reports small enough to answer inline export."""
+    inventory: SourceServerInventory | None = None
+    """Where the API's inventory views read DRS (the API keeps recent reads); ``None`` reads DRS on
+    every call."""
 
 
 @dataclass(frozen=True)

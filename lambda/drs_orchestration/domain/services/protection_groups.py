@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from drs_orchestration.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
+from drs_orchestration.domain.inventory import DirectInventory, InventorySnapshot, SourceServerInventory
 from drs_orchestration.domain.membership import find_membership_conflicts, resolve_members
 from drs_orchestration.domain.models.drs import DrsTarget, SourceServer
 from drs_orchestration.domain.models.protection_group import (
@@ -18,7 +19,9 @@ __all__ = [
     "check_target",
     "create_protection_group",
     "delete_protection_group",
+    "inventories",
     "inventory",
+    "inventory_snapshot",
     "plans_using_group",
     "update_protection_group",
 ]
@@ -40,9 +43,22 @@ def check_target(services: Services, account_id: str, region: str) -> None:
         raise ValidationFailed([FieldError(name="region", message=message)])
 
 
+def inventories(services: Services) -> SourceServerInventory:
+    """Where the inventory views read DRS: the API's recent reads, or DRS itself."""
+    return services.inventory or DirectInventory(services.drs)
+
+
+def inventory_snapshot(services: Services, account_id: str, region: str) -> InventorySnapshot:
+    """The account and Region's DRS inventory for a view: possibly a recent read (see
+    ``adapters.drs.inventory_cache`` for how recent, and why)."""
+    return inventories(services).snapshot(DrsTarget(account_id=account_id, region=region))
+
+
 def inventory(services: Services, account_id: str, region: str) -> list[SourceServer]:
-    """Every DRS source server of the account and Region (all pages)."""
-    return services.drs.for_target(DrsTarget(account_id=account_id, region=region)).list_source_servers()
+    """Every DRS source server of the account and Region, read now (all pages): what writes claim and
+    check against. The read also replaces the views' recent one, so the writer's next view agrees."""
+    target = DrsTarget(account_id=account_id, region=region)
+    return list(inventories(services).snapshot(target, fresh=True).servers)
 
 
 def _members(services: Services, candidate: ProtectionGroupInput) -> list[str]:

@@ -30,6 +30,7 @@ from drs_orchestration.domain.readiness import (
 )
 from drs_orchestration.domain.services.context import Services
 from drs_orchestration.domain.services.paging import page_after
+from drs_orchestration.domain.services.protection_groups import inventories, inventory_snapshot
 from drs_orchestration.domain.services.recovery_plans import resolve_plan_groups
 
 __all__ = ["GroupServer", "group_servers", "validate_plan"]
@@ -55,15 +56,19 @@ class GroupServer(CamelModel):
 def group_servers(
     services: Services, group_id: str, now: datetime, *, limit: int, next_token: str | None
 ) -> Page[GroupServer]:
+    """A page of the group's members (by id) with what DRS reports about each; the inventory may be a
+    recent read (``inventory_snapshot``), and so may the page's launch configurations; its recovery
+    instances are read now."""
     group = services.groups.get(group_id)
-    gateway = services.drs.for_target(DrsTarget(account_id=group.account_id, region=group.region))
-    servers = gateway.list_source_servers()
-    by_id = {server.source_server_id: server for server in servers}
-    member_ids = resolve_members(group, servers)
+    target = DrsTarget(account_id=group.account_id, region=group.region)
+    gateway = services.drs.for_target(target)
+    snapshot = inventory_snapshot(services, group.account_id, group.region)
+    by_id = snapshot.by_id
+    member_ids = resolve_members(group, snapshot.servers)
     page = page_after(
         member_ids, lambda server_id: server_id, name="sourceServerId", limit=limit, next_token=next_token
     )
-    configured = gateway.launch_configuration_present([i for i in page.items if i in by_id])
+    configured = inventories(services).launch_configured(target, [i for i in page.items if i in by_id])
     instances = gateway.list_recovery_instances(page.items) if page.items else []
     rows = []
     for server_id in page.items:

@@ -8,12 +8,12 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from drs_orchestration.domain.errors import FieldError, ValidationFailed
+from drs_orchestration.domain.inventory import ServerFilter, page_servers
 from drs_orchestration.domain.models.audit import AuditRecord
 from drs_orchestration.domain.models.base import AccountId, CamelModel, Region
 from drs_orchestration.domain.models.drs import SourceServer
 from drs_orchestration.domain.ports import Page
-from drs_orchestration.domain.services.paging import page_after
-from drs_orchestration.domain.services.protection_groups import check_target, inventory
+from drs_orchestration.domain.services.protection_groups import check_target, inventory_snapshot
 from drs_orchestration.handlers.api.dependencies import get_services
 from drs_orchestration.handlers.api.resolver import current_principal, requires
 from drs_orchestration.handlers.api.routes.common import PAGE_SIZE, Limit, NextToken, responses
@@ -24,6 +24,10 @@ router = Router()  # type: ignore[no-untyped-call]
 TagFilter = Annotated[
     list[Annotated[str, Query(max_length=512)]] | None,
     Query(description="Key=Value; repeat to require several tags", max_length=20),
+]
+Search = Annotated[
+    str | None,
+    Query(min_length=1, max_length=255, description="Part of the hostname or source server id (any case)"),
 ]
 
 
@@ -39,7 +43,11 @@ def _tag_filters(raw: list[str]) -> dict[str, str]:
 
 @router.get(
     "/drs/source-servers",
-    summary="DRS source servers of an account and Region (the whole inventory, paged)",
+    summary="DRS source servers of an account and Region, by id (the whole inventory, paged)",
+    description=(
+        "Served from a read of DRS at most 30 seconds old (one per account and Region); a page resumes"
+        " after the last server of the previous one, so paging never repeats a server."
+    ),
     responses=responses(400, 403, _200=Page[SourceServer]),
 )
 @requires(Permission.READ)
@@ -47,24 +55,15 @@ def source_servers(
     account_id: Annotated[AccountId, Query(alias="accountId")],
     region: Annotated[Region, Query()],
     tag: TagFilter = None,
+    search: Search = None,
     limit: Limit = PAGE_SIZE,
     next_token: NextToken = None,
 ) -> Page[SourceServer]:
-    wanted = _tag_filters(tag or [])
+    wanted = ServerFilter(tags=_tag_filters(tag or []), search=search)
     services = get_services(router)
     check_target(services, account_id, region)
-    servers = [
-        server
-        for server in inventory(services, account_id, region)
-        if all(server.tags.get(key) == value for key, value in wanted.items())
-    ]
-    return page_after(
-        servers,
-        lambda server: server.source_server_id,
-        name="sourceServerId",
-        limit=limit,
-        next_token=next_token,
-    )
+    snapshot = inventory_snapshot(services, account_id, region)
+    return page_servers(snapshot, wanted, limit=limit, next_token=next_token)
 
 
 @router.get(
