@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from drs_orchestration.adapters import aws_clients
 from drs_orchestration.adapters.aws_clients import dynamodb_client, stepfunctions_client
 from drs_orchestration.adapters.drs.boto_drs_gateway import BotoDrsGatewayFactory
 from drs_orchestration.adapters.dynamodb.dynamodb_account_repository import DynamoDBAccountRepository
@@ -14,14 +16,18 @@ from drs_orchestration.adapters.dynamodb.dynamodb_protection_group_repository im
 from drs_orchestration.adapters.dynamodb.dynamodb_recovery_plan_repository import (
     DynamoDBRecoveryPlanRepository,
 )
+from drs_orchestration.adapters.runner.lambda_readiness_worker import LambdaReadinessWorker
 from drs_orchestration.adapters.stepfunctions.step_functions_runner import StepFunctionsExecutionRunner
-from drs_orchestration.composition import store
+from drs_orchestration.composition import readiness, store
 from drs_orchestration.composition.product import Product, part
 from drs_orchestration.domain.clock import Clock
 from drs_orchestration.domain.ports import ExecutionRepository, ExecutionRunner
 from drs_orchestration.domain.services.context import Services
 
-__all__ = ["ApiParts", "api_parts"]
+if TYPE_CHECKING:
+    from mypy_boto3_lambda import LambdaClient
+
+__all__ = ["ApiParts", "api_parts", "readiness_worker"]
 
 _API = "the API"
 
@@ -44,13 +50,25 @@ def _step_functions_runner(product: Product, executions: ExecutionRepository) ->
     return StepFunctionsExecutionRunner(executions, client, settings.state_machine_arn)
 
 
+@part()
+def readiness_worker(product: Product) -> LambdaReadinessWorker | None:
+    """The worker function, invoked asynchronously, when the function is given its name."""
+    settings = product.settings
+    if settings.readiness_worker_function is None:
+        return None
+    functions: LambdaClient = aws_clients.client(
+        "lambda", settings.aws_region, endpoint_url=settings.aws_endpoint
+    )
+    return LambdaReadinessWorker(functions, settings.readiness_worker_function)
+
+
 @part(
     "protection_groups_table",
     "recovery_plans_table",
     "accounts_table",
     "audit_table",
     "home_account_id",
-    uses=(store.executions,),
+    uses=(store.executions, readiness.readiness_checks, readiness_worker),
 )
 def api_parts(product: Product) -> ApiParts:
     settings = product.settings
@@ -78,5 +96,7 @@ def api_parts(product: Product) -> ApiParts:
         ),
         runner=runner,
         home_account_id=home_account_id,
+        readiness_checks=readiness.readiness_checks(product),
+        readiness_worker=readiness_worker(product),
     )
     return ApiParts(services, product.clock, settings.max_body_bytes, settings.allowed_origin)

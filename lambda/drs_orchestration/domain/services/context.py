@@ -23,6 +23,7 @@ from drs_orchestration.domain.ports import (
     ProtectionGroupRepository,
     RecoveryPlanRepository,
 )
+from drs_orchestration.domain.readiness_checks import ReadinessCheckRepository, ReadinessWorker
 
 __all__ = [
     "AuditedAccountRepository",
@@ -95,6 +96,9 @@ class Services:
     drs: DrsGatewayFactory
     runner: ExecutionRunner | None
     home_account_id: str
+    readiness_checks: ReadinessCheckRepository | None = None
+    readiness_worker: ReadinessWorker | None = None
+    """Runs the readiness checks of large plans outside the API request."""
 
 
 @dataclass(frozen=True)
