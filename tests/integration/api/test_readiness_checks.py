@@ -188,7 +188,7 @@ def test_large_plan_gets_a_complete_report_through_the_worker_when_checked_async
     assert done.status == 200, done.text
     body = done.json
     assert body["status"] == "COMPLETED"
-    assert body["progress"] == {"checkedServers": 600, "totalServers": 600}
+    assert body["progress"] == {"checkedServers": 600, "totalServers": 600, "updatedAt": body["completedAt"]}
     report = body["report"]
     assert [len(w["servers"]) for w in report["waves"]] == [PER_REGION, PER_REGION]
     servers = {s["sourceServerId"]: s for w in report["waves"] for s in w["servers"]}

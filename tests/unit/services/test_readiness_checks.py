@@ -165,7 +165,7 @@ def test_large_plan_is_handed_to_the_worker_and_completed_with_progress_when_the
     assert done.completed_at == clock.at
     assert done.report.mode is ExecutionMode.RECOVERY
     assert [len(w.servers) for w in done.report.waves] == [300, 300]
-    assert max(drs.asked) <= 100
+    assert max(drs.asked) <= 25
     assert sum(drs.asked) == 600
     assert store_of(ports).progress_writes == sorted(store_of(ports).progress_writes)
     assert store_of(ports).progress_writes[-1] == 600
@@ -212,16 +212,32 @@ def test_check_of_another_plan_is_not_found_when_read_under_the_wrong_plan() -> 
         get_readiness_check(ports, "rp-shop", "rc-00000000000000000", T0)
 
 
-def test_running_check_is_seen_failed_when_its_worker_outlived_the_run_limit() -> None:
+def test_running_check_is_seen_failed_when_its_worker_has_told_nothing_for_the_run_limit() -> None:
+    # Given a check started at T0 whose worker told progress at T0 + 10 min, then fell silent
+    ports, _ = services(150)
+    check = start_readiness_check(ports, REQUEST, "rp-shop", ExecutionMode.DRILL)
+    told = T0 + timedelta(minutes=10)
+    store_of(ports).record_progress(check.id, 50, told)
+
+    # When it is read at the run limit after its last word, and a second later
+    just_in_time = get_readiness_check(ports, "rp-shop", check.id, told + RUN_LIMIT)
+    too_late = get_readiness_check(ports, "rp-shop", check.id, told + RUN_LIMIT + timedelta(seconds=1))
+
+    # Then it is still running at the limit, and FAILED past it (the worker was cut short)
+    assert just_in_time.status is ReadinessCheckStatus.RUNNING
+    assert just_in_time.progress.checked_servers == 50
+    assert isinstance(too_late, FailedReadinessCheck)
+    assert too_late.error == "the check stopped: no progress for 15 minutes"
+    assert too_late.completed_at == told + RUN_LIMIT
+
+
+def test_running_check_without_progress_is_seen_failed_when_the_run_limit_passed_since_it_started() -> None:
     ports, _ = services(150)
     check = start_readiness_check(ports, REQUEST, "rp-shop", ExecutionMode.DRILL)
 
-    just_in_time = get_readiness_check(ports, "rp-shop", check.id, T0 + RUN_LIMIT)
-    too_late = get_readiness_check(ports, "rp-shop", check.id, T0 + RUN_LIMIT + timedelta(seconds=1))
+    seen = get_readiness_check(ports, "rp-shop", check.id, T0 + RUN_LIMIT + timedelta(seconds=1))
 
-    assert just_in_time.status is ReadinessCheckStatus.RUNNING
-    assert isinstance(too_late, FailedReadinessCheck)
-    assert "did not finish within 15 minutes" in too_late.error
+    assert seen.status is ReadinessCheckStatus.FAILED
 
 
 def test_worker_records_the_failure_and_raises_when_drs_fails() -> None:

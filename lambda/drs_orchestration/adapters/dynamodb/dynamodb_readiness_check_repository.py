@@ -1,10 +1,10 @@
 """Readiness checks in DynamoDB: one partition per check (``checkId``), never one growing item.
 
 ``sk`` ``HEADER`` holds the check without its report's waves (``doc``), its ``status`` and the
-``checkedServers`` progress; ``WAVE#<n>`` each wave without its servers; ``SERVERS#<n>#<m>`` a chunk
-of at most ``SERVER_CHUNK`` of wave ``n``'s servers. Every item carries ``expiresAt`` (epoch seconds,
-the table's TTL attribute). A report's parts are written before the header says COMPLETED, so a
-reader never sees a completed check without them.
+``checkedServers`` progress (``progressAt``: when the worker last told it); ``WAVE#<n>`` each wave
+without its servers; ``SERVERS#<n>#<m>`` a chunk of at most ``SERVER_CHUNK`` of wave ``n``'s servers.
+Every item carries ``expiresAt`` (epoch seconds, the table's TTL attribute). A report's parts are
+written before the header says COMPLETED, so a reader never sees a completed check without them.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -95,22 +96,25 @@ class DynamoDBReadinessCheckRepository:
         data = json.loads(header["doc"]["S"])
         if data["status"] == ReadinessCheckStatus.RUNNING:
             data["progress"]["checkedServers"] = int(header["checkedServers"]["N"])
+            if "progressAt" in header:
+                data["progress"]["updatedAt"] = header["progressAt"]["S"]
         check = _CHECK.validate_python(data)
         if isinstance(check, CompletedReadinessCheck):
             report = check.report.model_copy(update={"waves": _waves(by_key)})
             return check.model_copy(update={"report": report})
         return check
 
-    def record_progress(self, check_id: str, checked_servers: int) -> None:
+    def record_progress(self, check_id: str, checked_servers: int, at: datetime) -> None:
         try:
             self.client.update_item(
                 TableName=self.table.table_name,
                 Key={"checkId": s(check_id), "sk": s(_HEADER)},
-                UpdateExpression="SET checkedServers = :checked",
+                UpdateExpression="SET checkedServers = :checked, progressAt = :at",
                 ConditionExpression="#status = :running",
                 ExpressionAttributeNames={"#status": "status"},
                 ExpressionAttributeValues={
                     ":checked": n(checked_servers),
+                    ":at": s(at.isoformat()),
                     ":running": s(ReadinessCheckStatus.RUNNING),
                 },
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 
 from drs_orchestration.domain.errors import Conflict, NotFound
 from drs_orchestration.domain.readiness_checks import (
@@ -35,12 +36,13 @@ class InMemoryReadinessCheckRepository:
                 raise NotFound("readiness check", check_id)
             return self._checks[check_id].model_copy(deep=True)
 
-    def record_progress(self, check_id: str, checked_servers: int) -> None:
+    def record_progress(self, check_id: str, checked_servers: int, at: datetime) -> None:
         with self._lock:
             check = self._checks.get(check_id)
             if not isinstance(check, RunningReadinessCheck):
                 return
-            progress = check.progress.model_copy(update={"checked_servers": checked_servers})
+            update = {"checked_servers": checked_servers, "updated_at": at}
+            progress = check.progress.model_copy(update=update)
             self._checks[check_id] = check.model_copy(update={"progress": progress})
             self.progress_writes.append(checked_servers)
 

@@ -108,7 +108,7 @@ def run_readiness_check(services: Services, check_id: str, clock: Clock) -> None
             scope,
             check.mode,
             clock.now(),
-            lambda checked: store.record_progress(check_id, checked),
+            lambda checked: store.record_progress(check_id, checked, clock.now()),
         )
     except NotFound as error:
         store.finish(check.failed(error.message, clock.now()))

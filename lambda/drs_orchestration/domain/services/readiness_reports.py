@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 _RECENT_DRILLS = 20
-PROGRESS_CHUNK = 100
+PROGRESS_CHUNK = 25
 """Launch configurations are asked for this many servers at a time (each chunk with the gateway's
 bounded concurrency), and progress is told after each chunk."""
 
