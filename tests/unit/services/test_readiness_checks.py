@@ -265,6 +265,29 @@ def test_worker_leaves_an_ended_check_as_it_is_when_the_event_comes_twice() -> N
     assert get_readiness_check(ports, "rp-shop", check.id, T0).status is ReadinessCheckStatus.COMPLETED
 
 
+def test_worker_leaves_the_check_to_a_twin_run_that_ended_it_first_when_the_event_came_twice() -> None:
+    # Given a check whose twin run (the same event delivered twice) ends it while this run works
+    ports, drs = services(150)
+    check = start_readiness_check(ports, REQUEST, "rp-shop", ExecutionMode.DRILL)
+    assert isinstance(check, RunningReadinessCheck)
+    twin = check.failed("ended by the twin", T0)
+
+    class Twin(FleetDrs):
+        def for_target(self, target: DrsTarget) -> FleetGateway:
+            if get_readiness_check(ports, "rp-shop", check.id, T0).status is ReadinessCheckStatus.RUNNING:
+                store_of(ports).finish(twin)
+            return super().for_target(target)
+
+    twin_drs = Twin()
+    twin_drs.servers = drs.servers
+    ports = Services(**{**ports.__dict__, "drs": twin_drs})
+
+    # When this run completes, then the twin's ending stands and this run ends quietly
+    run_readiness_check(ports, check.id, Clock())
+
+    assert get_readiness_check(ports, "rp-shop", check.id, T0) == twin
+
+
 def test_check_that_has_ended_cannot_end_again_when_finished_twice() -> None:
     ports, _ = services(150)
     check = start_readiness_check(ports, REQUEST, "rp-shop", ExecutionMode.DRILL)

@@ -8,7 +8,7 @@ import logging
 from datetime import datetime
 
 from drs_orchestration.domain.clock import Clock
-from drs_orchestration.domain.errors import NotFound
+from drs_orchestration.domain.errors import Conflict, NotFound
 from drs_orchestration.domain.models.execution import ExecutionMode
 from drs_orchestration.domain.readiness_checks import (
     CHECK_RETENTION,
@@ -116,4 +116,7 @@ def run_readiness_check(services: Services, check_id: str, clock: Clock) -> None
     except Exception as error:
         store.finish(check.failed(f"the check failed: {error}", clock.now()))
         raise
-    store.finish(check.completed(report, clock.now()))
+    try:
+        store.finish(check.completed(report, clock.now()))
+    except Conflict:  # the same event delivered twice, run side by side: the other run ended it
+        logger.info("readiness check %s was ended by another run of it", check_id)
