@@ -129,12 +129,16 @@ def _job(raw: Mapping[str, Any]) -> DrsJob:
     )
 
 
-def _launch_template_present(ask: Callable[[], Mapping[str, Any]]) -> bool:
-    """Whether the launch configuration ``ask`` reads names a launch template (none when DRS has none)."""
+def _launch_template_present(ask: Callable[[], Mapping[str, Any]]) -> bool | None:
+    """Whether the launch configuration ``ask`` reads names a launch template (none when DRS has none);
+    ``None`` when DRS kept throttling the call."""
     try:
         configuration = ask()
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+        code = error.response.get("Error", {}).get("Code")
+        if code == "ThrottlingException":
+            return None
+        if code != "ResourceNotFoundException":
             raise
         return False
     return bool(configuration.get("ec2LaunchTemplateID"))
@@ -164,7 +168,9 @@ class BotoDrsGateway:
 
     def launch_configuration_present(self, source_server_ids: Sequence[str]) -> dict[str, bool]:
         """One GetLaunchConfiguration per server (DRS has no batch form), at most
-        ``LAUNCH_CONFIGURATION_WORKERS`` in flight at once."""
+        ``LAUNCH_CONFIGURATION_WORKERS`` in flight at once. A server DRS still throttled after the
+        client's retries is left out (its launch configuration is unknown, which readiness reports
+        as a warning) rather than failing the whole check."""
         ids = list(dict.fromkeys(source_server_ids))
         if not ids:
             return {}
@@ -175,7 +181,11 @@ class BotoDrsGateway:
                 ),
                 ids,
             )
-            return dict(zip(ids, found, strict=True))
+            return {
+                server_id: present
+                for server_id, present in zip(ids, found, strict=True)
+                if present is not None
+            }
 
     def start_recovery(
         self, source_server_ids: Sequence[str], *, is_drill: bool, tags: dict[str, str]
