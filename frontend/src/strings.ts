@@ -261,6 +261,9 @@ export const strings = {
     quotaHeader: 'DRS quotas',
     quota: (jobs: number, rounds: number) => `${jobs} DRS job(s) in ${rounds} launch round(s)`,
     saveFirst: 'Save the plan to check its readiness.',
+    checking: (mode: string) => `Checking readiness for a ${mode.toLowerCase()}`,
+    checkedOf: (checked: number, total: number) => `Checked ${checked} of ${total} servers`,
+    checkFailed: 'The readiness check failed',
     start: 'Start',
   },
   actions: {

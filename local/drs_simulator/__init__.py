@@ -29,6 +29,7 @@ Stable contract (other packages code against these names):
 Control API (HTTP, prefix ``/_sim/``): ``POST reset`` (optional ``{"fleet": ...}``), ``POST fixtures``
 (``{"servers": [...]}`` or ``{"fleet": "demo" | N}``), ``POST clock/advance {"seconds": n}``,
 ``GET clock``, ``GET|POST|DELETE faults``, ``GET events?since=N``, ``GET requests?op=Name``,
+``GET concurrency?op=Name`` (the most requests answered at once),
 ``POST failback-client/connect {"recoveryInstanceID", "accountId"?, "region"?}``, ``GET state``.
 
 Standalone: ``python -m drs_simulator --port 8300 --fleet demo --time-scale 60`` prints

@@ -85,6 +85,9 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("DELETE", "/_sim/faults"): _clear_faults,
     ("GET", "/_sim/events"): _events,
     ("GET", "/_sim/requests"): lambda sim, body, args: {"requests": sim.request_counts(args.get("op"))},
+    ("GET", "/_sim/concurrency"): lambda sim, body, args: {
+        "peakInFlight": sim.peak_in_flight(args.get("op"))
+    },
     ("POST", "/_sim/failback-client/connect"): _connect,
     ("GET", "/_sim/state"): lambda sim, body, args: sim.state(),
 }

@@ -14,13 +14,16 @@ import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from . import control
 from .errors import DrsError
 from .simulator import Simulator
 from .wire import error_response, match_route, parse_request, success_status, unknown_operation
+
+if TYPE_CHECKING:
+    from botocore.model import OperationModel
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +85,12 @@ class DrsRequestHandler(BaseHTTPRequestHandler):
             return error_response(unknown_operation(method, path))
         operation, uri_params = found
         sim.count_request(operation.name)
+        with sim.serving(operation.name):
+            return self._answer(sim, operation, uri_params, query, body)
+
+    def _answer(
+        self, sim: Simulator, operation: OperationModel, uri_params: dict[str, str], query: str, body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
         account, region = self._scope(sim)
         delay = sim.faults.latency_ms.get(operation.name, sim.faults.latency_ms.get("*", 0))
         if delay:

@@ -15,7 +15,8 @@ import random
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -54,6 +55,8 @@ class Simulator:
         self._heap_seq = 0
         self._partitions: dict[tuple[str, str], Partition] = {}
         self._requests: Counter[str] = Counter()
+        self._in_flight: Counter[str] = Counter()
+        self._peak_in_flight: Counter[str] = Counter()
         self._throttled: Counter[int] = Counter()
         self._buckets: dict[tuple[str, str, str], tuple[float, float]] = {}
         self._fault_rng = random.Random(f"{self.config.seed}:faults")
@@ -155,6 +158,7 @@ class Simulator:
             self._partitions.clear()
             self._heap.clear()
             self._requests.clear()
+            self._peak_in_flight.clear()
             self._throttled.clear()
             self.faults = self.config.faults.model_copy(deep=True)
             self.events.clear()
@@ -234,6 +238,25 @@ class Simulator:
     def count_request(self, operation: str) -> None:
         with self._lock:
             self._requests[operation] += 1
+
+    @contextmanager
+    def serving(self, operation: str) -> Iterator[None]:
+        """While one request of ``operation`` is being answered (to measure how many run at once)."""
+        with self._lock:
+            self._in_flight[operation] += 1
+            self._peak_in_flight[operation] = max(self._peak_in_flight[operation], self._in_flight[operation])
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._in_flight[operation] -= 1
+
+    def peak_in_flight(self, operation: str | None = None) -> dict[str, int]:
+        """The most requests of each operation (or of ``operation``) answered at the same time."""
+        with self._lock:
+            if operation is not None:
+                return {operation: self._peak_in_flight.get(operation, 0)}
+            return dict(self._peak_in_flight)
 
     def request_counts(self, operation: str | None = None) -> dict[str, int]:
         with self._lock:

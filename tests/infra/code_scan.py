@@ -44,6 +44,7 @@ IAM_ACTION_OVERRIDES: dict[tuple[str, str], tuple[str, ...]] = {
     ("s3", "HeadObject"): ("s3:GetObject",),
     ("s3", "CopyObject"): ("s3:GetObject", "s3:PutObject"),
     ("s3", "DeleteObjects"): ("s3:DeleteObject",),
+    ("lambda", "Invoke"): ("lambda:InvokeFunction",),
 }
 # Operations that also need other actions of the caller ("dependent actions" in the service
 # authorization reference): DRS launches and terminates EC2 resources with the caller's permissions.

@@ -390,6 +390,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/recovery-plans/{plan_id}/readiness-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a plan's readiness, launching nothing: 201 with the report for a plan of up to 200 servers, otherwise 202 with a RUNNING check to poll */
+        post: operations["start_check_recovery_plans__plan_id__readiness_checks_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recovery-plans/{plan_id}/readiness-checks/{check_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A readiness check: RUNNING with its progress, COMPLETED with the report, or FAILED with why */
+        get: operations["get_check_recovery_plans__plan_id__readiness_checks__check_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/recovery-plans/{plan_id}/validate": {
         parameters: {
             query?: never;
@@ -399,7 +433,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Readiness report per wave and server, launching nothing */
+        /** Readiness report per wave and server, launching nothing, for a plan of up to 200 servers (409 above: start a readiness check) */
         post: operations["validate_recovery_plans__plan_id__validate_post"];
         delete?: never;
         options?: never;
@@ -463,6 +497,38 @@ export interface components {
              * @enum {string}
              */
             type: "APPROVAL";
+        };
+        /** CompletedReadinessCheck */
+        CompletedReadinessCheck: {
+            /**
+             * Completedat
+             * Format: date-time
+             */
+            completedAt: string;
+            /**
+             * Expiresat
+             * Format: date-time
+             */
+            expiresAt: string;
+            /** Id */
+            id: string;
+            mode: components["schemas"]["ExecutionMode"];
+            /** Planid */
+            planId: string;
+            progress: components["schemas"]["ReadinessProgress"];
+            report: components["schemas"]["PlanReadiness"];
+            /**
+             * Startedat
+             * Format: date-time
+             */
+            startedAt: string;
+            /** Startedby */
+            startedBy: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            status: "COMPLETED";
         };
         /**
          * DependencyCondition
@@ -576,6 +642,39 @@ export interface components {
          * @enum {string}
          */
         ExecutionStatus: "PENDING" | "RUNNING" | "PAUSED" | "WAITING_APPROVAL" | "CANCELLING" | "CANCELLED" | "SUCCEEDED" | "PARTIAL" | "FAILED";
+        /** FailedReadinessCheck */
+        FailedReadinessCheck: {
+            /**
+             * Completedat
+             * Format: date-time
+             */
+            completedAt: string;
+            /** Error */
+            error: string;
+            /**
+             * Expiresat
+             * Format: date-time
+             */
+            expiresAt: string;
+            /** Id */
+            id: string;
+            mode: components["schemas"]["ExecutionMode"];
+            /** Planid */
+            planId: string;
+            progress: components["schemas"]["ReadinessProgress"];
+            /**
+             * Startedat
+             * Format: date-time
+             */
+            startedAt: string;
+            /** Startedby */
+            startedBy: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            status: "FAILED";
+        };
         /**
          * FieldError
          * @description One thing wrong with the input: the field path (``waves[1].dependsOn[0].waveId``) and why.
@@ -810,6 +909,23 @@ export interface components {
             /** Version */
             version: number;
         };
+        /**
+         * ReadinessCheckView
+         * @description A readiness check as the API returns it (one of its three statuses).
+         */
+        ReadinessCheckView: components["schemas"]["RunningReadinessCheck"] | components["schemas"]["CompletedReadinessCheck"] | components["schemas"]["FailedReadinessCheck"];
+        /**
+         * ReadinessProgress
+         * @description How many of the plan's servers have been checked so far.
+         */
+        ReadinessProgress: {
+            /** Checkedservers */
+            checkedServers: number;
+            /** Totalservers */
+            totalServers: number;
+            /** Updatedat */
+            updatedAt?: string | null;
+        };
         /** ReadinessReason */
         ReadinessReason: {
             code: components["schemas"]["ReasonCode"];
@@ -958,6 +1074,32 @@ export interface components {
             startedAt: string | null;
             /** Targetminutes */
             targetMinutes: number;
+        };
+        /** RunningReadinessCheck */
+        RunningReadinessCheck: {
+            /**
+             * Expiresat
+             * Format: date-time
+             */
+            expiresAt: string;
+            /** Id */
+            id: string;
+            mode: components["schemas"]["ExecutionMode"];
+            /** Planid */
+            planId: string;
+            progress: components["schemas"]["ReadinessProgress"];
+            /**
+             * Startedat
+             * Format: date-time
+             */
+            startedAt: string;
+            /** Startedby */
+            startedBy: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            status: "RUNNING";
         };
         /**
          * ServerImpact
@@ -4453,6 +4595,224 @@ export interface operations {
             };
         };
     };
+    start_check_recovery_plans__plan_id__readiness_checks_post: {
+        parameters: {
+            query?: {
+                mode?: components["schemas"]["ExecutionMode"];
+            };
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadinessCheckView"];
+                };
+            };
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadinessCheckView"];
+                };
+            };
+            /** @description Malformed or invalid request; `fields` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's groups do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_check_recovery_plans__plan_id__readiness_checks__check_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+                check_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadinessCheckView"];
+                };
+            };
+            /** @description Malformed or invalid request; `fields` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's groups do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     validate_recovery_plans__plan_id__validate_post: {
         parameters: {
             query?: {
@@ -4504,6 +4864,15 @@ export interface operations {
             };
             /** @description No such resource */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict with the current state, or a stale version */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

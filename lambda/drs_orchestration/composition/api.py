@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from drs_orchestration.adapters import aws_clients
 from drs_orchestration.adapters.aws_clients import dynamodb_client, s3_client, stepfunctions_client
 from drs_orchestration.adapters.drs.boto_drs_gateway import BotoDrsGatewayFactory
 from drs_orchestration.adapters.drs.inventory_cache import CachedInventory
@@ -15,15 +17,19 @@ from drs_orchestration.adapters.dynamodb.dynamodb_protection_group_repository im
 from drs_orchestration.adapters.dynamodb.dynamodb_recovery_plan_repository import (
     DynamoDBRecoveryPlanRepository,
 )
+from drs_orchestration.adapters.runner.lambda_readiness_worker import LambdaReadinessWorker
 from drs_orchestration.adapters.s3.s3_report_store import S3ReportStore
 from drs_orchestration.adapters.stepfunctions.step_functions_runner import StepFunctionsExecutionRunner
-from drs_orchestration.composition import store
+from drs_orchestration.composition import readiness, store
 from drs_orchestration.composition.product import Product, part
 from drs_orchestration.domain.clock import Clock
 from drs_orchestration.domain.ports import ExecutionRepository, ExecutionRunner, ReportStore
 from drs_orchestration.domain.services.context import Services
 
-__all__ = ["ApiParts", "api_parts"]
+if TYPE_CHECKING:
+    from mypy_boto3_lambda import LambdaClient
+
+__all__ = ["ApiParts", "api_parts", "readiness_worker"]
 
 _API = "the API"
 
@@ -53,13 +59,25 @@ def _report_store(product: Product) -> ReportStore | None:
     return S3ReportStore(s3_client(settings.aws_region, settings.aws_endpoint), settings.reports_bucket)
 
 
+@part()
+def readiness_worker(product: Product) -> LambdaReadinessWorker | None:
+    """The worker function, invoked asynchronously, when the function is given its name."""
+    settings = product.settings
+    if settings.readiness_worker_function is None:
+        return None
+    functions: LambdaClient = aws_clients.client(
+        "lambda", settings.aws_region, endpoint_url=settings.aws_endpoint
+    )
+    return LambdaReadinessWorker(functions, settings.readiness_worker_function)
+
+
 @part(
     "protection_groups_table",
     "recovery_plans_table",
     "accounts_table",
     "audit_table",
     "home_account_id",
-    uses=(store.executions,),
+    uses=(store.executions, readiness.readiness_checks, readiness_worker),
 )
 def api_parts(product: Product) -> ApiParts:
     settings = product.settings
@@ -90,5 +108,7 @@ def api_parts(product: Product) -> ApiParts:
         home_account_id=home_account_id,
         reports=_report_store(product),
         inventory=CachedInventory(drs, product.clock),
+        readiness_checks=readiness.readiness_checks(product),
+        readiness_worker=readiness_worker(product),
     )
     return ApiParts(services, product.clock, settings.max_body_bytes, settings.allowed_origin)

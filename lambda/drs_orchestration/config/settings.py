@@ -32,6 +32,13 @@ class Settings(BaseSettings):
     executions_table: str | None = Field(default=None, min_length=3, validation_alias="EXECUTIONS_TABLE")
     accounts_table: str | None = Field(default=None, min_length=3, validation_alias="ACCOUNTS_TABLE")
     audit_table: str | None = Field(default=None, min_length=3, validation_alias="AUDIT_TABLE")
+    readiness_checks_table: str | None = Field(
+        default=None, min_length=3, validation_alias="READINESS_CHECKS_TABLE"
+    )
+    readiness_worker_function: str | None = Field(
+        default=None, min_length=1, validation_alias="READINESS_WORKER_FUNCTION"
+    )
+    """The function that checks large plans' readiness; without it such a check answers 503."""
     home_account_id: str | None = Field(default=None, pattern=r"^\d{12}$", validation_alias="HOME_ACCOUNT_ID")
     """The account the product runs in: DRS calls for it use the function's own credentials."""
     drs_endpoint_url: AnyHttpUrl | None = Field(default=None, validation_alias="DRS_ENDPOINT_URL")

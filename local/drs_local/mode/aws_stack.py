@@ -8,6 +8,8 @@ templates themselves, so local mode and a deployment cannot drift apart.
   document's content from the file its ``AWS::Include`` names);
 * the execution engine's state machine: the ASL from ``cfn/statemachine/`` with its
   ``DefinitionSubstitutions`` resolved to local Lambda functions whose ``Handler`` is the template's;
+* the functions another function invokes by name (the readiness worker), with the template's
+  ``Handler``, dispatched in-process like the state machine's tasks;
 * the EventBridge rule for DRS events (its own event pattern), whose target's ``Handler`` the local
   runtime drains into through SQS (see :mod:`drs_local.event_bridge`), and the scheduled rules
   (``rate(...)``), which it runs on the scaled clock.
@@ -368,6 +370,19 @@ class _Builder:
         self.refs[logical_id] = self.refs[f"{logical_id}.Arn"] = self.out.state_machine_arn
         self.outputs["StateMachineArn"] = self.out.state_machine_arn
 
+    def invoked_functions(self) -> None:
+        """Functions another function invokes by the name its environment gives (``!Ref Fn``), such
+        as the readiness worker the API starts asynchronously: created with the template's
+        ``Handler``, so the local runtime runs them in-process like the state machine's."""
+        for template in self.templates():
+            for kind in ("AWS::Serverless::Function", "AWS::Lambda::Function"):
+                for _, resource in template.resources(kind):
+                    variables = ((resource.get("Properties") or {}).get("Environment") or {}).get("Variables")
+                    for key, value in (variables or {}).items():
+                        target = value.get("Ref") if isinstance(value, dict) else None
+                        if isinstance(target, str) and _handler(template, target):
+                            self._function_for(template, key, value)
+
     def environment(self, console_origin: str) -> None:
         """The union of every function's ``Environment.Variables``, evaluated as CloudFormation would
         with local values (the handlers all run in this one process)."""
@@ -466,6 +481,7 @@ def create_local_aws(
     builder.drs_rules()
     builder.schedules()
     builder.api()
+    builder.invoked_functions()
     builder.environment(console_origin)
     builder.cors(console_origin)
     return builder.out

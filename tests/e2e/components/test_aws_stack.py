@@ -88,13 +88,31 @@ def test_state_machine_runs_the_statemachine_file_with_each_task_on_a_real_handl
         assert callable(resolve_handler(handler))
     # and local mode knows each function's name, to run it as the product's handler
     names = {lam.get_function(FunctionName=arn)["Configuration"]["FunctionName"] for arn in arns}
-    assert set(local_aws.function_names.values()) == names
+    assert names <= set(local_aws.function_names.values())
     assert local_aws.function_names.keys() == local_aws.functions.keys()
+
+
+def test_function_the_api_invokes_by_name_exists_with_its_template_handler(local_aws: LocalAws) -> None:
+    # The API starts the readiness worker asynchronously by the name its environment gives
+    name = local_aws.environment["READINESS_WORKER_FUNCTION"]
+    configuration = boto3.client("lambda", region_name=REGION).get_function(FunctionName=name)[
+        "Configuration"
+    ]
+
+    assert configuration["Handler"] == "drs_orchestration.handlers.readiness_worker.lambda_handler"
+    assert configuration["Timeout"] == 900
+    assert local_aws.functions["ReadinessWorkerFunction"] == configuration["Handler"]
+    assert local_aws.function_names["ReadinessWorkerFunction"] == name
+    assert local_aws.environment["READINESS_CHECKS_TABLE"] == local_aws.tables["ReadinessChecksTable"]
 
 
 def test_api_handler_is_the_one_the_api_template_gives_its_function(local_aws: LocalAws) -> None:
     api = load_template(ROOT / "cfn" / "api-stack.yaml")
-    (function,) = (resource for _, resource in api.resources("AWS::Serverless::Function"))
+    (function,) = (
+        resource
+        for _, resource in api.resources("AWS::Serverless::Function")
+        if any(event["Type"] == "Api" for event in resource["Properties"].get("Events", {}).values())
+    )
     assert local_aws.api_handler == function["Properties"]["Handler"]
 
 

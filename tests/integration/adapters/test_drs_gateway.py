@@ -129,3 +129,21 @@ def test_other_account_is_reached_by_assuming_its_role_with_the_external_id(
 )
 def test_iso_durations_become_seconds(text: str | None, seconds: int | None) -> None:
     assert parse_duration_seconds(text) == seconds
+
+
+def test_server_drs_keeps_throttling_is_left_unknown_when_launch_configurations_are_read(
+    factory: BotoDrsGatewayFactory, drs: SimulatorHandle
+) -> None:
+    # Given DRS refusing the next three GetLaunchConfiguration calls (the client makes three attempts)
+    gateway = factory.for_target(DrsTarget(account_id=HOME, region=REGION))
+    drs.control("POST", "faults", {"throttle": [{"operation": "GetLaunchConfiguration", "count": 3}]})
+    try:
+        # When one server's launch configuration is read, then two more
+        throttled = gateway.launch_configuration_present([sid(1)])
+        answered = gateway.launch_configuration_present([sid(2), sid(3)])
+    finally:
+        drs.control("DELETE", "faults")
+
+    # Then the throttled server is left out (unknown), and the others are answered
+    assert throttled == {}
+    assert answered == {sid(2): True, sid(3): True}

@@ -21,6 +21,7 @@ TABLE_ENV = {
     "ExecutionsTable": "EXECUTIONS_TABLE",
     "AccountsTable": "ACCOUNTS_TABLE",
     "AuditTable": "AUDIT_TABLE",
+    "ReadinessChecksTable": "READINESS_CHECKS_TABLE",
 }
 
 

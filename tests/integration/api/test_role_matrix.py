@@ -36,6 +36,8 @@ ENDPOINTS = [
     ("PUT", f"/recovery-plans/{RP}", {**PLAN, "version": 1}, None, "Admin"),
     ("DELETE", f"/recovery-plans/{RP}", None, None, "Admin"),
     ("POST", f"/recovery-plans/{RP}/validate", None, None, "Viewer"),
+    ("POST", f"/recovery-plans/{RP}/readiness-checks", None, None, "Viewer"),
+    ("GET", f"/recovery-plans/{RP}/readiness-checks/rc-00000000000000000", None, None, "Viewer"),
     ("POST", "/executions", {"planId": RP, "mode": "DRILL"}, None, "Operator"),
     ("POST", "/executions", {"planId": RP, "mode": "RECOVERY", "confirmPlanName": "m"}, None, "Admin"),
     ("GET", "/executions", None, None, "Viewer"),

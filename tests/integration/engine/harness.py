@@ -330,6 +330,15 @@ def handler_of(function: str) -> str:
     return str(_orchestration_template()["Resources"][function]["Properties"]["Handler"])
 
 
+READINESS_WORKER = "ReadinessWorkerFunction"
+
+
+def readiness_worker_handler() -> str:
+    """The ``Handler`` the API template gives the readiness worker."""
+    template = cfn_yaml.load(str(TEMPLATE.with_name("api-stack.yaml")))
+    return str(template["Resources"][READINESS_WORKER]["Properties"]["Handler"])
+
+
 def state_machine_functions() -> dict[str, str]:
     """Each ``${...}`` of the state machine's definition that names a function, and that function."""
     for resource in _orchestration_template()["Resources"].values():
@@ -509,6 +518,17 @@ class EngineStack:
                 Code={"ZipFile": _zip()},
                 Timeout=300,
             )["FunctionArn"]
+        # The API starts the readiness worker of a large plan's check asynchronously, by name
+        worker = lam.create_function(
+            FunctionName=READINESS_WORKER,
+            Runtime="python3.12",
+            Role=role_arn,
+            Handler=readiness_worker_handler(),
+            Code={"ZipFile": _zip()},
+            Timeout=900,
+        )["FunctionName"]
+        handlers[worker] = readiness_worker_handler()
+        monkeypatch.setenv("READINESS_WORKER_FUNCTION", worker)
         definition = ASL.read_text()
         for key, value in substitutions.items():
             definition = definition.replace("${" + key + "}", value)

@@ -37,7 +37,7 @@ function renderEditor(initial: PlanDraft, onSave: (d: PlanDraft) => void = () =>
       saveError={null}
       onSave={onSave}
       onCancel={() => undefined}
-      readiness={{ report: undefined, error: null, loading: false, run: () => undefined }}
+      readiness={{ check: undefined, error: null, loading: false, run: () => undefined }}
     />,
     fakeServer({}).client,
   );

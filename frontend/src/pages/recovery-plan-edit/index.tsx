@@ -1,7 +1,8 @@
 import Spinner from '@cloudscape-design/components/spinner';
 import { useNavigate, useParams } from 'react-router';
 import { useProtectionGroups } from '../../api/hooks/protection-groups';
-import { useRecoveryPlan, useSaveRecoveryPlan, useValidatePlan } from '../../api/hooks/recovery-plans';
+import { useReadinessCheck } from '../../api/hooks/readiness-checks';
+import { useRecoveryPlan, useSaveRecoveryPlan } from '../../api/hooks/recovery-plans';
 import { useAccess } from '../../auth/auth-context';
 import { ApiErrorAlert } from '../../common/api-error-alert';
 import { draftToInput, EMPTY_PLAN, planToDraft } from './plan-draft';
@@ -13,7 +14,7 @@ export default function RecoveryPlanEditPage() {
   const plan = useRecoveryPlan(id);
   const groups = useProtectionGroups();
   const save = useSaveRecoveryPlan();
-  const validate = useValidatePlan();
+  const readiness = useReadinessCheck(id);
   const { permissions } = useAccess();
   if (id !== undefined && plan.isPending) return <Spinner size="large" />;
   if (plan.error) return <ApiErrorAlert error={plan.error} />;
@@ -33,12 +34,7 @@ export default function RecoveryPlanEditPage() {
           { onSuccess: saved => navigate(`/recovery-plans/${saved.id}`) },
         )
       }
-      readiness={{
-        report: validate.data,
-        error: validate.error,
-        loading: validate.isPending,
-        run: mode => id && validate.mutate({ id, mode }),
-      }}
+      readiness={readiness}
     />
   );
 }

@@ -1,9 +1,12 @@
+import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
 import Container from '@cloudscape-design/components/container';
 import Header from '@cloudscape-design/components/header';
+import ProgressBar from '@cloudscape-design/components/progress-bar';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
+import { progressPercent, type ReadinessCheck } from '../../api/hooks/readiness-checks';
 import type { PlanReadiness, ReadinessReason, Severity } from '../../api/types';
 import { ApiErrorAlert } from '../../common/api-error-alert';
 import { formatDateTime } from '../../common/format';
@@ -35,14 +38,26 @@ export function readinessRows(report: PlanReadiness, waveName: (id: string) => s
   ]);
 }
 
+/** A check still running: how many of the plan's servers have been checked. */
+function CheckProgress({ check }: { check: ReadinessCheck }) {
+  const { checkedServers, totalServers } = check.progress;
+  return (
+    <ProgressBar
+      value={progressPercent(check.progress)}
+      label={t.checking(strings.executions.modes[check.mode])}
+      additionalInfo={t.checkedOf(checkedServers, totalServers)}
+    />
+  );
+}
+
 export function ReadinessPanel({
-  report,
+  check,
   error,
   loading,
   action,
   waveName,
 }: {
-  report: PlanReadiness | undefined;
+  check: ReadinessCheck | undefined;
   error: unknown;
   loading: boolean;
   action: React.ReactNode;
@@ -58,53 +73,65 @@ export function ReadinessPanel({
     >
       <SpaceBetween size="s">
         {error ? <ApiErrorAlert error={error} /> : null}
-        {loading ? <StatusIndicator type="loading">{strings.common.loading}</StatusIndicator> : null}
-        {report ? (
-          <>
-            <Box>
-              <Box variant="awsui-key-label">{`${t.verdict} (${strings.executions.modes[report.mode]})`}</Box>
-              <VerdictBadge verdict={report.verdict} /> <Box variant="small">{formatDateTime(report.checkedAt)}</Box>
-            </Box>
-            <Table
-              variant="embedded"
-              items={report.waves}
-              trackBy="waveId"
-              ariaLabels={{ tableLabel: t.waves }}
-              columnDefinitions={[
-                { id: 'wave', header: strings.executions.serverColumns.wave, cell: w => waveName(w.waveId) },
-                { id: 'verdict', header: t.verdict, cell: w => <VerdictBadge verdict={w.verdict} /> },
-                { id: 'servers', header: strings.executions.servers, cell: w => w.servers.length },
-                {
-                  id: 'quota',
-                  header: t.quotaHeader,
-                  cell: w => t.quota(w.quotaFit.jobsNeeded, w.quotaFit.launchRounds),
-                },
-              ]}
-            />
-            <Table
-              variant="embedded"
-              items={readinessRows(report, waveName)}
-              trackBy="key"
-              ariaLabels={{ tableLabel: t.reasons }}
-              empty={<Box>{t.noReasons}</Box>}
-              columnDefinitions={[
-                { id: 'wave', header: strings.executions.serverColumns.wave, cell: r => r.wave },
-                {
-                  id: 'severity',
-                  header: t.verdict,
-                  cell: r => <StatusIndicator type={SEVERITY[r.severity]}>{r.severity}</StatusIndicator>,
-                },
-                {
-                  id: 'server',
-                  header: strings.executions.serverColumns.server,
-                  cell: r => r.server ?? strings.common.none,
-                },
-                { id: 'message', header: t.reasons, cell: r => r.message },
-              ]}
-            />
-          </>
+        {loading && check === undefined ? (
+          <StatusIndicator type="loading">{strings.common.loading}</StatusIndicator>
         ) : null}
+        {check?.status === 'RUNNING' ? <CheckProgress check={check} /> : null}
+        {check?.status === 'FAILED' ? (
+          <Alert type="error" header={t.checkFailed}>
+            {check.error}
+          </Alert>
+        ) : null}
+        {check?.status === 'COMPLETED' ? <ReadinessReport report={check.report} waveName={waveName} /> : null}
       </SpaceBetween>
     </Container>
+  );
+}
+
+function ReadinessReport({ report, waveName }: { report: PlanReadiness; waveName: (id: string) => string }) {
+  return (
+    <>
+      <Box>
+        <Box variant="awsui-key-label">{`${t.verdict} (${strings.executions.modes[report.mode]})`}</Box>
+        <VerdictBadge verdict={report.verdict} /> <Box variant="small">{formatDateTime(report.checkedAt)}</Box>
+      </Box>
+      <Table
+        variant="embedded"
+        items={report.waves}
+        trackBy="waveId"
+        ariaLabels={{ tableLabel: t.waves }}
+        columnDefinitions={[
+          { id: 'wave', header: strings.executions.serverColumns.wave, cell: w => waveName(w.waveId) },
+          { id: 'verdict', header: t.verdict, cell: w => <VerdictBadge verdict={w.verdict} /> },
+          { id: 'servers', header: strings.executions.servers, cell: w => w.servers.length },
+          {
+            id: 'quota',
+            header: t.quotaHeader,
+            cell: w => t.quota(w.quotaFit.jobsNeeded, w.quotaFit.launchRounds),
+          },
+        ]}
+      />
+      <Table
+        variant="embedded"
+        items={readinessRows(report, waveName)}
+        trackBy="key"
+        ariaLabels={{ tableLabel: t.reasons }}
+        empty={<Box>{t.noReasons}</Box>}
+        columnDefinitions={[
+          { id: 'wave', header: strings.executions.serverColumns.wave, cell: r => r.wave },
+          {
+            id: 'severity',
+            header: t.verdict,
+            cell: r => <StatusIndicator type={SEVERITY[r.severity]}>{r.severity}</StatusIndicator>,
+          },
+          {
+            id: 'server',
+            header: strings.executions.serverColumns.server,
+            cell: r => r.server ?? strings.common.none,
+          },
+          { id: 'message', header: t.reasons, cell: r => r.message },
+        ]}
+      />
+    </>
   );
 }

@@ -6,7 +6,8 @@ import ExpandableSection from '@cloudscape-design/components/expandable-section'
 import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useState } from 'react';
-import type { DependencyCondition, ExecutionMode, Permission, PlanReadiness, ProtectionGroup } from '../../api/types';
+import type { ReadinessCheck } from '../../api/hooks/readiness-checks';
+import type { DependencyCondition, ExecutionMode, Permission, ProtectionGroup } from '../../api/types';
 import { gate } from '../../auth/permissions';
 import { errorFor, mergeFieldErrors } from '../../common/field-errors';
 import { GatedButton } from '../../common/gated-button';
@@ -32,7 +33,7 @@ export interface PlanEditorProps {
   onSave: (draft: PlanDraft) => void;
   onCancel: () => void;
   readiness: {
-    report: PlanReadiness | undefined;
+    check: ReadinessCheck | undefined;
     error: unknown;
     loading: boolean;
     run: (mode: ExecutionMode) => void;
@@ -208,7 +209,7 @@ export function PlanEditor({
           </Container>
           {planId ? (
             <ReadinessPanel
-              report={readiness.report}
+              check={readiness.check}
               error={readiness.error}
               loading={readiness.loading}
               waveName={waveName}

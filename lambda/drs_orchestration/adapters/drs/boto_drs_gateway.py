@@ -8,7 +8,8 @@ An endpoint override points the same client at the local DRS simulator.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +32,17 @@ from drs_orchestration.domain.ports import AccountRepository
 if TYPE_CHECKING:
     from mypy_boto3_drs import DrsClient
 
-__all__ = ["BotoDrsGateway", "BotoDrsGatewayFactory", "parse_duration_seconds"]
+__all__ = [
+    "LAUNCH_CONFIGURATION_WORKERS",
+    "BotoDrsGateway",
+    "BotoDrsGatewayFactory",
+    "parse_duration_seconds",
+]
+
+LAUNCH_CONFIGURATION_WORKERS = 8
+"""GetLaunchConfiguration calls in flight at once for one account and Region: fewer than botocore's 10
+pooled connections per client, and few enough that DRS's read throttle (not published; token buckets
+per account and Region) is met with the client's standard retries rather than a burst of refusals."""
 
 _DURATION = re.compile(
     r"^P(?:(?P<days>\d+(?:\.\d+)?)D)?(?:T(?:(?P<hours>\d+(?:\.\d+)?)H)?(?:(?P<minutes>\d+(?:\.\d+)?)M)?"
@@ -121,6 +132,21 @@ def _job(raw: Mapping[str, Any]) -> DrsJob:
     )
 
 
+def _launch_template_present(ask: Callable[[], Mapping[str, Any]]) -> bool | None:
+    """Whether the launch configuration ``ask`` reads names a launch template (none when DRS has none);
+    ``None`` when DRS kept throttling the call."""
+    try:
+        configuration = ask()
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code")
+        if code == "ThrottlingException":
+            return None
+        if code != "ResourceNotFoundException":
+            raise
+        return False
+    return bool(configuration.get("ec2LaunchTemplateID"))
+
+
 def _iso(moment: datetime) -> str:
     """DescribeJobs' date filter: ISO 8601 in UTC to the second (a naive time is taken as UTC)."""
     if moment.tzinfo is not None:
@@ -146,17 +172,25 @@ class BotoDrsGateway:
         return [_source_server(item) for page in pages for item in page.get("items", [])]
 
     def launch_configuration_present(self, source_server_ids: Sequence[str]) -> dict[str, bool]:
-        present: dict[str, bool] = {}
-        for server_id in source_server_ids:
-            try:
-                configuration = self.client.get_launch_configuration(sourceServerID=server_id)
-            except ClientError as error:
-                if error.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
-                    raise
-                present[server_id] = False
-            else:
-                present[server_id] = bool(configuration.get("ec2LaunchTemplateID"))
-        return present
+        """One GetLaunchConfiguration per server (DRS has no batch form), at most
+        ``LAUNCH_CONFIGURATION_WORKERS`` in flight at once. A server DRS still throttled after the
+        client's retries is left out (its launch configuration is unknown, which readiness reports
+        as a warning) rather than failing the whole check."""
+        ids = list(dict.fromkeys(source_server_ids))
+        if not ids:
+            return {}
+        with ThreadPoolExecutor(max_workers=min(LAUNCH_CONFIGURATION_WORKERS, len(ids))) as pool:
+            found = pool.map(
+                lambda server_id: _launch_template_present(
+                    lambda: self.client.get_launch_configuration(sourceServerID=server_id)
+                ),
+                ids,
+            )
+            return {
+                server_id: present
+                for server_id, present in zip(ids, found, strict=True)
+                if present is not None
+            }
 
     def start_recovery(
         self, source_server_ids: Sequence[str], *, is_drill: bool, tags: dict[str, str]

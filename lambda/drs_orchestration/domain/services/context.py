@@ -25,6 +25,7 @@ from drs_orchestration.domain.ports import (
     RecoveryPlanRepository,
     ReportStore,
 )
+from drs_orchestration.domain.readiness_checks import ReadinessCheckRepository, ReadinessWorker
 
 __all__ = [
     "AuditedAccountRepository",
@@ -102,6 +103,9 @@ class Services:
     inventory: SourceServerInventory | None = None
     """Where the API's inventory views read DRS (the API keeps recent reads); ``None`` reads DRS on
     every call."""
+    readiness_checks: ReadinessCheckRepository | None = None
+    readiness_worker: ReadinessWorker | None = None
+    """Runs the readiness checks of large plans outside the API request."""
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,11 @@ Both read DRS (inventory, launch configurations, recovery instances) and launch 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
+from drs_orchestration.domain.errors import Conflict
 from drs_orchestration.domain.membership import resolve_members
 from drs_orchestration.domain.models.base import CamelModel
 from drs_orchestration.domain.models.drs import (
@@ -18,7 +21,9 @@ from drs_orchestration.domain.models.drs import (
     SourceServer,
 )
 from drs_orchestration.domain.models.execution import ExecutionMode, ExecutionStatus
-from drs_orchestration.domain.ports import Page
+from drs_orchestration.domain.models.recovery_plan import RecoveryPlan
+from drs_orchestration.domain.plan_validation import Membership
+from drs_orchestration.domain.ports import DrsGateway, Page
 from drs_orchestration.domain.readiness import (
     PlanReadiness,
     ReadinessReason,
@@ -28,14 +33,27 @@ from drs_orchestration.domain.readiness import (
     last_successful_drill,
     verdict_of,
 )
+from drs_orchestration.domain.readiness_checks import SYNC_SERVER_LIMIT
 from drs_orchestration.domain.services.context import Services
 from drs_orchestration.domain.services.paging import page_after
 from drs_orchestration.domain.services.protection_groups import inventories, inventory_snapshot
 from drs_orchestration.domain.services.recovery_plans import resolve_plan_groups
 
-__all__ = ["GroupServer", "group_servers", "validate_plan"]
+__all__ = [
+    "GroupServer",
+    "PlanScope",
+    "Progress",
+    "TargetMembers",
+    "assess_scope",
+    "group_servers",
+    "plan_scope",
+    "validate_plan",
+]
 
 _RECENT_DRILLS = 20
+PROGRESS_CHUNK = 25
+"""Launch configurations are asked for this many servers at a time (each chunk with the gateway's
+bounded concurrency), and progress is told after each chunk."""
 
 
 class GroupServer(CamelModel):
@@ -115,32 +133,96 @@ def _recorded_drills(services: Services, plan_id: str) -> dict[str, datetime]:
     return drills
 
 
-def validate_plan(services: Services, plan_id: str, mode: ExecutionMode, now: datetime) -> PlanReadiness:
-    """The readiness report of a plan for ``mode``, without launching anything."""
+@dataclass(frozen=True)
+class PlanScope:
+    """A plan with its groups resolved: each account and Region's member servers, as DRS lists them."""
+
+    plan: RecoveryPlan
+    membership: Membership
+    targets: dict[tuple[str, str], TargetMembers]
+
+    @property
+    def server_count(self) -> int:
+        return sum(len(target.member_ids) for target in self.targets.values())
+
+
+@dataclass(frozen=True)
+class TargetMembers:
+    member_ids: list[str]
+    listed: dict[str, SourceServer]
+
+
+def plan_scope(services: Services, plan_id: str) -> PlanScope:
+    """``plan_id``'s servers per account and Region (``NotFound`` for an unknown plan)."""
     plan = services.plans.get(plan_id)
     resolved = resolve_plan_groups(services, plan.protection_group_ids())
+    targets: dict[tuple[str, str], TargetMembers] = {}
+    for scope, servers in resolved.inventories.items():
+        members = sorted(
+            {
+                server_id
+                for group in resolved.groups.values()
+                if (group.account_id, group.region) == scope
+                for server_id in resolved.membership[group.id]
+            }
+        )
+        wanted = set(members)
+        listed = {server.source_server_id: server for server in servers if server.source_server_id in wanted}
+        targets[scope] = TargetMembers(members, listed)
+    return PlanScope(plan, resolved.membership, targets)
+
+
+Progress = Callable[[int], None]
+"""Told how many of the plan's servers have been checked so far."""
+
+
+def _launch_configurations(
+    gateway: DrsGateway, server_ids: Sequence[str], checked: int, progress: Progress | None
+) -> dict[str, bool]:
+    """Whether each listed server has a launch configuration, asked in chunks so progress can be told."""
+    found: dict[str, bool] = {}
+    for start in range(0, len(server_ids), PROGRESS_CHUNK):
+        chunk = server_ids[start : start + PROGRESS_CHUNK]
+        found.update(gateway.launch_configuration_present(chunk))
+        if progress is not None:
+            progress(checked + start + len(chunk))
+    return found
+
+
+def assess_scope(
+    services: Services, scope: PlanScope, mode: ExecutionMode, now: datetime, progress: Progress | None = None
+) -> PlanReadiness:
+    """The readiness report of a resolved plan for ``mode``, without launching anything."""
     inventory: dict[str, SourceServer] = {}
     configured: dict[str, bool] = {}
     instances: list[RecoveryInstance] = []
-    for (account_id, region), servers in resolved.inventories.items():
+    checked = 0
+    for (account_id, region), target in scope.targets.items():
         gateway = services.drs.for_target(DrsTarget(account_id=account_id, region=region))
-        members = {
-            server_id
-            for group in resolved.groups.values()
-            if (group.account_id, group.region) == (account_id, region)
-            for server_id in resolved.membership[group.id]
-        }
-        listed = {server.source_server_id: server for server in servers if server.source_server_id in members}
-        inventory.update(listed)
-        configured.update(gateway.launch_configuration_present(sorted(listed)))
-        instances += gateway.list_recovery_instances(sorted(members)) if members else []
+        inventory.update(target.listed)
+        checked += len(target.member_ids) - len(target.listed)  # not listed: nothing to ask DRS
+        configured.update(_launch_configurations(gateway, sorted(target.listed), checked, progress))
+        checked += len(target.listed)
+        instances += gateway.list_recovery_instances(target.member_ids) if target.member_ids else []
     return assess_plan(
-        plan,
-        resolved.membership,
+        scope.plan,
+        scope.membership,
         inventory=inventory,
         launch_configured=configured,
         recovery_instances=instances,
-        recorded_drills=_recorded_drills(services, plan_id),
+        recorded_drills=_recorded_drills(services, scope.plan.id),
         mode=mode,
         now=now,
     )
+
+
+def validate_plan(services: Services, plan_id: str, mode: ExecutionMode, now: datetime) -> PlanReadiness:
+    """The readiness report of a plan for ``mode``, answered at once: ``Conflict`` for a plan of more
+    than ``SYNC_SERVER_LIMIT`` servers, which is checked asynchronously (a readiness check)."""
+    scope = plan_scope(services, plan_id)
+    if scope.server_count > SYNC_SERVER_LIMIT:
+        raise Conflict(
+            f"the plan has {scope.server_count} servers, more than the {SYNC_SERVER_LIMIT} checked at once: "
+            f"start a readiness check (POST /recovery-plans/{plan_id}/readiness-checks) and poll it"
+        )
+    return assess_scope(services, scope, mode, now)

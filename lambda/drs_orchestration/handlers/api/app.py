@@ -17,6 +17,7 @@ from drs_orchestration.handlers.api.routes import (
     executions,
     inventory,
     protection_groups,
+    readiness_checks,
     recovery_plans,
 )
 from drs_orchestration.handlers.observability import api_function, record_route
@@ -31,7 +32,7 @@ register_error_handlers(app)
 app.use([record_route])
 cold_start(api_parts)
 
-for module in (protection_groups, recovery_plans, executions, inventory, accounts):
+for module in (protection_groups, recovery_plans, readiness_checks, executions, inventory, accounts):
     app.include_router(module.router)
 
 

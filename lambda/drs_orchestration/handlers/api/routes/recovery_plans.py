@@ -84,8 +84,11 @@ def delete_plan(plan_id: PlanId, version: Version = None) -> Response[None]:
 
 @router.post(
     "/recovery-plans/<plan_id>/validate",
-    summary="Readiness report per wave and server, launching nothing",
-    responses=responses(400, 403, 404, _200=PlanReadiness),
+    summary=(
+        "Readiness report per wave and server, launching nothing, for a plan of up to 200 servers "
+        "(409 above: start a readiness check)"
+    ),
+    responses=responses(400, 403, 404, 409, _200=PlanReadiness),
 )
 @requires(Permission.READ)
 def validate(plan_id: PlanId, mode: Annotated[ExecutionMode, Query()] = ExecutionMode.DRILL) -> PlanReadiness:
