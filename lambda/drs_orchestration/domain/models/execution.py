@@ -126,6 +126,9 @@ class StartExecutionRequest(CamelModel):
     plan_id: RecoveryPlanId
     mode: ExecutionMode
     confirm_plan_name: Name | None = None
+    point_in_time: Timestamp | None = None
+    """Launch each server from its latest recovery snapshot taken at or before this instant (UTC);
+    ``None``: from the latest data (an on-demand snapshot)."""
 
     @model_validator(mode="after")
     def _recovery_is_confirmed(self) -> Self:
@@ -163,6 +166,9 @@ class ExecutionHeader(CamelModel):
     """The run's DRS jobs not yet finished, with where they run (for the DRS event handler)."""
     instances_terminated_at: Timestamp | None = None
     """When the drill's recovery instances were terminated (on demand or by the drill TTL)."""
+    point_in_time: Timestamp | None = None
+    """Servers launch from their latest recovery snapshot taken at or before this instant; ``None``:
+    from the latest data."""
 
     @field_validator("active_jobs", mode="before")
     @classmethod
@@ -254,6 +260,11 @@ class ServerState(CamelModel):
     """What the health gate saw: EC2 status checks, command status and output."""
     phase_seconds: dict[str, float] = {}
     """DRS phase durations from the job log (snapshot, conversion, launch, ...)."""
+    recovery_snapshot_id: str | None = None
+    """The recovery snapshot the server launches from (a point-in-time run); chosen once, when the
+    server is first put in a batch."""
+    snapshot_taken_at: Timestamp | None = None
+    """When that snapshot was taken."""
 
 
 class LaunchBatch(CamelModel):
@@ -348,6 +359,8 @@ class ServerSummary(CamelModel):
     error: str | None
     launched_at: Timestamp | None
     healthy_at: Timestamp | None
+    recovery_snapshot_id: str | None = None
+    snapshot_taken_at: Timestamp | None = None
 
 
 class WaveSummary(CamelModel):
@@ -379,3 +392,5 @@ class Execution(CamelModel):
     rto: RtoMeasurement
     instances_terminated_at: Timestamp | None = None
     """When the drill's recovery instances were terminated; ``None`` while they may still run."""
+    point_in_time: Timestamp | None = None
+    """The instant the servers launch from (their latest snapshot at or before it); ``None``: latest data."""
