@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from drs_orchestration.domain.models.base import CamelModel, Timestamp
 from drs_orchestration.domain.models.drs import RecoverySnapshot
+from drs_orchestration.domain.readiness import ReadinessReason, ReasonCode, Severity
 
 __all__ = [
     "MAX_POINT_IN_TIME_AGE",
@@ -16,6 +17,7 @@ __all__ = [
     "coverage",
     "no_snapshot_reason",
     "point_in_time_problem",
+    "snapshot_reasons",
 ]
 
 MAX_POINT_IN_TIME_AGE = timedelta(days=365)
@@ -85,3 +87,20 @@ def coverage(
         oldest_gap_seconds=oldest.gap_seconds if oldest else None,
         servers=choices,
     )
+
+
+def snapshot_reasons(
+    point_in_time: datetime, snapshots: Mapping[str, RecoverySnapshot | None]
+) -> dict[str, list[ReadinessReason]]:
+    """Readiness at a point in time: a server with no snapshot at or before it is BLOCKED, named."""
+    return {
+        server_id: [
+            ReadinessReason(
+                code=ReasonCode.NO_SNAPSHOT_AT_POINT_IN_TIME,
+                severity=Severity.BLOCKING,
+                message=no_snapshot_reason(point_in_time) + ": it cannot launch from that point in time",
+            )
+        ]
+        for server_id, snapshot in snapshots.items()
+        if snapshot is None
+    }

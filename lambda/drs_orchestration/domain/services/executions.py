@@ -29,10 +29,10 @@ from drs_orchestration.domain.models.execution import (
     WaveStatus,
 )
 from drs_orchestration.domain.models.operator_requests import REQUEST_EVENTS, OperatorRequest, RequestType
-from drs_orchestration.domain.point_in_time import point_in_time_problem
 from drs_orchestration.domain.ports import DEFAULT_PAGE_SIZE, ExecutionRunner, Page, RunnerSignal
 from drs_orchestration.domain.services.context import Request, Services, new_id, record_audit
 from drs_orchestration.domain.services.errors import EngineUnavailable
+from drs_orchestration.domain.services.point_in_time_reports import check_point_in_time
 
 __all__ = [
     "EngineUnavailable",
@@ -152,9 +152,8 @@ def start_execution(services: Services, request: Request, body: StartExecutionRe
     if body.mode is ExecutionMode.RECOVERY and body.confirm_plan_name != plan.name:
         message = "must repeat the plan's name exactly to confirm a RECOVERY"
         raise ValidationFailed([FieldError(name="confirmPlanName", message=message)])
-    problem = point_in_time_problem(body.point_in_time, request.now) if body.point_in_time else None
-    if problem:
-        raise ValidationFailed([FieldError(name="pointInTime", message=problem)])
+    if body.point_in_time:
+        check_point_in_time(body.point_in_time, request.now)
     active = services.executions.list_active(plan.id)
     if active:
         raise Conflict(f"recovery plan {plan.id} already has an active execution ({active[0].id})")

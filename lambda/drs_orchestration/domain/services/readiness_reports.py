@@ -18,6 +18,7 @@ from drs_orchestration.domain.models.drs import (
     SourceServer,
 )
 from drs_orchestration.domain.models.execution import ExecutionMode, ExecutionStatus
+from drs_orchestration.domain.point_in_time import snapshot_reasons
 from drs_orchestration.domain.ports import Page
 from drs_orchestration.domain.readiness import (
     PlanReadiness,
@@ -30,7 +31,8 @@ from drs_orchestration.domain.readiness import (
 )
 from drs_orchestration.domain.services.context import Services
 from drs_orchestration.domain.services.paging import page_after
-from drs_orchestration.domain.services.recovery_plans import resolve_plan_groups
+from drs_orchestration.domain.services.point_in_time_reports import check_point_in_time, plan_snapshots
+from drs_orchestration.domain.services.recovery_plans import ResolvedGroups, resolve_plan_groups
 
 __all__ = ["GroupServer", "group_servers", "validate_plan"]
 
@@ -110,8 +112,17 @@ def _recorded_drills(services: Services, plan_id: str) -> dict[str, datetime]:
     return drills
 
 
-def validate_plan(services: Services, plan_id: str, mode: ExecutionMode, now: datetime) -> PlanReadiness:
-    """The readiness report of a plan for ``mode``, without launching anything."""
+def validate_plan(
+    services: Services,
+    plan_id: str,
+    mode: ExecutionMode,
+    now: datetime,
+    point_in_time: datetime | None = None,
+) -> PlanReadiness:
+    """The readiness report of a plan for ``mode``, without launching anything; with a
+    ``point_in_time``, a server with no recovery snapshot at or before it is BLOCKED."""
+    if point_in_time is not None:
+        check_point_in_time(point_in_time, now)
     plan = services.plans.get(plan_id)
     resolved = resolve_plan_groups(services, plan.protection_group_ids())
     inventory: dict[str, SourceServer] = {}
@@ -138,4 +149,13 @@ def validate_plan(services: Services, plan_id: str, mode: ExecutionMode, now: da
         recorded_drills=_recorded_drills(services, plan_id),
         mode=mode,
         now=now,
+        extra_reasons=_point_in_time_reasons(services, resolved, point_in_time),
     )
+
+
+def _point_in_time_reasons(
+    services: Services, resolved: ResolvedGroups, point_in_time: datetime | None
+) -> dict[str, list[ReadinessReason]]:
+    if point_in_time is None:
+        return {}
+    return snapshot_reasons(point_in_time, plan_snapshots(services, resolved, point_in_time))
