@@ -1032,15 +1032,15 @@ export interface components {
             /** Plannedstartminutes */
             plannedStartMinutes: number | null;
             /** Pointintime */
-            pointInTime: string | null;
+            pointInTime?: string | null;
             /** Recoveryinstanceid */
             recoveryInstanceId: string | null;
             /** Recoverysnapshotid */
-            recoverySnapshotId: string | null;
+            recoverySnapshotId?: string | null;
             /** Secondstolaunch */
             secondsToLaunch: number | null;
             /** Snapshottakenat */
-            snapshotTakenAt: string | null;
+            snapshotTakenAt?: string | null;
             /** Sourceserverid */
             sourceServerId: string;
             /** Waveid */

@@ -90,11 +90,11 @@ class ServerReportRow(CamelModel):
     health: str | None
     job_id: str | None
     recovery_instance_id: str | None
-    point_in_time: datetime | None
+    point_in_time: datetime | None = None
     """The run's point in time (``None``: launched from the latest data)."""
-    recovery_snapshot_id: str | None
+    recovery_snapshot_id: str | None = None
     """The recovery snapshot the server launched from, in a point-in-time run."""
-    snapshot_taken_at: datetime | None
+    snapshot_taken_at: datetime | None = None
     launched_at: datetime | None
     healthy_at: datetime | None
     seconds_to_launch: float | None
