@@ -44,7 +44,8 @@ def choose_snapshots(tick: Tick, target: DrsTarget, wave_id: str, server_ids: Se
             server, recovery_snapshot_id=snapshot.snapshot_id, snapshot_taken_at=snapshot.taken_at
         )
         launchable.append(server.source_server_id)
-    return [server_id for server_id in server_ids if server_id in set(launchable)]
+    chosen = set(launchable)
+    return [server_id for server_id in server_ids if server_id in chosen]
 
 
 def snapshots_of(servers: Sequence[ServerState], server_ids: Sequence[str]) -> Mapping[str, str]:
