@@ -1,7 +1,7 @@
 import Header from '@cloudscape-design/components/header';
 import type { Execution, ExecutionEvent, ExecutionServer } from '../../api/types';
 import { CollectionTable } from '../../common/collection-table';
-import { formatDateTime } from '../../common/format';
+import { formatSnapshot } from '../../common/format';
 import { HealthBadge, LaunchStatusBadge } from '../../common/status';
 import { EmptyState } from '../../common/table-states';
 import { strings } from '../../strings';
@@ -23,12 +23,6 @@ export function phaseByServer(events: readonly ExecutionEvent[]): Map<string, st
     }
   }
   return phases;
-}
-
-/** "pit-… (2026-12-01 02:50:00Z)": the recovery snapshot a server launches from, with when it was taken. */
-export function snapshotCell(server: Pick<ExecutionServer, 'recoverySnapshotId' | 'snapshotTakenAt'>): string {
-  if (!server.recoverySnapshotId) return strings.common.none;
-  return `${server.recoverySnapshotId} (${formatDateTime(server.snapshotTakenAt)})`;
 }
 
 export function serverRows(execution: Execution): Row[] {
@@ -74,7 +68,7 @@ export function ServersTable({
         { id: 'impact', header: c.impact, cell: r => r.impact },
         { id: 'error', header: c.error, cell: r => r.error ?? strings.common.none },
         { id: 'instance', header: c.instance, cell: r => r.recoveryInstanceId ?? strings.common.none },
-        ...(execution.pointInTime ? [{ id: 'snapshot', header: c.snapshot, cell: (r: Row) => snapshotCell(r) }] : []),
+        ...(execution.pointInTime ? [{ id: 'snapshot', header: c.snapshot, cell: (r: Row) => formatSnapshot(r) }] : []),
       ]}
     />
   );
