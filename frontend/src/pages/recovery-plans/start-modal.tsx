@@ -8,6 +8,7 @@ import RadioGroup from '@cloudscape-design/components/radio-group';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
+import { useServerClock } from '../../api/context';
 import { useStartExecution } from '../../api/hooks/executions';
 import type { ExecutionMode, Permission, RecoveryPlan } from '../../api/types';
 import { startGate } from '../../auth/permissions';
@@ -46,6 +47,7 @@ export function StartModal({
 }) {
   const navigate = useNavigate();
   const start = useStartExecution();
+  const clock = useServerClock();
   const [mode, setMode] = useState<ExecutionMode>(initialMode);
   const [typed, setTyped] = useState('');
   const [data, setData] = useState<PointInTimeValue>({ source: 'LATEST', date: '', time: '' });
@@ -53,7 +55,8 @@ export function StartModal({
   const confirmed = confirmationOk(mode, typed, plan.name);
   const errors = mergeFieldErrors([], start.error);
   const pointInTime = data.source === 'POINT_IN_TIME' ? pointInTimeOf(data.date, data.time) : undefined;
-  const problem = pointInTimeProblem(data, new Date());
+  // the product's clock, not the browser's: local mode runs on simulated time
+  const problem = pointInTimeProblem(data, clock.now());
   const ready = data.source === 'LATEST' || (pointInTime !== undefined && problem === undefined);
   const submit = () =>
     start.mutate(
