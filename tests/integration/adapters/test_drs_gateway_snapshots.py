@@ -3,9 +3,11 @@ before an instant (one DescribeRecoverySnapshots), and StartRecovery from chosen
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import boto3
 import pytest
+from botocore.stub import Stubber
 
 from drs_orchestration.adapters.drs.boto_drs_gateway import BotoDrsGateway, BotoDrsGatewayFactory
 from drs_orchestration.adapters.memory import InMemoryAccountRepository
@@ -77,3 +79,43 @@ def test_start_recovery_launches_each_named_server_from_its_snapshot(
     log = [item.event for item in gateway.describe_job_log_items(job.job_id)]
     assert "USING_PREVIOUS_SNAPSHOT" in log
     assert "SNAPSHOT_START" in log
+
+
+def test_a_later_snapshot_let_through_by_the_date_filter_is_passed_over_for_the_next_older_one() -> None:
+    # Given DRS answering the newest-first look-up with a snapshot taken after the instant
+    client = boto3.client("drs", region_name=REGION)
+    instant = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+    request = {
+        "sourceServerID": sid(1),
+        "filters": {"toDateTime": "2026-12-01T03:00:00Z"},
+        "order": "DESC",
+        "maxResults": 1,
+    }
+    late = {
+        "snapshotID": "pit-00000000000000002",
+        "sourceServerID": sid(1),
+        "timestamp": "2026-12-01T03:00:04Z",
+        "expectedTimestamp": "2026-12-01T03:00:00Z",
+        "ebsSnapshots": [],
+    }
+    good = {
+        "snapshotID": "pit-00000000000000001",
+        "sourceServerID": sid(1),
+        "timestamp": "2026-12-01T02:50:03Z",
+        "expectedTimestamp": "2026-12-01T02:50:00Z",
+        "ebsSnapshots": [],
+    }
+    with Stubber(client) as stub:
+        stub.add_response("describe_recovery_snapshots", {"items": [late], "nextToken": "t1"}, request)
+        stub.add_response("describe_recovery_snapshots", {"items": [good]}, {**request, "nextToken": "t1"})
+
+        # When the gateway looks the server's snapshot up
+        found = BotoDrsGateway(client).latest_recovery_snapshot(sid(1), at_or_before=instant)
+
+        # Then it followed the token to the older one
+        stub.assert_no_pending_responses()
+    assert found is not None
+    assert (found.snapshot_id, found.taken_at) == (
+        "pit-00000000000000001",
+        datetime(2026, 12, 1, 2, 50, 3, tzinfo=UTC),
+    )
