@@ -302,6 +302,28 @@ export const strings = {
     },
     confirmLabel: (plan: string) => `Type the plan name (${plan}) to confirm a recovery`,
     confirmMismatch: 'The name does not match the plan name.',
+    source: 'Data to launch from',
+    sources: { LATEST: 'Latest data', POINT_IN_TIME: 'Point in time' },
+    sourceDescriptions: {
+      LATEST: 'DRS takes a snapshot of the latest replicated data when each server launches.',
+      POINT_IN_TIME:
+        'Each server launches from its latest recovery snapshot taken at or before the time you choose, ' +
+        'for example before ransomware or a bad change.',
+    },
+    pointInTimeDate: 'Date (UTC)',
+    pointInTimeTime: 'Time (UTC)',
+    pointInTimeHelp: 'Times are in UTC (hh:mm:ss).',
+    pointInTimeIncomplete: 'Choose a date and a time.',
+    pointInTimeInFuture: 'Choose a time in the past.',
+    checkingSnapshots: 'Looking up the recovery snapshots',
+    snapshotCoverage: (withSnapshot: number, count: number, at: string) =>
+      `${withSnapshot} of ${count} servers have a recovery snapshot at or before ${at}.`,
+    oldestGap: (gap: string, at: string) => `Oldest snapshot: ${gap} before the chosen time (taken ${at}).`,
+    missingSnapshots: (count: number) =>
+      `${count} ${count === 1 ? 'server has' : 'servers have'} no snapshot that old: ` +
+      `${count === 1 ? 'it' : 'they'} will fail to start.`,
+    pointInTime: 'Point in time',
+    latestData: 'Latest data',
     start: 'Start',
     live: 'Live view',
     status: 'Status',
@@ -329,6 +351,7 @@ export const strings = {
       phase: 'DRS phase',
       health: 'Health',
       instance: 'Recovery instance',
+      snapshot: 'Recovery snapshot',
       impact: 'Impact',
       error: 'Error',
     },

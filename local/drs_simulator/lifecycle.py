@@ -243,6 +243,7 @@ def _create_instance(sim: SimContext, part: Partition, run: ServerRun) -> None:
         job_id=run.job.job_id,
         is_drill=run.job.is_drill,
         point_in_time=run.snapshot.taken if run.snapshot else (run.point_in_time or sim.now),
+        recovery_snapshot_id=run.snapshot.snapshot_id if run.snapshot else None,
         origin=run.server.origin,
         server=run.server,
         tags=dict(run.server.tags) if run.server.launch_configuration.get("copyTags") else {},

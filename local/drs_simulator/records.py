@@ -264,6 +264,9 @@ class RecoveryInstance:
     failback_started: datetime | None = None
     failback_replication: str = "NOT_STARTED"
     disconnected: bool = False
+    recovery_snapshot_id: str | None = None
+    """The recovery snapshot it was launched from (``None``: an on-demand snapshot of the latest data).
+    DRS reports only its time (``pointInTimeSnapshotDateTime``); kept for tests and the control API."""
 
     def render(self) -> dict[str, Any]:
         server = self.server

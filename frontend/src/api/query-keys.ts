@@ -13,6 +13,7 @@ export const queryKeys = {
     all: ['recovery-plans'] as const,
     list: () => ['recovery-plans', 'list'] as const,
     detail: (id: string) => ['recovery-plans', 'detail', id] as const,
+    snapshots: (id: string, pointInTime: string) => ['recovery-plans', 'detail', id, 'snapshots', pointInTime] as const,
   },
   executions: {
     all: ['executions'] as const,

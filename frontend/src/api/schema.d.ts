@@ -424,6 +424,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/recovery-plans/{plan_id}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which recovery snapshot each server would launch from at a point in time */
+        get: operations["snapshots_recovery_plans__plan_id__snapshots_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/recovery-plans/{plan_id}/validate": {
         parameters: {
             query?: never;
@@ -596,6 +613,8 @@ export interface components {
             planName: string;
             /** Planversion */
             planVersion: number;
+            /** Pointintime */
+            pointInTime?: string | null;
             rto: components["schemas"]["RtoMeasurement"];
             /** Startedat */
             startedAt: string | null;
@@ -809,6 +828,28 @@ export interface components {
             waves: components["schemas"]["WaveReadiness"][];
         };
         /**
+         * PointInTimeCoverage
+         * @description How a plan's servers are covered at a point in time: how many have a snapshot at or before it,
+         *     and the oldest of those snapshots (the largest gap between the instant and a server's data).
+         */
+        PointInTimeCoverage: {
+            /** Oldestgapseconds */
+            oldestGapSeconds: number | null;
+            /** Oldestsnapshottakenat */
+            oldestSnapshotTakenAt: string | null;
+            /**
+             * Pointintime
+             * Format: date-time
+             */
+            pointInTime: string;
+            /** Servercount */
+            serverCount: number;
+            /** Servers */
+            servers: components["schemas"]["SnapshotChoice"][];
+            /** Serverswithsnapshot */
+            serversWithSnapshot: number;
+        };
+        /**
          * ProtectionGroup
          * @description A stored protection group.
          */
@@ -937,7 +978,7 @@ export interface components {
          * ReasonCode
          * @enum {string}
          */
-        ReasonCode: "NOT_IN_INVENTORY" | "REPLICATION_NOT_READY" | "REPLICATION_DEGRADED" | "REPLICATION_UNKNOWN" | "REPLICATION_LAG" | "NO_LAUNCH_CONFIGURATION" | "LAUNCH_CONFIGURATION_UNKNOWN" | "RECOVERED_BY_RECOVERY" | "DRILL_INSTANCE_RUNNING" | "NEVER_DRILLED" | "DRILL_OUTDATED" | "UNKNOWN_PROTECTION_GROUP" | "EMPTY_WAVE" | "OPTIONAL_SERVER_BLOCKED" | "QUOTA_ROUNDS";
+        ReasonCode: "NOT_IN_INVENTORY" | "REPLICATION_NOT_READY" | "REPLICATION_DEGRADED" | "REPLICATION_UNKNOWN" | "REPLICATION_LAG" | "NO_LAUNCH_CONFIGURATION" | "LAUNCH_CONFIGURATION_UNKNOWN" | "RECOVERED_BY_RECOVERY" | "DRILL_INSTANCE_RUNNING" | "NEVER_DRILLED" | "DRILL_OUTDATED" | "UNKNOWN_PROTECTION_GROUP" | "EMPTY_WAVE" | "OPTIONAL_SERVER_BLOCKED" | "QUOTA_ROUNDS" | "NO_SNAPSHOT_AT_POINT_IN_TIME";
         /**
          * RecoveryPlan
          * @description A stored recovery plan.
@@ -1153,10 +1194,16 @@ export interface components {
             plannedEndMinutes: number | null;
             /** Plannedstartminutes */
             plannedStartMinutes: number | null;
+            /** Pointintime */
+            pointInTime?: string | null;
             /** Recoveryinstanceid */
             recoveryInstanceId: string | null;
+            /** Recoverysnapshotid */
+            recoverySnapshotId?: string | null;
             /** Secondstolaunch */
             secondsToLaunch: number | null;
+            /** Snapshottakenat */
+            snapshotTakenAt?: string | null;
             /** Sourceserverid */
             sourceServerId: string;
             /** Waveid */
@@ -1188,8 +1235,12 @@ export interface components {
             launchedAt: string | null;
             /** Recoveryinstanceid */
             recoveryInstanceId: string | null;
+            /** Recoverysnapshotid */
+            recoverySnapshotId?: string | null;
             /** Region */
             region?: string | null;
+            /** Snapshottakenat */
+            snapshotTakenAt?: string | null;
             /** Sourceserverid */
             sourceServerId: string;
         };
@@ -1204,6 +1255,20 @@ export interface components {
          * @enum {string}
          */
         SkipCause: "OPERATOR" | "DEPENDENCY";
+        /**
+         * SnapshotChoice
+         * @description The snapshot one server would launch from at a point in time (``None``: there is none).
+         */
+        SnapshotChoice: {
+            /** Gapseconds */
+            gapSeconds: number | null;
+            /** Recoverysnapshotid */
+            recoverySnapshotId: string | null;
+            /** Snapshottakenat */
+            snapshotTakenAt: string | null;
+            /** Sourceserverid */
+            sourceServerId: string;
+        };
         /**
          * SsmAutomationAction
          * @description Start an SSM Automation document (48 h at most).
@@ -1272,6 +1337,8 @@ export interface components {
             mode: components["schemas"]["ExecutionMode"];
             /** Planid */
             planId: string;
+            /** Pointintime */
+            pointInTime?: string | null;
         };
         /** TargetAccountInput */
         TargetAccountInput: {
@@ -4813,10 +4880,108 @@ export interface operations {
             };
         };
     };
+    snapshots_recovery_plans__plan_id__snapshots_get: {
+        parameters: {
+            query: {
+                /** @description An instant in the past, ISO-8601 with its zone (UTC: ...Z) */
+                pointInTime: string;
+            };
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointInTimeCoverage"];
+                };
+            };
+            /** @description Malformed or invalid request; `fields` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's groups do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     validate_recovery_plans__plan_id__validate_post: {
         parameters: {
             query?: {
                 mode?: components["schemas"]["ExecutionMode"];
+                pointInTime?: string | null;
             };
             header?: never;
             path: {

@@ -40,6 +40,7 @@ export type ReadinessReason = Schemas['ReadinessReason'];
 export type ServerReadiness = Schemas['ServerReadiness'];
 export type WaveReadiness = Schemas['WaveReadiness'];
 export type PlanReadiness = Schemas['PlanReadiness'];
+export type PointInTimeCoverage = Schemas['PointInTimeCoverage'];
 
 export type ExecutionMode = Schemas['ExecutionMode'];
 export type ExecutionStatus = Schemas['ExecutionStatus'];

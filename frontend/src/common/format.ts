@@ -64,3 +64,12 @@ export function elapsedMinutes(startedAt: string | null, endedAt: string | null,
   if (!startedAt) return null;
   return minutesBetween(startedAt, endedAt ?? now.toISOString());
 }
+
+/** "pit-… (2026-12-01 02:50:00Z)": the recovery snapshot a server launches from, with when it was taken. */
+export function formatSnapshot(server: {
+  recoverySnapshotId?: string | null;
+  snapshotTakenAt?: string | null;
+}): string {
+  if (!server.recoverySnapshotId) return c.none;
+  return `${server.recoverySnapshotId} (${formatDateTime(server.snapshotTakenAt)})`;
+}

@@ -69,4 +69,5 @@ def assemble_execution(
         ],
         rto=rto,
         instances_terminated_at=header.instances_terminated_at,
+        point_in_time=header.point_in_time,
     )

@@ -13,7 +13,7 @@ Repository conventions, shared by every implementation:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Generic, Protocol, TypeVar
@@ -23,7 +23,14 @@ from pydantic import SerializationInfo, SerializerFunctionWrapHandler, model_ser
 from drs_orchestration.domain.models.account import TargetAccount
 from drs_orchestration.domain.models.audit import AuditRecord
 from drs_orchestration.domain.models.base import CamelModel
-from drs_orchestration.domain.models.drs import DrsJob, DrsTarget, JobLogItem, RecoveryInstance, SourceServer
+from drs_orchestration.domain.models.drs import (
+    DrsJob,
+    DrsTarget,
+    JobLogItem,
+    RecoveryInstance,
+    RecoverySnapshot,
+    SourceServer,
+)
 from drs_orchestration.domain.models.execution import (
     ExecutionEvent,
     ExecutionHeader,
@@ -252,11 +259,24 @@ class DrsGateway(Protocol):
         ...
 
     def start_recovery(
-        self, source_server_ids: Sequence[str], *, is_drill: bool, tags: dict[str, str]
+        self,
+        source_server_ids: Sequence[str],
+        *,
+        is_drill: bool,
+        tags: dict[str, str],
+        recovery_snapshots: Mapping[str, str] | None = None,
     ) -> DrsJob:
-        """One StartRecovery call; ``tags`` let a crashed caller find the job again. Raises
-        ``DrsLaunchRefused`` when DRS refuses it for want of room (a quota, a server in an active
-        job): no job was created."""
+        """One StartRecovery call; ``tags`` let a crashed caller find the job again;
+        ``recovery_snapshots`` (server id -> snapshot id) launches those servers from that snapshot
+        instead of the latest data. Raises ``DrsLaunchRefused`` when DRS refuses it for want of room
+        (a quota, a server in an active job): no job was created."""
+        ...
+
+    def latest_recovery_snapshot(
+        self, source_server_id: str, *, at_or_before: datetime
+    ) -> RecoverySnapshot | None:
+        """The server's latest recovery snapshot taken at or before ``at_or_before``; ``None`` when
+        DRS keeps none that old. One DescribeRecoverySnapshots call (newest first, one item)."""
         ...
 
     def describe_jobs(self, job_ids: Sequence[str]) -> list[DrsJob]: ...

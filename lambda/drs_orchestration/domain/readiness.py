@@ -84,6 +84,7 @@ class ReasonCode(StrEnum):
     EMPTY_WAVE = "EMPTY_WAVE"
     OPTIONAL_SERVER_BLOCKED = "OPTIONAL_SERVER_BLOCKED"
     QUOTA_ROUNDS = "QUOTA_ROUNDS"
+    NO_SNAPSHOT_AT_POINT_IN_TIME = "NO_SNAPSHOT_AT_POINT_IN_TIME"
 
 
 class ReadinessReason(CamelModel):
@@ -284,12 +285,14 @@ def assess_plan(
     now: datetime,
     quotas: DrsQuotas = DEFAULT_QUOTAS,
     thresholds: ReadinessThresholds = DEFAULT_THRESHOLDS,
+    extra_reasons: Mapping[str, Sequence[ReadinessReason]] | None = None,
 ) -> PlanReadiness:
     """Readiness of every wave and server of ``plan``.
 
     ``membership``: protection group id -> its servers; ``inventory``: source server id -> server;
     ``launch_configured``: server id -> has a launch configuration (missing: unknown);
-    ``recorded_drills``: server id -> its last successful drill in our own records.
+    ``recorded_drills``: server id -> its last successful drill in our own records;
+    ``extra_reasons``: server id -> reasons found by another check (a point in time's snapshots).
     """
     instances: dict[str, list[RecoveryInstance]] = {}
     for instance in recovery_instances:
@@ -311,7 +314,7 @@ def assess_plan(
                 mode=mode,
                 now=now,
                 thresholds=thresholds,
-            )
+            ) + list((extra_reasons or {}).get(server_id, ()))
             servers.append(
                 ServerReadiness(
                     source_server_id=server_id,

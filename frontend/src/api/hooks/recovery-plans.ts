@@ -1,7 +1,7 @@
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useApi } from '../context';
 import { queryKeys } from '../query-keys';
-import type { ExecutionMode, PlanReadiness, RecoveryPlan, RecoveryPlanInput } from '../types';
+import type { ExecutionMode, PlanReadiness, PointInTimeCoverage, RecoveryPlan, RecoveryPlanInput } from '../types';
 import { itemPath, maybeItemPath, useAllPages, useDeleteItem, useItem, useSaveItem } from './resource';
 
 const path = '/recovery-plans';
@@ -22,5 +22,18 @@ export function useValidatePlan() {
   return useMutation({
     mutationFn: ({ id, mode }: { id: string; mode: ExecutionMode }) =>
       api.request<PlanReadiness>(`${itemPath(path, id)}/validate`, { method: 'POST', query: { mode } }),
+  });
+}
+
+/** Which snapshot each server of the plan would launch from at `pointInTime` (none asked while undefined). */
+export function usePlanSnapshots(id: string, pointInTime: string | undefined) {
+  const api = useApi();
+  return useQuery({
+    queryKey: keys.snapshots(id, pointInTime ?? ''),
+    queryFn: () =>
+      api.request<PointInTimeCoverage>(`${itemPath(path, id)}/snapshots`, {
+        query: { pointInTime: pointInTime ?? '' },
+      }),
+    enabled: pointInTime !== undefined,
   });
 }

@@ -109,6 +109,9 @@ export function ExecutionRoot(props: ExecutionRootProps) {
             <Field label={t.startedAt}>
               {formatDateTime(execution.startedAt ?? execution.createdAt)} ({execution.startedBy})
             </Field>
+            <Field label={t.source}>
+              {execution.pointInTime ? `${t.pointInTime}: ${formatDateTime(execution.pointInTime)}` : t.latestData}
+            </Field>
             <Field label={t.duration}>
               {elapsed === null ? strings.common.none : formatMinutes(elapsed)}
               {live ? null : (

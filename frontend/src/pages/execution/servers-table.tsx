@@ -9,6 +9,7 @@ import TextFilter from '@cloudscape-design/components/text-filter';
 import { useMemo, useState } from 'react';
 import type { Execution } from '../../api/types';
 import { paginationLabels } from '../../common/collection-table';
+import { formatSnapshot } from '../../common/format';
 import { HealthBadge, LaunchStatusBadge } from '../../common/status';
 import { EmptyState, NoMatchState } from '../../common/table-states';
 import { strings } from '../../strings';
@@ -156,6 +157,9 @@ export function ServersTable({
         { id: 'impact', header: c.impact, cell: r => r.impact },
         { id: 'error', header: c.error, cell: r => r.error ?? strings.common.none },
         { id: 'instance', header: c.instance, cell: r => r.recoveryInstanceId ?? strings.common.none },
+        ...(execution.pointInTime
+          ? [{ id: 'snapshot', header: c.snapshot, cell: (r: ServerRow) => formatSnapshot(r) }]
+          : []),
       ]}
     />
   );

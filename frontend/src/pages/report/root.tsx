@@ -11,7 +11,7 @@ import Table from '@cloudscape-design/components/table';
 import type { Execution, ExecutionReport, HealthStatus, LaunchStatus, ReportServer } from '../../api/types';
 import { errorMessage } from '../../common/api-error-alert';
 import { CollectionTable } from '../../common/collection-table';
-import { formatDateTime, formatMinutes } from '../../common/format';
+import { formatDateTime, formatMinutes, formatSnapshot } from '../../common/format';
 import { ExecutionStatusBadge, HealthBadge, LaunchStatusBadge, WaveStatusBadge } from '../../common/status';
 import { Gantt } from '../../gantt/gantt';
 import { EmptyState } from '../../common/table-states';
@@ -121,6 +121,11 @@ export function ReportRoot({
                 <Box variant="awsui-key-label">{strings.executions.status}</Box>
                 <ExecutionStatusBadge status={execution.status} />
                 {execution.statusReason ? <Box variant="small">{execution.statusReason}</Box> : null}
+                <Box variant="small">
+                  {execution.pointInTime
+                    ? `${strings.executions.pointInTime}: ${formatDateTime(execution.pointInTime)}`
+                    : strings.executions.latestData}
+                </Box>
               </div>
               <div>
                 <Box variant="awsui-key-label">{t.rtoTarget}</Box>
@@ -212,6 +217,15 @@ export function ReportRoot({
                 header: strings.executions.serverColumns.error,
                 cell: s => s.error ?? strings.common.none,
               },
+              ...(execution.pointInTime
+                ? [
+                    {
+                      id: 'snapshot',
+                      header: strings.executions.serverColumns.snapshot,
+                      cell: (s: ReportServer) => formatSnapshot(s),
+                    },
+                  ]
+                : []),
             ]}
           />
         </SpaceBetween>

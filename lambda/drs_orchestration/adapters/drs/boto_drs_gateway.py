@@ -25,6 +25,7 @@ from drs_orchestration.domain.models.drs import (
     LastLaunch,
     ParticipatingServer,
     RecoveryInstance,
+    RecoverySnapshot,
     SourceServer,
 )
 from drs_orchestration.domain.ports import AccountRepository
@@ -52,6 +53,8 @@ _FILTER_CHUNK = 200
 _SOURCE_SERVER_PAGE = 1000
 """DescribeSourceServers' page: its model sets no maximum; 1,000 is what DRS's paged listings allow
 elsewhere, so 4,000 servers (the per account and Region quota) are four calls."""
+_SNAPSHOT_PAGES = 5
+"""How many pages a snapshot look-up follows when DRS answers a page with no item but a token."""
 _NO_ROOM = frozenset({"ServiceQuotaExceededException", "ConflictException"})
 """StartRecovery refusals that create no job and pass once room is made: the launch is retried later."""
 
@@ -147,6 +150,18 @@ def _launch_template_present(ask: Callable[[], Mapping[str, Any]]) -> bool | Non
     return bool(configuration.get("ec2LaunchTemplateID"))
 
 
+def _snapshot(source_server_id: str, raw: Mapping[str, Any]) -> RecoverySnapshot | None:
+    taken = _timestamp(raw.get("timestamp"))
+    if taken is None or not raw.get("snapshotID"):
+        return None
+    return RecoverySnapshot(
+        snapshot_id=raw["snapshotID"],
+        source_server_id=source_server_id,
+        taken_at=taken,
+        expected_at=_timestamp(raw.get("expectedTimestamp")),
+    )
+
+
 def _iso(moment: datetime) -> str:
     """DescribeJobs' date filter: ISO 8601 in UTC to the second (a naive time is taken as UTC)."""
     if moment.tzinfo is not None:
@@ -193,11 +208,22 @@ class BotoDrsGateway:
             }
 
     def start_recovery(
-        self, source_server_ids: Sequence[str], *, is_drill: bool, tags: dict[str, str]
+        self,
+        source_server_ids: Sequence[str],
+        *,
+        is_drill: bool,
+        tags: dict[str, str],
+        recovery_snapshots: Mapping[str, str] | None = None,
     ) -> DrsJob:
+        snapshots = recovery_snapshots or {}
         try:
             response = self.client.start_recovery(
-                sourceServers=[{"sourceServerID": server_id} for server_id in source_server_ids],
+                sourceServers=[
+                    {"sourceServerID": server_id, "recoverySnapshotID": snapshots[server_id]}
+                    if server_id in snapshots
+                    else {"sourceServerID": server_id}
+                    for server_id in source_server_ids
+                ],
                 isDrill=is_drill,
                 tags=tags,
             )
@@ -208,6 +234,29 @@ class BotoDrsGateway:
                 raise
             raise DrsLaunchRefused(code, details.get("Message") or code) from error
         return _job(response["job"])
+
+    def latest_recovery_snapshot(
+        self, source_server_id: str, *, at_or_before: datetime
+    ) -> RecoverySnapshot | None:
+        # Newest first, one item, up to the instant: one call, unless DRS's date filter let a later
+        # snapshot through (then the next, older, page).
+        token: str | None = None
+        for _ in range(_SNAPSHOT_PAGES):
+            page = self.client.describe_recovery_snapshots(
+                sourceServerID=source_server_id,
+                filters={"toDateTime": _iso(at_or_before)},
+                order="DESC",
+                maxResults=1,
+                **({"nextToken": token} if token else {}),
+            )
+            for item in page.get("items", []):
+                snapshot = _snapshot(source_server_id, item)
+                if snapshot is not None and snapshot.taken_at <= at_or_before:
+                    return snapshot
+            token = page.get("nextToken")
+            if not token:
+                return None
+        return None
 
     def _jobs(self, filters: Mapping[str, Any]) -> list[DrsJob]:
         pages = self.client.get_paginator("describe_jobs").paginate(filters=dict(filters))  # type: ignore[arg-type]

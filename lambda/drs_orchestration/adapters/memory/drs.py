@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,6 +32,7 @@ from drs_orchestration.domain.models.drs import (
     LaunchStatus,
     ParticipatingServer,
     RecoveryInstance,
+    RecoverySnapshot,
     SourceServer,
 )
 
@@ -66,6 +67,10 @@ class InMemoryDrs:
         """How many times each account and Region's jobs were scanned, by gateway method
         (``list_active_jobs``, ``find_jobs_by_tag``): each scan pages through every job on AWS."""
         self.after_read: Callable[[DrsTarget], None] | None = None
+        self.snapshots: dict[Key, list[RecoverySnapshot]] = {}
+        """Each account and Region's recovery snapshots (``add_snapshot``)."""
+        self.launched_from: dict[str, dict[str, str]] = {}
+        """Job id -> the recovery snapshot id each of its servers was launched from (none: latest data)."""
         self._seq = 0
         self._lock = threading.RLock()
 
@@ -84,8 +89,29 @@ class InMemoryDrs:
         self.refusals.append((_key(target), code, server_ids))
         return DrsLaunchRefused(code, message)
 
+    def add_snapshot(self, target: DrsTarget, snapshot: RecoverySnapshot) -> None:
+        with self._lock:
+            self.snapshots.setdefault(_key(target), []).append(snapshot)
+
+    def latest_snapshot(
+        self, target: DrsTarget, server_id: str, at_or_before: datetime
+    ) -> RecoverySnapshot | None:
+        with self._lock:
+            taken = [
+                s
+                for s in self.snapshots.get(_key(target), [])
+                if s.source_server_id == server_id and s.taken_at <= at_or_before
+            ]
+        return max(taken, key=lambda s: s.taken_at, default=None)
+
     def start(
-        self, target: DrsTarget, server_ids: Sequence[str], *, is_drill: bool, tags: dict[str, str]
+        self,
+        target: DrsTarget,
+        server_ids: Sequence[str],
+        *,
+        is_drill: bool,
+        tags: dict[str, str],
+        recovery_snapshots: Mapping[str, str] | None = None,
     ) -> DrsJob:
         ids = list(server_ids)
         with self._lock:
@@ -111,6 +137,7 @@ class InMemoryDrs:
                 tags=dict(tags),
             )
             self._jobs(target)[job.job_id] = job
+            self.launched_from[job.job_id] = dict(recovery_snapshots or {})
             peak = self.peaks.setdefault(_key(target), Peak())
             peak.jobs = max(peak.jobs, len(active) + 1)
             peak.servers = max(peak.servers, len(busy) + len(ids))
@@ -173,9 +200,26 @@ class InMemoryDrsGateway:
         return dict.fromkeys(source_server_ids, True)
 
     def start_recovery(
-        self, source_server_ids: Sequence[str], *, is_drill: bool, tags: dict[str, str]
+        self,
+        source_server_ids: Sequence[str],
+        *,
+        is_drill: bool,
+        tags: dict[str, str],
+        recovery_snapshots: Mapping[str, str] | None = None,
     ) -> DrsJob:
-        return self.drs.start(self.target, source_server_ids, is_drill=is_drill, tags=tags)
+        return self.drs.start(
+            self.target,
+            source_server_ids,
+            is_drill=is_drill,
+            tags=tags,
+            recovery_snapshots=recovery_snapshots,
+        )
+
+    def latest_recovery_snapshot(
+        self, source_server_id: str, *, at_or_before: datetime
+    ) -> RecoverySnapshot | None:
+        self.drs.calls[(_key(self.target), "latest_recovery_snapshot")] += 1
+        return self.drs.latest_snapshot(self.target, source_server_id, at_or_before)
 
     def _all(self) -> list[DrsJob]:
         with self.drs._lock:

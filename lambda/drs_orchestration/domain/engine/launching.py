@@ -26,6 +26,7 @@ from functools import partial
 from drs_orchestration.domain.batching import batches_that_fit, plan_launch_batches
 from drs_orchestration.domain.engine.context import BATCH_TAG, EXECUTION_TAG, Tick, target_key, target_of
 from drs_orchestration.domain.engine.job_phases import FollowedJob, refresh_phases
+from drs_orchestration.domain.engine.snapshots import choose_snapshots, snapshots_of
 from drs_orchestration.domain.errors import DrsLaunchRefused
 from drs_orchestration.domain.models.drs import DrsJob, DrsTarget, LaunchStatus
 from drs_orchestration.domain.models.execution import (
@@ -180,6 +181,7 @@ def _start(tick: Tick, target: DrsTarget, batch: LaunchBatch) -> bool:
             batch.source_server_ids,
             is_drill=tick.header.mode is ExecutionMode.DRILL,
             tags=_tags(tick, batch.batch_id),
+            recovery_snapshots=snapshots_of(tick.wave_servers(batch.wave_id), batch.source_server_ids),
         )
     except DrsLaunchRefused as refusal:
         tick.event(
@@ -312,6 +314,9 @@ def launch_waiting_servers(tick: Tick, unstarted: list[LaunchBatch]) -> None:
 
 
 def _launch(tick: Tick, target: DrsTarget, wave_id: str, server_ids: list[str]) -> bool:
+    server_ids = choose_snapshots(tick, target, wave_id, server_ids)
+    if not server_ids:
+        return True  # none of them has a snapshot at the run's point in time: nothing to start
     batch = LaunchBatch(
         execution_id=tick.header.id,
         batch_id=f"{wave_id[:40]}-{uuid.uuid4().hex[:16]}",

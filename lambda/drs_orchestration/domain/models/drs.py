@@ -28,6 +28,7 @@ __all__ = [
     "LaunchType",
     "ParticipatingServer",
     "RecoveryInstance",
+    "RecoverySnapshot",
     "ReplicationState",
     "SourceServer",
 ]
@@ -157,6 +158,17 @@ class RecoveryInstance(CamelModel):
     is_drill: bool
     job_id: str | None = None
     launched_at: Timestamp | None = None
+
+
+class RecoverySnapshot(CamelModel):
+    """A point-in-time recovery snapshot of one source server (DescribeRecoverySnapshots)."""
+
+    snapshot_id: str
+    source_server_id: SourceServerId
+    taken_at: Timestamp
+    """When DRS took it (``timestamp``); a point in time selects by this instant."""
+    expected_at: Timestamp | None = None
+    """The schedule slot it was taken for (``expectedTimestamp``)."""
 
 
 class DrsTarget(CamelModel):

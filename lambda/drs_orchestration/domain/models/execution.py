@@ -127,6 +127,9 @@ class StartExecutionRequest(CamelModel):
     plan_id: RecoveryPlanId
     mode: ExecutionMode
     confirm_plan_name: Name | None = None
+    point_in_time: Timestamp | None = None
+    """Launch each server from its latest recovery snapshot taken at or before this instant (UTC);
+    ``None``: from the latest data (an on-demand snapshot)."""
 
     @model_validator(mode="after")
     def _recovery_is_confirmed(self) -> Self:
@@ -176,6 +179,9 @@ class ExecutionHeader(CamelModel):
     """When the drill's recovery instances were terminated (on demand or by the drill TTL)."""
     engine: EngineExecution | None = None
     """The state machine execution driving the run (engine-written); ``None`` before it starts."""
+    point_in_time: Timestamp | None = None
+    """Servers launch from their latest recovery snapshot taken at or before this instant; ``None``:
+    from the latest data."""
 
     @field_validator("active_jobs", mode="before")
     @classmethod
@@ -270,6 +276,11 @@ class ServerState(CamelModel):
     drs_phase: DrsPhaseSince | None = None
     """The DRS phase the server is in (the last one it entered once it has launched or failed), read
     from its job's log while the job runs; ``None`` until the log shows the server."""
+    recovery_snapshot_id: str | None = None
+    """The recovery snapshot the server launches from (a point-in-time run); chosen once, when the
+    server is first put in a batch."""
+    snapshot_taken_at: Timestamp | None = None
+    """When that snapshot was taken."""
 
 
 class LaunchBatch(CamelModel):
@@ -373,6 +384,8 @@ class ServerSummary(CamelModel):
     account_id: str | None = None
     region: str | None = None
     drs_phase: DrsPhaseSince | None = None
+    recovery_snapshot_id: str | None = None
+    snapshot_taken_at: Timestamp | None = None
 
 
 class WaveSummary(CamelModel):
@@ -404,3 +417,5 @@ class Execution(CamelModel):
     rto: RtoMeasurement
     instances_terminated_at: Timestamp | None = None
     """When the drill's recovery instances were terminated; ``None`` while they may still run."""
+    point_in_time: Timestamp | None = None
+    """The instant the servers launch from (their latest snapshot at or before it); ``None``: latest data."""

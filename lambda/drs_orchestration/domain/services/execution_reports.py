@@ -90,6 +90,11 @@ class ServerReportRow(CamelModel):
     health: str | None
     job_id: str | None
     recovery_instance_id: str | None
+    point_in_time: datetime | None = None
+    """The run's point in time (``None``: launched from the latest data)."""
+    recovery_snapshot_id: str | None = None
+    """The recovery snapshot the server launched from, in a point-in-time run."""
+    snapshot_taken_at: datetime | None = None
     launched_at: datetime | None
     healthy_at: datetime | None
     seconds_to_launch: float | None
@@ -169,6 +174,9 @@ def full_report(services: Services, execution_id: str, request: Request) -> Exec
             health=server.health.value if server.health else None,
             job_id=server.job_id,
             recovery_instance_id=server.recovery_instance_id,
+            point_in_time=header.point_in_time,
+            recovery_snapshot_id=server.recovery_snapshot_id,
+            snapshot_taken_at=server.snapshot_taken_at,
             launched_at=server.launched_at,
             healthy_at=server.healthy_at,
             seconds_to_launch=_seconds(execution.started_at, server.launched_at),

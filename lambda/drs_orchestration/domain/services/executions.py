@@ -32,6 +32,7 @@ from drs_orchestration.domain.models.operator_requests import REQUEST_EVENTS, Op
 from drs_orchestration.domain.ports import DEFAULT_PAGE_SIZE, ExecutionRunner, Page, RunnerSignal
 from drs_orchestration.domain.services.context import Request, Services, new_id, record_audit
 from drs_orchestration.domain.services.errors import EngineUnavailable
+from drs_orchestration.domain.services.point_in_time_reports import check_point_in_time
 
 __all__ = [
     "EngineUnavailable",
@@ -65,6 +66,7 @@ class ExecutionListItem(CamelModel):
     started_by: str
     drill_expires_at: Timestamp | None
     instances_terminated_at: Timestamp | None
+    point_in_time: Timestamp | None = None
 
     @classmethod
     def of(cls, header: ExecutionHeader) -> ExecutionListItem:
@@ -150,6 +152,8 @@ def start_execution(services: Services, request: Request, body: StartExecutionRe
     if body.mode is ExecutionMode.RECOVERY and body.confirm_plan_name != plan.name:
         message = "must repeat the plan's name exactly to confirm a RECOVERY"
         raise ValidationFailed([FieldError(name="confirmPlanName", message=message)])
+    if body.point_in_time:
+        check_point_in_time(body.point_in_time, request.now)
     active = services.executions.list_active(plan.id)
     if active:
         raise Conflict(f"recovery plan {plan.id} already has an active execution ({active[0].id})")
@@ -163,6 +167,7 @@ def start_execution(services: Services, request: Request, body: StartExecutionRe
         created_at=request.now,
         started_by=request.actor,
         plan_snapshot=plan,
+        point_in_time=body.point_in_time,
         drill_expires_at=(
             request.now + timedelta(hours=plan.drill_ttl_hours)
             if body.mode is ExecutionMode.DRILL and plan.drill_ttl_hours
@@ -174,7 +179,12 @@ def start_execution(services: Services, request: Request, body: StartExecutionRe
         for index, wave in enumerate(plan.waves)
     ]
     services.executions.create(header, waves, [])
-    record_event(services, request, execution_id, EventType.EXECUTION_CREATED, f"{body.mode.value} requested")
+    requested = f"{body.mode.value} requested" + (
+        f" from the latest snapshots at or before {body.point_in_time:%Y-%m-%dT%H:%M:%SZ}"
+        if body.point_in_time
+        else ""
+    )
+    record_event(services, request, execution_id, EventType.EXECUTION_CREATED, requested)
     try:
         runner.start(execution_id)
     except Exception as error:
@@ -185,8 +195,16 @@ def start_execution(services: Services, request: Request, body: StartExecutionRe
         raise EngineUnavailable(
             f"the execution engine did not start the run: {type(error).__name__}"
         ) from error
+    pit = {"pointInTime": body.point_in_time.isoformat()} if body.point_in_time else {}
     record_audit(
-        services, request, "StartExecution", RESOURCE, execution_id, mode=body.mode.value, planId=plan.id
+        services,
+        request,
+        "StartExecution",
+        RESOURCE,
+        execution_id,
+        mode=body.mode.value,
+        planId=plan.id,
+        **pit,
     )
     return ExecutionStarted(execution_id=execution_id, status=header.status)
 

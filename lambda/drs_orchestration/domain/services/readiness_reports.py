@@ -23,6 +23,7 @@ from drs_orchestration.domain.models.drs import (
 from drs_orchestration.domain.models.execution import ExecutionMode, ExecutionStatus
 from drs_orchestration.domain.models.recovery_plan import RecoveryPlan
 from drs_orchestration.domain.plan_validation import Membership
+from drs_orchestration.domain.point_in_time import snapshot_reasons
 from drs_orchestration.domain.ports import DrsGateway, Page
 from drs_orchestration.domain.readiness import (
     PlanReadiness,
@@ -36,8 +37,9 @@ from drs_orchestration.domain.readiness import (
 from drs_orchestration.domain.readiness_checks import SYNC_SERVER_LIMIT
 from drs_orchestration.domain.services.context import Services
 from drs_orchestration.domain.services.paging import page_after
+from drs_orchestration.domain.services.point_in_time_reports import check_point_in_time, plan_snapshots
 from drs_orchestration.domain.services.protection_groups import inventories, inventory_snapshot
-from drs_orchestration.domain.services.recovery_plans import resolve_plan_groups
+from drs_orchestration.domain.services.recovery_plans import ResolvedGroups, resolve_plan_groups
 
 __all__ = [
     "GroupServer",
@@ -140,6 +142,7 @@ class PlanScope:
     plan: RecoveryPlan
     membership: Membership
     targets: dict[tuple[str, str], TargetMembers]
+    resolved: ResolvedGroups
 
     @property
     def server_count(self) -> int:
@@ -169,7 +172,7 @@ def plan_scope(services: Services, plan_id: str) -> PlanScope:
         wanted = set(members)
         listed = {server.source_server_id: server for server in servers if server.source_server_id in wanted}
         targets[scope] = TargetMembers(members, listed)
-    return PlanScope(plan, resolved.membership, targets)
+    return PlanScope(plan, resolved.membership, targets, resolved)
 
 
 Progress = Callable[[int], None]
@@ -190,9 +193,15 @@ def _launch_configurations(
 
 
 def assess_scope(
-    services: Services, scope: PlanScope, mode: ExecutionMode, now: datetime, progress: Progress | None = None
+    services: Services,
+    scope: PlanScope,
+    mode: ExecutionMode,
+    now: datetime,
+    progress: Progress | None = None,
+    point_in_time: datetime | None = None,
 ) -> PlanReadiness:
-    """The readiness report of a resolved plan for ``mode``, without launching anything."""
+    """The readiness report of a resolved plan for ``mode``, without launching anything; with a
+    ``point_in_time``, a server with no recovery snapshot at or before it is BLOCKED."""
     inventory: dict[str, SourceServer] = {}
     configured: dict[str, bool] = {}
     instances: list[RecoveryInstance] = []
@@ -213,16 +222,34 @@ def assess_scope(
         recorded_drills=_recorded_drills(services, scope.plan.id),
         mode=mode,
         now=now,
+        extra_reasons=_point_in_time_reasons(services, scope.resolved, point_in_time),
     )
 
 
-def validate_plan(services: Services, plan_id: str, mode: ExecutionMode, now: datetime) -> PlanReadiness:
+def _point_in_time_reasons(
+    services: Services, resolved: ResolvedGroups, point_in_time: datetime | None
+) -> dict[str, list[ReadinessReason]]:
+    if point_in_time is None:
+        return {}
+    return snapshot_reasons(point_in_time, plan_snapshots(services, resolved, point_in_time))
+
+
+def validate_plan(
+    services: Services,
+    plan_id: str,
+    mode: ExecutionMode,
+    now: datetime,
+    point_in_time: datetime | None = None,
+) -> PlanReadiness:
     """The readiness report of a plan for ``mode``, answered at once: ``Conflict`` for a plan of more
-    than ``SYNC_SERVER_LIMIT`` servers, which is checked asynchronously (a readiness check)."""
+    than ``SYNC_SERVER_LIMIT`` servers, which is checked asynchronously (a readiness check); with a
+    ``point_in_time``, a server with no recovery snapshot at or before it is BLOCKED."""
+    if point_in_time is not None:
+        check_point_in_time(point_in_time, now)
     scope = plan_scope(services, plan_id)
     if scope.server_count > SYNC_SERVER_LIMIT:
         raise Conflict(
             f"the plan has {scope.server_count} servers, more than the {SYNC_SERVER_LIMIT} checked at once: "
             f"start a readiness check (POST /recovery-plans/{plan_id}/readiness-checks) and poll it"
         )
-    return assess_scope(services, scope, mode, now)
+    return assess_scope(services, scope, mode, now, point_in_time=point_in_time)

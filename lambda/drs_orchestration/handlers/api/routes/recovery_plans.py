@@ -8,11 +8,14 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
+from drs_orchestration.domain.models.base import Timestamp
 from drs_orchestration.domain.models.execution import ExecutionMode
 from drs_orchestration.domain.models.recovery_plan import RecoveryPlan, RecoveryPlanInput, RecoveryPlanUpdate
+from drs_orchestration.domain.point_in_time import PointInTimeCoverage
 from drs_orchestration.domain.ports import Page
 from drs_orchestration.domain.readiness import PlanReadiness
 from drs_orchestration.domain.services import recovery_plans as service
+from drs_orchestration.domain.services.point_in_time_reports import plan_snapshot_coverage
 from drs_orchestration.domain.services.readiness_reports import validate_plan
 from drs_orchestration.handlers.api.dependencies import get_services, service_request
 from drs_orchestration.handlers.api.resolver import requires
@@ -82,6 +85,15 @@ def delete_plan(plan_id: PlanId, version: Version = None) -> Response[None]:
     return Response(status_code=204)
 
 
+PointInTime = Annotated[
+    Timestamp,
+    Query(
+        alias="pointInTime",
+        description="An instant in the past, ISO-8601 with its zone (UTC: ...Z)",
+    ),
+]
+
+
 @router.post(
     "/recovery-plans/<plan_id>/validate",
     summary=(
@@ -91,5 +103,20 @@ def delete_plan(plan_id: PlanId, version: Version = None) -> Response[None]:
     responses=responses(400, 403, 404, 409, _200=PlanReadiness),
 )
 @requires(Permission.READ)
-def validate(plan_id: PlanId, mode: Annotated[ExecutionMode, Query()] = ExecutionMode.DRILL) -> PlanReadiness:
-    return validate_plan(get_services(router), plan_id, mode, service_request(router).now)
+def validate(
+    plan_id: PlanId,
+    mode: Annotated[ExecutionMode, Query()] = ExecutionMode.DRILL,
+    point_in_time: Annotated[Timestamp | None, Query(alias="pointInTime")] = None,
+) -> PlanReadiness:
+    now = service_request(router).now
+    return validate_plan(get_services(router), plan_id, mode, now, point_in_time)
+
+
+@router.get(
+    "/recovery-plans/<plan_id>/snapshots",
+    summary="Which recovery snapshot each server would launch from at a point in time",
+    responses=responses(400, 403, 404, _200=PointInTimeCoverage),
+)
+@requires(Permission.READ)
+def snapshots(plan_id: PlanId, point_in_time: PointInTime) -> PointInTimeCoverage:
+    return plan_snapshot_coverage(get_services(router), plan_id, point_in_time, service_request(router).now)
