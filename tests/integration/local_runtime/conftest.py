@@ -1,14 +1,19 @@
-"""Shared fixtures: moto in-process with fake credentials, a moto server, and a manual clock tests advance."""
+"""Shared fixtures: moto in-process with fake credentials, a moto server, a manual clock tests advance,
+and moto with the Step Functions runtime on virtual time (``aws``)."""
 
 import urllib.request
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from moto import mock_aws
 from moto.server import ThreadedMotoServer
 
+from drs_local.step_functions import LocalStepFunctions
+from drs_local.virtual_time import VirtualTime
 from drs_simulator.clock import SimClock
 from tests.integration.accounts import use_fake_credentials
+from tests.integration.local_runtime.step_functions_aws import step_functions_aws
 
 REGION = "us-east-1"
 
@@ -39,3 +44,14 @@ def moto_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         request = urllib.request.Request(f"{url}/moto-api/reset", method="POST")  # noqa: S310 - local server
         urllib.request.urlopen(request, timeout=10).close()  # noqa: S310
         server.stop()
+
+
+@pytest.fixture
+def virtual() -> VirtualTime:
+    return VirtualTime(SimClock("virtual"))
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch, virtual: VirtualTime) -> Iterator[dict[str, Any]]:
+    """moto with the Step Functions runtime installed on virtual time, and one in-process function."""
+    yield from step_functions_aws(monkeypatch, LocalStepFunctions(virtual=virtual))

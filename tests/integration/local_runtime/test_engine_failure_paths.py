@@ -3,12 +3,10 @@ virtual time, with in-process stand-ins for the engine's functions that fail the
 
 from __future__ import annotations
 
-import io
 import itertools
 import json
 import threading
 import uuid
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,15 +20,10 @@ from moto import mock_aws
 from drs_local.step_functions import LocalStepFunctions
 from drs_local.virtual_time import VirtualTime
 from drs_simulator.clock import SimClock
+from tests.integration.local_runtime.step_functions_aws import TRUST, placeholder_zip
 
 ROOT = Path(__file__).resolve().parents[3]
 ASL = ROOT / "cfn" / "statemachine" / "execution-engine.asl.json"
-TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-    ],
-}
 FUNCTIONS = {
     "InitializeFunctionArn": "initialize",
     "AdvanceFunctionArn": "advance",
@@ -86,13 +79,6 @@ class Engine:
         return described
 
 
-def _zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("placeholder.py", "")
-    return buffer.getvalue()
-
-
 @pytest.fixture
 def engine(monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     for name, value in {
@@ -117,7 +103,7 @@ def engine(monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
                         Runtime="python3.12",
                         Role=role_arn,
                         Handler="placeholder.handler",
-                        Code={"ZipFile": _zip()},
+                        Code={"ZipFile": placeholder_zip()},
                         Timeout=300,
                     )["FunctionArn"]
                 )

@@ -1,16 +1,12 @@
 """Step Functions Standard's 25,000-event history limit, held to by the local runtime as AWS does."""
 
-import io
 import json
 import time
 import uuid
-import zipfile
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
 from drs_local.history_limit import (
@@ -21,16 +17,9 @@ from drs_local.history_limit import (
 )
 from drs_local.step_functions import LocalStepFunctions
 from drs_local.virtual_time import VirtualTime
-from drs_simulator.clock import SimClock
-from tests.integration.accounts import use_fake_credentials
+from tests.integration.local_runtime.step_functions_aws import step_functions_aws
 
 CAUSE = "The execution reached the maximum number of history events (25000)."
-TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-    ],
-}
 #: Pass states per round of the counting loop. They pass their input through untouched (no path to
 #: evaluate), so a round is cheap: 2 events each, then 4 for the counter and its Choice.
 TICKS = 86
@@ -44,49 +33,11 @@ SCALE = 1000.0
 ROUNDS_THAT_FIT = (MAX_HISTORY_EVENTS - EVENTS_AROUND_LOOP) // EVENTS_PER_ROUND
 
 
-def _zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("placeholder.py", "")
-    return buffer.getvalue()
-
-
-@pytest.fixture
-def virtual() -> VirtualTime:
-    return VirtualTime(SimClock("virtual"))
-
-
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch, virtual: VirtualTime) -> Iterator[dict[str, Any]]:
-    """moto with the local runtime installed on virtual time, and one in-process Lambda function."""
-    yield from _aws(monkeypatch, LocalStepFunctions(virtual=virtual))
-
-
 @pytest.fixture
 def scaled_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     """The same on scaled time: a Parallel state's branches are not participants of virtual time, so a
     branch waiting for the clock would hold virtual time still."""
-    yield from _aws(monkeypatch, LocalStepFunctions(time_scale=SCALE))
-
-
-def _aws(monkeypatch: pytest.MonkeyPatch, runtime: LocalStepFunctions) -> Iterator[dict[str, Any]]:
-    use_fake_credentials(monkeypatch)
-    config = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
-    with mock_aws(config=config), runtime.installed():
-        role = boto3.client("iam").create_role(RoleName="history", AssumeRolePolicyDocument=json.dumps(TRUST))
-        function_arn = boto3.client("lambda").create_function(
-            FunctionName="counter",
-            Runtime="python3.12",
-            Role=role["Role"]["Arn"],
-            Handler="tests.integration.local_runtime.handlers_for_test.count",
-            Code={"ZipFile": _zip()},
-        )["FunctionArn"]
-        yield {
-            "sfn": boto3.client("stepfunctions"),
-            "role_arn": role["Role"]["Arn"],
-            "function_arn": function_arn,
-            "runtime": runtime,
-        }
+    yield from step_functions_aws(monkeypatch, LocalStepFunctions(time_scale=SCALE))
 
 
 def _caught(function_arn: str) -> dict[str, Any]:

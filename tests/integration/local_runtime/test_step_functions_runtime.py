@@ -1,79 +1,23 @@
 """Real ASL on moto's interpreter: in-process Lambda tasks, virtual and scaled time, task tokens."""
 
-import io
 import json
 import time
 import uuid
-import zipfile
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from drs_local.step_functions import LocalStepFunctions, check_hooks
 from drs_local.virtual_time import VirtualTime
-from drs_simulator.clock import SimClock
+from tests.integration.local_runtime.step_functions_aws import step_functions_aws
 
-TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-    ],
-}
 SCALE = 200.0
-
-
-def _zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("placeholder.py", "")
-    return buffer.getvalue()
-
-
-@pytest.fixture
-def virtual() -> VirtualTime:
-    return VirtualTime(SimClock("virtual"))
-
-
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch, virtual: VirtualTime) -> Iterator[dict[str, Any]]:
-    """moto with the runtime installed on virtual time."""
-    yield from _aws(monkeypatch, LocalStepFunctions(virtual=virtual))
 
 
 @pytest.fixture
 def scaled_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
-    yield from _aws(monkeypatch, LocalStepFunctions(time_scale=SCALE))
-
-
-def _aws(monkeypatch: pytest.MonkeyPatch, runtime: LocalStepFunctions) -> Iterator[dict[str, Any]]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    config = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
-    with mock_aws(config=config), runtime.installed():
-        role = boto3.client("iam").create_role(
-            RoleName="runtime-test", AssumeRolePolicyDocument=json.dumps(TRUST)
-        )
-        lam = boto3.client("lambda")
-        arn = lam.create_function(
-            FunctionName="counter",
-            Runtime="python3.12",
-            Role=role["Role"]["Arn"],
-            Handler="tests.integration.local_runtime.handlers_for_test.count",
-            Code={"ZipFile": _zip()},
-        )["FunctionArn"]
-        yield {
-            "sfn": boto3.client("stepfunctions"),
-            "function_arn": arn,
-            "runtime": runtime,
-            "role_arn": role["Role"]["Arn"],
-        }
+    yield from step_functions_aws(monkeypatch, LocalStepFunctions(time_scale=SCALE))
 
 
 def _run(aws: dict[str, Any], definition: dict[str, Any], payload: dict[str, Any]) -> str:

@@ -12,11 +12,7 @@ from tests.integration.local_runtime.test_step_functions_runtime import (
     _run,
     _token,
     _token_machine,
-    aws,
-    virtual,
 )
-
-__all__ = ["aws", "virtual"]  # the fixtures this module shares
 
 
 def _history(sfn: Any, execution_arn: str) -> list[dict[str, Any]]:
