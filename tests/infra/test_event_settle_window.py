@@ -7,6 +7,9 @@ from __future__ import annotations
 from drs_orchestration.domain.services.execution_events import EVENT_SETTLE_SECONDS
 from tests.infra.templates import CFN, load
 
+#: Functions that write no run's timeline, and why.
+NO_TIMELINE = {"api-stack.yaml:ReadinessWorkerFunction": "checks a plan's readiness; it has no run"}
+
 
 def test_no_engine_or_api_function_outlives_the_event_settle_window_when_deployed() -> None:
     timeouts: dict[str, int] = {}
@@ -18,5 +21,9 @@ def test_no_engine_or_api_function_outlives_the_event_settle_window_when_deploye
                 timeouts[f"{name}:{logical_id}"] = int(resource["Properties"].get("Timeout", default))
 
     assert timeouts, "no functions found"
-    too_long = {function: seconds for function, seconds in timeouts.items() if seconds > EVENT_SETTLE_SECONDS}
+    too_long = {
+        function: seconds
+        for function, seconds in timeouts.items()
+        if seconds > EVENT_SETTLE_SECONDS and function not in NO_TIMELINE
+    }
     assert too_long == {}

@@ -133,17 +133,23 @@ def test_no_role_allows_wildcard_actions_when_policies_are_read(template: object
     assert {role: actions for role, actions in offending.items() if actions} == {}
 
 
+#: Roles two functions share, and why: each role that may assume the recovery accounts' role is
+#: listed in that role's trust policy, which IAM caps at 2,048 characters.
+SHARED_ROLES = {("orchestration-stack.yaml", "FinalizeRole"): {"FinalizeFunction", "SweeperFunction"}}
+
+
 @pytest.mark.parametrize("function", FUNCTIONS, ids=by_name)
 def test_each_function_has_a_role_of_its_own_when_deployed(function: Function) -> None:
-    sharing = [
-        other.name
+    sharing = {
+        other.logical_id
         for other in FUNCTIONS
         if other is not function
         and other.template == function.template
         and other.role_logical_id == function.role_logical_id
-    ]
+    }
+    shared = SHARED_ROLES.get((function.template.name, function.role_logical_id), set())
 
-    assert sharing == []
+    assert sharing <= shared - {function.logical_id}
 
 
 @pytest.mark.parametrize("function", FUNCTIONS, ids=by_name)

@@ -1,5 +1,5 @@
 """The engine comes from the templates: the state machine's tasks run the handlers its template names,
-the DRS rule and the drill clean-up schedule are the template's own."""
+the DRS rule and the schedules (drill clean-up, sweeper) are the template's own."""
 
 from __future__ import annotations
 
@@ -13,13 +13,15 @@ from drs_local.step_functions import resolve_handler
 from tests.e2e.components.conftest import REGION, ROOT
 
 ORCHESTRATION = ROOT / "cfn" / "orchestration-stack.yaml"
+API = ROOT / "cfn" / "api-stack.yaml"
 
 
 def _declared_handlers() -> dict[str, str]:
-    resources = load_template(ORCHESTRATION).body["Resources"]
+    """Every function's handler, from the templates local mode creates functions from."""
     return {
         logical_id: resource["Properties"]["Handler"]
-        for logical_id, resource in resources.items()
+        for path in (ORCHESTRATION, API)
+        for logical_id, resource in load_template(path).body["Resources"].items()
         if resource["Type"] == "AWS::Serverless::Function"
     }
 
@@ -47,8 +49,10 @@ def test_drs_rule_and_schedule_are_the_templates_own(local_aws: LocalAws) -> Non
     (rule,) = local_aws.rules
     assert rule.handler == declared["DrsEventsFunction"]
     assert rule.event_pattern == {"source": ["aws.drs"], "detail-type": ["DRS Source Server Launch Result"]}
-    (schedule,) = local_aws.schedules
-    assert schedule.handler == declared["DrillCleanupFunction"]
-    default = load_template(ORCHESTRATION).parameter("DrillCleanupSchedule")
-    assert default == "rate(15 minutes)"
-    assert schedule.every_seconds == 900
+    template = load_template(ORCHESTRATION)
+    assert (template.parameter("DrillCleanupSchedule"), template.parameter("SweepSchedule")) == (
+        "rate(15 minutes)",
+        "rate(5 minutes)",
+    )
+    schedules = {schedule.handler: schedule.every_seconds for schedule in local_aws.schedules}
+    assert schedules == {declared["DrillCleanupFunction"]: 900, declared["SweeperFunction"]: 300}
