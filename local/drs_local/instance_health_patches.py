@@ -47,9 +47,7 @@ def _run_instances(runtime: InstanceHealth, original: Callable[..., Any]) -> Cal
     @functools.wraps(original)
     def run_instances(backend: InstanceBackend, *args: Any, **kwargs: Any) -> Any:
         reservation = original(backend, *args, **kwargs)
-        now = runtime._clock.now()
-        with runtime._lock:
-            runtime._launched.update((instance.id, now) for instance in reservation.instances)
+        runtime.launched(backend, reservation.instances)
         return reservation
 
     return run_instances
