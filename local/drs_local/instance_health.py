@@ -47,7 +47,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from moto.ec2.exceptions import InvalidInstanceIdError
-from moto.ec2.models import ec2_backends
+from moto.ec2.models import EC2Backend, ec2_backends
 from moto.ec2.models.instances import Instance, InstanceBackend
 from moto.ssm.exceptions import SSMException
 from moto.ssm.models import Command, SimpleSystemManagerBackend
@@ -173,7 +173,7 @@ class InstanceHealth(Emulation):
         found = self._instances.get((account, region, instance_id))
         return found if found is not None else _lookup(account, region, instance_id)
 
-    def launched(self, backend: InstanceBackend, instances: list[Instance]) -> None:
+    def launched(self, backend: EC2Backend, instances: list[Instance]) -> None:
         """Record instances RunInstances just made: when (for the agent's registration) and where."""
         now = self._clock.now()
         with self._lock:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from moto.core.responses import ActionResult, EmptyResult
+from moto.ec2.models import EC2Backend
 from moto.ec2.models.instances import Instance, InstanceBackend
 from moto.ssm.exceptions import SSMException
 from moto.ssm.models import Command, SimpleSystemManagerBackend
@@ -45,7 +46,7 @@ def install_patches(runtime: InstanceHealth, patches: Patches) -> None:
 
 def _run_instances(runtime: InstanceHealth, original: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(original)
-    def run_instances(backend: InstanceBackend, *args: Any, **kwargs: Any) -> Any:
+    def run_instances(backend: EC2Backend, *args: Any, **kwargs: Any) -> Any:
         reservation = original(backend, *args, **kwargs)
         runtime.launched(backend, reservation.instances)
         return reservation
