@@ -4,6 +4,8 @@ ours and a launch from outside the product: the scale run of ``bench/scale`` in 
 from collections import Counter
 from collections.abc import Callable
 
+import pytest
+
 from drs_orchestration.composition.store import executions
 from drs_orchestration.domain.engine.context import EXECUTION_TAG
 from drs_orchestration.domain.models.execution import ExecutionStatus, HealthStatus, WaveStatus
@@ -27,6 +29,7 @@ ENDED = {
 }
 
 
+@pytest.mark.slow  # about 100 s of CPU: 600 servers through the whole product
 def test_six_hundred_servers_over_two_accounts_and_two_regions_launch_once_within_every_quota_when_gated(
     engine_factory: Callable[..., Engine],
 ) -> None:
