@@ -73,6 +73,7 @@ _HOOKS: tuple[tuple[object, str], ...] = (
     (Instance, "instance_status"),
     (Instance, "system_status"),
     (InstanceBackend, "run_instances"),
+    (Instance, "get_tags"),
 )
 
 

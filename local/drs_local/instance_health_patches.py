@@ -28,6 +28,7 @@ def _initializing() -> dict[str, Any]:
 
 def install_patches(runtime: InstanceHealth, patches: Patches) -> None:
     patches.set(InstanceBackend, "run_instances", _run_instances(runtime, InstanceBackend.run_instances))
+    patches.set(Instance, "get_tags", _get_tags)
     patches.set(
         SimpleSystemManagerBackend,
         "send_command",
@@ -42,6 +43,16 @@ def install_patches(runtime: InstanceHealth, patches: Patches) -> None:
     patches.set(Instance, "system_status", property(_system_status(runtime, vars(Instance)["system_status"])))
     patches.set(SimpleSystemManagerResponse, "list_command_invocations", _list_command_invocations(runtime))
     patches.set(SimpleSystemManagerResponse, "cancel_command", _cancel_command(runtime, original_invocation))
+
+
+def _get_tags(instance: Instance) -> list[dict[str, str]]:
+    """An instance's tags read by key from its backend's tag table, as moto's ``describe_tags`` lists them
+    (moto filters every tag of the Region for each instance it describes)."""
+    tags: dict[str, str] = instance.ec2_backend.tags.get(instance.id) or {}
+    return [
+        {"resource_id": instance.id, "key": key, "value": value, "resource_type": "instance"}
+        for key, value in tags.items()
+    ]
 
 
 def _run_instances(runtime: InstanceHealth, original: Callable[..., Any]) -> Callable[..., Any]:
