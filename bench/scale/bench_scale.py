@@ -42,7 +42,7 @@ from tests.integration.engine.scale_scenario import (
     target_fleet,
 )
 
-from drs_local.dynamodb_transactions import LeanTransactions
+from drs_local.dynamodb_scale import LeanDynamoDB
 from drs_orchestration.adapters import aws_calls
 from drs_orchestration.composition.store import executions
 from drs_orchestration.domain.engine.context import EXECUTION_TAG
@@ -216,7 +216,7 @@ def run(per_target: int, *, command_seconds: float) -> dict[str, Any]:
         )
         engine.instances.command_seconds = command_seconds
         monkeypatch.setattr(Table, "put_item", probe.put_item(Table.put_item))
-        lean = LeanTransactions()  # as local mode runs moto: one table backup per transaction
+        lean = LeanDynamoDB()  # as local mode runs moto: one table backup per transaction
         lean.install()
         stack.closers.append(lean.uninstall)
         # measurement only: the simulator's boot step, to extend the ideal by EC2's boot time

@@ -49,7 +49,7 @@ from drs_simulator.ec2_mirror import Ec2Mirror
 from drs_simulator.simulator import FleetSpec
 from drs_simulator.testing import SimulatorHandle, simulator_server
 
-from ..dynamodb_transactions import LeanTransactions
+from ..dynamodb_scale import LeanDynamoDB
 from .aws_stack import LocalAws, create_local_aws
 from .console import ensure_console
 from .endpoints import Endpoints, write_endpoints
@@ -242,7 +242,7 @@ class LocalMode:
         self._stack.callback(restore_config)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._stack.enter_context(SerializedBackends().installed())
-        self._stack.enter_context(LeanTransactions().installed())
+        self._stack.enter_context(LeanDynamoDB().installed())
         server = ThreadedMotoServer(ip_address=self.options.host, port=0, verbose=False)
         server.start()
         self._stack.callback(server.stop)
