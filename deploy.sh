@@ -67,7 +67,7 @@ sources (environment, profile, SSO, instance role). AWS Elastic Disaster Recover
 initialized in the Region (the DRS console's first page, or: aws drs initialize-service).
 
 Local mode (no AWS account needed):
-  ./deploy.sh --local [--port 8000] [--time-scale 60] [--fleet demo|N]
+  ./deploy.sh --local [--port 8000] [--time-scale 60] [--fleet demo|N] [--targets AxR]
 
   --local                   Run the whole product on this machine instead of deploying it: the
                             console and API on 127.0.0.1, local AWS (moto) and the DRS simulator,
@@ -80,6 +80,8 @@ Local mode (no AWS account needed):
   --port PORT               With --local: the console and API port (default 8000).
   --time-scale N            With --local: simulated DRS seconds per real second (default 60).
   --fleet demo|N            With --local: the demo fleet (default) or N generated source servers.
+  --targets AxR             With --local and --fleet N: spread the fleet over A accounts x R Regions
+                            (e.g. 2x2), register the recovery accounts and plan over every target.
   --skip-console-build      With --local: serve frontend/dist as it is.
 EOF
 }
@@ -577,7 +579,7 @@ run_local() {
   while [ $# -gt 0 ]; do
     case "$1" in
       --local) shift ;;
-      --port | --time-scale | --fleet) need_value "$@"; args+=("$1" "$2"); shift 2 ;;
+      --port | --time-scale | --fleet | --targets) need_value "$@"; args+=("$1" "$2"); shift 2 ;;
       --skip-console-build) args+=("$1"); shift ;;
       -h | --help) usage; exit 0 ;;
       *) die "unknown option with --local: $1 (see --help)" ;;

@@ -1,4 +1,4 @@
-"""Local mode: ``python -m drs_local [--port 8000] [--time-scale 60] [--fleet demo|N]`` (what
+"""Local mode: ``python -m drs_local [--port 8000] [--time-scale 60] [--fleet demo|N] [--targets AxR]`` (what
 ``./deploy.sh --local`` runs). Serves the console and API, local AWS and the DRS simulator on 127.0.0.1
 until Ctrl-C (SIGINT) or SIGTERM, then stops every part it started."""
 
@@ -15,6 +15,7 @@ from drs_local.mode.console import ConsoleBuildError
 from drs_local.mode.endpoints import ENDPOINTS_FILE, Endpoints, default_state_dir
 from drs_local.mode.front import PortInUse
 from drs_local.mode.runtime import LocalMode, Options
+from drs_local.mode.targets import Targets, parse_targets
 from drs_simulator.simulator import FleetSpec
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,6 +51,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--fleet", type=_fleet, default="demo", help='"demo" (default) or a number of servers'
+    )
+    parser.add_argument(
+        "--targets",
+        type=parse_targets,
+        default=Targets(),
+        help="a generated fleet over A accounts x R Regions, e.g. 2x2 (default 1x1)",
     )
     parser.add_argument(
         "--state-dir",
@@ -89,6 +96,9 @@ def banner(endpoints: Endpoints, endpoints_file: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.targets != Targets() and args.fleet == "demo":
+        print("deploy.sh --local: --targets needs a generated fleet (--fleet N)", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     state_dir = args.state_dir or default_state_dir(args.root)
     options = Options(
@@ -97,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         port=args.port,
         time_scale=args.time_scale,
         fleet=args.fleet,
+        targets=args.targets,
         build_console=not args.skip_console_build,
     )
     stop = threading.Event()

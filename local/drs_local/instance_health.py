@@ -47,7 +47,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from moto.ec2.exceptions import InvalidInstanceIdError
-from moto.ec2.models import ec2_backends
+from moto.ec2.models import EC2Backend, ec2_backends
 from moto.ec2.models.instances import Instance, InstanceBackend
 from moto.ssm.exceptions import SSMException
 from moto.ssm.models import Command, SimpleSystemManagerBackend
@@ -73,6 +73,7 @@ _HOOKS: tuple[tuple[object, str], ...] = (
     (Instance, "instance_status"),
     (Instance, "system_status"),
     (InstanceBackend, "run_instances"),
+    (Instance, "get_tags"),
 )
 
 
@@ -135,15 +136,14 @@ def _elapsed(seconds: float) -> str:
     return f"PT{seconds:.3f}S"
 
 
-def _tags(instance: Instance) -> dict[str, str]:
-    return {tag["key"]: tag["value"] for tag in instance.get_tags()}
-
-
 def _boot_failed(instance: Instance) -> bool:
-    return _tags(instance).get(BOOT_FAILURE_TAG) == "true"
+    # the backend's tag table, read by key: ``Instance.get_tags`` filters every tag of the Region
+    tags: dict[str, str] = instance.ec2_backend.tags.get(instance.id) or {}
+    return tags.get(BOOT_FAILURE_TAG) == "true"
 
 
-def _instance(account: str, region: str, instance_id: str) -> Instance | None:
+def _lookup(account: str, region: str, instance_id: str) -> Instance | None:
+    """moto's own lookup: it copies every reservation of the Region to find one instance."""
     backend = ec2_backends[account][region]
     try:
         found: Instance = backend.get_instance(instance_id)
@@ -167,6 +167,20 @@ class InstanceHealth(Emulation):
     _behaviours: dict[str, InstanceBehaviour] = field(default_factory=dict)
     _sent: dict[str, _Sent] = field(default_factory=dict)
     _launched: dict[str, datetime] = field(default_factory=dict)
+    #: (account, Region, instance id) -> the instance, for every instance launched since installation
+    _instances: dict[tuple[str, str, str], Instance] = field(default_factory=dict)
+
+    def _instance(self, account: str, region: str, instance_id: str) -> Instance | None:
+        found = self._instances.get((account, region, instance_id))
+        return found if found is not None else _lookup(account, region, instance_id)
+
+    def launched(self, backend: EC2Backend, instances: list[Instance]) -> None:
+        """Record instances RunInstances just made: when (for the agent's registration) and where."""
+        now = self._clock.now()
+        with self._lock:
+            for instance in instances:
+                self._launched[instance.id] = now
+                self._instances[(backend.account_id, backend.region_name, instance.id)] = instance
 
     def set_instance(self, instance_id: str, behaviour: InstanceBehaviour) -> None:
         with self._lock:
@@ -189,7 +203,7 @@ class InstanceHealth(Emulation):
         declared = (found[0].get("parameters") or {}) if found else None
         steps = (found[0].get("mainSteps") or []) if found else []
         for instance_id in arguments.get("instance_ids") or []:
-            instance = _instance(backend.account_id, backend.region_name, instance_id)
+            instance = self._instance(backend.account_id, backend.region_name, instance_id)
             gone = instance is None or instance.state in ("terminated", "shutting-down")
             if gone or self._booting(instance_id) or not self._registered(instance_id):
                 raise SSMException(
@@ -208,7 +222,7 @@ class InstanceHealth(Emulation):
     def _outcome(self, command: Command, sent: _Sent, instance_id: str, now: datetime) -> dict[str, Any]:
         """Status, details, exit code, output and timing of one invocation at ``now``."""
         behaviour = self.behaviour(instance_id)
-        instance = _instance(command.account_id, command.backend_region, instance_id)
+        instance = self._instance(command.account_id, command.backend_region, instance_id)
         if (
             instance is None
             or instance.state in ("terminated", "shutting-down")
@@ -263,7 +277,7 @@ class InstanceHealth(Emulation):
 
     def _plugin(self, command: Command, sent: _Sent, instance_id: str) -> str | None:
         """The document step that runs on this instance: the first whose platform precondition fits."""
-        platform = self._platform(_instance(command.account_id, command.backend_region, instance_id))
+        platform = self._platform(self._instance(command.account_id, command.backend_region, instance_id))
         for step in sent.steps:
             condition = (step.get("precondition") or {}).get("StringEquals") or ["platformType", platform]
             if condition[-1] == platform:

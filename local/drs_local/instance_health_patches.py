@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from moto.core.responses import ActionResult, EmptyResult
+from moto.ec2.models import EC2Backend
 from moto.ec2.models.instances import Instance, InstanceBackend
 from moto.ssm.exceptions import SSMException
 from moto.ssm.models import Command, SimpleSystemManagerBackend
@@ -27,6 +28,7 @@ def _initializing() -> dict[str, Any]:
 
 def install_patches(runtime: InstanceHealth, patches: Patches) -> None:
     patches.set(InstanceBackend, "run_instances", _run_instances(runtime, InstanceBackend.run_instances))
+    patches.set(Instance, "get_tags", _get_tags)
     patches.set(
         SimpleSystemManagerBackend,
         "send_command",
@@ -43,13 +45,21 @@ def install_patches(runtime: InstanceHealth, patches: Patches) -> None:
     patches.set(SimpleSystemManagerResponse, "cancel_command", _cancel_command(runtime, original_invocation))
 
 
+def _get_tags(instance: Instance) -> list[dict[str, str]]:
+    """An instance's tags read by key from its backend's tag table, as moto's ``describe_tags`` lists them
+    (moto filters every tag of the Region for each instance it describes)."""
+    tags: dict[str, str] = instance.ec2_backend.tags.get(instance.id) or {}
+    return [
+        {"resource_id": instance.id, "key": key, "value": value, "resource_type": "instance"}
+        for key, value in tags.items()
+    ]
+
+
 def _run_instances(runtime: InstanceHealth, original: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(original)
-    def run_instances(backend: InstanceBackend, *args: Any, **kwargs: Any) -> Any:
+    def run_instances(backend: EC2Backend, *args: Any, **kwargs: Any) -> Any:
         reservation = original(backend, *args, **kwargs)
-        now = runtime._clock.now()
-        with runtime._lock:
-            runtime._launched.update((instance.id, now) for instance in reservation.instances)
+        runtime.launched(backend, reservation.instances)
         return reservation
 
     return run_instances

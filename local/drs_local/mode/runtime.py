@@ -49,11 +49,13 @@ from drs_simulator.ec2_mirror import Ec2Mirror
 from drs_simulator.simulator import FleetSpec
 from drs_simulator.testing import SimulatorHandle, simulator_server
 
+from ..dynamodb_scale import LeanDynamoDB
 from .aws_stack import LocalAws, create_local_aws
 from .console import ensure_console
 from .endpoints import Endpoints, write_endpoints
 from .front import API_PREFIX, FrontServer, bind
 from .seed import DEMO_PLAN_NAME, DemoUser, create_users, demo_users, seed_demo_data
+from .targets import MotoIssuedKeys, Targets, account_body
 from .tokens import TokenVerifier, fetch_jwks
 
 __all__ = ["LocalMode", "Options"]
@@ -70,6 +72,7 @@ class Options:
     host: str = "127.0.0.1"
     time_scale: float = 60.0
     fleet: FleetSpec = "demo"
+    targets: Targets = field(default_factory=Targets)
     build_console: bool = True
 
 
@@ -200,6 +203,11 @@ class LocalMode:
             region=REGION,
             health_document=next(iter(aws.documents.values())),
             demo_fleet=self.options.fleet == "demo",
+            targets=self.options.targets.pairs,
+            recovery_accounts=[
+                account_body(account, self.options.targets)
+                for account in self.options.targets.recovery_accounts
+            ],
         )
 
     def _environment(self, values: dict[str, str | None]) -> None:
@@ -234,6 +242,7 @@ class LocalMode:
         self._stack.callback(restore_config)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._stack.enter_context(SerializedBackends().installed())
+        self._stack.enter_context(LeanDynamoDB().installed())
         server = ThreadedMotoServer(ip_address=self.options.host, port=0, verbose=False)
         server.start()
         self._stack.callback(server.stop)
@@ -246,14 +255,19 @@ class LocalMode:
         runtime = self._runtime = LocalStepFunctions(time_scale=scale)
         runtime.install()
         self._stack.callback(runtime.uninstall)
+        fleet, targets = self.options.fleet, self.options.targets
+        several = len(targets.accounts) > 1
         drs = self._stack.enter_context(
             simulator_server(
-                fleet=self.options.fleet,
+                fleet=targets.fleet(fleet) if isinstance(fleet, int) and targets.pairs[1:] else fleet,
                 time_scale=scale,
-                ec2_mirror=Ec2Mirror(aws_endpoint),
+                # another account's instances live in that account, where its role's credentials see them
+                ec2_mirror=Ec2Mirror(aws_endpoint, home_account=DEFAULT_ACCOUNT if several else None),
                 host=self.options.host,
             )
         )
+        if several:
+            drs.simulator.config.accounts = MotoIssuedKeys(drs.simulator.config.accounts)
         sim_clock = drs.simulator.clock
         for emulation in (SsmAutomationEmulation(clock=sim_clock), InstanceHealth(clock=sim_clock)):
             self._stack.enter_context(emulation.installed())

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import secrets
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -168,7 +168,7 @@ _GENERATED = _Layout(
 )
 
 
-def _plan(layout: _Layout, group_ids: dict[str, str], health_document: str) -> dict[str, Any]:
+def _plan(layout: _Layout, group_ids: dict[str, list[str]], health_document: str) -> dict[str, Any]:
     health = {
         "documentName": health_document,
         "parameters": {"minFreeDiskPercent": ["10"]},
@@ -178,7 +178,7 @@ def _plan(layout: _Layout, group_ids: dict[str, str], health_document: str) -> d
         {
             "id": spec["id"],
             "name": spec["name"],
-            "protectionGroupIds": [group_ids[spec["group"]]],
+            "protectionGroupIds": group_ids[spec["group"]],
             "dependsOn": [{"waveId": on, "condition": condition} for on, condition in spec.get("after", [])],
             "preActions": spec.get("preActions", []),
             "postActions": spec.get("postActions", []),
@@ -204,9 +204,13 @@ def seed_demo_data(
     region: str,
     health_document: str,
     demo_fleet: bool = True,
+    targets: Sequence[tuple[str, str]] = (),
+    recovery_accounts: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """Create the demo groups and plan through the API handler ``call``; returns the plan. Over a
-    generated fleet (``demo_fleet=False``) the groups are the three tiers and the waves a chain."""
+    generated fleet (``demo_fleet=False``) the groups are the three tiers and the waves a chain; with
+    several ``targets`` (account, Region), each tier has a group in each, after ``recovery_accounts``
+    (``POST /accounts`` bodies) are registered."""
 
     def post(path: str, body: dict[str, Any]) -> dict[str, Any]:
         event = rest_proxy_event(
@@ -219,17 +223,23 @@ def seed_demo_data(
         return created
 
     layout = _DEMO if demo_fleet else _GENERATED
+    for body in recovery_accounts:
+        post("/accounts", body)
+    places = list(targets) or [(account, region)]
     ids = {
-        name: post(
-            "/protection-groups",
-            {
-                "name": name,
-                "description": text,
-                "accountId": account,
-                "region": region,
-                "tagSelector": selector,
-            },
-        )["id"]
+        name: [
+            post(
+                "/protection-groups",
+                {
+                    "name": name if len(places) == 1 else f"{name}-{place_account}-{place_region}",
+                    "description": text,
+                    "accountId": place_account,
+                    "region": place_region,
+                    "tagSelector": selector,
+                },
+            )["id"]
+            for place_account, place_region in places
+        ]
         for name, text, selector in layout.groups
     }
     return post("/recovery-plans", _plan(layout, ids, health_document))
