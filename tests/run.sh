@@ -83,4 +83,4 @@ if [ $# -eq 0 ] && [ -f frontend/package.json ]; then
 fi
 
 step "pytest"
-pytest -n 2 --dist loadgroup -q "$@"
+pytest -n 2 --dist loadgroup -q --durations=15 "$@"
