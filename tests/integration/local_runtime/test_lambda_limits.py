@@ -15,9 +15,8 @@ import pytest
 
 from drs_local.step_functions import MAX_RESPONSE_BYTES, LocalStepFunctions
 from drs_local.virtual_time import VirtualTime
-from drs_simulator.clock import SimClock
+from tests.integration.local_runtime.step_functions_aws import step_functions_aws
 from tests.integration.local_runtime.test_step_functions_runtime import (
-    _aws,
     _finish,
     _run,
     _token,
@@ -45,11 +44,6 @@ class Handlers:
 
 
 @pytest.fixture
-def virtual() -> VirtualTime:
-    return VirtualTime(SimClock("virtual"))
-
-
-@pytest.fixture
 def handlers(virtual: VirtualTime) -> Handlers:
     return Handlers(virtual)
 
@@ -58,7 +52,9 @@ def handlers(virtual: VirtualTime) -> Handlers:
 def aws(
     monkeypatch: pytest.MonkeyPatch, virtual: VirtualTime, handlers: Handlers
 ) -> Iterator[dict[str, Any]]:
-    yield from _aws(monkeypatch, LocalStepFunctions(handlers={"counter": handlers}, virtual=virtual))
+    yield from step_functions_aws(
+        monkeypatch, LocalStepFunctions(handlers={"counter": handlers}, virtual=virtual)
+    )
 
 
 def _definition(function_arn: str, error: str) -> dict[str, Any]:
