@@ -25,52 +25,15 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from tests.integration.engine.harness import Engine, EngineStack, fleet, server_id, set_environment
+from tests.integration.engine.harness import EngineStack, fleet, server_id, set_environment
+from tests.integration.engine.scale_scenario import DAG
 
 from drs_orchestration.composition.store import executions
 from drs_simulator.config import Timings
 
-# 12 waves in 7 layers: w01 -> (w02, w03) -> (w04, w05, w06) -> (w07, w08) -> (w09, w10) -> w11 -> w12
-DAG: dict[str, list[str]] = {
-    "w01": [],
-    "w02": ["w01"],
-    "w03": ["w01"],
-    "w04": ["w02"],
-    "w05": ["w02", "w03"],
-    "w06": ["w03"],
-    "w07": ["w04", "w05"],
-    "w08": ["w06"],
-    "w09": ["w07"],
-    "w10": ["w08"],
-    "w11": ["w09", "w10"],
-    "w12": ["w11"],
-}
-
 
 def _at(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def _transitions(engine: Engine) -> tuple[int, int]:
-    """State transitions of the run's state machine executions, and how many of them were Advance."""
-    total = advances = 0
-    for execution in engine.sfn.list_executions(stateMachineArn=engine.machine_arn)["executions"]:
-        token = None
-        while True:
-            page = engine.sfn.get_execution_history(
-                executionArn=execution["executionArn"],
-                maxResults=1000,
-                **({"nextToken": token} if token else {}),
-            )
-            entered = [e for e in page["events"] if e["type"].endswith("StateEntered")]
-            total += len(entered)
-            advances += sum(
-                1 for e in entered if e.get("stateEnteredEventDetails", {}).get("name") == "Advance"
-            )
-            token = page.get("nextToken")
-            if not token:
-                break
-    return total, advances
 
 
 def run(servers: int, *, events: bool, scale: float) -> dict[str, Any]:
@@ -137,7 +100,7 @@ def run(servers: int, *, events: bool, scale: float) -> dict[str, Any]:
         # detection: from DRS ending a wave's last job to the engine seeing the wave complete
         detections = [(ended[w] - drs_span[w][1]).total_seconds() for w in DAG]
         counts = dict(Counter(engine.drs.simulator.request_counts()) - before)
-        transitions, ticks = _transitions(engine)
+        transitions, ticks = engine.transitions()
         return {
             "servers": servers,
             "events": events,

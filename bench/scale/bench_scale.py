@@ -140,27 +140,6 @@ def _largest_stored_item() -> int:
     return largest
 
 
-def _transitions(engine: Engine) -> tuple[int, int]:
-    total = advances = 0
-    for execution in engine.sfn.list_executions(stateMachineArn=engine.machine_arn)["executions"]:
-        token = None
-        while True:
-            page = engine.sfn.get_execution_history(
-                executionArn=execution["executionArn"],
-                maxResults=1000,
-                **({"nextToken": token} if token else {}),
-            )
-            entered = [e for e in page["events"] if e["type"].endswith("StateEntered")]
-            total += len(entered)
-            advances += sum(
-                1 for e in entered if e.get("stateEnteredEventDetails", {}).get("name") == "Advance"
-            )
-            token = page.get("nextToken")
-            if not token:
-                break
-    return total, advances
-
-
 def _per_tick(probe: Probe) -> dict[str, Any]:
     ticks = [t for t in probe.ticks if not t["traced"]] or probe.ticks
     durations = sorted(t["seconds"] for t in ticks)
@@ -255,7 +234,7 @@ def run(per_target: int, *, command_seconds: float) -> dict[str, Any]:
             if j.get("tags", {}).get(EXECUTION_TAG) == execution_id
             for s in j["participatingServers"]
         )
-        transitions, advances = _transitions(engine)
+        transitions, advances = engine.transitions()
         return {
             "servers": per_target * len(TARGETS),
             "targets": [f"{a}/{r}" for a, r in TARGETS],

@@ -283,12 +283,24 @@ class Engine:
                 return count
             token = {"nextToken": page["nextToken"]}
 
-    def state_transitions(self) -> int:
-        total = 0
+    def transitions(self) -> tuple[int, int]:
+        """State transitions of every execution of the state machine, and how many entered Advance."""
+        total = advances = 0
         for execution in self.sfn.list_executions(stateMachineArn=self.machine_arn)["executions"]:
-            history = self.sfn.get_execution_history(executionArn=execution["executionArn"], maxResults=1000)
-            total += sum(1 for event in history["events"] if event["type"].endswith("StateEntered"))
-        return total
+            token: dict[str, str] = {}
+            while True:
+                page = self.sfn.get_execution_history(
+                    executionArn=execution["executionArn"], maxResults=1000, **token
+                )
+                entered = [e for e in page["events"] if e["type"].endswith("StateEntered")]
+                total += len(entered)
+                advances += sum(
+                    1 for e in entered if e.get("stateEnteredEventDetails", {}).get("name") == "Advance"
+                )
+                if not page.get("nextToken"):
+                    break
+                token = {"nextToken": page["nextToken"]}
+        return total, advances
 
 
 def _poll_until(met: Callable[[], bool], real_limit: float, describe: Callable[[], str]) -> None:
