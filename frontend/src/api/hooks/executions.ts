@@ -5,13 +5,11 @@ import { fetchAllPages } from '../paging';
 import { queryKeys } from '../query-keys';
 import type {
   Execution,
-  ExecutionEvent,
   ExecutionHeader,
   ExecutionReport,
   ExecutionStarted,
   ExecutionStatus,
   OperatorRequestAccepted,
-  Page,
   ReportExport,
   StartExecutionInput,
   TerminationResult,
@@ -60,19 +58,6 @@ export function useExecutionsById(ids: readonly string[]) {
       queryKey: queryKeys.executions.detail(id),
       queryFn: () => api.request<Execution>(itemPath(path, id)),
     })),
-  });
-}
-
-export function useExecutionEvents(id: string | undefined, status: ExecutionStatus | undefined) {
-  const api = useApi();
-  return useQuery({
-    queryKey: queryKeys.executions.events(id ?? ''),
-    queryFn: () =>
-      fetchAllPages(nextToken =>
-        api.request<Page<ExecutionEvent>>(`${itemPath(path, id ?? '')}/events`, { query: { nextToken } }),
-      ),
-    enabled: id !== undefined,
-    refetchInterval: livePollInterval(status),
   });
 }
 

@@ -1,7 +1,7 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../context';
 import { queryKeys } from '../query-keys';
-import type { ExecutionMode, PlanReadiness, PointInTimeCoverage, RecoveryPlan, RecoveryPlanInput } from '../types';
+import type { PointInTimeCoverage, RecoveryPlan, RecoveryPlanInput } from '../types';
 import { itemPath, maybeItemPath, useAllPages, useDeleteItem, useItem, useSaveItem } from './resource';
 
 const path = '/recovery-plans';
@@ -15,15 +15,6 @@ export const useRecoveryPlan = (id: string | undefined) =>
 export const useSaveRecoveryPlan = () => useSaveItem<RecoveryPlanInput, RecoveryPlan>(path, keys.all);
 
 export const useDeleteRecoveryPlan = () => useDeleteItem(path, keys.all);
-
-/** The readiness check: verdict READY / WARNINGS / BLOCKED with reasons per wave. */
-export function useValidatePlan() {
-  const api = useApi();
-  return useMutation({
-    mutationFn: ({ id, mode }: { id: string; mode: ExecutionMode }) =>
-      api.request<PlanReadiness>(`${itemPath(path, id)}/validate`, { method: 'POST', query: { mode } }),
-  });
-}
 
 /** Which snapshot each server of the plan would launch from at `pointInTime` (none asked while undefined). */
 export function usePlanSnapshots(id: string, pointInTime: string | undefined) {
