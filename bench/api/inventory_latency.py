@@ -28,7 +28,6 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,19 +36,6 @@ sys.path[:0] = [str(ROOT)]
 
 ACCOUNT = "111122223333"
 REGION = "us-east-1"
-
-
-class SteppedClock:
-    """The product's clock: still unless the benchmark moves it."""
-
-    def __init__(self) -> None:
-        self.at = datetime(2026, 12, 1, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.at
-
-    def advance(self, seconds: float) -> None:
-        self.at += timedelta(seconds=seconds)
 
 
 def p95(samples: list[float]) -> float:
@@ -74,6 +60,7 @@ def main() -> None:
 
     from moto import mock_aws
 
+    from drs_simulator.clock import SimClock
     from drs_simulator.fleet import generate_fleet
     from drs_simulator.testing import simulator_server
 
@@ -101,7 +88,7 @@ def main() -> None:
 
         os.environ["DRS_ENDPOINT_URL"] = drs.endpoint_url
         os.environ.update(create_tables(boto3.client("dynamodb", region_name=REGION)))
-        clock = SteppedClock()
+        clock = SimClock("manual")
         product = Product(Settings(), clock, runner=InMemoryExecutionRunner)
         now = clock.now()
         api_parts(product).services.groups.create(

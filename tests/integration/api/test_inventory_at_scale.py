@@ -7,7 +7,6 @@ product clock the tests move by hand; the simulator counts the DRS calls the API
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +14,7 @@ import pytest
 from drs_orchestration.adapters.runner.in_memory_execution_runner import InMemoryExecutionRunner
 from drs_orchestration.composition.product import Product
 from drs_orchestration.config.settings import Settings
+from drs_simulator.clock import SimClock
 from drs_simulator.fleet import ServerFixture, generate_fleet
 from drs_simulator.testing import SimulatorHandle, simulator_server
 from tests.integration.api.aws_tables import moto_with_tables
@@ -24,17 +24,6 @@ from tests.integration.api.conftest import HOME_ACCOUNT, REGION
 SERVERS = 3000
 WHERE = {"accountId": HOME_ACCOUNT, "region": REGION}
 DESCRIBE = "DescribeSourceServers"
-
-
-class StepClock:
-    def __init__(self) -> None:
-        self.at = datetime(2026, 12, 1, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.at
-
-    def advance(self, seconds: float) -> None:
-        self.at += timedelta(seconds=seconds)
 
 
 @pytest.fixture
@@ -47,12 +36,12 @@ def drs() -> Iterator[SimulatorHandle]:
 
 
 @pytest.fixture
-def clock() -> StepClock:
-    return StepClock()
+def clock() -> SimClock:
+    return SimClock("manual")
 
 
 @pytest.fixture
-def api(monkeypatch: pytest.MonkeyPatch, drs: SimulatorHandle, clock: StepClock) -> Iterator[Api]:
+def api(monkeypatch: pytest.MonkeyPatch, drs: SimulatorHandle, clock: SimClock) -> Iterator[Api]:
     for key, value in {
         "AWS_REGION": REGION,
         "HOME_ACCOUNT_ID": HOME_ACCOUNT,
@@ -116,7 +105,7 @@ def test_paging_lists_every_server_once_by_id_from_one_drs_read_when_the_invento
 
 
 def test_paging_never_repeats_or_skips_a_server_when_drs_changes_and_the_cache_expires_mid_listing(
-    api: Api, drs: SimulatorHandle, clock: StepClock
+    api: Api, drs: SimulatorHandle, clock: SimClock
 ) -> None:
     # Given the first ten pages of a listing
     original = set(inventory_ids(drs))
@@ -153,7 +142,7 @@ def test_paging_never_repeats_or_skips_a_server_when_drs_changes_and_the_cache_e
 
 
 def test_views_answer_from_one_read_for_30_s_on_the_product_clock_then_read_drs_again(
-    api: Api, drs: SimulatorHandle, clock: StepClock
+    api: Api, drs: SimulatorHandle, clock: SimClock
 ) -> None:
     # Given a read, then a tag set in DRS on two servers
     ok(api.get("/drs/source-servers", query=WHERE))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -13,6 +12,7 @@ from drs_orchestration.domain.errors import ValidationFailed
 from drs_orchestration.domain.inventory import InventorySnapshot, ServerFilter, page_servers
 from drs_orchestration.domain.models.drs import DrsTarget, SourceServer
 from drs_orchestration.domain.ports import Page
+from drs_simulator.clock import SimClock
 
 HOME = DrsTarget(account_id="111122223333", region="us-east-1")
 OTHER = DrsTarget(account_id="444455556666", region="eu-west-1")
@@ -22,17 +22,6 @@ def server(n: int, **fields: object) -> SourceServer:
     return SourceServer.model_validate(
         {"sourceServerId": f"s-{n:017d}", "hostname": f"shop-{('web', 'db')[n % 2]}-{n:04d}", **fields}
     )
-
-
-class StepClock:
-    def __init__(self) -> None:
-        self.at = datetime(2026, 12, 1, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.at
-
-    def advance(self, seconds: float) -> None:
-        self.at += timedelta(seconds=seconds)
 
 
 class FakeDrs:
@@ -122,7 +111,7 @@ def test_foreign_token_is_invalid_input_on_next_token() -> None:
 
 def test_cache_answers_from_the_last_read_until_the_ttl_has_passed_on_the_clock() -> None:
     # Given
-    drs, clock = FakeDrs(), StepClock()
+    drs, clock = FakeDrs(), SimClock("manual")
     drs.servers[("111122223333", "us-east-1")] = [server(1)]
     cache = CachedInventory(drs, clock)
     assert len(cache.snapshot(HOME)) == 1
@@ -137,7 +126,7 @@ def test_cache_answers_from_the_last_read_until_the_ttl_has_passed_on_the_clock(
 
 
 def test_fresh_read_bypasses_the_cache_and_replaces_what_the_next_views_see() -> None:
-    drs, clock = FakeDrs(), StepClock()
+    drs, clock = FakeDrs(), SimClock("manual")
     drs.servers[("111122223333", "us-east-1")] = [server(1)]
     cache = CachedInventory(drs, clock)
     cache.snapshot(HOME)
@@ -150,7 +139,7 @@ def test_fresh_read_bypasses_the_cache_and_replaces_what_the_next_views_see() ->
 
 
 def test_targets_are_kept_apart_and_the_oldest_read_is_dropped_when_too_many_are_kept() -> None:
-    drs, clock = FakeDrs(), StepClock()
+    drs, clock = FakeDrs(), SimClock("manual")
     drs.servers[("111122223333", "us-east-1")] = [server(1)]
     drs.servers[("444455556666", "eu-west-1")] = [server(2), server(3)]
     cache = CachedInventory(drs, clock, max_targets=1)
@@ -162,7 +151,7 @@ def test_targets_are_kept_apart_and_the_oldest_read_is_dropped_when_too_many_are
 
 
 def test_launch_configurations_are_read_once_per_server_within_the_ttl() -> None:
-    drs, clock = FakeDrs(), StepClock()
+    drs, clock = FakeDrs(), SimClock("manual")
     cache = CachedInventory(drs, clock)
     ids = [server(n).source_server_id for n in range(5, 9)]
     # When
