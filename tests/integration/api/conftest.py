@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from drs_orchestration.adapters.runner.in_memory_execution_runner import InMemor
 from drs_orchestration.adapters.system_clock import SystemClock
 from drs_orchestration.composition.product import Product
 from drs_orchestration.config.settings import Settings
+from drs_orchestration.domain.clock import Clock
 from drs_simulator.fleet import ServerFixture
 from drs_simulator.testing import SimulatorHandle, simulator_server
 from tests.integration.api.aws_tables import moto_with_tables
@@ -51,8 +53,10 @@ def drs() -> Iterator[SimulatorHandle]:
         yield handle
 
 
-@pytest.fixture
-def product(monkeypatch: pytest.MonkeyPatch, drs: SimulatorHandle) -> Iterator[Product]:
+@contextmanager
+def product_over_moto(
+    monkeypatch: pytest.MonkeyPatch, drs: SimulatorHandle, clock: Clock, prefix: str = "test"
+) -> Iterator[Product]:
     """The product over empty tables under moto, DRS from the simulator, an in-memory runner."""
     for key, value in {
         "AWS_REGION": REGION,
@@ -62,10 +66,16 @@ def product(monkeypatch: pytest.MonkeyPatch, drs: SimulatorHandle) -> Iterator[P
         "POWERTOOLS_DEV": "false",
     }.items():
         monkeypatch.setenv(key, value)
-    with moto_with_tables(monkeypatch, REGION, "test") as tables:
+    with moto_with_tables(monkeypatch, REGION, prefix) as tables:
         for key, value in tables.items():
             monkeypatch.setenv(key, value)
-        yield Product(Settings(), SystemClock(), runner=InMemoryExecutionRunner)
+        yield Product(Settings(), clock, runner=InMemoryExecutionRunner)
+
+
+@pytest.fixture
+def product(monkeypatch: pytest.MonkeyPatch, drs: SimulatorHandle) -> Iterator[Product]:
+    with product_over_moto(monkeypatch, drs, SystemClock()) as product:
+        yield product
 
 
 @pytest.fixture

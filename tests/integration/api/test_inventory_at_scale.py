@@ -11,15 +11,11 @@ from typing import Any
 
 import pytest
 
-from drs_orchestration.adapters.runner.in_memory_execution_runner import InMemoryExecutionRunner
-from drs_orchestration.composition.product import Product
-from drs_orchestration.config.settings import Settings
 from drs_simulator.clock import SimClock
 from drs_simulator.fleet import ServerFixture, generate_fleet
 from drs_simulator.testing import SimulatorHandle, simulator_server
-from tests.integration.api.aws_tables import moto_with_tables
 from tests.integration.api.client import API_HANDLER, Api, ApiResponse
-from tests.integration.api.conftest import HOME_ACCOUNT, REGION
+from tests.integration.api.conftest import HOME_ACCOUNT, REGION, product_over_moto
 
 SERVERS = 3000
 WHERE = {"accountId": HOME_ACCOUNT, "region": REGION}
@@ -42,18 +38,7 @@ def clock() -> SimClock:
 
 @pytest.fixture
 def api(monkeypatch: pytest.MonkeyPatch, drs: SimulatorHandle, clock: SimClock) -> Iterator[Api]:
-    for key, value in {
-        "AWS_REGION": REGION,
-        "HOME_ACCOUNT_ID": HOME_ACCOUNT,
-        "DRS_ENDPOINT_URL": drs.endpoint_url,
-        "POWERTOOLS_TRACE_DISABLED": "true",
-        "POWERTOOLS_DEV": "false",
-    }.items():
-        monkeypatch.setenv(key, value)
-    with moto_with_tables(monkeypatch, REGION, "scale") as tables:
-        for key, value in tables.items():
-            monkeypatch.setenv(key, value)
-        product = Product(Settings(), clock, runner=InMemoryExecutionRunner)
+    with product_over_moto(monkeypatch, drs, clock, "scale") as product:
         yield Api(product.handler(API_HANDLER))
 
 
