@@ -18,6 +18,7 @@ from drs_orchestration.adapters.dynamodb.dynamodb_recovery_plan_repository impor
     DynamoDBRecoveryPlanRepository,
 )
 from drs_orchestration.adapters.runner.lambda_readiness_worker import LambdaReadinessWorker
+from drs_orchestration.adapters.s3.s3_evidence_store import S3EvidenceStore
 from drs_orchestration.adapters.s3.s3_report_store import S3ReportStore
 from drs_orchestration.adapters.stepfunctions.step_functions_runner import StepFunctionsExecutionRunner
 from drs_orchestration.composition import readiness, store
@@ -57,6 +58,13 @@ def _report_store(product: Product) -> ReportStore | None:
     if settings.reports_bucket is None:
         return None
     return S3ReportStore(s3_client(settings.aws_region, settings.aws_endpoint), settings.reports_bucket)
+
+
+def _evidence_store(product: Product) -> S3EvidenceStore | None:
+    settings = product.settings
+    if settings.evidence_bucket is None:
+        return None
+    return S3EvidenceStore(s3_client(settings.aws_region, settings.aws_endpoint), settings.evidence_bucket)
 
 
 @part()
@@ -110,5 +118,6 @@ def api_parts(product: Product) -> ApiParts:
         inventory=CachedInventory(drs, product.clock),
         readiness_checks=readiness.readiness_checks(product),
         readiness_worker=readiness_worker(product),
+        evidence=_evidence_store(product),
     )
     return ApiParts(services, product.clock, settings.max_body_bytes, settings.allowed_origin)

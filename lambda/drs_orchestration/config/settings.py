@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     )
     reports_bucket: str | None = Field(default=None, min_length=3, validation_alias="REPORTS_BUCKET")
     """Where report exports too large to answer inline are written (behind presigned links)."""
+    evidence_bucket: str | None = Field(default=None, min_length=3, validation_alias="EVIDENCE_BUCKET")
+    """Where evidence packs are kept (versioned; Object Lock when the stack turns it on)."""
     notifications_topic_arn: str | None = Field(default=None, validation_alias="NOTIFICATIONS_TOPIC_ARN")
     event_bus_name: str | None = Field(default=None, validation_alias="EVENT_BUS_NAME")
     console_url: str | None = Field(default=None, validation_alias="CONSOLE_URL")

@@ -14,6 +14,7 @@ from drs_orchestration.handlers.api.errors import register_error_handlers
 from drs_orchestration.handlers.api.resolver import DrsApiResolver
 from drs_orchestration.handlers.api.routes import (
     accounts,
+    evidence,
     executions,
     inventory,
     protection_groups,
@@ -32,7 +33,15 @@ register_error_handlers(app)
 app.use([record_route])
 cold_start(api_parts)
 
-for module in (protection_groups, recovery_plans, readiness_checks, executions, inventory, accounts):
+for module in (
+    protection_groups,
+    recovery_plans,
+    readiness_checks,
+    executions,
+    evidence,
+    inventory,
+    accounts,
+):
     app.include_router(module.router)
 
 
