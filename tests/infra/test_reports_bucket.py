@@ -46,6 +46,7 @@ def test_api_may_only_put_and_get_exports_under_reports_prefix() -> None:
         statement
         for statement in role_statements(API)["ApiFunctionRole"]
         if any(str(action).startswith("s3:") for action in _list(statement["Action"]))
+        and "ReportsBucketName" in str(statement["Resource"])
     ]
 
     assert len(s3) == 1

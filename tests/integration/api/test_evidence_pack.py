@@ -52,7 +52,12 @@ def _plan(api: Api) -> str:
     groups = [
         api.post(
             "/protection-groups",
-            {"name": f"g-{n}", "accountId": HOME_ACCOUNT, "region": REGION, "sourceServerIds": [server_id(n)]},
+            {
+                "name": f"g-{n}",
+                "accountId": HOME_ACCOUNT,
+                "region": REGION,
+                "sourceServerIds": [server_id(n)],
+            },
         ).json["id"]
         for n in (0, 1)
     ]
@@ -205,7 +210,9 @@ def test_terminated_drill_instances_give_a_final_pack_with_its_own_audited_diges
     executions = api_parts(evidence_product).services.executions
     header: ExecutionHeader = executions.get_header(execution_id)
     terminated_at = datetime.now(UTC)
-    executions.update_header(header.model_copy(update={"instances_terminated_at": terminated_at}), header.version)
+    executions.update_header(
+        header.model_copy(update={"instances_terminated_at": terminated_at}), header.version
+    )
 
     final = api.get(f"/executions/{execution_id}/evidence", as_="Viewer")
 
