@@ -51,6 +51,7 @@ ENDPOINTS = [
     ("POST", f"/executions/{EX}/terminate-instances", None, None, "Operator"),
     ("GET", f"/executions/{EX}/events", None, None, "Viewer"),
     ("GET", f"/executions/{EX}/report", None, None, "Viewer"),
+    ("GET", f"/executions/{EX}/evidence", None, None, "Viewer"),
     ("GET", "/drs/source-servers", None, {"accountId": HOME_ACCOUNT, "region": REGION}, "Viewer"),
     ("GET", "/accounts", None, None, "Viewer"),
     ("POST", "/accounts", ACCOUNT, None, "Admin"),

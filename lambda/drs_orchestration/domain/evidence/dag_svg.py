@@ -7,8 +7,8 @@ waves of a layer are stacked in plan order. Each box names the wave and the stat
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from html import escape
 
+from drs_orchestration.domain.evidence.text import escape
 from drs_orchestration.domain.models.recovery_plan import Wave
 from drs_orchestration.domain.scheduling import wave_order
 

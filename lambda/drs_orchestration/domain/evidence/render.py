@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from html import escape
 
 from pydantic import JsonValue
 
 from drs_orchestration.domain.evidence.dag_svg import dag_svg
 from drs_orchestration.domain.evidence.facts import EvidenceFacts
+from drs_orchestration.domain.evidence.text import escape
 from drs_orchestration.domain.models.execution import ExecutionMode, RtoMeasurement
 from drs_orchestration.domain.models.recovery_plan import Wave
 from drs_orchestration.domain.services.execution_reports import ServerReportRow, WaveReportRow

@@ -27,7 +27,7 @@ from drs_orchestration.domain.models.base import CamelModel
 from drs_orchestration.domain.models.execution import ExecutionEvent, ExecutionHeader, ExecutionMode
 from drs_orchestration.domain.services.context import Request, Services, record_audit
 from drs_orchestration.domain.services.errors import EngineUnavailable
-from drs_orchestration.domain.services.execution_reports import full_report
+from drs_orchestration.domain.services.execution_reports import ExecutionReport, full_report
 
 __all__ = [
     "EVIDENCE_INLINE_BYTES",
@@ -35,6 +35,7 @@ __all__ = [
     "EvidenceLink",
     "EvidencePack",
     "EvidenceStorageUnavailable",
+    "evidence_facts",
     "evidence_key",
     "evidence_link",
     "evidence_pack",
@@ -116,6 +117,19 @@ def _audit(services: Services, execution_id: str) -> list[AuditRecord]:
             return sorted(found, key=lambda record: (record.at, record.id))
 
 
+def evidence_facts(
+    services: Services, header: ExecutionHeader, report: ExecutionReport, now: datetime
+) -> EvidenceFacts:
+    """What the pack of ``header``'s run shows: its report, operator events and audit records."""
+    return EvidenceFacts(
+        header=header,
+        report=report,
+        operator_events=_operator_events(services, header.id),
+        audit=_audit(services, header.id),
+        produced_at=now,
+    )
+
+
 def _finished_header(services: Services, execution_id: str) -> ExecutionHeader:
     header = services.executions.get_header(execution_id)
     if not header.is_terminal:
@@ -138,14 +152,7 @@ def _produce(
     stored = store.find(key)
     if stored is not None:
         return stored, None
-    facts = EvidenceFacts(
-        header=header,
-        report=report,
-        operator_events=_operator_events(services, header.id),
-        audit=_audit(services, header.id),
-        produced_at=request.now,
-    )
-    body = render_evidence(facts).encode()
+    body = render_evidence(evidence_facts(services, header, report, request.now)).encode()
     digest = hashlib.sha256(body).hexdigest()
     written = store.put_new(key, body, sha256=digest, content_type=CONTENT_TYPE)
     if written is None:
