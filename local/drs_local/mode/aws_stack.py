@@ -3,7 +3,8 @@ templates themselves, so local mode and a deployment cannot drift apart.
 
 * every ``AWS::DynamoDB::Table`` of ``data-stack.yaml`` (key schema, indexes, billing mode);
 * the user pool, app client and groups of ``auth-stack.yaml``;
-* the S3 buckets of ``frontend-stack.yaml`` (the API writes large report exports to its reports bucket);
+* the S3 buckets of ``frontend-stack.yaml``, versioned as the template says (the API writes large
+  report exports to its reports bucket, evidence packs to its evidence bucket);
 * the KMS key, notifications topic, event bus and SSM documents of ``orchestration-stack.yaml`` (each
   document's content from the file its ``AWS::Include`` names);
 * the execution engine's state machine: the ASL from ``cfn/statemachine/`` with its
@@ -222,9 +223,12 @@ class _Builder:
         location = (
             {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
         )
-        for logical_id, _ in stack.resources("AWS::S3::Bucket"):
+        for logical_id, resource in stack.resources("AWS::S3::Bucket"):
             name = self.physical_name(logical_id).lower()
             s3.create_bucket(Bucket=name, **location)
+            versioning = (resource.get("Properties") or {}).get("VersioningConfiguration")
+            if versioning:
+                s3.put_bucket_versioning(Bucket=name, VersioningConfiguration=versioning)
             self.out.buckets[logical_id] = name
             self.refs[logical_id], self.refs[f"{logical_id}.Arn"] = name, f"arn:aws:s3:::{name}"
         self.record_outputs(stack)
