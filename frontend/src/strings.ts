@@ -361,6 +361,15 @@ export const strings = {
     eventsEmpty: 'No events yet.',
     eventColumns: { time: 'Time', wave: 'Wave', server: 'Server', event: 'Event', message: 'Message' },
     report: 'Report',
+    evidence: {
+      title: 'Evidence pack',
+      description:
+        'One self-contained HTML file for auditors: the plan as run, who acted and when, planned against actual, each server, the RTO verdict and the clean-up. Kept by the product; its SHA-256 is in the audit trail.',
+      download: 'Evidence pack (HTML)',
+      file: 'File',
+      digest: 'SHA-256',
+      failed: 'The evidence pack could not be produced',
+    },
     graph: 'Dependency graph',
     polling: 'Updating live',
     serverGroups: {

@@ -59,6 +59,7 @@ export type TerminationResult = Schemas['TerminationResult'];
 export type ExecutionReport = Schemas['ExecutionReport'];
 export type ReportServer = Schemas['ServerReportRow'];
 export type ReportExport = Schemas['ReportExport'];
+export type EvidenceLink = Schemas['EvidenceLink'];
 export type ReplicationState = Schemas['ReplicationState'];
 
 export type TargetAccount = Schemas['AccountView'];

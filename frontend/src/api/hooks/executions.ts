@@ -4,6 +4,7 @@ import { useApi } from '../context';
 import { fetchAllPages } from '../paging';
 import { queryKeys } from '../query-keys';
 import type {
+  EvidenceLink,
   Execution,
   ExecutionHeader,
   ExecutionReport,
@@ -94,6 +95,14 @@ export function useReportCsvExport(id: string) {
   const api = useApi();
   return useMutation({
     mutationFn: () => api.request<ReportExport>(`${itemPath(path, id)}/report`, { query: { export: 'csv' } }),
+  });
+}
+
+/** The finished run's evidence pack, produced and kept by the API when first asked for: a short-lived link and its SHA-256. */
+export function useEvidencePack(id: string) {
+  const api = useApi();
+  return useMutation({
+    mutationFn: () => api.request<EvidenceLink>(`${itemPath(path, id)}/evidence`, { query: { link: 'true' } }),
   });
 }
 

@@ -1,11 +1,12 @@
 import { useServerClock } from '../../api/context';
 import Spinner from '@cloudscape-design/components/spinner';
 import { useParams } from 'react-router';
-import { isActive, useExecution, useExecutionCommand } from '../../api/hooks/executions';
+import { isActive, useEvidencePack, useExecution, useExecutionCommand } from '../../api/hooks/executions';
 import { useRecoveryPlan } from '../../api/hooks/recovery-plans';
 import { useAccess } from '../../auth/auth-context';
 import { ApiErrorAlert } from '../../common/api-error-alert';
 import { notBefore } from '../../common/format';
+import { openDownload } from '../report/export';
 import { useLiveEvents } from './live-events';
 import { ExecutionRoot } from './root';
 
@@ -16,6 +17,7 @@ export default function ExecutionPage() {
   const plan = useRecoveryPlan(execution.data?.planId);
   const events = useLiveEvents(id, execution.data?.status);
   const command = useExecutionCommand(id ?? '');
+  const evidence = useEvidencePack(id ?? '');
   const { permissions } = useAccess();
   if (execution.isPending) return <Spinner size="large" />;
   if (execution.error) return <ApiErrorAlert error={execution.error} />;
@@ -34,6 +36,12 @@ export default function ExecutionPage() {
       onCommand={c => command.mutate(c)}
       commandPending={command.isPending}
       commandError={command.error}
+      evidence={{
+        run: () => evidence.mutate(undefined, { onSuccess: link => openDownload(link.url, link.fileName) }),
+        running: evidence.isPending,
+        link: evidence.data,
+        error: evidence.error,
+      }}
     />
   );
 }

@@ -6,7 +6,7 @@ import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import { useMemo } from 'react';
-import type { ExecutionCommand } from '../../api/hooks/executions';
+import { isActive, type ExecutionCommand } from '../../api/hooks/executions';
 import type { Execution, ExecutionEvent, Permission, RecoveryPlan, WaveStatus } from '../../api/types';
 import { ApiErrorAlert } from '../../common/api-error-alert';
 import { elapsedMinutes, formatDateTime, formatMinutes } from '../../common/format';
@@ -21,6 +21,7 @@ import { wavesAwaitingApproval } from '../../auth/permissions';
 import { plannedSchedule } from '../report/model';
 import { RunControls, WaveControls } from './controls';
 import { EventsTable } from './events-table';
+import { EvidencePack, type EvidencePackRequest } from './evidence-pack';
 import { ServersTable } from './servers-table';
 
 const t = strings.executions;
@@ -36,6 +37,7 @@ export interface ExecutionRootProps {
   onCommand: (command: ExecutionCommand) => void;
   commandPending: boolean;
   commandError: unknown;
+  evidence: EvidencePackRequest;
 }
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
@@ -50,6 +52,7 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
 export function ExecutionRoot(props: ExecutionRootProps) {
   const { execution, plan, events, eventsLoading, permissions, live, now, onCommand, commandPending, commandError } =
     props;
+  const finished = !isActive(execution.status);
   const waveName = (id: string) =>
     execution.waves.find(w => w.id === id)?.name ?? plan?.waves.find(w => w.id === id)?.name ?? id;
   const graphWaves = useMemo(
@@ -147,6 +150,7 @@ export function ExecutionRoot(props: ExecutionRootProps) {
             <Box color="text-status-inactive">{t.timelineEmpty}</Box>
           )}
         </Container>
+        <EvidencePack finished={finished} pack={props.evidence} />
         <ServersTable execution={execution} waveName={waveName} now={now} />
         <EventsTable events={events} loading={eventsLoading} waveName={waveName} />
       </SpaceBetween>
