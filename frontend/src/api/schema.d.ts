@@ -147,6 +147,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/executions/{execution_id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The finished run's evidence pack for auditors (HTML, digest in X-Content-SHA256)
+         * @description One self-contained HTML document (inline CSS and SVG; no script, nothing fetched; prints to PDF): the
+         *     plan version as run with its wave graph, who started the run and how, every approval, pause and operator
+         *     action with who and when, the wave timeline planned against actual, each server's launch, DRS job,
+         *     snapshot and health-gate evidence, the RTO against its target with the verdict, and the drill clean-up.
+         *     Only for finished runs (409 naming the status otherwise).
+         *
+         *     The pack is rendered once, when first asked for, and kept in the stack's evidence bucket (versioned;
+         *     Object Lock when the stack sets it); its SHA-256 is written to the audit trail then (`ProduceEvidencePack`
+         *     on the run). Every answer carries `X-Content-SHA256`, the hex digest of the pack, and later requests
+         *     serve the stored pack, so the digest stays the same. A drill whose instances were still running gets
+         *     a pack of that moment; once they are terminated, the next request produces the final pack (audited too).
+         *
+         *     A pack of at most 2 MiB is answered as `text/html`; a larger one with **303 See Other**, `Location` a
+         *     presigned GET link valid for 5 minutes (the body repeats it as JSON). With `?link=true` the answer is
+         *     always that JSON (200). 503 when the deployment has no evidence bucket.
+         */
+        get: operations["evidence_executions__execution_id__evidence_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/executions/{execution_id}/pause": {
         parameters: {
             query?: never;
@@ -589,6 +623,25 @@ export interface components {
         /** ErrorResponse */
         ErrorResponse: {
             error: components["schemas"]["ErrorBody"];
+        };
+        /**
+         * EvidenceLink
+         * @description Where to download the pack, without credentials, until ``expiresAt``; ``sha256`` is its digest.
+         */
+        EvidenceLink: {
+            /**
+             * Expiresat
+             * Format: date-time
+             */
+            expiresAt: string;
+            /** Filename */
+            fileName: string;
+            /** Sha256 */
+            sha256: string;
+            /** Sizebytes */
+            sizeBytes: number;
+            /** Url */
+            url: string;
         };
         /**
          * Execution
@@ -2717,6 +2770,131 @@ export interface operations {
             };
             /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    evidence_executions__execution_id__evidence_get: {
+        parameters: {
+            query?: {
+                /** @description `true`: answer a link to the stored pack (JSON), however small (what the console uses) */
+                link?: boolean;
+            };
+            header?: never;
+            path: {
+                execution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pack (`text/html`); with `?link=true` an `EvidenceLink` (JSON) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceLink"];
+                    "text/html": string;
+                };
+            };
+            /** @description The pack is over 2 MiB: `Location` is a presigned link to it */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceLink"];
+                };
+            };
+            /** @description Malformed or invalid request; `fields` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's groups do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict with the current state, or a stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service is unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
