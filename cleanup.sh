@@ -16,8 +16,8 @@ usage() {
 Usage: ./cleanup.sh [options]
 
 Deletes a DRS Orchestration stack: empties every S3 bucket the stack (and its nested stacks)
-created, deletes the stack and waits for the deletion to finish. Running it again when the
-stack is already gone does nothing and succeeds.
+created but the evidence bucket (kept, with its packs), deletes the stack and waits for the
+deletion to finish. Running it again when the stack is already gone does nothing and succeeds.
 
 Options:
   --stack-name NAME         Stack to delete (default: drs-orchestration, or $DRS_STACK_NAME).
@@ -89,18 +89,26 @@ stack_exists() {
 
 # "Type<TAB>PhysicalId" of every live resource of a stack, nested stacks included.
 list_resources() {
-  local stack=$1 type id
-  while IFS=$'\t' read -r type id; do
+  local stack=$1 type id logical
+  while IFS=$'\t' read -r type id logical; do
     if [ -z "$id" ] || [ "$id" = None ]; then continue; fi
-    printf '%s\t%s\n' "$type" "$id"
+    printf '%s\t%s\t%s\n' "$type" "$id" "$logical"
     if [ "$type" = AWS::CloudFormation::Stack ]; then list_resources "$id"; fi
   done < <(aws_cli cloudformation list-stack-resources --stack-name "$stack" \
-    --query "StackResourceSummaries[?ResourceStatus!='DELETE_COMPLETE'].[ResourceType,PhysicalResourceId]" \
+    --query "StackResourceSummaries[?ResourceStatus!='DELETE_COMPLETE'].[ResourceType,PhysicalResourceId,LogicalResourceId]" \
     --output text)
 }
 
 RESOURCES=""
 resources_of_type() { printf '%s\n' "$RESOURCES" | awk -F '\t' -v type="$1" '$1 == type { print $2 }'; }
+# The evidence bucket outlives the stack (DeletionPolicy Retain): auditors' packs are never emptied.
+EVIDENCE_BUCKET_ID=EvidenceBucket
+buckets_to_empty() {
+  printf '%s\n' "$RESOURCES" | awk -F '\t' -v kept="$EVIDENCE_BUCKET_ID" '$1 == "AWS::S3::Bucket" && $3 != kept { print $2 }'
+}
+kept_buckets() {
+  printf '%s\n' "$RESOURCES" | awk -F '\t' -v kept="$EVIDENCE_BUCKET_ID" '$1 == "AWS::S3::Bucket" && $3 == kept { print $2 }'
+}
 
 # Deletes every object version and delete marker, 1000 at a time. A missing bucket is empty.
 empty_bucket() {
@@ -176,8 +184,11 @@ delete_stack() {
   RESOURCES=$(list_resources "$STACK_NAME")
   lift_deletion_protection
   local bucket
-  for bucket in $(resources_of_type AWS::S3::Bucket); do
+  for bucket in $(buckets_to_empty); do
     empty_bucket "$bucket"
+  done
+  for bucket in $(kept_buckets); do
+    info "kept s3://$bucket: evidence packs outlive the stack (delete it yourself once they may go)"
   done
   info "deleting (with CloudFront this takes several minutes)"
   aws_cli cloudformation delete-stack --stack-name "$STACK_NAME"
