@@ -36,11 +36,13 @@ class NoDrs:
         raise AssertionError("the evidence pack never reaches DRS")
 
 
-def services(evidence: InMemoryEvidenceStore | None = None) -> Services:
+def services(
+    evidence: InMemoryEvidenceStore | None = None, executions: InMemoryExecutionRepository | None = None
+) -> Services:
     return Services(
         groups=InMemoryProtectionGroupRepository(),
         plans=InMemoryRecoveryPlanRepository(),
-        executions=InMemoryExecutionRepository(),
+        executions=executions or InMemoryExecutionRepository(),
         accounts=InMemoryAccountRepository(),
         audit=InMemoryAuditRepository(),
         drs=NoDrs(),

@@ -7,10 +7,11 @@ import hashlib
 
 import pytest
 
+from drs_orchestration.adapters.memory import InMemoryExecutionRepository
 from drs_orchestration.adapters.memory.evidence_store import InMemoryEvidenceStore
 from drs_orchestration.domain.errors import Conflict
 from drs_orchestration.domain.evidence.store import StoredPack
-from drs_orchestration.domain.models.execution import ExecutionStatus
+from drs_orchestration.domain.models.execution import ExecutionStatus, ServerState
 from drs_orchestration.domain.services.evidence_packs import (
     EvidenceLink,
     EvidencePack,
@@ -104,3 +105,30 @@ def test_pack_is_unavailable_without_an_evidence_store() -> None:
 
     with pytest.raises(EvidenceStorageUnavailable):
         evidence_pack(held, EXECUTION, REQUEST)
+
+
+class CountedServerReads(InMemoryExecutionRepository):
+    def __init__(self) -> None:
+        super().__init__()
+        self.server_reads = 0
+
+    def get_servers(self, execution_id: str, wave_id: str | None = None) -> list[ServerState]:
+        self.server_reads += 1
+        return super().get_servers(execution_id, wave_id)
+
+
+@pytest.mark.parametrize("servers_per_wave", [0, 2])
+def test_stored_pack_is_found_without_reading_the_runs_servers_again(servers_per_wave: int) -> None:
+    executions = CountedServerReads()
+    held = services(InMemoryEvidenceStore(), executions)
+    finished_drill(held, servers_per_wave=servers_per_wave)
+    first = evidence_pack(held, EXECUTION, REQUEST)
+    reads = executions.server_reads
+
+    again = evidence_pack(held, EXECUTION, REQUEST)
+
+    assert isinstance(first, EvidencePack)
+    assert isinstance(again, EvidencePack)
+    assert again.sha256 == first.sha256
+    assert executions.server_reads == reads
+    assert len(_produced(held)) == 1

@@ -90,6 +90,14 @@ def evidence_key(execution_id: str, edition: str) -> str:
     return f"evidence/{execution_id}/{edition}.html"
 
 
+def _candidate_keys(header: ExecutionHeader) -> list[str]:
+    """Where the run's current pack is, if it was produced: without reading its servers. A drill whose
+    instances were not terminated has one of the two (``final`` when it launched none)."""
+    if header.mode is not ExecutionMode.DRILL or header.instances_terminated_at is not None:
+        return [evidence_key(header.id, "final")]
+    return [evidence_key(header.id, "before-cleanup"), evidence_key(header.id, "final")]
+
+
 def _file_name(header: ExecutionHeader) -> str:
     safe = re.sub(r"[^A-Za-z0-9_-]+", "-", header.plan_name).strip("-")
     return f"evidence-{safe or 'plan'}-{header.id}.html"
@@ -107,6 +115,7 @@ def _operator_events(services: Services, execution_id: str) -> list[ExecutionEve
 
 
 def _audit(services: Services, execution_id: str) -> list[AuditRecord]:
+    """The run's audit records, oldest first."""
     found: list[AuditRecord] = []
     token: str | None = None
     while True:
@@ -146,12 +155,13 @@ def _produce(
     """The stored pack of the run as it is now, produced (and its digest audited) if there is none yet;
     with its bytes when this call rendered them."""
     store = _store(services)
+    for candidate in _candidate_keys(header):
+        stored = store.find(candidate)
+        if stored is not None:
+            return stored, None
     report = full_report(services, header.id, request)
     launched = any(row.recovery_instance_id for row in report.servers)
     key = evidence_key(header.id, _edition(header, launched))
-    stored = store.find(key)
-    if stored is not None:
-        return stored, None
     body = render_evidence(evidence_facts(services, header, report, request.now)).encode()
     digest = hashlib.sha256(body).hexdigest()
     written = store.put_new(key, body, sha256=digest, content_type=CONTENT_TYPE)
