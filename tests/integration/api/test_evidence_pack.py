@@ -259,3 +259,14 @@ def test_pack_is_503_when_the_deployment_keeps_no_evidence(api: Api, product: Pr
 
     assert response.status == 503
     assert response.error_code == "EVIDENCE_STORAGE_UNAVAILABLE"
+
+
+def test_bad_link_flag_is_400_naming_it(evidence_product: Product) -> None:
+    api = Api(evidence_product.handler(API_HANDLER))
+    execution_id = _finished_drill(api, evidence_product)
+
+    response = api.get(f"/executions/{execution_id}/evidence", query={"link": "perhaps"}, as_="Viewer")
+
+    assert response.status == 400, response.text
+    assert response.field_names == ["link"]
+    assert _produced(api, execution_id) == []
