@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from pydantic import JsonValue
 
+from drs_orchestration.domain.failback_ports import FailbackGatewayFactory
 from drs_orchestration.domain.inventory import SourceServerInventory
 from drs_orchestration.domain.models.account import TargetAccount
 from drs_orchestration.domain.models.audit import AuditRecord
@@ -106,6 +107,8 @@ class Services:
     readiness_checks: ReadinessCheckRepository | None = None
     readiness_worker: ReadinessWorker | None = None
     """Runs the readiness checks of large plans outside the API request."""
+    failback: FailbackGatewayFactory | None = None
+    """DRS's failback calls (re-protect, the failback clean-up, failback readiness)."""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from drs_orchestration.handlers.api.resolver import DrsApiResolver
 from drs_orchestration.handlers.api.routes import (
     accounts,
     executions,
+    failback_operations,
     inventory,
     protection_groups,
     readiness_checks,
@@ -32,7 +33,15 @@ register_error_handlers(app)
 app.use([record_route])
 cold_start(api_parts)
 
-for module in (protection_groups, recovery_plans, readiness_checks, executions, inventory, accounts):
+for module in (
+    protection_groups,
+    recovery_plans,
+    readiness_checks,
+    executions,
+    failback_operations,
+    inventory,
+    accounts,
+):
     app.include_router(module.router)
 
 
