@@ -79,11 +79,11 @@ class Loop:
         return dict(found[0])
 
 
-def _plan() -> RecoveryPlan:
+def _plan(plan_id: str) -> RecoveryPlan:
     now = datetime.now(UTC)
     return RecoveryPlan.model_validate(
         {
-            "id": "rp-failback",
+            "id": plan_id,
             "name": "failback-plan",
             "rtoTargetMinutes": 60,
             "waves": [{"id": "w", "name": "W", "protectionGroupIds": ["pg-failback"]}],
@@ -104,19 +104,20 @@ def write_run(
     *,
     source_execution_id: str | None = None,
     failed: tuple[str, ...] = (),
+    plan_id: str = "rp-failback",
 ) -> None:
     """A run in the store: ``launched`` server id -> its recovery instance; ``failed`` servers FAILED."""
     now = datetime.now(UTC)
     header = ExecutionHeader(
         id=execution_id,
-        plan_id="rp-failback",
+        plan_id=plan_id,
         plan_version=1,
         plan_name="failback-plan",
         mode=mode,
         status=status,
         created_at=now,
         started_by="t",
-        plan_snapshot=_plan(),
+        plan_snapshot=_plan(plan_id),
         source_execution_id=source_execution_id,
     )
     wave = WaveState(execution_id=execution_id, wave_id="w", name="W", position=0)
@@ -136,6 +137,32 @@ def write_run(
     store.executions(product).create(header, [wave], servers)
 
 
+def recover(product: Product, sim: SimulatorHandle, plan_id: str = "rp-failback") -> Loop:
+    """Recover the three servers (a real RECOVERY in us-east-1) and store the recovery run."""
+    drs = sim.drs_client(max_attempts=1)
+    every = [*ON_PREMISES, EC2_ORIGIN]
+    drs.start_recovery(sourceServers=[{"sourceServerID": s} for s in every], isDrill=False)
+    loop = Loop(sim, "ex-recovery", "ex-failback", {})
+    loop.advance()
+    for item in drs.describe_recovery_instances(filters={"sourceServerIDs": every})["items"]:
+        loop.instances[item["sourceServerID"]] = item["recoveryInstanceID"]
+    write_run(
+        product,
+        loop.recovery_id,
+        ExecutionMode.RECOVERY,
+        ExecutionStatus.SUCCEEDED,
+        dict(loop.instances),
+        plan_id=plan_id,
+    )
+    return loop
+
+
+def reverse(loop: Loop) -> str:
+    """ReverseReplication of the EC2-origin server's recovery instance; the reversed server's id."""
+    reversed_arn = loop.drs.reverse_replication(recoveryInstanceID=loop.instances[EC2_ORIGIN])
+    return str(reversed_arn["reversedDirectionSourceServerArn"].rsplit("/", 1)[1])
+
+
 def recover_and_fail_back(
     product: Product,
     sim: SimulatorHandle,
@@ -145,23 +172,13 @@ def recover_and_fail_back(
 ) -> Loop:
     """Recover the three servers, fail them back (except ``not_failed_back``, whose failback clients
     connect but never launch), and store both runs."""
-    drs = sim.drs_client(max_attempts=1)
-    every = [*ON_PREMISES, EC2_ORIGIN]
-    drs.start_recovery(sourceServers=[{"sourceServerID": s} for s in every], isDrill=False)
-    loop = Loop(sim, "ex-recovery", "ex-failback", {})
-    loop.advance()
-    for item in drs.describe_recovery_instances(filters={"sourceServerIDs": every})["items"]:
-        loop.instances[item["sourceServerID"]] = item["recoveryInstanceID"]
-    write_run(
-        product, loop.recovery_id, ExecutionMode.RECOVERY, ExecutionStatus.SUCCEEDED, dict(loop.instances)
-    )
+    loop = recover(product, sim)
     for on_premises in ON_PREMISES:
         sim.control("POST", "failback-client/connect", {"recoveryInstanceID": loop.instances[on_premises]})
-    reversed_arn = drs.reverse_replication(recoveryInstanceID=loop.instances[EC2_ORIGIN])
+    reversed_id = reverse(loop)
     loop.advance()
     launching = [loop.instances[s] for s in ON_PREMISES if s not in not_failed_back]
-    drs.start_failback_launch(recoveryInstanceIDs=launching)
-    reversed_id = reversed_arn["reversedDirectionSourceServerArn"].rsplit("/", 1)[1]
+    loop.drs.start_failback_launch(recoveryInstanceIDs=launching)
     loop.west.start_recovery(sourceServers=[{"sourceServerID": reversed_id}], isDrill=False)
     loop.advance()
     write_run(
@@ -169,7 +186,7 @@ def recover_and_fail_back(
         loop.failback_id,
         ExecutionMode.FAILBACK,
         status,
-        dict.fromkeys(every),
+        dict.fromkeys([*ON_PREMISES, EC2_ORIGIN]),
         source_execution_id=loop.recovery_id,
         failed=not_failed_back,
     )
