@@ -4,6 +4,8 @@ Region are not recorded are reported, not skipped."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from drs_orchestration.adapters.memory import (
     InMemoryAccountRepository,
     InMemoryAuditRepository,
@@ -12,6 +14,10 @@ from drs_orchestration.adapters.memory import (
     InMemoryRecoveryPlanRepository,
 )
 from drs_orchestration.adapters.memory.failback import InMemoryFailback
+from drs_orchestration.adapters.memory.readiness_checks import (
+    InMemoryReadinessCheckRepository,
+    RecordingReadinessWorker,
+)
 from drs_orchestration.domain.failback_ports import DrsCallRefused
 from drs_orchestration.domain.models.audit import AuditOutcome
 from drs_orchestration.domain.models.drs import DrsTarget, LaunchStatus, ReplicationState
@@ -29,8 +35,14 @@ from drs_orchestration.domain.models.failback_operations import (
     ReplicatingServer,
 )
 from drs_orchestration.domain.ports import DrsGateway
+from drs_orchestration.domain.readiness_checks import (
+    SYNC_SERVER_LIMIT,
+    CompletedReadinessCheck,
+    RunningReadinessCheck,
+)
 from drs_orchestration.domain.services.context import Request, Services
 from drs_orchestration.domain.services.failback_cleanup import clean_up_failback
+from drs_orchestration.domain.services.readiness_checks import run_readiness_check, start_readiness_check
 from drs_orchestration.domain.services.reprotect import reprotect_execution
 from tests.unit.domain.builders import ACCOUNT, T0, plan, wave
 
@@ -62,13 +74,15 @@ def _services(failback: InMemoryFailback) -> Services:
         runner=None,
         home_account_id=ACCOUNT,
         failback=failback,
+        readiness_checks=InMemoryReadinessCheckRepository(),
+        readiness_worker=RecordingReadinessWorker(),
     )
 
 
 def _write(services: Services, execution_id: str, mode: ExecutionMode, servers: list[ServerState]) -> None:
     header = ExecutionHeader(
         id=execution_id,
-        plan_id="rp-a",
+        plan_id="rp-shop",
         plan_version=1,
         plan_name="a",
         mode=mode,
@@ -168,3 +182,32 @@ def test_cleanup_disconnects_every_instance_once_and_a_refusal_is_that_servers_f
     }
     assert again[_sid(7)] == "FAILED"
     assert {status for server, status in again.items() if server != _sid(7)} == {"ALREADY_CLEAN"}
+
+
+class _Clock:
+    def now(self) -> datetime:
+        return T0
+
+
+def test_a_large_failback_readiness_check_runs_in_the_worker_for_the_source_runs_servers() -> None:
+    # Given a recovery of more servers than are checked within a request, none with a failback client
+    _, services = _fleet(SYNC_SERVER_LIMIT + 1)
+    services.plans.create(plan(wave("db")))
+    # When a failback check of it starts
+    started = start_readiness_check(services, REQUEST, "rp-shop", ExecutionMode.FAILBACK, "ex-recovery")
+    # Then the worker takes it, and its report blocks every server on its missing failback client
+    assert isinstance(started, RunningReadinessCheck)
+    assert started.progress.total_servers == SYNC_SERVER_LIMIT + 1
+    assert isinstance(services.readiness_worker, RecordingReadinessWorker)
+    assert services.readiness_worker.started == [started.id]
+    run_readiness_check(services, started.id, _Clock())
+    assert services.readiness_checks is not None
+    done = services.readiness_checks.get(started.id)
+    assert isinstance(done, CompletedReadinessCheck)
+    assert (done.source_execution_id, done.report.mode, done.report.verdict.value) == (
+        "ex-recovery",
+        ExecutionMode.FAILBACK,
+        "BLOCKED",
+    )
+    codes = {r.code.value for w in done.report.waves for s in w.servers for r in s.reasons}
+    assert codes == {"FAILBACK_CLIENT_NOT_CONNECTED"}
