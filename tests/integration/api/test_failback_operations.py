@@ -178,3 +178,10 @@ def test_the_failback_operations_use_the_origin_region_for_an_ec2_origin_server(
     reversed_servers = loop.west.describe_source_servers()["items"]
     assert [s["replicationDirection"] for s in reversed_servers] == ["FAILBACK"]
     assert ORIGIN_REGION in reversed_servers[0]["arn"]
+
+
+def test_starting_a_failback_needs_the_recovery_permission(api: Api) -> None:
+    body = {"planId": "rp-any", "mode": "FAILBACK", "sourceExecutionId": "ex-r", "confirmPlanName": "any"}
+    response = api.post("/executions", body, as_="Operator")
+    assert response.status == 403, response.text
+    assert "run-recovery" in response.json["error"]["message"]
