@@ -24,7 +24,7 @@ from .context import SimContext
 from .errors import conflict, quota_exceeded
 from .events import FAILBACK_STATE, LAUNCH_RESULT
 from .records import GIB, Job, JobLog, Participant, Partition, RecoveryInstance, Snapshot, SourceServer
-from .replication import recoverable
+from .replication import recoverable, set_state
 
 TERMINAL = ("LAUNCHED", "FAILED", "TERMINATED")
 
@@ -302,6 +302,9 @@ def _server_done(sim: SimContext, part: Partition, run: ServerRun, status: str) 
         if instance is not None:
             ok = status == "LAUNCHED" and not sim.faults.failback_error
             instance.failback_state = "FAILBACK_COMPLETED" if ok else "FAILBACK_ERROR"
+            if ok and instance.origin == "ON_PREMISES":  # the origin machine was rewritten (failback.py)
+                set_state(sim, part, run.server, "STOPPED", None)
+                run.server.snapshots = []
             sim.emit(part, FAILBACK_STATE, instance.arn, {"state": instance.failback_state})
     elif job.type == "LAUNCH":
         succeeded = status == "LAUNCHED"

@@ -181,6 +181,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/executions/{execution_id}/failback-cleanup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** After a finished failback, stop failback and disconnect each server's recovery instance from DRS (idempotent: ALREADY_CLEAN once done; instances are not terminated) */
+        post: operations["failback_cleanup_executions__execution_id__failback_cleanup_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/executions/{execution_id}/pause": {
         parameters: {
             query?: never;
@@ -225,6 +242,23 @@ export interface paths {
         get: operations["report_executions__execution_id__report_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/executions/{execution_id}/reprotect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** After a SUCCEEDED or PARTIAL failback, restore replication in the original direction for every server of the run (idempotent: ALREADY_PROTECTED once done) */
+        post: operations["reprotect_executions__execution_id__reprotect_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -433,7 +467,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Check a plan's readiness, launching nothing: 201 with the report for a plan of up to 200 servers, otherwise 202 with a RUNNING check to poll */
+        /** Check a plan's readiness, launching nothing: 201 with the report for a plan of up to 200 servers, otherwise 202 with a RUNNING check to poll; mode=FAILBACK with sourceExecutionId checks whether that RECOVERY run's servers can fail back (failback clients, reverse replication, instances) */
         post: operations["start_check_recovery_plans__plan_id__readiness_checks_post"];
         delete?: never;
         options?: never;
@@ -549,6 +583,21 @@ export interface components {
              */
             type: "APPROVAL";
         };
+        /** CleanupResult */
+        CleanupResult: {
+            /** Message */
+            message: string;
+            /** Recoveryinstanceid */
+            recoveryInstanceId: string | null;
+            /** Sourceserverid */
+            sourceServerId: string;
+            status: components["schemas"]["CleanupStatus"];
+        };
+        /**
+         * CleanupStatus
+         * @enum {string}
+         */
+        CleanupStatus: "CLEANED_UP" | "ALREADY_CLEAN" | "FAILED";
         /** CompletedReadinessCheck */
         CompletedReadinessCheck: {
             /**
@@ -568,6 +617,8 @@ export interface components {
             planId: string;
             progress: components["schemas"]["ReadinessProgress"];
             report: components["schemas"]["PlanReadiness"];
+            /** Sourceexecutionid */
+            sourceExecutionId?: string | null;
             /**
              * Startedat
              * Format: date-time
@@ -683,7 +734,7 @@ export interface components {
          * ExecutionMode
          * @enum {string}
          */
-        ExecutionMode: "DRILL" | "RECOVERY";
+        ExecutionMode: "DRILL" | "RECOVERY" | "FAILBACK";
         /**
          * ExecutionReport
          * @description The run's summary and a page of its server rows (in plan order of the waves, then by server id);
@@ -734,6 +785,8 @@ export interface components {
             /** Planid */
             planId: string;
             progress: components["schemas"]["ReadinessProgress"];
+            /** Sourceexecutionid */
+            sourceExecutionId?: string | null;
             /**
              * Startedat
              * Format: date-time
@@ -1031,7 +1084,7 @@ export interface components {
          * ReasonCode
          * @enum {string}
          */
-        ReasonCode: "NOT_IN_INVENTORY" | "REPLICATION_NOT_READY" | "REPLICATION_DEGRADED" | "REPLICATION_UNKNOWN" | "REPLICATION_LAG" | "NO_LAUNCH_CONFIGURATION" | "LAUNCH_CONFIGURATION_UNKNOWN" | "RECOVERED_BY_RECOVERY" | "DRILL_INSTANCE_RUNNING" | "NEVER_DRILLED" | "DRILL_OUTDATED" | "UNKNOWN_PROTECTION_GROUP" | "EMPTY_WAVE" | "OPTIONAL_SERVER_BLOCKED" | "QUOTA_ROUNDS" | "NO_SNAPSHOT_AT_POINT_IN_TIME";
+        ReasonCode: "NOT_IN_INVENTORY" | "REPLICATION_NOT_READY" | "REPLICATION_DEGRADED" | "REPLICATION_UNKNOWN" | "REPLICATION_LAG" | "NO_LAUNCH_CONFIGURATION" | "LAUNCH_CONFIGURATION_UNKNOWN" | "RECOVERED_BY_RECOVERY" | "DRILL_INSTANCE_RUNNING" | "NEVER_DRILLED" | "DRILL_OUTDATED" | "UNKNOWN_PROTECTION_GROUP" | "EMPTY_WAVE" | "OPTIONAL_SERVER_BLOCKED" | "QUOTA_ROUNDS" | "NO_SNAPSHOT_AT_POINT_IN_TIME" | "NOT_RECOVERED" | "RECOVERY_INSTANCE_TERMINATED" | "FAILBACK_CLIENT_NOT_CONNECTED" | "FAILBACK_REPLICATION_NOT_READY" | "FAILBACK_ERROR" | "REVERSE_REPLICATION_NOT_STARTED" | "REVERSE_REPLICATION_NOT_READY";
         /**
          * RecoveryPlan
          * @description A stored recovery plan.
@@ -1142,6 +1195,19 @@ export interface components {
          * @enum {string}
          */
         ReportExportFormat: "csv";
+        /** ReprotectResult */
+        ReprotectResult: {
+            /** Message */
+            message: string;
+            /** Sourceserverid */
+            sourceServerId: string;
+            status: components["schemas"]["ReprotectStatus"];
+        };
+        /**
+         * ReprotectStatus
+         * @enum {string}
+         */
+        ReprotectStatus: "REPROTECTED" | "ALREADY_PROTECTED" | "FAILED";
         /**
          * RequestType
          * @enum {string}
@@ -1182,6 +1248,8 @@ export interface components {
             /** Planid */
             planId: string;
             progress: components["schemas"]["ReadinessProgress"];
+            /** Sourceexecutionid */
+            sourceExecutionId?: string | null;
             /**
              * Startedat
              * Format: date-time
@@ -1203,6 +1271,8 @@ export interface components {
         ServerImpact: "CRITICAL" | "OPTIONAL";
         /** ServerReadiness */
         ServerReadiness: {
+            /** Failbackstate */
+            failbackState?: string | null;
             impact: components["schemas"]["ServerImpact"];
             /** Lagseconds */
             lagSeconds: number | null;
@@ -1211,6 +1281,8 @@ export interface components {
             /** Reasons */
             reasons: components["schemas"]["ReadinessReason"][];
             replicationState: components["schemas"]["ReplicationState"] | null;
+            /** Reversereplicationpercent */
+            reverseReplicationPercent?: number | null;
             /** Sourceserverid */
             sourceServerId: string;
             verdict: components["schemas"]["Verdict"];
@@ -1267,6 +1339,16 @@ export interface components {
             waveStatus: string;
             /** Wavetimeoutminutes */
             waveTimeoutMinutes: number;
+        };
+        /** ServerResults[CleanupResult] */
+        ServerResults_CleanupResult_: {
+            /** Items */
+            items: components["schemas"]["CleanupResult"][];
+        };
+        /** ServerResults[ReprotectResult] */
+        ServerResults_ReprotectResult_: {
+            /** Items */
+            items: components["schemas"]["ReprotectResult"][];
         };
         /** ServerSummary */
         ServerSummary: {
@@ -1392,6 +1474,8 @@ export interface components {
             planId: string;
             /** Pointintime */
             pointInTime?: string | null;
+            /** Sourceexecutionid */
+            sourceExecutionId?: string | null;
         };
         /** TargetAccountInput */
         TargetAccountInput: {
@@ -2904,6 +2988,118 @@ export interface operations {
             };
         };
     };
+    failback_cleanup_executions__execution_id__failback_cleanup_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                execution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerResults_CleanupResult_"];
+                };
+            };
+            /** @description Malformed or invalid request; `fields` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's groups do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict with the current state, or a stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     pause_executions__execution_id__pause_post: {
         parameters: {
             query?: never;
@@ -3084,6 +3280,118 @@ export interface operations {
             };
             /** @description No such resource */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    reprotect_executions__execution_id__reprotect_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                execution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerResults_ReprotectResult_"];
+                };
+            };
+            /** @description Malformed or invalid request; `fields` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's groups do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict with the current state, or a stale version */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4844,6 +5152,8 @@ export interface operations {
         parameters: {
             query?: {
                 mode?: components["schemas"]["ExecutionMode"];
+                /** @description mode=FAILBACK: the finished RECOVERY run whose servers would fail back */
+                sourceExecutionId?: string | null;
             };
             header?: never;
             path: {
@@ -4900,6 +5210,15 @@ export interface operations {
             };
             /** @description No such resource */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict with the current state, or a stale version */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -43,13 +43,7 @@ def parser() -> argparse.ArgumentParser:
     sub = root.add_subparsers(dest="command", required=True)
     sub.add_parser("signin", help="print an ID token (export DRS_TOKEN=... to skip signing in)")
     sub.add_parser("plans", help="list recovery plans").add_argument("--json", action="store_true")
-    drill = sub.add_parser("drill", help="start a drill of a plan (id or name) and follow it")
-    drill.add_argument("plan")
-    drill.add_argument("--no-follow", action="store_true", help="print the execution id and return")
-    drill.add_argument(
-        "--timeout", type=float, default=None, help="give up following after this many seconds"
-    )
-    drill.add_argument("--interval", type=float, default=2.0, help="seconds between progress polls")
+    _runs(sub)
     follow = sub.add_parser("follow", help="follow a run live until it ends")
     follow.add_argument("execution_id")
     follow.add_argument("--timeout", type=float, default=None)
@@ -58,6 +52,62 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("execution_id")
     report.add_argument("--format", choices=["text", "json", "csv"], default="text")
     return root
+
+
+def _run_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("plan", help="the plan's id or name")
+    command.add_argument("--no-follow", action="store_true", help="print the execution id and return")
+    command.add_argument(
+        "--timeout", type=float, default=None, help="give up following after this many seconds"
+    )
+    command.add_argument("--interval", type=float, default=2.0, help="seconds between progress polls")
+
+
+def _runs(sub: Any) -> None:
+    """``drill``, ``recovery``, ``failback``, ``reprotect`` and ``failback-cleanup``."""
+    point_in_time = "launch from each server's latest snapshot at or before this instant (ISO-8601 UTC)"
+    drill = sub.add_parser("drill", help="start a drill of a plan (id or name) and follow it")
+    _run_options(drill)
+    drill.add_argument("--point-in-time", help=point_in_time)
+    recovery = sub.add_parser("recovery", help="start a real recovery of a plan and follow it (Admin)")
+    _run_options(recovery)
+    recovery.add_argument("--point-in-time", help=point_in_time)
+    recovery.add_argument("--confirm", required=True, help="the plan's name, typed again")
+    failback = sub.add_parser(
+        "failback", help="fail back what a finished recovery of the plan brought up, and follow it (Admin)"
+    )
+    _run_options(failback)
+    failback.add_argument("--source-execution", required=True, help="the RECOVERY run to fail back")
+    failback.add_argument("--confirm", required=True, help="the plan's name, typed again")
+    for name, text in (
+        ("reprotect", "after a failback, protect its servers again in the original direction (Admin)"),
+        ("failback-cleanup", "after a failback, stop failback and disconnect its recovery instances (Admin)"),
+    ):
+        command = sub.add_parser(name, help=text)
+        command.add_argument("execution_id", help="the FAILBACK run")
+        command.add_argument("--json", action="store_true")
+
+
+def _start(api: ApiClient, args: argparse.Namespace) -> int:
+    plan = commands.resolve_plan(api, args.plan)
+    mode = args.command.upper()
+    if mode != "DRILL" and args.confirm != plan.get("name"):
+        raise LookupError(f"--confirm must repeat the plan's name ({plan.get('name')!r})")
+    execution_id = commands.start_run(
+        api,
+        plan,
+        mode,
+        point_in_time=getattr(args, "point_in_time", None),
+        source_execution_id=getattr(args, "source_execution", None),
+    )
+    _out(f"started {execution_id}")
+    return EXIT_OK if args.no_follow else _finish(api, execution_id, args)
+
+
+def _server_operation(api: ApiClient, args: argparse.Namespace) -> int:
+    results = commands.server_results(api, args.execution_id, args.command)
+    _out(commands.as_json(results) if args.json else commands.format_server_results(results))
+    return EXIT_RUN_FAILED if any(result["status"] == "FAILED" for result in results) else EXIT_OK
 
 
 def _token(args: argparse.Namespace, target: Target) -> str:
@@ -97,10 +147,10 @@ def run(args: argparse.Namespace) -> int:
         for plan in [] if args.json else plans:
             _out(f"{plan['id']}  {plan['name']}  ({len(plan.get('waves') or [])} waves)")
         return EXIT_OK
-    if args.command == "drill":
-        execution_id = commands.start_run(api, commands.resolve_plan(api, args.plan))
-        _out(f"started {execution_id}")
-        return EXIT_OK if args.no_follow else _finish(api, execution_id, args)
+    if args.command in ("drill", "recovery", "failback"):
+        return _start(api, args)
+    if args.command in ("reprotect", "failback-cleanup"):
+        return _server_operation(api, args)
     if args.command == "follow":
         return _finish(api, args.execution_id, args)
     if args.format == "csv":

@@ -14,10 +14,12 @@ __all__ = [
     "TERMINAL",
     "follow",
     "format_report",
+    "format_server_results",
     "full_report",
     "list_plans",
     "progress_line",
     "resolve_plan",
+    "server_results",
     "start_run",
 ]
 
@@ -42,12 +44,37 @@ def resolve_plan(api: ApiClient, plan: str) -> dict[str, Any]:
     return matches[0]
 
 
-def start_run(api: ApiClient, plan: dict[str, Any], mode: str = "DRILL") -> str:
+def start_run(
+    api: ApiClient,
+    plan: dict[str, Any],
+    mode: str = "DRILL",
+    *,
+    point_in_time: str | None = None,
+    source_execution_id: str | None = None,
+) -> str:
+    """Start a run of ``plan``: a RECOVERY or FAILBACK repeats the plan's name; ``point_in_time``
+    launches from the snapshots at or before it; a FAILBACK names the RECOVERY run it brings home."""
     body: dict[str, Any] = {"planId": plan["id"], "mode": mode}
-    if mode == "RECOVERY":
+    if mode in ("RECOVERY", "FAILBACK"):
         body["confirmPlanName"] = plan["name"]
+    if point_in_time:
+        body["pointInTime"] = point_in_time
+    if source_execution_id:
+        body["sourceExecutionId"] = source_execution_id
     started = api.post("/executions", body)
     return str(started["executionId"])
+
+
+def server_results(api: ApiClient, execution_id: str, operation: str) -> list[dict[str, Any]]:
+    """Re-protect (``reprotect``) or clean up (``failback-cleanup``) after a failback: per-server results."""
+    answer = api.post(f"/executions/{execution_id}/{operation}", None)
+    results: list[dict[str, Any]] = answer.get("items", [])
+    return results
+
+
+def format_server_results(results: list[dict[str, Any]]) -> str:
+    """One line per server: its id, status and message."""
+    return "\n".join(f"{r['sourceServerId']}  {r['status']:<18} {r.get('message', '')}" for r in results)
 
 
 def _servers(wave: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from drs_orchestration.adapters import aws_clients
 from drs_orchestration.adapters.aws_clients import dynamodb_client, s3_client, stepfunctions_client
 from drs_orchestration.adapters.drs.boto_drs_gateway import BotoDrsGatewayFactory
+from drs_orchestration.adapters.drs.boto_failback_gateway import BotoFailbackGatewayFactory
 from drs_orchestration.adapters.drs.inventory_cache import CachedInventory
 from drs_orchestration.adapters.dynamodb.dynamodb_account_repository import DynamoDBAccountRepository
 from drs_orchestration.adapters.dynamodb.dynamodb_audit_repository import DynamoDBAuditRepository
@@ -119,5 +120,6 @@ def api_parts(product: Product) -> ApiParts:
         readiness_checks=readiness.readiness_checks(product),
         readiness_worker=readiness_worker(product),
         evidence=_evidence_store(product),
+        failback=BotoFailbackGatewayFactory(drs),
     )
     return ApiParts(services, product.clock, settings.max_body_bytes, settings.allowed_origin)

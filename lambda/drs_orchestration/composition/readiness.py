@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from drs_orchestration.adapters import aws_clients
 from drs_orchestration.adapters.drs.boto_drs_gateway import BotoDrsGatewayFactory
+from drs_orchestration.adapters.drs.boto_failback_gateway import BotoFailbackGatewayFactory
 from drs_orchestration.adapters.dynamodb.dynamodb_account_repository import DynamoDBAccountRepository
 from drs_orchestration.adapters.dynamodb.dynamodb_protection_group_repository import (
     DynamoDBProtectionGroupRepository,
@@ -63,6 +64,13 @@ def worker_services(product: Product) -> Services:
     groups_table = settings.required("protection_groups_table", _WORKER)
     home_account_id = settings.required("home_account_id", _WORKER)
     accounts = DynamoDBAccountRepository(client, settings.required("accounts_table", _WORKER))
+    drs = BotoDrsGatewayFactory(
+        accounts,
+        home_account_id=home_account_id,
+        endpoint_url=settings.drs_endpoint,
+        sts_endpoint_url=settings.aws_endpoint,
+        session_name=settings.role_session_name,
+    )
     return Services(
         groups=DynamoDBProtectionGroupRepository(client, groups_table),
         plans=DynamoDBRecoveryPlanRepository(
@@ -71,14 +79,9 @@ def worker_services(product: Product) -> Services:
         executions=store.executions(product),
         accounts=accounts,
         audit=_NoAudit(),
-        drs=BotoDrsGatewayFactory(
-            accounts,
-            home_account_id=home_account_id,
-            endpoint_url=settings.drs_endpoint,
-            sts_endpoint_url=settings.aws_endpoint,
-            session_name=settings.role_session_name,
-        ),
+        drs=drs,
         runner=None,
         home_account_id=home_account_id,
         readiness_checks=readiness_checks(product),
+        failback=BotoFailbackGatewayFactory(drs),
     )

@@ -43,6 +43,7 @@ __all__ = [
     "assess_plan",
     "assess_server",
     "last_successful_drill",
+    "quota_fit",
     "verdict_of",
 ]
 
@@ -85,6 +86,13 @@ class ReasonCode(StrEnum):
     OPTIONAL_SERVER_BLOCKED = "OPTIONAL_SERVER_BLOCKED"
     QUOTA_ROUNDS = "QUOTA_ROUNDS"
     NO_SNAPSHOT_AT_POINT_IN_TIME = "NO_SNAPSHOT_AT_POINT_IN_TIME"
+    NOT_RECOVERED = "NOT_RECOVERED"
+    RECOVERY_INSTANCE_TERMINATED = "RECOVERY_INSTANCE_TERMINATED"
+    FAILBACK_CLIENT_NOT_CONNECTED = "FAILBACK_CLIENT_NOT_CONNECTED"
+    FAILBACK_REPLICATION_NOT_READY = "FAILBACK_REPLICATION_NOT_READY"
+    FAILBACK_ERROR = "FAILBACK_ERROR"
+    REVERSE_REPLICATION_NOT_STARTED = "REVERSE_REPLICATION_NOT_STARTED"
+    REVERSE_REPLICATION_NOT_READY = "REVERSE_REPLICATION_NOT_READY"
 
 
 class ReadinessReason(CamelModel):
@@ -112,6 +120,10 @@ class ServerReadiness(CamelModel):
     replication_state: ReplicationState | None
     lag_seconds: int | None
     last_successful_drill_at: Timestamp | None
+    failback_state: str | None = None
+    """A failback's check: the recovery instance's failback state (on-premises origin)."""
+    reverse_replication_percent: int | None = None
+    """A failback's check: how far the reversed source server's initial sync is (EC2 origin)."""
 
 
 class WaveQuotaFit(CamelModel):
@@ -238,7 +250,7 @@ def assess_server(
     return reasons
 
 
-def _quota_fit(server_count: int, quotas: DrsQuotas) -> WaveQuotaFit:
+def quota_fit(server_count: int, quotas: DrsQuotas) -> WaveQuotaFit:
     at_once = min(quotas.max_servers_in_active_jobs, quotas.max_concurrent_jobs * quotas.max_servers_per_job)
     rounds = math.ceil(server_count / at_once)
     return WaveQuotaFit(
@@ -326,7 +338,7 @@ def assess_plan(
                     last_successful_drill_at=drilled_at,
                 )
             )
-        fit = _quota_fit(len(servers), quotas)
+        fit = quota_fit(len(servers), quotas)
         wave_reasons = _wave_reasons(wave, membership, servers, fit)
         critical = [r for s in servers if s.impact is ServerImpact.CRITICAL for r in s.reasons]
         waves.append(

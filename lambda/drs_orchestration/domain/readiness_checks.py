@@ -17,7 +17,7 @@ from typing import Annotated, Literal, Protocol
 
 from pydantic import Field
 
-from drs_orchestration.domain.models.base import CamelModel, Timestamp
+from drs_orchestration.domain.models.base import CamelModel, ExecutionId, Timestamp
 from drs_orchestration.domain.models.execution import ExecutionMode
 from drs_orchestration.domain.readiness import PlanReadiness
 
@@ -69,6 +69,8 @@ class _Check(CamelModel):
     id: str
     plan_id: str
     mode: ExecutionMode
+    source_execution_id: ExecutionId | None = None
+    """A FAILBACK's check: the RECOVERY run whose servers would fail back."""
     started_at: Timestamp
     started_by: str
     expires_at: Timestamp

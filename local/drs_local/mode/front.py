@@ -10,6 +10,8 @@
   before anything runs; a handler that has not answered within the 29 s integration timeout (real
   time: the front serves people) gets 504 ``{"message": "Endpoint request timed out"}``, while the
   function itself runs on to its end, as a Lambda does when API Gateway gives up on it.
+* ``/local/...`` are local-mode-only actions for the demo (:mod:`.failback_demo`), behind the same
+  token check as the API; they do not exist on AWS.
 * ``/config.json`` tells the console where to sign in and where the API is.
 * Everything else is the built console (``frontend/dist``), unknown paths answering ``index.html`` so
   the single-page application's own routes work on reload.
@@ -36,6 +38,9 @@ __all__ = ["API_PREFIX", "FrontServer", "PortInUse", "bind"]
 
 API_PREFIX = "/api"
 ApiHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+LocalHandler = Callable[[str, str, dict[str, Any]], tuple[int, dict[str, Any]]]
+"""(method, path, the caller's claims) -> (status, JSON body): a local-mode-only route."""
+LOCAL_PREFIX = "/local"
 Verify = Callable[[str | None], dict[str, Any]]
 _MAX_BODY = 10 * 1024 * 1024
 INTEGRATION_TIMEOUT_SECONDS = 29.0
@@ -63,6 +68,8 @@ class FrontServer(ThreadingHTTPServer):
     """The product's clock: API Gateway's request time on the events the front builds."""
     integration_timeout: float = INTEGRATION_TIMEOUT_SECONDS
     """Real seconds API Gateway waits for the handler before answering 504."""
+    local_handler: LocalHandler | None = None
+    """The local-mode-only routes under ``/local/`` (none: 404)."""
 
     @property
     def origin(self) -> str:
@@ -93,6 +100,8 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
             self._api(path.removeprefix(API_PREFIX) or "/")
+        elif path.startswith(LOCAL_PREFIX + "/"):
+            self._local(path)
         elif self.command in ("GET", "HEAD"):
             self._static(path)
         else:
@@ -153,6 +162,26 @@ class _Handler(BaseHTTPRequestHandler):
         payload = response.get("body") or ""
         data = base64.b64decode(payload) if response.get("isBase64Encoded") else str(payload).encode()
         self._send(int(response.get("statusCode", 200)), reply_headers, data)
+
+    def _local(self, path: str) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(min(length, _MAX_BODY))
+        if self.command == "OPTIONS":
+            self._send(204, self._cors_headers(), b"")
+            return
+        headers = {"Content-Type": "application/json", **self._cors_headers()}
+        try:
+            claims = self.server.verify(self.headers.get("Authorization"))
+        except InvalidToken:
+            self._send(401, headers, b'{"message":"Unauthorized"}')
+            return
+        if self.server.local_handler is None:
+            self._send(404, headers, b'{"message":"Not Found"}')
+            return
+        with self.server.api_lock:
+            status, body = self.server.local_handler(self.command, path, claims)
+        self._send(status, headers, json.dumps(body).encode())
 
     def _invoke(self, event: dict[str, Any]) -> dict[str, Any] | None:
         """The handler's response, or None when it did not answer within the integration timeout."""

@@ -41,18 +41,20 @@ from drs_local.moto_hooks import SerializedBackends
 from drs_local.ssm_emulation import SsmAutomationEmulation
 from drs_local.step_functions import LambdaContext, LocalStepFunctions
 from drs_orchestration.adapters.aws_clients import clear_client_cache
+from drs_orchestration.composition import store
 from drs_orchestration.composition.product import Handler, Product
 from drs_orchestration.config.settings import Settings
 from drs_orchestration.domain.clock import Clock
 from drs_simulator.config import DEFAULT_ACCOUNT
 from drs_simulator.ec2_mirror import Ec2Mirror
-from drs_simulator.simulator import FleetSpec
+from drs_simulator.simulator import FleetSpec, Simulator
 from drs_simulator.testing import SimulatorHandle, simulator_server
 
 from ..dynamodb_scale import LeanDynamoDB
 from .aws_stack import LocalAws, create_local_aws
 from .console import ensure_console
 from .endpoints import Endpoints, write_endpoints
+from .failback_demo import FailbackDemo
 from .front import API_PREFIX, FrontServer, bind
 from .seed import DEMO_PLAN_NAME, DemoUser, create_users, demo_users, seed_demo_data
 from .targets import MotoIssuedKeys, Targets, account_body
@@ -341,6 +343,7 @@ class LocalMode:
         front.cors = aws.cors
         front.context_factory = lambda: _context("api")
         front.api_lock = api_lock
+        front.local_handler = FailbackDemo(store.executions(self._product()), self._simulator()).handle
         front.config = {
             "region": REGION,
             "userPoolId": aws.user_pool_id,
@@ -356,6 +359,14 @@ class LocalMode:
             thread.join(10)
 
         self._stack.callback(shutdown)
+
+    def _product(self) -> Product:
+        assert self.product is not None, "assembled before the front serves"
+        return self.product
+
+    def _simulator(self) -> Simulator:
+        assert self.drs is not None, "started before the front serves"
+        return self.drs.simulator
 
     # ---- stop ---------------------------------------------------------------------------------
     def stop(self) -> None:

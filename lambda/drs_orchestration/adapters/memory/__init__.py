@@ -1,6 +1,7 @@
 """In-memory implementations of the domain's repository ports and of DRS (unit tests, local experiments)."""
 
 from drs_orchestration.adapters.memory.drs import InMemoryDrs, InMemoryDrsGateway
+from drs_orchestration.adapters.memory.failback import InMemoryFailback, InMemoryFailbackGateway
 from drs_orchestration.adapters.memory.repositories import (
     InMemoryAccountRepository,
     InMemoryAuditRepository,
@@ -15,6 +16,8 @@ __all__ = [
     "InMemoryDrs",
     "InMemoryDrsGateway",
     "InMemoryExecutionRepository",
+    "InMemoryFailback",
+    "InMemoryFailbackGateway",
     "InMemoryProtectionGroupRepository",
     "InMemoryRecoveryPlanRepository",
 ]

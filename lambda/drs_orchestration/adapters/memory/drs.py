@@ -218,7 +218,8 @@ class InMemoryDrsGateway:
     def latest_recovery_snapshot(
         self, source_server_id: str, *, at_or_before: datetime
     ) -> RecoverySnapshot | None:
-        self.drs.calls[(_key(self.target), "latest_recovery_snapshot")] += 1
+        with self.drs._lock:  # looked up from several threads at once
+            self.drs.calls[(_key(self.target), "latest_recovery_snapshot")] += 1
         return self.drs.latest_snapshot(self.target, source_server_id, at_or_before)
 
     def _all(self) -> list[DrsJob]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from drs_orchestration.domain.concurrency import bounded_map
 from drs_orchestration.domain.engine.context import Tick
 from drs_orchestration.domain.models.drs import DrsTarget, LaunchStatus
 from drs_orchestration.domain.models.execution import EventType, ServerState
@@ -22,21 +23,26 @@ __all__ = ["choose_snapshots", "snapshots_of"]
 def choose_snapshots(tick: Tick, target: DrsTarget, wave_id: str, server_ids: Sequence[str]) -> list[str]:
     """Record on each server of ``server_ids`` the snapshot it launches from; returns those that may
     launch (every one when the run has no point in time). A server with no snapshot at or before the
-    instant is FAILED, named in the timeline, and left out."""
+    instant is FAILED, named in the timeline, and left out. The look-ups run at most
+    ``DRS_CALLS_PER_TARGET`` at once; what they found is recorded afterwards, in order."""
     point_in_time = tick.header.point_in_time
     if point_in_time is None:
         return list(server_ids)
     members = set(server_ids)
+    servers = [s for s in tick.wave_servers(wave_id) if s.source_server_id in members]
+    unchosen = [s for s in servers if s.recovery_snapshot_id is None]
+    drs = tick.drs(target)
+    found = bounded_map(
+        lambda server: drs.latest_recovery_snapshot(server.source_server_id, at_or_before=point_in_time),
+        unchosen,
+    )
+    snapshots = {server.source_server_id: snapshot for server, snapshot in zip(unchosen, found, strict=True)}
     launchable: list[str] = []
-    for server in tick.wave_servers(wave_id):
-        if server.source_server_id not in members:
-            continue
+    for server in servers:
         if server.recovery_snapshot_id is not None:
             launchable.append(server.source_server_id)
             continue
-        snapshot = tick.drs(target).latest_recovery_snapshot(
-            server.source_server_id, at_or_before=point_in_time
-        )
+        snapshot = snapshots[server.source_server_id]
         if snapshot is None:
             _fail(tick, server, no_snapshot_reason(point_in_time))
             continue

@@ -55,6 +55,7 @@ __all__ = [
 class ExecutionMode(StrEnum):
     DRILL = "DRILL"
     RECOVERY = "RECOVERY"
+    FAILBACK = "FAILBACK"
 
 
 class ExecutionStatus(StrEnum):
@@ -130,6 +131,7 @@ class StartExecutionRequest(CamelModel):
     point_in_time: Timestamp | None = None
     """Launch each server from its latest recovery snapshot taken at or before this instant (UTC);
     ``None``: from the latest data (an on-demand snapshot)."""
+    source_execution_id: ExecutionId | None = None
 
     @model_validator(mode="after")
     def _recovery_is_confirmed(self) -> Self:
@@ -182,6 +184,7 @@ class ExecutionHeader(CamelModel):
     point_in_time: Timestamp | None = None
     """Servers launch from their latest recovery snapshot taken at or before this instant; ``None``:
     from the latest data."""
+    source_execution_id: ExecutionId | None = None
 
     @field_validator("active_jobs", mode="before")
     @classmethod

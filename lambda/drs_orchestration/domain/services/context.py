@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from pydantic import JsonValue
 
 from drs_orchestration.domain.evidence.store import EvidenceStore
+from drs_orchestration.domain.failback_ports import FailbackGatewayFactory
 from drs_orchestration.domain.inventory import SourceServerInventory
 from drs_orchestration.domain.models.account import TargetAccount
 from drs_orchestration.domain.models.audit import AuditRecord
@@ -109,6 +110,8 @@ class Services:
     """Runs the readiness checks of large plans outside the API request."""
     evidence: EvidenceStore | None = None
     """Where evidence packs are kept (the evidence bucket); without it a pack answers 503."""
+    failback: FailbackGatewayFactory | None = None
+    """DRS's failback calls (re-protect, the failback clean-up, failback readiness)."""
 
 
 @dataclass(frozen=True)

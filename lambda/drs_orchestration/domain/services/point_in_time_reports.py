@@ -9,10 +9,13 @@ first, one item), reading nothing else of DRS beyond the inventory the plan's gr
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
+from drs_orchestration.domain.concurrency import bounded_map
 from drs_orchestration.domain.errors import FieldError, ValidationFailed
 from drs_orchestration.domain.models.drs import DrsTarget, RecoverySnapshot
 from drs_orchestration.domain.point_in_time import PointInTimeCoverage, coverage, point_in_time_problem
+from drs_orchestration.domain.ports import DrsGateway
 from drs_orchestration.domain.services.context import Services
 from drs_orchestration.domain.services.recovery_plans import ResolvedGroups, resolve_plan_groups
 
@@ -29,14 +32,25 @@ def check_point_in_time(point_in_time: datetime, now: datetime) -> None:
 def plan_snapshots(
     services: Services, resolved: ResolvedGroups, point_in_time: datetime
 ) -> dict[str, RecoverySnapshot | None]:
-    """Each member server of the resolved groups -> its latest snapshot at or before the instant."""
-    found: dict[str, RecoverySnapshot | None] = {}
+    """Each member server of the resolved groups -> its latest snapshot at or before the instant; at
+    most ``DRS_CALLS_PER_TARGET`` look-ups at once per account and Region."""
+    by_target: dict[tuple[str, str], list[str]] = {}
+    seen: set[str] = set()
     for group in resolved.groups.values():
-        gateway = services.drs.for_target(DrsTarget(account_id=group.account_id, region=group.region))
         for server_id in resolved.membership.get(group.id, ()):
-            if server_id not in found:
-                found[server_id] = gateway.latest_recovery_snapshot(server_id, at_or_before=point_in_time)
+            if server_id not in seen:
+                seen.add(server_id)
+                by_target.setdefault((group.account_id, group.region), []).append(server_id)
+    found: dict[str, RecoverySnapshot | None] = {}
+    for (account_id, region), server_ids in by_target.items():
+        gateway = services.drs.for_target(DrsTarget(account_id=account_id, region=region))
+        snapshots = bounded_map(partial(_latest, gateway, point_in_time), server_ids)
+        found.update(zip(server_ids, snapshots, strict=True))
     return found
+
+
+def _latest(gateway: DrsGateway, point_in_time: datetime, server_id: str) -> RecoverySnapshot | None:
+    return gateway.latest_recovery_snapshot(server_id, at_or_before=point_in_time)
 
 
 def plan_snapshot_coverage(

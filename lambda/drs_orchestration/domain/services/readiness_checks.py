@@ -8,8 +8,9 @@ import logging
 from datetime import datetime
 
 from drs_orchestration.domain.clock import Clock
-from drs_orchestration.domain.errors import Conflict, NotFound
+from drs_orchestration.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
 from drs_orchestration.domain.models.execution import ExecutionMode
+from drs_orchestration.domain.readiness import PlanReadiness
 from drs_orchestration.domain.readiness_checks import (
     CHECK_RETENTION,
     SYNC_SERVER_LIMIT,
@@ -22,7 +23,12 @@ from drs_orchestration.domain.readiness_checks import (
 )
 from drs_orchestration.domain.services.context import Request, Services, new_id
 from drs_orchestration.domain.services.errors import EngineUnavailable
-from drs_orchestration.domain.services.readiness_reports import assess_scope, plan_scope
+from drs_orchestration.domain.services.failback_readiness import (
+    SOURCE_FIELD,
+    assess_failback_run,
+    failback_source,
+)
+from drs_orchestration.domain.services.readiness_reports import Progress, assess_scope, plan_scope
 
 __all__ = [
     "ReadinessWorkerUnavailable",
@@ -54,24 +60,52 @@ def _worker(services: Services) -> ReadinessWorker:
     return services.readiness_worker
 
 
+def _server_count(services: Services, plan_id: str, mode: ExecutionMode, source_id: str | None) -> int:
+    """How many servers a check of ``plan_id`` for ``mode`` covers (a failback: those of its source run)."""
+    if mode is ExecutionMode.FAILBACK:
+        services.plans.get(plan_id)
+        source = failback_source(services, plan_id, source_id)
+        return len(services.executions.get_servers(source.id))
+    if source_id is not None:
+        raise ValidationFailed(
+            [FieldError(name=SOURCE_FIELD, message="only a FAILBACK check names a source run")]
+        )
+    return plan_scope(services, plan_id).server_count
+
+
+def _assess(
+    services: Services, check: RunningReadinessCheck, now: datetime, progress: Progress | None = None
+) -> PlanReadiness:
+    if check.mode is ExecutionMode.FAILBACK:
+        source = failback_source(services, check.plan_id, check.source_execution_id)
+        return assess_failback_run(services, source, now, progress)
+    return assess_scope(services, plan_scope(services, check.plan_id), check.mode, now, progress)
+
+
 def start_readiness_check(
-    services: Services, request: Request, plan_id: str, mode: ExecutionMode
+    services: Services,
+    request: Request,
+    plan_id: str,
+    mode: ExecutionMode,
+    source_execution_id: str | None = None,
 ) -> ReadinessCheck:
-    """Check ``plan_id`` for ``mode``: COMPLETED at once for at most ``SYNC_SERVER_LIMIT`` servers,
-    otherwise RUNNING, handed to the worker (``NotFound`` for an unknown plan)."""
+    """Check ``plan_id`` for ``mode`` (a FAILBACK: of the RECOVERY run ``source_execution_id``):
+    COMPLETED at once for at most ``SYNC_SERVER_LIMIT`` servers, otherwise RUNNING, handed to the
+    worker (``NotFound`` for an unknown plan)."""
     store = _store(services)
-    scope = plan_scope(services, plan_id)
+    server_count = _server_count(services, plan_id, mode, source_execution_id)
     check = RunningReadinessCheck(
         id=new_id("rc"),
         plan_id=plan_id,
         mode=mode,
+        source_execution_id=source_execution_id,
         started_at=request.now,
         started_by=request.actor,
         expires_at=request.now + CHECK_RETENTION,
-        progress=ReadinessProgress(checked_servers=0, total_servers=scope.server_count),
+        progress=ReadinessProgress(checked_servers=0, total_servers=server_count),
     )
-    if scope.server_count <= SYNC_SERVER_LIMIT:
-        done = check.completed(assess_scope(services, scope, mode, request.now), request.now)
+    if server_count <= SYNC_SERVER_LIMIT:
+        done = check.completed(_assess(services, check, request.now), request.now)
         store.create(done)
         return done
     worker = _worker(services)
@@ -102,15 +136,13 @@ def run_readiness_check(services: Services, check_id: str, clock: Clock) -> None
         logger.info("readiness check %s has already ended (%s)", check_id, check.status)
         return
     try:
-        scope = plan_scope(services, check.plan_id)
-        report = assess_scope(
+        report = _assess(
             services,
-            scope,
-            check.mode,
+            check,
             clock.now(),
             lambda checked: store.record_progress(check_id, checked, clock.now()),
         )
-    except NotFound as error:
+    except (NotFound, ValidationFailed, Conflict) as error:
         store.finish(check.failed(error.message, clock.now()))
         return
     except Exception as error:

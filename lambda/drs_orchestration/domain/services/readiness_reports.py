@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from drs_orchestration.domain.errors import Conflict
+from drs_orchestration.domain.errors import Conflict, FieldError, ValidationFailed
 from drs_orchestration.domain.membership import resolve_members
 from drs_orchestration.domain.models.base import CamelModel
 from drs_orchestration.domain.models.drs import (
@@ -244,6 +244,9 @@ def validate_plan(
     """The readiness report of a plan for ``mode``, answered at once: ``Conflict`` for a plan of more
     than ``SYNC_SERVER_LIMIT`` servers, which is checked asynchronously (a readiness check); with a
     ``point_in_time``, a server with no recovery snapshot at or before it is BLOCKED."""
+    if mode is ExecutionMode.FAILBACK:
+        message = "a failback is checked with a readiness check naming its sourceExecutionId"
+        raise ValidationFailed([FieldError(name="mode", message=message)])
     if point_in_time is not None:
         check_point_in_time(point_in_time, now)
     scope = plan_scope(services, plan_id)

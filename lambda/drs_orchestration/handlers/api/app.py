@@ -16,6 +16,7 @@ from drs_orchestration.handlers.api.routes import (
     accounts,
     evidence,
     executions,
+    failback_operations,
     inventory,
     protection_groups,
     readiness_checks,
@@ -39,6 +40,7 @@ for module in (
     readiness_checks,
     executions,
     evidence,
+    failback_operations,
     inventory,
     accounts,
 ):

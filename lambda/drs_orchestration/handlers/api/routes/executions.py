@@ -50,7 +50,7 @@ STEERING = responses(400, 403, 404, 409, 503, _202=executions.OperatorRequestAcc
 )
 @requires(Permission.RUN_DRILL)
 def start(body: StartExecutionRequest) -> Response[str]:
-    if body.mode is ExecutionMode.RECOVERY:
+    if body.mode is not ExecutionMode.DRILL:  # a RECOVERY or a FAILBACK launches for real
         require(router, Permission.RUN_RECOVERY)
     started = executions.start_execution(get_services(router), service_request(router), body)
     return json_response(202, started)

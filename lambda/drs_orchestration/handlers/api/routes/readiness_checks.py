@@ -32,15 +32,28 @@ CheckId = Annotated[str, Path(pattern=r"^rc-[0-9A-Za-z]{1,64}$", max_length=67)]
     "/recovery-plans/<plan_id>/readiness-checks",
     summary=(
         "Check a plan's readiness, launching nothing: 201 with the report for a plan of up to 200 servers, "
-        "otherwise 202 with a RUNNING check to poll"
+        "otherwise 202 with a RUNNING check to poll; mode=FAILBACK with sourceExecutionId checks whether "
+        "that RECOVERY run's servers can fail back (failback clients, reverse replication, instances)"
     ),
-    responses=responses(400, 403, 404, 503, _201=ReadinessCheckView, _202=ReadinessCheckView),
+    responses=responses(400, 403, 404, 409, 503, _201=ReadinessCheckView, _202=ReadinessCheckView),
 )
 @requires(Permission.READ)
 def start_check(
-    plan_id: PlanId, mode: Annotated[ExecutionMode, Query()] = ExecutionMode.DRILL
+    plan_id: PlanId,
+    mode: Annotated[ExecutionMode, Query()] = ExecutionMode.DRILL,
+    source_execution_id: Annotated[
+        str | None,
+        Query(
+            alias="sourceExecutionId",
+            pattern=r"^ex-[0-9A-Za-z][0-9A-Za-z-]{0,63}$",
+            max_length=67,
+            description="mode=FAILBACK: the finished RECOVERY run whose servers would fail back",
+        ),
+    ] = None,
 ) -> Response[str]:
-    check = start_readiness_check(get_services(router), service_request(router), plan_id, mode)
+    check = start_readiness_check(
+        get_services(router), service_request(router), plan_id, mode, source_execution_id
+    )
     status = 202 if check.status is ReadinessCheckStatus.RUNNING else 201
     return json_response(status, ReadinessCheckView(check))
 
