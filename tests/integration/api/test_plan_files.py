@@ -4,6 +4,7 @@ plan API's checks named by their path in the file, roles and the version check."
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from tests.integration.api.conftest import HOME_ACCOUNT, REGION, server_id
 
 STAMPS = ("id", "version", "createdAt", "createdBy", "updatedAt", "updatedBy")
 YAML = {"Content-Type": "application/yaml"}
+SCHEMA_FILE = "cfn/schemas/recovery-plan-file.schema.json"
 
 
 def group(api: Api, name: str, tier: str) -> str:
@@ -399,3 +401,14 @@ def test_groups_that_share_a_name_cannot_be_told_apart_by_export_or_import(api: 
 
 def test_export_of_an_unknown_plan_is_404(api: Api) -> None:
     assert api.get("/recovery-plans/rp-missing/export").status == 404
+
+
+def test_the_file_schema_is_published_with_the_api_as_committed(api: Api) -> None:
+    committed = json.loads((Path(__file__).resolve().parents[3] / SCHEMA_FILE).read_text())
+
+    answer = api.get("/schemas/recovery-plan-file.json", as_="Viewer")
+
+    assert answer.status == 200
+    assert answer.headers["content-type"] == "application/schema+json"
+    assert answer.json == committed
+    assert answer.json["properties"]["formatVersion"]["const"] == 1

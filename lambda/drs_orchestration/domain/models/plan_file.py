@@ -1,5 +1,9 @@
 """A recovery plan as a file: what ``export`` writes and ``import`` reads (YAML or JSON).
 
+Its JSON Schema is served at ``GET /schemas/recovery-plan-file.json`` and committed as
+``cfn/schemas/recovery-plan-file.schema.json``; regenerate that copy with
+``python -m drs_orchestration.domain.models.plan_file > cfn/schemas/recovery-plan-file.schema.json``.
+
 The file carries the plan's content only: protection groups are named by their ``name``, and no id,
 version, timestamp or owner appears, so the same file describes the plan in any installation.
 ``formatVersion`` comes first; a reader refuses a format it does not know.
@@ -142,3 +146,10 @@ def plan_file_json_schema() -> dict[str, JsonValue]:
         "title": "DRS Orchestration recovery plan file",
         **{key: value for key, value in schema.items() if key != "title"},
     }
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    sys.stdout.write(json.dumps(plan_file_json_schema(), indent=2, sort_keys=True) + "\n")
