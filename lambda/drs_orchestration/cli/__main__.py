@@ -10,6 +10,7 @@ from typing import Any
 from drs_orchestration.cli import commands
 from drs_orchestration.cli.api_client import ApiClient, ApiError
 from drs_orchestration.cli.target import SignInError, Target, TargetError, resolve_target, sign_in
+from drs_orchestration.version import product_version
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -26,6 +27,7 @@ def parser() -> argparse.ArgumentParser:
         description="Script DRS Orchestration: plans, drills, live progress and reports.",
         epilog="Without target options it uses local mode's .local/endpoints.json ($DRS_LOCAL_DIR).",
     )
+    root.add_argument("--version", action="version", version=f"drs-orch {product_version()}")
     target = root.add_argument_group("target (flags win over DRS_* variables)")
     target.add_argument("--console", help="a deployed console's URL: its /config.json names the rest")
     target.add_argument("--endpoints", help="local mode's endpoints.json")
