@@ -7,7 +7,7 @@ import os
 import sys
 from typing import Any
 
-from drs_orchestration.cli import commands
+from drs_orchestration.cli import commands, plan_files
 from drs_orchestration.cli.api_client import ApiClient, ApiError
 from drs_orchestration.cli.target import SignInError, Target, TargetError, resolve_target, sign_in
 from drs_orchestration.version import product_version
@@ -59,6 +59,7 @@ def parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="print a run's report")
     report.add_argument("execution_id")
     report.add_argument("--format", choices=["text", "json", "csv"], default="text")
+    plan_files.add_commands(sub)
     return root
 
 
@@ -92,6 +93,9 @@ def run(args: argparse.Namespace) -> int:
         _out(token)
         return EXIT_OK
     api = ApiClient(target.api_url, token)
+    handled = plan_files.run_command(api, args, _out)
+    if handled is not None:
+        return handled
     if args.command == "plans":
         plans = commands.list_plans(api)
         if args.json:
