@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import tomllib
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 __all__ = ["DISTRIBUTION", "UNKNOWN", "product_version"]
@@ -36,6 +35,8 @@ def product_version() -> str:
         found = _from_project_file(folder)
         if found:
             return found
+    from importlib import metadata  # only without the file: an installed distribution
+
     try:
         return metadata.version(DISTRIBUTION)
     except metadata.PackageNotFoundError:

@@ -412,3 +412,22 @@ def test_the_file_schema_is_published_with_the_api_as_committed(api: Api) -> Non
     assert answer.headers["content-type"] == "application/schema+json"
     assert answer.json == committed
     assert answer.json["properties"]["formatVersion"]["const"] == 1
+
+
+def test_names_that_are_not_names_are_400_never_a_lookup(api: Api) -> None:
+    shop_plan(api)
+    document = {
+        "formatVersion": 1,
+        "name": "odd",
+        "rtoTargetMinutes": 5,
+        "waves": [{"id": "a", "name": "A", "protectionGroups": ["", 0, "x" * 200, "shop-db"]}],
+    }
+
+    answer = import_file(api, document, dry_run=True, as_yaml=True)
+
+    assert answer.status == 400, answer.text
+    assert set(answer.field_names) == {
+        "waves[0].protectionGroups[0]",
+        "waves[0].protectionGroups[1]",
+        "waves[0].protectionGroups[2]",
+    }

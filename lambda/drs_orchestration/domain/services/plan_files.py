@@ -164,7 +164,8 @@ def _parse(
         raise ValidationFailed([FieldError(name="body", message="must be an object (a YAML mapping)")])
     groups = _all_groups(services)
     plan, problems, unresolved = _resolve_names(document, groups)
-    membership = resolve_plan_groups(services, _group_ids(plan)).membership
+    known = {group.id for group in groups}  # never look up what a file gave as a name
+    membership = resolve_plan_groups(services, [g for g in _group_ids(plan) if g in known]).membership
     found = plan_problems(plan, membership=membership)
     problems += [p for p in found if not any(p.name.startswith(path) for path in unresolved)]
     problems = _file_problems(document) + problems

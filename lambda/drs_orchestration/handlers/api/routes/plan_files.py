@@ -29,6 +29,7 @@ router = Router()  # type: ignore[no-untyped-call]
 YAML = "application/yaml"
 IMPORT_PATH = "/recovery-plans/import"
 SCHEMA_PATH = "/schemas/recovery-plan-file.json"
+SCHEMA_MEDIA_TYPE = "application/schema+json"
 
 PlanId = Annotated[str, Path(pattern=r"^rp-[0-9A-Za-z][0-9A-Za-z-]{0,63}$", max_length=67)]
 
@@ -139,16 +140,25 @@ def import_plan(
     return json_response(201 if created else 200, result)
 
 
+def _schema_responses() -> dict[int, Any]:
+    documented = responses(403)
+    documented[200] = {
+        "description": "The JSON Schema (draft 2020-12) of the file export writes and import reads",
+        "content": {SCHEMA_MEDIA_TYPE: {"schema": {"type": "object"}}},
+    }
+    return documented
+
+
 @router.get(
     SCHEMA_PATH,
     summary="The JSON Schema of a recovery plan file",
-    responses=responses(403, _200=None),
+    responses=_schema_responses(),
 )
 @requires(Permission.READ)
 def plan_file_schema() -> Response[str]:
     return Response(
         status_code=200,
-        content_type="application/schema+json",
+        content_type=SCHEMA_MEDIA_TYPE,
         body=json.dumps(plan_file_json_schema(), indent=2, sort_keys=True) + "\n",
     )
 
