@@ -59,3 +59,31 @@ def test_the_console_carries_no_version_of_its_own() -> None:
     assert "version" not in package
     assert "version" not in lock
     assert "version" not in lock["packages"][""]
+
+
+def test_a_deployed_function_package_reads_the_version_it_ships_with(tmp_path: Path) -> None:
+    """deploy.sh puts pyproject.toml at the package's root, one folder above drs_orchestration/."""
+    package = tmp_path / "package"
+    (package / "drs_orchestration").mkdir(parents=True)
+    (package / "drs_orchestration" / "version.py").write_text(
+        (ROOT / "lambda" / "drs_orchestration" / "version.py").read_text()
+    )
+    shipped = (ROOT / "pyproject.toml").read_text().replace(f'"{PROJECT["version"]}"', '"9.9.9-shipped"', 1)
+    (package / "pyproject.toml").write_text(shipped)
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from drs_orchestration.version import product_version; print(product_version())",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(package)},
+        cwd=tmp_path,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "9.9.9-shipped"
