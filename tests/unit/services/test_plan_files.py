@@ -18,7 +18,7 @@ from drs_orchestration.adapters.memory import (
     InMemoryRecoveryPlanRepository,
 )
 from drs_orchestration.adapters.memory.drs import InMemoryDrs
-from drs_orchestration.domain.errors import StaleVersion
+from drs_orchestration.domain.errors import StaleVersion, ValidationFailed
 from drs_orchestration.domain.models.plan_file import (
     ChangeAction,
     FieldChange,
@@ -149,3 +149,29 @@ def test_a_dry_run_reports_the_version_it_compared_and_writes_nothing() -> None:
     assert (change.action, change.plan_id, change.version) == (ChangeAction.UPDATE, "rp-shop", 1)
     assert change.fields == [FieldChange(path="rtoTargetMinutes", before=60, after=15)]
     assert ports.plans.get("rp-shop").version == 1
+
+
+def test_an_unknown_name_hides_only_its_own_problems_not_those_of_a_later_index() -> None:
+    ports = services()
+    names = ["shop-db", "nope", *["shop-db"] * 8, "shop-web"]  # [1] unknown, [10] already in wave b
+
+    with pytest.raises(ValidationFailed) as refused:
+        import_plan_file(
+            ports,
+            REQUEST,
+            {
+                "formatVersion": 1,
+                "name": "x",
+                "rtoTargetMinutes": 5,
+                "waves": [
+                    {"id": "b", "name": "B", "protectionGroups": ["shop-web"]},
+                    {"id": "a", "name": "A", "protectionGroups": names},
+                ],
+            },
+            ImportOptions(dry_run=True),
+        )
+
+    assert [(field.name, field.message) for field in refused.value.fields] == [
+        ("waves[1].protectionGroups[1]", "unknown protection group 'nope'"),
+        ("waves[1].protectionGroups[10]", "protection group pg-web is already in wave 'b'"),
+    ]
