@@ -381,6 +381,7 @@ build_functions() {
   rm -rf "$code"
   copy_tree "$deps" "$code"
   copy_tree "$ROOT/lambda/drs_orchestration" "$code/drs_orchestration"
+  cp -p "$ROOT/pyproject.toml" "$code/pyproject.toml"   # the product's version (drs_orchestration.version)
   info "package: $(find "$code" -type f | wc -l | tr -d ' ') files"
 
   # The templates reference ../lambda and ../ssm-documents: keep that layout in the build.

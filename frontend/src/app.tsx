@@ -6,6 +6,7 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { Route, Routes, useLocation, useNavigate } from 'react-router';
 import { useAccess, useAuth } from './auth/auth-context';
 import { SignIn } from './auth/sign-in';
+import { VersionFooter } from './common/version-footer';
 import { strings } from './strings';
 
 // Each page is its own chunk: the initial JavaScript carries the shell and sign-in only.
@@ -65,6 +66,7 @@ function Shell({ children }: { children: ReactNode }) {
       </div>
       <AppLayout
         headerSelector="#top-nav"
+        footerSelector="#app-footer"
         toolsHide
         ariaLabels={{ navigation: strings.nav.navigation }}
         navigation={
@@ -80,6 +82,7 @@ function Shell({ children }: { children: ReactNode }) {
         }
         content={<Suspense fallback={<Spinner size="large" />}>{children}</Suspense>}
       />
+      <VersionFooter />
     </>
   );
 }

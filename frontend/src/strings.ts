@@ -13,6 +13,9 @@ const permissionNames: Record<string, string> = {
 
 export const strings = {
   appName: 'DRS Orchestration',
+  footer: {
+    version: (version: string) => `DRS Orchestration ${version}`,
+  },
   common: {
     loading: 'Loading',
     cancel: 'Cancel',

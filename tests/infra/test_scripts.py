@@ -194,6 +194,7 @@ def test_deploy_package_only_uploads_templates_code_and_console_when_pointed_at_
         shipped = set(code.namelist())
     handlers = {f"{function.handler.rpartition('.')[0].replace('.', '/')}.py" for function in functions()}
     assert handlers <= shipped
+    assert "pyproject.toml" in shipped, "the product's version travels with the code"
     assert not any(name.endswith(".yaml") for name in shipped), "the templates folder was zipped instead"
     assert re.search(r"Location: s3://deploy-test-artifacts/packages/\w+", nested_text)
     assert (build / "lambda" / "drs_orchestration" / "handlers" / "api" / "app.py").is_file()

@@ -357,7 +357,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller: user, groups and permissions */
+        /** The caller (user, groups and permissions) and the product's version */
         get: operations["me_me_get"];
         put?: never;
         post?: never;
@@ -439,6 +439,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/recovery-plans/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a plan file: the changes (dryRun=true), or create or update the plan of its name
+         * @description The body is a plan file, YAML (`Content-Type: application/yaml`) or JSON. The plan of the file's name is created when none exists, else updated: with `version`, only while it is at that version; without it, only while it is at the version the import compared the file with (409 otherwise). Problems are 400s named by their path in the file.
+         */
+        post: operations["import_plan_recovery_plans_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/recovery-plans/{plan_id}": {
         parameters: {
             query?: never;
@@ -453,6 +473,23 @@ export interface paths {
         post?: never;
         /** Delete a recovery plan (refused while an execution is active) */
         delete: operations["delete_plan_recovery_plans__plan_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recovery-plans/{plan_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan as a file (groups by name; no ids, versions, timestamps or owners) */
+        get: operations["export_plan_recovery_plans__plan_id__export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -526,6 +563,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/schemas/recovery-plan-file.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The JSON Schema of a recovery plan file */
+        get: operations["plan_file_schema_schemas_recovery_plan_file_json_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -583,6 +637,11 @@ export interface components {
              */
             type: "APPROVAL";
         };
+        /**
+         * ChangeAction
+         * @enum {string}
+         */
+        ChangeAction: "CREATE" | "UPDATE" | "UNCHANGED";
         /** CleanupResult */
         CleanupResult: {
             /** Message */
@@ -801,6 +860,17 @@ export interface components {
             status: "FAILED";
         };
         /**
+         * FieldChange
+         * @description One field that differs: its path in the file (``waves[1].timeoutMinutes``), before and after
+         *     (``null`` before: added; ``null`` after: removed).
+         */
+        FieldChange: {
+            after?: components["schemas"]["JsonValue"];
+            before?: components["schemas"]["JsonValue"];
+            /** Path */
+            path: string;
+        };
+        /**
          * FieldError
          * @description One thing wrong with the input: the field path (``waves[1].dependsOn[0].waveId``) and why.
          */
@@ -891,6 +961,11 @@ export interface components {
             subject: string;
             /** Username */
             username: string;
+            /**
+             * Version
+             * @description The product's version (pyproject.toml)
+             */
+            version: string;
         };
         /**
          * OnFailure
@@ -921,6 +996,42 @@ export interface components {
         Page_ProtectionGroup_: unknown;
         Page_RecoveryPlan_: unknown;
         Page_SourceServer_: unknown;
+        /**
+         * PlanChange
+         * @description What an import does to one plan: create it, update the plan of that name, or nothing.
+         */
+        PlanChange: {
+            action: components["schemas"]["ChangeAction"];
+            /**
+             * Fields
+             * @default []
+             */
+            fields: components["schemas"]["FieldChange"][];
+            /**
+             * Planid
+             * @description The plan updated or created (null: none yet).
+             */
+            planId?: string | null;
+            /** Planname */
+            planName: string;
+            /**
+             * Version
+             * @description The version the file was compared with (null: a new plan).
+             */
+            version?: number | null;
+        };
+        /**
+         * PlanImportResult
+         * @description The answer of an import: the changes, and whether they were applied (not on a dry run).
+         */
+        PlanImportResult: {
+            /** Changes */
+            changes: components["schemas"]["PlanChange"][];
+            /** Dryrun */
+            dryRun: boolean;
+            /** @description The plan as stored after an applied import. */
+            plan?: components["schemas"]["RecoveryPlan"] | null;
+        };
         /** PlanReadiness */
         PlanReadiness: {
             /**
@@ -1124,6 +1235,31 @@ export interface components {
             version: number;
             /** Waves */
             waves: components["schemas"]["Wave"][];
+        };
+        /**
+         * RecoveryPlanFile
+         * @description A recovery plan as code (``GET /recovery-plans/{id}/export``, ``POST /recovery-plans/import``).
+         */
+        RecoveryPlanFile: {
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Drillttlhours */
+            drillTtlHours?: number | null;
+            /**
+             * Formatversion
+             * @description The file format's version: 1.
+             * @constant
+             */
+            formatVersion: 1;
+            /** Name */
+            name: string;
+            /** Rtotargetminutes */
+            rtoTargetMinutes: number;
+            /** Waves */
+            waves: components["schemas"]["WaveFile"][];
         };
         /**
          * RecoveryPlanInput
@@ -1588,6 +1724,53 @@ export interface components {
             condition: components["schemas"]["DependencyCondition"];
             /** Waveid */
             waveId: string;
+        };
+        /**
+         * WaveFile
+         * @description A wave of the file: a plan's wave with its protection groups named, not referenced by id.
+         */
+        WaveFile: {
+            /**
+             * Dependson
+             * @default []
+             */
+            dependsOn: components["schemas"]["WaveDependency"][];
+            /** @description The wave's health gate; absent: the product's own check, null: none. */
+            healthCheck?: components["schemas"]["HealthCheck"] | null;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Optionalserverids
+             * @default []
+             */
+            optionalServerIds: string[];
+            /**
+             * Pausebefore
+             * @default false
+             */
+            pauseBefore: boolean;
+            /**
+             * Postactions
+             * @default []
+             */
+            postActions: (components["schemas"]["SsmAutomationAction"] | components["schemas"]["SsmRunCommandAction"] | components["schemas"]["LambdaAction"] | components["schemas"]["ApprovalAction"] | components["schemas"]["WaitAction"])[];
+            /**
+             * Preactions
+             * @default []
+             */
+            preActions: (components["schemas"]["SsmAutomationAction"] | components["schemas"]["SsmRunCommandAction"] | components["schemas"]["LambdaAction"] | components["schemas"]["ApprovalAction"] | components["schemas"]["WaitAction"])[];
+            /**
+             * Protectiongroups
+             * @description The names of the wave's protection groups.
+             */
+            protectionGroups: string[];
+            /**
+             * Timeoutminutes
+             * @default 60
+             */
+            timeoutMinutes: number;
         };
         /**
          * WaveQuotaFit
@@ -4841,6 +5024,117 @@ export interface operations {
             };
         };
     };
+    import_plan_recovery_plans_import_post: {
+        parameters: {
+            query?: {
+                /** @description Report the changes only */
+                dryRun?: boolean;
+                /** @description The version last read (optimistic locking) */
+                version?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecoveryPlanFile"];
+                "application/yaml": components["schemas"]["RecoveryPlanFile"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanImportResult"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanImportResult"];
+                };
+            };
+            /** @description Malformed or invalid request; `fields` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's groups do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict with the current state, or a stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_plan_recovery_plans__plan_id__get: {
         parameters: {
             query?: never;
@@ -5063,6 +5357,112 @@ export interface operations {
                 };
                 content: {
                     "application/json": null;
+                };
+            };
+            /** @description Malformed or invalid request; `fields` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's groups do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict with the current state, or a stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    export_plan_recovery_plans__plan_id__export_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                accept?: string | null;
+            };
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The plan file: JSON, or YAML with `Accept: application/yaml` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryPlanFile"];
+                    "application/yaml": components["schemas"]["RecoveryPlanFile"];
                 };
             };
             /** @description Malformed or invalid request; `fields` names each problem */
@@ -5535,6 +5935,80 @@ export interface operations {
             };
             /** @description Conflict with the current state, or a stale version */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    plan_file_schema_schemas_recovery_plan_file_json_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The JSON Schema (draft 2020-12) of the file export writes and import reads */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/schema+json": Record<string, never>;
+                };
+            };
+            /** @description No identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's groups do not allow this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -88,7 +88,14 @@ describe('role gating', () => {
   });
 
   it('test_prefers_me_permissions_over_token_groups', () => {
-    const me: Me = { subject: 's', username: 'u', email: null, groups: ['Viewer'], permissions: ['run-recovery'] };
+    const me: Me = {
+      version: '1.0.0',
+      subject: 's',
+      username: 'u',
+      email: null,
+      groups: ['Viewer'],
+      permissions: ['run-recovery'],
+    };
     expect([...effectivePermissions(me, ['Admin'])]).toEqual(['run-recovery']);
     expect(effectivePermissions(undefined, ['Operator', 'Unknown'])).toEqual(operator);
   });

@@ -7,9 +7,10 @@ import os
 import sys
 from typing import Any
 
-from drs_orchestration.cli import commands
+from drs_orchestration.cli import commands, plan_files
 from drs_orchestration.cli.api_client import ApiClient, ApiError
 from drs_orchestration.cli.target import SignInError, Target, TargetError, resolve_target, sign_in
+from drs_orchestration.version import product_version
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -26,6 +27,7 @@ def parser() -> argparse.ArgumentParser:
         description="Script DRS Orchestration: plans, drills, live progress and reports.",
         epilog="Without target options it uses local mode's .local/endpoints.json ($DRS_LOCAL_DIR).",
     )
+    root.add_argument("--version", action="version", version=f"drs-orch {product_version()}")
     target = root.add_argument_group("target (flags win over DRS_* variables)")
     target.add_argument("--console", help="a deployed console's URL: its /config.json names the rest")
     target.add_argument("--endpoints", help="local mode's endpoints.json")
@@ -51,6 +53,7 @@ def parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="print a run's report")
     report.add_argument("execution_id")
     report.add_argument("--format", choices=["text", "json", "csv"], default="text")
+    plan_files.add_commands(sub)
     return root
 
 
@@ -140,6 +143,9 @@ def run(args: argparse.Namespace) -> int:
         _out(token)
         return EXIT_OK
     api = ApiClient(target.api_url, token)
+    handled = plan_files.run_command(api, args, _out)
+    if handled is not None:
+        return handled
     if args.command == "plans":
         plans = commands.list_plans(api)
         if args.json:

@@ -44,13 +44,15 @@ class ApiClient:
         *,
         query: dict[str, str] | None = None,
         accept: str = "",
+        content_type: str = "",
     ) -> Any:
+        """``body`` goes as JSON; as it is (text) when ``content_type`` names its media type."""
         url = f"{self.api_url}{path}" + (f"?{urlencode(query)}" if query else "")
         headers = {"Accept": accept or "application/json"}
         data = None
         if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
+            data = body.encode() if content_type else json.dumps(body).encode()
+            headers["Content-Type"] = content_type or "application/json"
         request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310
         # Not sent on to where a redirect leads (a large CSV export's presigned link carries its own).
         request.add_unredirected_header("Authorization", self.token)
@@ -81,6 +83,12 @@ class ApiClient:
 
     def post(self, path: str, body: Any) -> Any:
         return self.request("POST", path, body)
+
+    def post_text(
+        self, path: str, text: str, *, content_type: str, query: dict[str, str] | None = None
+    ) -> Any:
+        """POST ``text`` as it is, of media type ``content_type`` (a YAML file, say)."""
+        return self.request("POST", path, text, query=query, content_type=content_type)
 
     def pages(self, path: str, **query: str) -> list[Any]:
         """Every item of a listed resource, following ``nextToken``."""

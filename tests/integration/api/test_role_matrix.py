@@ -14,6 +14,12 @@ RP = "rp-matrix"
 EX = "ex-matrix"
 GROUP = {"name": "m", "accountId": HOME_ACCOUNT, "region": REGION, "sourceServerIds": ["s-00000000000000099"]}
 PLAN = {"name": "m", "rtoTargetMinutes": 5, "waves": [{"id": "w", "name": "W", "protectionGroupIds": [PG]}]}
+PLAN_FILE = {
+    "formatVersion": 1,
+    "name": "m",
+    "rtoTargetMinutes": 5,
+    "waves": [{"id": "w", "name": "W", "protectionGroups": ["m"]}],
+}
 ACCOUNT = {
     "accountId": "444455556666",
     "name": "dr",
@@ -36,6 +42,9 @@ ENDPOINTS = [
     ("PUT", f"/recovery-plans/{RP}", {**PLAN, "version": 1}, None, "Admin"),
     ("DELETE", f"/recovery-plans/{RP}", None, None, "Admin"),
     ("POST", f"/recovery-plans/{RP}/validate", None, None, "Viewer"),
+    ("GET", f"/recovery-plans/{RP}/export", None, None, "Viewer"),
+    ("POST", "/recovery-plans/import", PLAN_FILE, {"dryRun": "true"}, "Admin"),
+    ("GET", "/schemas/recovery-plan-file.json", None, None, "Viewer"),
     ("POST", f"/recovery-plans/{RP}/readiness-checks", None, None, "Viewer"),
     ("GET", f"/recovery-plans/{RP}/readiness-checks/rc-00000000000000000", None, None, "Viewer"),
     ("POST", "/executions", {"planId": RP, "mode": "DRILL"}, None, "Operator"),

@@ -18,6 +18,7 @@ from drs_orchestration.handlers.api.routes import (
     executions,
     failback_operations,
     inventory,
+    plan_files,
     protection_groups,
     readiness_checks,
     recovery_plans,
@@ -37,6 +38,7 @@ cold_start(api_parts)
 for module in (
     protection_groups,
     recovery_plans,
+    plan_files,
     readiness_checks,
     executions,
     evidence,

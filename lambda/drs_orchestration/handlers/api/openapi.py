@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from drs_orchestration.handlers.api.app import app
+from drs_orchestration.handlers.api.routes.plan_files import document_import_body
 
 __all__ = ["DOCUMENT_PATH", "openapi_document"]
 
@@ -33,6 +34,7 @@ def openapi_document() -> str:
         for operation in operations.values():
             operation["responses"].pop("422", None)
             operation["responses"]["500"] = server_error
+    document_import_body(schema)
     for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
         schema["components"]["schemas"].pop(unused, None)
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SERVER_TIME_HEADER",
     "DrsApiResolver",
+    "accepts",
     "api_parts",
     "current_principal",
     "require",
@@ -46,6 +47,7 @@ __all__ = [
 _PRINCIPAL = "principal"
 _PARTS = "parts"
 _PERMISSIONS = "__drs_permissions__"
+_MEDIA_TYPES = "__drs_media_types__"
 SERVER_TIME_HEADER = "X-Server-Time"
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -58,6 +60,16 @@ def requires(*permissions: Permission) -> Callable[[F], F]:
 
     def declare(route: F) -> F:
         setattr(route, _PERMISSIONS, frozenset(permissions))
+        return route
+
+    return declare
+
+
+def accepts(*media_types: str) -> Callable[[F], F]:
+    """Declare body media types a route reads itself besides JSON (e.g. ``application/yaml``)."""
+
+    def declare(route: F) -> F:
+        setattr(route, _MEDIA_TYPES, tuple(media_types))
         return route
 
     return declare
@@ -118,7 +130,7 @@ class DrsApiResolver(APIGatewayRestResolver):
     def _call_route(self, route: Route, route_arguments: dict[str, str]) -> ResponseBuilder[Any]:
         # Runs once the route is matched and before its middlewares, request validation included.
         needed = required_permissions(route.func)
-        refusal = None if needed is None else self._permission_refusal(needed) or self._body_refusal()
+        refusal = None if needed is None else self._permission_refusal(needed) or self._body_refusal(route)
         if refusal is not None:
             builder = self._call_exception_handler(refusal, route)
             if builder is not None:
@@ -131,9 +143,10 @@ class DrsApiResolver(APIGatewayRestResolver):
             return None
         return Forbidden(f"this needs the {missing[0].value} permission, which your groups do not grant")
 
-    def _body_refusal(self) -> Exception | None:
+    def _body_refusal(self, route: Route) -> Exception | None:
         event = self.current_event.raw_event
-        if event.get("body") and "json" not in _content_type(event):
+        media_types = ("json", *getattr(route.func, _MEDIA_TYPES, ()))
+        if event.get("body") and not any(kind in _content_type(event) for kind in media_types):
             return RequestUnsupportedContentType("send the body as application/json", [])
         if not _is_text(event):
             return ValidationFailed([], "the body is not UTF-8 JSON")

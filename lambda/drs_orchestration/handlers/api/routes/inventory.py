@@ -6,6 +6,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from pydantic import Field
 
 from drs_orchestration.domain.errors import FieldError, ValidationFailed
 from drs_orchestration.domain.inventory import ServerFilter, page_servers
@@ -18,6 +19,7 @@ from drs_orchestration.handlers.api.dependencies import get_services
 from drs_orchestration.handlers.api.resolver import current_principal, requires
 from drs_orchestration.handlers.api.routes.common import PAGE_SIZE, Limit, NextToken, responses
 from drs_orchestration.handlers.api.security import Permission
+from drs_orchestration.version import product_version
 
 router = Router()  # type: ignore[no-untyped-call]
 
@@ -79,6 +81,7 @@ def audit(
 
 
 class Me(CamelModel):
+    version: str = Field(description="The product's version (pyproject.toml)")
     username: str
     subject: str
     email: str | None
@@ -86,11 +89,16 @@ class Me(CamelModel):
     permissions: list[str]
 
 
-@router.get("/me", summary="The caller: user, groups and permissions", responses=responses(_200=Me))
+@router.get(
+    "/me",
+    summary="The caller (user, groups and permissions) and the product's version",
+    responses=responses(_200=Me),
+)
 @requires()  # any signed-in caller
 def me() -> Me:
     principal = current_principal(router)
     return Me(
+        version=product_version(),
         username=principal.username,
         subject=principal.subject,
         email=principal.email,
