@@ -295,7 +295,7 @@ export const strings = {
     startRecovery: 'Start recovery',
     startTitle: (plan: string) => `Start a run of ${plan}`,
     mode: 'Mode',
-    modes: { DRILL: 'Drill', RECOVERY: 'Recovery' },
+    modes: { DRILL: 'Drill', RECOVERY: 'Recovery', FAILBACK: 'Failback' },
     modeDescriptions: {
       DRILL: 'Launches drill instances; production is untouched. Terminate them when done.',
       RECOVERY: 'Launches recovery instances for a real failover.',

@@ -134,6 +134,6 @@ export function waveGates(
 }
 
 /** Starting a run needs the drill permission for a drill and the separate recovery permission for a recovery. */
-export function startGate(permissions: ReadonlySet<Permission>, mode: 'DRILL' | 'RECOVERY'): Gate {
+export function startGate(permissions: ReadonlySet<Permission>, mode: 'DRILL' | 'RECOVERY' | 'FAILBACK'): Gate {
   return gate(permissions, mode === 'DRILL' ? 'run-drill' : 'run-recovery');
 }
