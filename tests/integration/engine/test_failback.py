@@ -3,8 +3,8 @@
 from collections.abc import Callable
 from typing import Any
 
-from drs_simulator.records import Job
 from drs_orchestration.domain.engine.failback_launch import ON_PREMISES_GATE
+from drs_simulator.records import Job
 from tests.integration.engine.harness import ACCOUNT, HOUR, REGION, Engine, fleet, server_id
 
 ORIGIN_REGION = "us-west-2"
@@ -108,7 +108,9 @@ def test_failback_of_a_diamond_runs_in_reverse_order_by_origin_when_clients_are_
     failbacks = _jobs_of(engine, ACCOUNT, REGION, "FAILBACK")
     assert set(failbacks) == {server_id(n) for n in (0, 1, 2, 3)}
     d, b, c, a = (failbacks[server_id(n)] for n in (3, 1, 2, 0))
-    assert d.ended is not None and b.ended is not None and c.ended is not None
+    assert d.ended is not None
+    assert b.ended is not None
+    assert c.ended is not None
     assert d.ended <= min(b.created, c.created)
     assert max(b.ended, c.ended) <= a.created
 
@@ -123,7 +125,8 @@ def test_failback_of_a_diamond_runs_in_reverse_order_by_origin_when_clients_are_
     ec2_job = recovered_there[reversed_id]
     assert ec2_job.is_drill is False
     assert d.ended <= ec2_job.created
-    assert ec2_job.ended is not None and ec2_job.ended <= a.created
+    assert ec2_job.ended is not None
+    assert ec2_job.ended <= a.created
     assert servers[server_id(EC2_ORIGIN)]["region"] == ORIGIN_REGION
     assert servers[server_id(EC2_ORIGIN)]["failback"]["reversedSourceServerId"] == reversed_id
 
