@@ -294,9 +294,21 @@ def _reverse(tick: Tick, target: DrsTarget, server: ServerState, reversed_arn: s
             reversedSourceServerArn=reversed_arn,
         )
     _update(
-        tick, server, stage=FailbackStage.REVERSING, reversed_source_server_id=reversed_arn.rsplit("/", 1)[-1]
+        tick,
+        server,
+        stage=FailbackStage.REVERSING,
+        reversed_source_server_id=reversed_arn.rsplit("/", 1)[-1],
+        origin_target=_arn_target(reversed_arn) or failback.origin_target,
     )
     tick.wait(tick.config.poll_seconds)
+
+
+def _arn_target(arn: str) -> DrsTarget | None:
+    """The account and Region a source server's ARN names (``arn:aws:drs:<region>:<account>:...``)."""
+    parts = arn.split(":")
+    if len(parts) < 6 or not parts[3] or not parts[4].isdigit() or len(parts[4]) != 12:
+        return None
+    return DrsTarget(account_id=parts[4], region=parts[3])
 
 
 def _poll_reversed(tick: Tick, origin: DrsTarget, servers: list[ServerState]) -> None:
