@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -174,3 +175,24 @@ def test_two_failbacks_of_one_recovery_asked_at_once_start_one(api: Api, home: t
     with ThreadPoolExecutor(max_workers=4) as pool:
         answers = list(pool.map(lambda _: _failback(api, plan, recovery).status, range(4)))
     assert sorted(answers) == [202, 409, 409, 409]
+
+
+@pytest.mark.parametrize(("age", "status"), [(timedelta(seconds=5), 409), (timedelta(minutes=10), 202)])
+def test_a_mark_whose_failback_was_never_created_holds_only_while_its_request_may_still_create_it(
+    api: Api, product: Product, home: tuple[str, str], age: timedelta, status: int
+) -> None:
+    # Given the recovery marked with a failback that does not exist (its request may be creating it,
+    # or it failed before it could)
+    plan, recovery = home
+    store = executions(product)
+    header = store.get_header(recovery)
+    marked = header.model_copy(
+        update={
+            "failback_execution_id": "ex-00000000000000000000000000",
+            "failback_marked_at": datetime.now(UTC) - age,
+        }
+    )
+    store.update_header(marked, header.version)
+
+    # When a failback is asked for, then it waits for a fresh mark and goes past a stale one
+    assert _failback(api, plan, recovery).status == status

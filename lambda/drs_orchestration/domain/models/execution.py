@@ -191,6 +191,9 @@ class ExecutionHeader(CamelModel):
     failback_execution_id: ExecutionId | None = None
     """On a RECOVERY run: its latest FAILBACK, marked by a conditional write before that run is
     created, so two failbacks of one recovery never run at once."""
+    failback_marked_at: Timestamp | None = None
+    """When that mark was written: a mark whose run does not exist yet is taken as running while
+    the request that wrote it may still create it."""
 
     @field_validator("active_jobs", mode="before")
     @classmethod

@@ -162,7 +162,7 @@ def start_execution(services: Services, request: Request, body: StartExecutionRe
         raise Conflict(f"recovery plan {plan.id} already has an active execution ({active[0].id})")
     execution_id = new_id("ex")
     if source is not None:
-        mark_failback(services, source, execution_id)
+        mark_failback(services, source, execution_id, request.now)
     header = ExecutionHeader(
         id=execution_id,
         plan_id=plan.id,

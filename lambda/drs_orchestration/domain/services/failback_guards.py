@@ -8,6 +8,8 @@ failback still runs is a 409. The recovery run is marked with its failback by a 
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from drs_orchestration.domain.errors import Conflict, FieldError, NotFound, StaleVersion, ValidationFailed
 from drs_orchestration.domain.models.execution import (
     ExecutionHeader,
@@ -22,6 +24,9 @@ __all__ = ["failback_source", "mark_failback"]
 
 SOURCE = "sourceExecutionId"
 FINISHED = frozenset({ExecutionStatus.SUCCEEDED, ExecutionStatus.PARTIAL})
+MARK_GRACE = timedelta(minutes=5)
+"""How long a mark whose failback does not exist yet holds: far longer than a request that marks and
+then creates it may take (API Gateway ends one at 29 seconds)."""
 
 
 def _refuse(name: str, message: str) -> ValidationFailed:
@@ -55,23 +60,28 @@ def failback_source(
     return source
 
 
-def _running(services: Services, execution_id: str | None) -> bool:
-    if execution_id is None:
+def _running(services: Services, source: ExecutionHeader, now: datetime) -> bool:
+    """Whether the failback ``source`` is marked with may still run: it runs, or it does not exist
+    yet while the request that marked it may still create it (a mark older than that is left by a
+    request that failed)."""
+    if source.failback_execution_id is None:
         return False
     try:
-        return not services.executions.get_header(execution_id).is_terminal
-    except NotFound:  # marked, but its creation failed
-        return False
+        return not services.executions.get_header(source.failback_execution_id).is_terminal
+    except NotFound:
+        marked = source.failback_marked_at
+        return marked is not None and now - marked < MARK_GRACE
 
 
-def mark_failback(services: Services, source: ExecutionHeader, failback_id: str) -> None:
+def mark_failback(services: Services, source: ExecutionHeader, failback_id: str, now: datetime) -> None:
     """Mark ``source`` with its new failback, conditionally on the version read: a 409 when another
     failback of it still runs or was marked in the meantime."""
-    if _running(services, source.failback_execution_id):
+    if _running(services, source, now):
         raise Conflict(f"{source.id} is being failed back by {source.failback_execution_id}")
     try:
         services.executions.update_header(
-            source.model_copy(update={"failback_execution_id": failback_id}), source.version
+            source.model_copy(update={"failback_execution_id": failback_id, "failback_marked_at": now}),
+            source.version,
         )
     except StaleVersion:
         raise Conflict(f"{source.id} changed while its failback was requested: another one may run") from None
