@@ -20,7 +20,7 @@ from drs_orchestration.adapters.dynamodb.dynamodb_recovery_plan_repository impor
 from drs_orchestration.adapters.runner.lambda_readiness_worker import LambdaReadinessWorker
 from drs_orchestration.adapters.s3.s3_report_store import S3ReportStore
 from drs_orchestration.adapters.stepfunctions.step_functions_runner import StepFunctionsExecutionRunner
-from drs_orchestration.composition import readiness, store
+from drs_orchestration.composition import readiness, readiness_scan, readiness_scanner, store
 from drs_orchestration.composition.product import Product, part
 from drs_orchestration.domain.clock import Clock
 from drs_orchestration.domain.ports import ExecutionRepository, ExecutionRunner, ReportStore
@@ -77,7 +77,13 @@ def readiness_worker(product: Product) -> LambdaReadinessWorker | None:
     "accounts_table",
     "audit_table",
     "home_account_id",
-    uses=(store.executions, readiness.readiness_checks, readiness_worker),
+    uses=(
+        store.executions,
+        readiness.readiness_checks,
+        readiness_worker,
+        readiness_scan.readiness_scans,
+        readiness_scanner.readiness_scanner,
+    ),
 )
 def api_parts(product: Product) -> ApiParts:
     settings = product.settings
@@ -110,5 +116,7 @@ def api_parts(product: Product) -> ApiParts:
         inventory=CachedInventory(drs, product.clock),
         readiness_checks=readiness.readiness_checks(product),
         readiness_worker=readiness_worker(product),
+        readiness_scans=readiness_scan.readiness_scans(product),
+        readiness_scanner=readiness_scanner.readiness_scanner(product),
     )
     return ApiParts(services, product.clock, settings.max_body_bytes, settings.allowed_origin)

@@ -26,6 +26,7 @@ from drs_orchestration.domain.ports import (
     ReportStore,
 )
 from drs_orchestration.domain.readiness_checks import ReadinessCheckRepository, ReadinessWorker
+from drs_orchestration.domain.readiness_scans import ReadinessScanner, ReadinessScanRepository
 
 __all__ = [
     "AuditedAccountRepository",
@@ -106,6 +107,10 @@ class Services:
     readiness_checks: ReadinessCheckRepository | None = None
     readiness_worker: ReadinessWorker | None = None
     """Runs the readiness checks of large plans outside the API request."""
+    readiness_scans: ReadinessScanRepository | None = None
+    """The account-wide readiness results, one per day."""
+    readiness_scanner: ReadinessScanner | None = None
+    """Runs an account-wide readiness scan outside the API request."""
 
 
 @dataclass(frozen=True)

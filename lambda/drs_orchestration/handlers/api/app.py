@@ -17,6 +17,7 @@ from drs_orchestration.handlers.api.routes import (
     executions,
     inventory,
     protection_groups,
+    readiness,
     readiness_checks,
     recovery_plans,
 )
@@ -32,7 +33,15 @@ register_error_handlers(app)
 app.use([record_route])
 cold_start(api_parts)
 
-for module in (protection_groups, recovery_plans, readiness_checks, executions, inventory, accounts):
+for module in (
+    protection_groups,
+    recovery_plans,
+    readiness_checks,
+    executions,
+    inventory,
+    accounts,
+    readiness,
+):
     app.include_router(module.router)
 
 
