@@ -102,7 +102,7 @@ def _targets(
 
 def _read(services: Services, target: DrsTarget) -> TargetScan:
     try:
-        snapshot = inventories(services).snapshot(target)
+        snapshot = inventories(services).snapshot(target, fresh=True)  # a scan never reuses an old read
     except Exception as error:  # an account whose role cannot be assumed, DRS refusing: a finding
         logger.warning("DRS in %s/%s could not be read: %s", target.account_id, target.region, error)
         return TargetScan(target.account_id, target.region, error=str(error) or type(error).__name__)
