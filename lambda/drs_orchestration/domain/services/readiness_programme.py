@@ -125,7 +125,7 @@ def _drill_facts(services: Services, plan_id: str) -> DrillFacts:
 
 
 def scan_readiness(
-    services: Services, now: datetime, settings: ScanSettings = ScanSettings()
+    services: Services, now: datetime, settings: ScanSettings | None = None
 ) -> ReadinessResult:
     """Scan now and keep the result as the day's."""
     settings = settings or ScanSettings()
