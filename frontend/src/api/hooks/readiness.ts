@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useApi } from '../context';
 import { queryKeys } from '../query-keys';
 import type { components } from '../schema';
@@ -14,6 +14,9 @@ export type ScanAccepted = Schemas['ScanAccepted'];
 /** How often the readiness is read again while a requested scan has not stored its result yet. */
 export const SCAN_POLL_MS = 5000;
 
+/** How long a requested scan is waited for: the scan function's timeout, after which it has ended either way. */
+export const SCAN_WAIT_MS = 15 * 60_000;
+
 /** Whether `readiness` holds a scan that ran at or after `requestedAt` (the one asked for, or a later one). */
 export function scanArrived(readiness: Readiness | undefined, requestedAt: string | undefined): boolean {
   if (requestedAt === undefined) return true;
@@ -23,15 +26,22 @@ export function scanArrived(readiness: Readiness | undefined, requestedAt: strin
 
 /**
  * The account-wide readiness (the latest stored scan and its history), and `scan()` to ask for a new one: the
- * scan runs outside the request, so the readiness is read every SCAN_POLL_MS until its result is in.
+ * scan runs outside the request, so the readiness is read every SCAN_POLL_MS until its result is in (for at most
+ * SCAN_WAIT_MS: a scan that failed stores nothing, and the last result stays).
  */
 export function useReadiness() {
   const api = useApi();
   const [requestedAt, setRequestedAt] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    if (requestedAt === undefined) return undefined;
+    const timer = setTimeout(() => setRequestedAt(undefined), SCAN_WAIT_MS);
+    return () => clearTimeout(timer);
+  }, [requestedAt]);
+  const waiting = (data: Readiness | undefined) => requestedAt !== undefined && !scanArrived(data, requestedAt);
   const readiness = useQuery({
     queryKey: queryKeys.readiness,
     queryFn: () => api.request<Readiness>('/readiness'),
-    refetchInterval: query => (scanArrived(query.state.data, requestedAt) ? false : SCAN_POLL_MS),
+    refetchInterval: query => (waiting(query.state.data) ? SCAN_POLL_MS : false),
   });
   const start = useMutation({
     mutationFn: () => api.request<ScanAccepted>('/readiness/scans', { method: 'POST' }),
@@ -41,7 +51,7 @@ export function useReadiness() {
     readiness: readiness.data,
     loading: readiness.isPending,
     error: readiness.error ?? start.error,
-    scanning: start.isPending || !scanArrived(readiness.data, requestedAt),
+    scanning: start.isPending || waiting(readiness.data),
     scan: () => start.mutate(),
   };
 }

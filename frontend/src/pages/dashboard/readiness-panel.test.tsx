@@ -5,7 +5,7 @@ import type { ReactNode } from 'react';
 import { MemoryRouter } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiProvider } from '../../api/context';
-import { SCAN_POLL_MS, scanArrived, useReadiness, type Readiness } from '../../api/hooks/readiness';
+import { SCAN_POLL_MS, SCAN_WAIT_MS, scanArrived, useReadiness, type Readiness } from '../../api/hooks/readiness';
 import { formatAgo } from '../../common/format';
 import { fakeServer, newQueryClient } from '../../test/fake-api';
 import { fixLink, ReadinessPanel, scoreStatus, type ReadinessPanelProps } from './readiness-panel';
@@ -150,6 +150,27 @@ describe('useReadiness', () => {
     });
     await vi.waitFor(() => expect(result.current.readiness?.score).toBe(95));
     expect(result.current.scanning).toBe(false);
+  });
+
+  it('test_stops_waiting_for_a_scan_that_stored_nothing_once_the_scan_function_has_timed_out', async () => {
+    const server = fakeServer({
+      'GET /v1/readiness': () => ({ body: READINESS }),
+      'POST /v1/readiness/scans': () => ({
+        status: 202,
+        body: { requestedAt: '2026-12-05T09:00:00Z', requestedBy: 'operator' },
+      }),
+    });
+    const { result } = renderHook(() => useReadiness(), { wrapper: wrapperFor(server) });
+    await vi.waitFor(() => expect(result.current.readiness?.score).toBe(62));
+
+    act(() => result.current.scan());
+    await vi.waitFor(() => expect(result.current.scanning).toBe(true));
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(SCAN_WAIT_MS + SCAN_POLL_MS);
+    });
+
+    await vi.waitFor(() => expect(result.current.scanning).toBe(false));
+    expect(result.current.readiness?.score).toBe(62);
   });
 
   it('test_a_result_counts_as_arrived_only_from_the_time_the_scan_was_asked', () => {
