@@ -1,10 +1,11 @@
 """Readiness scan results in DynamoDB, in the readiness checks table under their own partition.
 
 ``checkId`` ``READINESS-SCANS`` (a check's id is ``rc-…``, so the two never meet); ``sk``
-``DAY#<yyyy-mm-dd>`` holds a day's score, ``checkedAt``, its ``scanId`` and how many finding chunks it
-has; ``FINDINGS#<day>#<scanId>#<n>`` each a chunk of at most ``FINDING_CHUNK`` findings. A scan's chunks
-are written before its day item names them, so a reader never sees a result without its findings; the
-chunks of a result it replaced are deleted afterwards. Every item carries ``expiresAt`` (the table's
+``DAY#<yyyy-mm-dd>`` holds the day's ``ScanDay`` (``doc``: score, when, its scan's id and how many
+finding chunks it has; ``score`` again on its own, so the history reads nothing else);
+``FINDINGS#<day>#<scanId>#<n>`` each a chunk of at most ``FINDING_CHUNK`` findings. A scan's chunks are
+written before its day item names them, so a reader never sees a result without its findings; the chunks
+of a result it replaced are deleted afterwards. Every item carries ``expiresAt`` (the table's
 TTL attribute), ``RESULT_RETENTION`` after the scan.
 """
 
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from pydantic import TypeAdapter
 
 from drs_orchestration.adapters.dynamodb.table_access import Item, TableAccess, n, s
+from drs_orchestration.domain.models.base import CamelModel, Timestamp
 from drs_orchestration.domain.readiness_programme import Finding, ReadinessResult, ScoreOnDay
 from drs_orchestration.domain.readiness_scans import RESULT_RETENTION
 
@@ -30,6 +32,18 @@ FINDING_CHUNK = 500
 _FINDINGS: TypeAdapter[list[Finding]] = TypeAdapter(list[Finding])
 
 
+class ScanDay(CamelModel):
+    """A day's stored result without its findings, which are in the scan's chunks."""
+
+    score: int
+    checked_at: Timestamp
+    scan_id: str
+    chunks: int
+
+    def chunk_key(self, index: int) -> str:
+        return f"FINDINGS#{self.checked_at.date().isoformat()}#{self.scan_id}#{index:05d}"
+
+
 class DynamoDBReadinessScanRepository:
     """The ``ReadinessScanRepository`` port on the readiness checks table."""
 
@@ -38,32 +52,27 @@ class DynamoDBReadinessScanRepository:
         self.table = TableAccess(client, table_name, "readiness scan", ("checkId", "sk"))
 
     def save(self, result: ReadinessResult) -> None:
-        day = result.checked_at.date().isoformat()
-        scan_id = result.checked_at.strftime("%Y%m%dT%H%M%S%f")
-        expires = n(int((result.checked_at + RESULT_RETENTION).timestamp()))
         chunks = [
             result.findings[i : i + FINDING_CHUNK] for i in range(0, len(result.findings), FINDING_CHUNK)
         ]
+        day = ScanDay(
+            score=result.score,
+            checked_at=result.checked_at,
+            scan_id=result.checked_at.strftime("%Y%m%dT%H%M%S%f"),
+            chunks=len(chunks),
+        )
+        expires = n(int((result.checked_at + RESULT_RETENTION).timestamp()))
         for index, chunk in enumerate(chunks):
             doc = _FINDINGS.dump_json(chunk, by_alias=True).decode()
-            self._put(
-                {**self._key(f"FINDINGS#{day}#{scan_id}#{index:05d}"), "doc": s(doc), "expiresAt": expires}
-            )
-        replaced = self.table.get(self._key(f"DAY#{day}"))
-        self._put(
-            {
-                **self._key(f"DAY#{day}"),
-                "score": n(result.score),
-                "checkedAt": s(result.checked_at.isoformat()),
-                "scanId": s(scan_id),
-                "chunks": n(len(chunks)),
-                "expiresAt": expires,
-            }
-        )
-        if replaced is not None and replaced["scanId"]["S"] != scan_id:
-            for index in range(int(replaced["chunks"]["N"])):
-                key = self._key(f"FINDINGS#{day}#{replaced['scanId']['S']}#{index:05d}")
-                self.client.delete_item(TableName=self.table.table_name, Key=key)
+            self._put({**self._key(day.chunk_key(index)), "doc": s(doc), "expiresAt": expires})
+        day_key = self._key(f"DAY#{result.checked_at.date().isoformat()}")
+        replaced = self.table.get(day_key)
+        header = s(day.model_dump_json(by_alias=True))
+        self._put({**day_key, "doc": header, "score": n(day.score), "expiresAt": expires})
+        old = ScanDay.model_validate_json(replaced["doc"]["S"]) if replaced else None
+        if old is not None and old.scan_id != day.scan_id:
+            for index in range(old.chunks):
+                self.client.delete_item(TableName=self.table.table_name, Key=self._key(old.chunk_key(index)))
 
     def latest(self) -> ReadinessResult | None:
         response = self.client.query(
@@ -77,11 +86,14 @@ class DynamoDBReadinessScanRepository:
         items = response.get("Items", [])
         if not items:
             return None
-        header = items[0]
-        prefix = f"FINDINGS#{header['sk']['S'][4:]}#{header['scanId']['S']}#"
+        day = ScanDay.model_validate_json(items[0]["doc"]["S"])
         chunks = self.table.query_all(
-            KeyConditionExpression="checkId = :p AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues={":p": s(PARTITION), ":prefix": s(prefix)},
+            KeyConditionExpression="checkId = :p AND sk BETWEEN :first AND :last",
+            ExpressionAttributeValues={
+                ":p": s(PARTITION),
+                ":first": s(day.chunk_key(0)),
+                ":last": s(day.chunk_key(max(day.chunks - 1, 0))),
+            },
             ConsistentRead=True,
         )
         findings = [
@@ -89,9 +101,7 @@ class DynamoDBReadinessScanRepository:
             for item in sorted(chunks, key=lambda i: i["sk"]["S"])
             for f in _FINDINGS.validate_json(item["doc"]["S"])
         ]
-        return ReadinessResult(
-            score=int(header["score"]["N"]), checked_at=header["checkedAt"]["S"], findings=findings
-        )
+        return ReadinessResult(score=day.score, checked_at=day.checked_at, findings=findings)
 
     def history(self, since: date) -> list[ScoreOnDay]:
         items = self.table.query_all(
