@@ -17,11 +17,13 @@ from drs_orchestration.adapters.dynamodb.dynamodb_protection_group_repository im
 from drs_orchestration.adapters.dynamodb.dynamodb_recovery_plan_repository import (
     DynamoDBRecoveryPlanRepository,
 )
+from drs_orchestration.adapters.dynamodb.dynamodb_schedule_repository import DynamoDBScheduleRepository
 from drs_orchestration.adapters.runner.lambda_readiness_worker import LambdaReadinessWorker
 from drs_orchestration.adapters.s3.s3_report_store import S3ReportStore
 from drs_orchestration.adapters.stepfunctions.step_functions_runner import StepFunctionsExecutionRunner
 from drs_orchestration.composition import readiness, store
 from drs_orchestration.composition.product import Product, part
+from drs_orchestration.composition.schedules import schedule_trigger
 from drs_orchestration.domain.clock import Clock
 from drs_orchestration.domain.ports import ExecutionRepository, ExecutionRunner, ReportStore
 from drs_orchestration.domain.services.context import Services
@@ -77,7 +79,7 @@ def readiness_worker(product: Product) -> LambdaReadinessWorker | None:
     "accounts_table",
     "audit_table",
     "home_account_id",
-    uses=(store.executions, readiness.readiness_checks, readiness_worker),
+    uses=(store.executions, readiness.readiness_checks, readiness_worker, schedule_trigger),
 )
 def api_parts(product: Product) -> ApiParts:
     settings = product.settings
@@ -110,5 +112,9 @@ def api_parts(product: Product) -> ApiParts:
         inventory=CachedInventory(drs, product.clock),
         readiness_checks=readiness.readiness_checks(product),
         readiness_worker=readiness_worker(product),
+        schedules=DynamoDBScheduleRepository(
+            client, settings.required("recovery_plans_table", _API), audit_table
+        ),
+        scheduler=schedule_trigger(product),
     )
     return ApiParts(services, product.clock, settings.max_body_bytes, settings.allowed_origin)

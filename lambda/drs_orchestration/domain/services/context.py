@@ -26,6 +26,7 @@ from drs_orchestration.domain.ports import (
     ReportStore,
 )
 from drs_orchestration.domain.readiness_checks import ReadinessCheckRepository, ReadinessWorker
+from drs_orchestration.domain.schedules import ScheduleRepository, ScheduleTrigger
 
 __all__ = [
     "AuditedAccountRepository",
@@ -106,6 +107,9 @@ class Services:
     readiness_checks: ReadinessCheckRepository | None = None
     readiness_worker: ReadinessWorker | None = None
     """Runs the readiness checks of large plans outside the API request."""
+    schedules: ScheduleRepository | None = None
+    scheduler: ScheduleTrigger | None = None
+    """Fires drill schedules (EventBridge Scheduler); ``None``: schedules cannot be created."""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from drs_orchestration.handlers.api.routes import (
     protection_groups,
     readiness_checks,
     recovery_plans,
+    schedules,
 )
 from drs_orchestration.handlers.observability import api_function, record_route
 
@@ -32,7 +33,15 @@ register_error_handlers(app)
 app.use([record_route])
 cold_start(api_parts)
 
-for module in (protection_groups, recovery_plans, readiness_checks, executions, inventory, accounts):
+for module in (
+    protection_groups,
+    recovery_plans,
+    readiness_checks,
+    executions,
+    inventory,
+    accounts,
+    schedules,
+):
     app.include_router(module.router)
 
 
