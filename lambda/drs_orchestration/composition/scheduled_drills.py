@@ -1,6 +1,7 @@
 """What the scheduled-drill function runs with: the stores and DRS a drill's start reads, the engine
-that runs it, the schedules, and the notification topic. Built apart from the API's parts so the
-function reaches (and its role allows) no more than starting a drill needs."""
+that runs it, the schedules, and the notification topic. The last two are optional: without the engine
+a firing records that none is configured; without the topic it publishes nothing. Built apart from the
+API's parts: the function reaches only what starting a drill needs."""
 
 from __future__ import annotations
 
@@ -47,8 +48,6 @@ class ScheduledDrillParts:
     "accounts_table",
     "audit_table",
     "home_account_id",
-    "state_machine_arn",
-    "notifications_topic_arn",
 )
 def scheduled_drill_parts(product: Product) -> ScheduledDrillParts:
     settings = product.settings
@@ -61,15 +60,13 @@ def scheduled_drill_parts(product: Product) -> ScheduledDrillParts:
     executions = DynamoDBExecutionRepository(
         client, settings.required("executions_table", _FUNCTION), clock=product.clock.now
     )
-    runner = (
-        product.runner(executions)
-        if product.runner
-        else StepFunctionsExecutionRunner(
-            executions,
-            stepfunctions_client(settings.aws_region, settings.aws_endpoint),
-            settings.required("state_machine_arn", _FUNCTION),
-        )
-    )
+    if product.runner:
+        runner = product.runner(executions)
+    elif settings.state_machine_arn:  # without it a firing records that no engine is configured
+        client_sfn = stepfunctions_client(settings.aws_region, settings.aws_endpoint)
+        runner = StepFunctionsExecutionRunner(executions, client_sfn, settings.state_machine_arn)
+    else:
+        runner = None
     schedules = DynamoDBScheduleRepository(client, plans_table, audit_table)
     services = Services(
         groups=DynamoDBProtectionGroupRepository(client, groups_table, audit_table),

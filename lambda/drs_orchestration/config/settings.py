@@ -62,11 +62,9 @@ class Settings(BaseSettings):
     schedule_group: str | None = Field(default=None, min_length=1, validation_alias="SCHEDULE_GROUP")
     """The EventBridge Scheduler group drill schedules are created in; without it they answer 503."""
     scheduled_drill_function_arn: str | None = Field(
-        default=None, pattern=r"^arn:aws[a-z-]*:lambda:", validation_alias="SCHEDULED_DRILL_FUNCTION_ARN"
+        default=None, min_length=1, validation_alias="SCHEDULED_DRILL_FUNCTION_ARN"
     )
-    scheduler_role_arn: str | None = Field(
-        default=None, pattern=r"^arn:aws[a-z-]*:iam::", validation_alias="SCHEDULER_ROLE_ARN"
-    )
+    scheduler_role_arn: str | None = Field(default=None, min_length=1, validation_alias="SCHEDULER_ROLE_ARN")
     """The role EventBridge Scheduler invokes the scheduled-drill function with."""
     notifications_topic_arn: str | None = Field(default=None, validation_alias="NOTIFICATIONS_TOPIC_ARN")
     event_bus_name: str | None = Field(default=None, validation_alias="EVENT_BUS_NAME")
