@@ -245,6 +245,9 @@ def test_firing_starts_one_drill_as_the_schedule_when_delivered_twice(env: Fixtu
     assert [(r["id"], r["startedBy"], r["mode"]) for r in runs] == [
         (execution_id, f"schedule:{schedule['id']}", "DRILL")
     ]
+    # and the audit trail names the schedule as who started it
+    audit = env.api.get("/audit", query={"resourceId": execution_id}).json["items"]
+    assert [(a["action"], a["actor"]) for a in audit] == [("StartExecution", f"schedule:{schedule['id']}")]
     # and the schedule shows the result
     shown = env.api.get(f"/recovery-plans/{plan_id}/schedules/{schedule['id']}").json
     assert shown["lastResult"]["executionId"] == execution_id
