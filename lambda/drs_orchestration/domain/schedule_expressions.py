@@ -229,8 +229,12 @@ def _next_cron(cron: CronExpression, zone: ZoneInfo, after: datetime) -> datetim
     day = after.astimezone(zone).date() - timedelta(days=1)  # a run late today may still come
     for _ in range(_SEARCH_DAYS):
         day += timedelta(days=1)
-        if day.year > 2199:
-            return None
+        if day.year not in cron.years:
+            later = [year for year in cron.years if year > day.year]
+            if not later:
+                return None
+            day = date(min(later), 1, 1) - timedelta(days=1)  # the loop steps onto 1 January
+            continue
         if not cron.runs_on(day):
             continue
         for hour in cron.hours:

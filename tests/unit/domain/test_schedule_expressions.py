@@ -132,6 +132,10 @@ def test_rate_counts_whole_periods_from_its_anchor_when_asked_later() -> None:
     assert next_run(rate, UTC_ZONE, at(2026, 12, 5, 13, 0), anchor) == at(2026, 12, 5, 13, 17)
 
 
+def test_run_in_a_far_year_is_found_when_the_years_between_do_not_match() -> None:
+    assert following("cron(0 3 1 1 ? 2099)", "Europe/Berlin", at(2026, 12, 5)) == [at(2099, 1, 1, 2, 0)]
+
+
 def test_expression_that_never_runs_again_has_no_next_run_when_its_years_are_past() -> None:
     assert (
         next_run(parse_expression("cron(0 0 1 1 ? 2020)"), UTC_ZONE, at(2026, 1, 1), at(2026, 1, 1)) is None

@@ -8,6 +8,7 @@ from drs_orchestration.adapters.memory.repositories import (
     InMemoryProtectionGroupRepository,
     InMemoryRecoveryPlanRepository,
 )
+from drs_orchestration.adapters.memory.schedules import InMemoryScheduleRepository
 
 __all__ = [
     "InMemoryAccountRepository",
@@ -17,4 +18,5 @@ __all__ = [
     "InMemoryExecutionRepository",
     "InMemoryProtectionGroupRepository",
     "InMemoryRecoveryPlanRepository",
+    "InMemoryScheduleRepository",
 ]
