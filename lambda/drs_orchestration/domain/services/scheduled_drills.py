@@ -28,8 +28,9 @@ __all__ = ["FiringOutcome", "fire_schedule", "principal"]
 
 @dataclass(frozen=True)
 class FiringOutcome:
-    """What a delivery of a firing did: ``duplicate`` when it was already handled (or the schedule is
-    gone), otherwise the result recorded on the schedule."""
+    """What a delivery of a firing did: ``duplicate`` when it starts nothing without a reason to record
+    (the firing was already handled, the schedule is gone or disabled), otherwise the result recorded
+    on the schedule."""
 
     duplicate: bool
     result: ScheduleResult | None = None
