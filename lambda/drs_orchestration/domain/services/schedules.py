@@ -101,9 +101,10 @@ def get_schedule(services: Services, request: Request, plan_id: str, schedule_id
 
 
 def create_schedule(services: Services, request: Request, plan_id: str, data: ScheduleInput) -> ScheduleView:
-    store, trigger = _store(services), _trigger(services)
+    store = _store(services)
     services.plans.get(plan_id)
     _check_interval(data, request.now)
+    trigger = _trigger(services)
     schedule = StoredSchedule(
         **data.model_dump(by_alias=False),
         id=new_id("sch"),
@@ -124,9 +125,10 @@ def create_schedule(services: Services, request: Request, plan_id: str, data: Sc
 def update_schedule(
     services: Services, request: Request, plan_id: str, schedule_id: str, data: ScheduleUpdate
 ) -> ScheduleView:
-    store, trigger = _store(services), _trigger(services)
+    store = _store(services)
     current = _owned(services, plan_id, schedule_id)
     _check_interval(data, request.now)
+    trigger = _trigger(services)
     changed = StoredSchedule.model_validate(
         {
             **current.model_dump(by_alias=False),
@@ -155,8 +157,9 @@ def update_schedule(
 def delete_schedule(
     services: Services, request: Request, plan_id: str, schedule_id: str, version: int | None
 ) -> None:
-    store, trigger = _store(services), _trigger(services)
+    store = _store(services)
     current = _owned(services, plan_id, schedule_id)
+    trigger = _trigger(services)
     audit = audit_record(request, "DeleteSchedule", RESOURCE, schedule_id, before_version=current.version)
     store.delete(schedule_id, version, audit=audit)
     trigger.delete(schedule_id)
