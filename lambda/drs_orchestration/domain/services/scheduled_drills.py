@@ -21,7 +21,7 @@ from drs_orchestration.domain.schedules import ScheduleRepository
 from drs_orchestration.domain.services.context import Request, Services
 from drs_orchestration.domain.services.errors import EngineUnavailable
 from drs_orchestration.domain.services.executions import start_execution
-from drs_orchestration.domain.services.readiness_reports import validate_plan
+from drs_orchestration.domain.services.readiness_reports import assess_scope, plan_scope
 
 __all__ = ["FiringOutcome", "fire_schedule", "principal"]
 
@@ -55,7 +55,9 @@ def _blocked_reason(readiness: PlanReadiness) -> str | None:
 
 def _start(services: Services, schedule: StoredSchedule, now: datetime) -> ScheduleResult:
     try:
-        blocked = _blocked_reason(validate_plan(services, schedule.plan_id, ExecutionMode.DRILL, now))
+        # the whole plan, however large: the function is not bound by the API's 29 s
+        scope = plan_scope(services, schedule.plan_id)
+        blocked = _blocked_reason(assess_scope(services, scope, ExecutionMode.DRILL, now))
         if blocked is not None:
             return ScheduleResult(at=now, error=blocked)
         started = start_execution(
