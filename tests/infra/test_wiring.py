@@ -139,6 +139,8 @@ SHARED_ROLES = {
     ("orchestration-stack.yaml", "FinalizeRole"): {"FinalizeFunction", "SweeperFunction"},
     # a scheduled drill starts as POST /executions does (see the template for why it shares the role)
     ("api-stack.yaml", "ApiFunctionRole"): {"ApiFunction", "ScheduledDrillFunction"},
+    # the readiness scan reads what the worker reads, in the same recovery accounts (their trust policy)
+    ("api-stack.yaml", "ReadinessWorkerRole"): {"ReadinessWorkerFunction", "ReadinessScanFunction"},
 }
 
 
