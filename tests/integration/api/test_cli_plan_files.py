@@ -109,7 +109,7 @@ def test_import_of_a_new_name_creates_the_plan(
     assert sorted(p["name"] for p in api.get("/recovery-plans").json["items"]) == ["copy", "shop-dr"]
 
 
-def test_import_exits_2_naming_the_problem_when_the_api_refuses_it(
+def test_import_exits_3_naming_the_problem_when_the_api_refuses_it_and_2_for_a_missing_file(
     cli: list[str], api: Api, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     shop_plan(api)
@@ -119,7 +119,7 @@ def test_import_exits_2_naming_the_problem_when_the_api_refuses_it(
         yaml.safe_dump(document | {"waves": [{"id": "a", "name": "A", "protectionGroups": ["nope"]}]})
     )
 
-    assert main([*cli, "import", str(file), "--dry-run"]) == 2
+    assert main([*cli, "import", str(file), "--dry-run"]) == 3
     assert "waves[0].protectionGroups[0]: unknown protection group 'nope'" in capsys.readouterr().err
     assert main([*cli, "import", str(tmp_path / "missing.yaml")]) == 2
     assert "cannot read" in capsys.readouterr().err
