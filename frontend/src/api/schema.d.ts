@@ -88,7 +88,7 @@ export interface paths {
         /** List executions, newest first */
         get: operations["list_executions_executions_get"];
         put?: never;
-        /** Start a drill or a recovery (a RECOVERY repeats the plan's name in confirmPlanName) */
+        /** Start a drill, a recovery or a failback of a recovery (a RECOVERY or FAILBACK repeats the plan's name in confirmPlanName; a FAILBACK names its RECOVERY in sourceExecutionId) */
         post: operations["start_executions_post"];
         delete?: never;
         options?: never;
@@ -719,6 +719,16 @@ export interface components {
              */
             since: string;
         };
+        /**
+         * DrsTarget
+         * @description Where a DRS call goes: the target account and region.
+         */
+        DrsTarget: {
+            /** Accountid */
+            accountId: string;
+            /** Region */
+            region: string;
+        };
         /** ErrorBody */
         ErrorBody: {
             /** Code */
@@ -779,6 +789,8 @@ export interface components {
             /** Pointintime */
             pointInTime?: string | null;
             rto: components["schemas"]["RtoMeasurement"];
+            /** Sourceexecutionid */
+            sourceExecutionId?: string | null;
             /** Startedat */
             startedAt: string | null;
             /** Startedby */
@@ -824,6 +836,27 @@ export interface components {
          * @enum {string}
          */
         ExecutionStatus: "PENDING" | "RUNNING" | "PAUSED" | "WAITING_APPROVAL" | "CANCELLING" | "CANCELLED" | "SUCCEEDED" | "PARTIAL" | "FAILED";
+        /** FailbackServer */
+        FailbackServer: {
+            /** Checkedat */
+            checkedAt?: string | null;
+            origin: components["schemas"]["ServerOrigin"];
+            originTarget?: components["schemas"]["DrsTarget"] | null;
+            /** Recoveryinstanceid */
+            recoveryInstanceId: string;
+            recoveryTarget: components["schemas"]["DrsTarget"];
+            /** Reversedsourceserverid */
+            reversedSourceServerId?: string | null;
+            /** @default CHECKING */
+            stage: components["schemas"]["FailbackStage"];
+        };
+        /**
+         * FailbackStage
+         * @description ``CHECKING`` until its wave starts and DRS is asked; ``REVERSING`` while an EC2-origin server's
+         *     reversed replication catches up; ``READY`` once it may be put in a failback job.
+         * @enum {string}
+         */
+        FailbackStage: "CHECKING" | "REVERSING" | "READY";
         /** FailedReadinessCheck */
         FailedReadinessCheck: {
             /**
@@ -1405,6 +1438,13 @@ export interface components {
          * @enum {string}
          */
         ServerImpact: "CRITICAL" | "OPTIONAL";
+        /**
+         * ServerOrigin
+         * @description Where a source server came from: a machine outside AWS, or an EC2 instance (another Region or
+         *     account), which decides how it fails back.
+         * @enum {string}
+         */
+        ServerOrigin: "ON_PREMISES" | "AWS";
         /** ServerReadiness */
         ServerReadiness: {
             /** Failbackstate */
@@ -1495,6 +1535,7 @@ export interface components {
             drsPhase?: components["schemas"]["DrsPhaseSince"] | null;
             /** Error */
             error: string | null;
+            failback?: components["schemas"]["FailbackServer"] | null;
             health: components["schemas"]["HealthStatus"] | null;
             /** Healthyat */
             healthyAt: string | null;

@@ -15,6 +15,7 @@ __all__ = [
     "Conflict",
     "DomainError",
     "DrsLaunchRefused",
+    "DrsRequestRefused",
     "FieldError",
     "Forbidden",
     "NotFound",
@@ -116,6 +117,19 @@ class DrsLaunchRefused(DomainError):
         super().__init__(message)
         self.reason = reason
         """DRS's error code (``ServiceQuotaExceededException`` or ``ConflictException``)."""
+
+
+class DrsRequestRefused(DomainError):
+    """DRS refused a request about one resource (``ConflictException``, ``ResourceNotFoundException``,
+    ``ValidationException``, ``AccessDeniedException``): e.g. a ReverseReplication of a recovery
+    instance that cannot reverse. Nothing was changed."""
+
+    code: ClassVar[str] = "DRS_REQUEST_REFUSED"
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        """DRS's error code."""
 
 
 class CommandRefused(DomainError):

@@ -70,4 +70,5 @@ def assemble_execution(
         rto=rto,
         instances_terminated_at=header.instances_terminated_at,
         point_in_time=header.point_in_time,
+        source_execution_id=header.source_execution_id,
     )

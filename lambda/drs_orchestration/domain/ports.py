@@ -299,6 +299,20 @@ class DrsGateway(Protocol):
     ) -> list[RecoveryInstance]: ...
     def terminate_recovery_instances(self, recovery_instance_ids: Sequence[str]) -> DrsJob: ...
 
+    # -- failback --------------------------------------------------------------------------------
+    def describe_source_servers(self, source_server_ids: Sequence[str]) -> list[SourceServer]:
+        """These source servers (one filtered DescribeSourceServers a 200 ids); an unknown id is absent."""
+        ...
+
+    def start_failback_launch(self, recovery_instance_ids: Sequence[str], *, tags: dict[str, str]) -> DrsJob:
+        """One StartFailbackLaunch of recovery instances whose failback client is ready; raises
+        ``DrsLaunchRefused`` when DRS refuses it for want of room (no job was created)."""
+        ...
+
+    def reverse_replication(self, recovery_instance_id: str) -> str:
+        """ReverseReplication of an EC2-origin recovery instance; the reversed source server's ARN."""
+        ...
+
 
 class DrsGatewayFactory(Protocol):
     def for_target(self, target: DrsTarget) -> DrsGateway: ...

@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 
 from drs_orchestration.adapters.aws_clients import DEFAULT_SESSION_NAME
 from drs_orchestration.adapters.target_accounts import TargetAccounts
-from drs_orchestration.domain.errors import DrsLaunchRefused
+from drs_orchestration.domain.errors import DrsLaunchRefused, DrsRequestRefused
 from drs_orchestration.domain.models.drs import (
     DrsJob,
     DrsTarget,
@@ -26,6 +26,7 @@ from drs_orchestration.domain.models.drs import (
     ParticipatingServer,
     RecoveryInstance,
     RecoverySnapshot,
+    ServerOrigin,
     SourceServer,
 )
 from drs_orchestration.domain.ports import AccountRepository
@@ -57,6 +58,10 @@ _SNAPSHOT_PAGES = 5
 """How many pages a snapshot look-up follows when DRS answers a page with no item but a token."""
 _NO_ROOM = frozenset({"ServiceQuotaExceededException", "ConflictException"})
 """StartRecovery refusals that create no job and pass once room is made: the launch is retried later."""
+_REFUSED = frozenset(
+    {"ConflictException", "ResourceNotFoundException", "ValidationException", "AccessDeniedException"}
+)
+"""Refusals of a request about one resource that no retry changes."""
 
 
 def parse_duration_seconds(value: str | None) -> int | None:
@@ -89,6 +94,7 @@ def _source_server(raw: Mapping[str, Any]) -> SourceServer:
     last = life_cycle.get("lastLaunch") or {}
     initiated = last.get("initiated") or {}
     hints = (raw.get("sourceProperties") or {}).get("identificationHints") or {}
+    cloud = raw.get("sourceCloudProperties") or {}
     return SourceServer(
         source_server_id=raw["sourceServerID"],
         hostname=hints.get("hostname") or hints.get("fqdn"),
@@ -107,6 +113,10 @@ def _source_server(raw: Mapping[str, Any]) -> SourceServer:
         ),
         recovery_instance_id=raw.get("recoveryInstanceId"),
         last_seen_at=_timestamp(life_cycle.get("lastSeenByServiceDateTime")),
+        origin=ServerOrigin.AWS if cloud.get("originRegion") else ServerOrigin.ON_PREMISES,
+        origin_account_id=cloud.get("originAccountID"),
+        origin_region=cloud.get("originRegion"),
+        reversed_direction_source_server_arn=raw.get("reversedDirectionSourceServerArn"),
     )
 
 
@@ -322,6 +332,7 @@ class BotoDrsGateway:
                         is_drill=bool(item.get("isDrill")),
                         job_id=item.get("jobID"),
                         launched_at=_timestamp(item.get("pointInTimeSnapshotDateTime")),
+                        failback_state=(item.get("failback") or {}).get("state"),
                     )
                     for item in page.get("items", [])
                 ]
@@ -330,6 +341,39 @@ class BotoDrsGateway:
     def terminate_recovery_instances(self, recovery_instance_ids: Sequence[str]) -> DrsJob:
         response = self.client.terminate_recovery_instances(recoveryInstanceIDs=list(recovery_instance_ids))
         return _job(response["job"])
+
+    def describe_source_servers(self, source_server_ids: Sequence[str]) -> list[SourceServer]:
+        paginator = self.client.get_paginator("describe_source_servers")
+        return [
+            _source_server(item)
+            for chunk in _chunks(list(dict.fromkeys(source_server_ids)))
+            for page in paginator.paginate(filters={"sourceServerIDs": chunk})
+            for item in page.get("items", [])
+        ]
+
+    def start_failback_launch(self, recovery_instance_ids: Sequence[str], *, tags: dict[str, str]) -> DrsJob:
+        try:
+            response = self.client.start_failback_launch(
+                recoveryInstanceIDs=list(recovery_instance_ids), tags=tags
+            )
+        except ClientError as error:
+            details = error.response.get("Error", {})
+            code = details.get("Code", "")
+            if code not in _NO_ROOM:
+                raise
+            raise DrsLaunchRefused(code, details.get("Message") or code) from error
+        return _job(response["job"])
+
+    def reverse_replication(self, recovery_instance_id: str) -> str:
+        try:
+            response = self.client.reverse_replication(recoveryInstanceID=recovery_instance_id)
+        except ClientError as error:
+            details = error.response.get("Error", {})
+            code = details.get("Code", "")
+            if code not in _REFUSED:
+                raise
+            raise DrsRequestRefused(code, details.get("Message") or code) from error
+        return str(response["reversedDirectionSourceServerArn"])
 
 
 class BotoDrsGatewayFactory:

@@ -272,3 +272,17 @@ class InMemoryDrsGateway:
             )
             self.drs._jobs(self.target)[job.job_id] = job
             return job.model_copy(deep=True)
+
+    def describe_source_servers(self, source_server_ids: Sequence[str]) -> list[SourceServer]:
+        return []
+
+    def start_failback_launch(self, recovery_instance_ids: Sequence[str], *, tags: dict[str, str]) -> DrsJob:
+        """A failback job of the instances' source servers (quotas as for StartRecovery)."""
+        with self.drs._lock:
+            instances = self.drs.instances.get(_key(self.target), {})
+            server_ids = [instances[i].source_server_id for i in recovery_instance_ids]
+        return self.drs.start(self.target, server_ids, is_drill=False, tags=tags)
+
+    def reverse_replication(self, recovery_instance_id: str) -> str:
+        account, region = _key(self.target)
+        return f"arn:aws:drs:{region}:{account}:source-server/s-{recovery_instance_id[-17:]:0>17}"

@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from pydantic import Field
 
 from drs_orchestration.domain.engine.context import EngineConfig, EnginePorts, Tick, TickMetrics
+from drs_orchestration.domain.engine.failback import failback_servers, reverse_plan
+from drs_orchestration.domain.engine.failback_launch import prepare_failback
 from drs_orchestration.domain.engine.handover import claim, driven_elsewhere, hand_over, start_successor
 from drs_orchestration.domain.engine.invocations import InvocationResult, LambdaInvocation
 from drs_orchestration.domain.engine.launching import (
@@ -179,8 +181,12 @@ def initialize(
 
 def _start(tick: Tick) -> None:
     header, executions = tick.header, tick.ports.executions
+    if header.mode is ExecutionMode.FAILBACK:  # the recovery's DAG, reversed
+        tick.set_header(plan_snapshot=reverse_plan(header.plan_snapshot))
     if not executions.get_servers(header.id):
-        executions.put_servers(_resolve_servers(tick))
+        executions.put_servers(
+            failback_servers(tick) if header.mode is ExecutionMode.FAILBACK else _resolve_servers(tick)
+        )
     tick.set_header(
         status=ExecutionStatus.RUNNING,
         started_at=header.started_at or tick.now,
@@ -262,6 +268,7 @@ def _tick(tick: Tick, invoke_result: InvocationResult | None) -> None:
     unstarted = _follow_jobs(tick)
     _step_waves(tick, invoke_result, running)
     if running:  # after the waves moved, so a wave that started this tick launches in it
+        prepare_failback(tick)
         launch_waiting_servers(tick, unstarted)
         waiting = ExecutionStatus.WAITING_APPROVAL if approval_pending(tick) else ExecutionStatus.RUNNING
         if waiting is not status:

@@ -25,6 +25,13 @@ from functools import partial
 
 from drs_orchestration.domain.batching import batches_that_fit, plan_launch_batches
 from drs_orchestration.domain.engine.context import BATCH_TAG, EXECUTION_TAG, Tick, target_key, target_of
+from drs_orchestration.domain.engine.failback_launch import (
+    launch_key,
+    launched_changes,
+    may_batch,
+    participant_id,
+    start_job,
+)
 from drs_orchestration.domain.engine.job_phases import FollowedJob, refresh_phases
 from drs_orchestration.domain.engine.snapshots import choose_snapshots, snapshots_of
 from drs_orchestration.domain.errors import DrsLaunchRefused
@@ -32,7 +39,6 @@ from drs_orchestration.domain.models.drs import DrsJob, DrsTarget, LaunchStatus
 from drs_orchestration.domain.models.execution import (
     BatchStatus,
     EventType,
-    ExecutionMode,
     LaunchBatch,
     ServerState,
     WaveStatus,
@@ -58,7 +64,7 @@ def _in_flight(server: ServerState) -> bool:
 def _apply_job(tick: Tick, job: DrsJob, servers: list[ServerState]) -> None:
     statuses = {p.source_server_id: p for p in job.participating_servers}
     for server in servers:
-        participant = statuses.get(server.source_server_id)
+        participant = statuses.get(participant_id(server))
         status = participant.launch_status if participant else None
         if status is LaunchStatus.LAUNCHED:
             tick.set_server(
@@ -66,6 +72,7 @@ def _apply_job(tick: Tick, job: DrsJob, servers: list[ServerState]) -> None:
                 launch_status=status,
                 recovery_instance_id=participant.recovery_instance_id if participant else None,
                 launched_at=tick.now,
+                **launched_changes(tick, server),
             )
         elif status in (LaunchStatus.FAILED, LaunchStatus.TERMINATED) or (
             not job.is_active and status not in FINISHED
@@ -177,11 +184,12 @@ def _start(tick: Tick, target: DrsTarget, batch: LaunchBatch) -> bool:
     """StartRecovery for a batch recorded as intended; ``False`` when DRS refused it for want of room
     (the batch stays intended: a later tick starts it)."""
     try:
-        job = tick.drs(target).start_recovery(
-            batch.source_server_ids,
-            is_drill=tick.header.mode is ExecutionMode.DRILL,
-            tags=_tags(tick, batch.batch_id),
-            recovery_snapshots=snapshots_of(tick.wave_servers(batch.wave_id), batch.source_server_ids),
+        job = start_job(
+            tick,
+            target,
+            batch,
+            _tags(tick, batch.batch_id),
+            snapshots_of(tick.wave_servers(batch.wave_id), batch.source_server_ids),
         )
     except DrsLaunchRefused as refusal:
         tick.event(
@@ -246,10 +254,11 @@ def _waiting_servers(tick: Tick) -> dict[str, tuple[DrsTarget, Queue]]:
         waiting: dict[str, list[str]] = defaultdict(list)
         targets: dict[str, DrsTarget] = {}
         for server in tick.wave_servers(wave_id):
-            if server.batch_id is None and server.launch_status is None:
+            if server.batch_id is None and server.launch_status is None and may_batch(server):
                 target = target_of(server)
-                waiting[target_key(target)].append(server.source_server_id)
-                targets[target_key(target)] = target
+                key = launch_key(server, target)
+                waiting[key].append(server.source_server_id)
+                targets[key] = target
         for key, ids in waiting.items():
             by_target.setdefault(key, (targets[key], []))[1].append((wave_id, ids))
     return by_target

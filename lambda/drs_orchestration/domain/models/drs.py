@@ -20,6 +20,7 @@ __all__ = [
     "DrsPhaseSince",
     "DrsQuotas",
     "DrsTarget",
+    "FailbackState",
     "JobLogItem",
     "JobStatus",
     "JobType",
@@ -30,6 +31,7 @@ __all__ = [
     "RecoveryInstance",
     "RecoverySnapshot",
     "ReplicationState",
+    "ServerOrigin",
     "SourceServer",
 ]
 
@@ -49,6 +51,26 @@ class ReplicationState(StrEnum):
     DISCONNECTED = "DISCONNECTED"
     PENDING_SNAPSHOT_SHIPPING = "PENDING_SNAPSHOT_SHIPPING"
     SHIPPING_SNAPSHOT = "SHIPPING_SNAPSHOT"
+
+
+class ServerOrigin(StrEnum):
+    """Where a source server came from: a machine outside AWS, or an EC2 instance (another Region or
+    account), which decides how it fails back."""
+
+    ON_PREMISES = "ON_PREMISES"
+    AWS = "AWS"
+
+
+class FailbackState(StrEnum):
+    """A recovery instance's ``failback.state``: the failback client's progress (on-premises origin)."""
+
+    FAILBACK_NOT_STARTED = "FAILBACK_NOT_STARTED"
+    FAILBACK_IN_PROGRESS = "FAILBACK_IN_PROGRESS"
+    FAILBACK_READY_FOR_LAUNCH = "FAILBACK_READY_FOR_LAUNCH"
+    FAILBACK_COMPLETED = "FAILBACK_COMPLETED"
+    FAILBACK_ERROR = "FAILBACK_ERROR"
+    FAILBACK_NOT_READY_FOR_LAUNCH = "FAILBACK_NOT_READY_FOR_LAUNCH"
+    FAILBACK_LAUNCH_STATE_NOT_AVAILABLE = "FAILBACK_LAUNCH_STATE_NOT_AVAILABLE"
 
 
 class LaunchType(StrEnum):
@@ -99,6 +121,12 @@ class SourceServer(CamelModel):
     last_launch: LastLaunch | None = None
     recovery_instance_id: str | None = None
     last_seen_at: Timestamp | None = None
+    origin: ServerOrigin | None = None
+    """AWS when DRS reports ``sourceCloudProperties`` (an EC2 origin), else ON_PREMISES."""
+    origin_account_id: str | None = None
+    origin_region: str | None = None
+    reversed_direction_source_server_arn: str | None = None
+    """The source server in the origin that replicates back from this one's recovery instance."""
 
 
 class ParticipatingServer(CamelModel):
@@ -158,6 +186,8 @@ class RecoveryInstance(CamelModel):
     is_drill: bool
     job_id: str | None = None
     launched_at: Timestamp | None = None
+    failback_state: FailbackState | None = None
+    """The failback client's progress for this instance (``failback.state``)."""
 
 
 class RecoverySnapshot(CamelModel):

@@ -23,6 +23,7 @@ from drs_orchestration.domain.models.base import (
     matching,
 )
 from drs_orchestration.domain.models.drs import DrsPhaseSince, DrsTarget, LaunchStatus
+from drs_orchestration.domain.models.failback import FailbackServer
 from drs_orchestration.domain.models.in_flight import InFlight, legacy_in_flight
 from drs_orchestration.domain.models.recovery_plan import RecoveryPlan
 
@@ -132,11 +133,12 @@ class StartExecutionRequest(CamelModel):
     """Launch each server from its latest recovery snapshot taken at or before this instant (UTC);
     ``None``: from the latest data (an on-demand snapshot)."""
     source_execution_id: ExecutionId | None = None
+    """A FAILBACK's RECOVERY run: the servers it recovered are brought back to their origin."""
 
     @model_validator(mode="after")
     def _recovery_is_confirmed(self) -> Self:
-        if self.mode is ExecutionMode.RECOVERY and not self.confirm_plan_name:
-            raise ValueError("a RECOVERY needs confirmPlanName, the plan's name typed again")
+        if self.mode in (ExecutionMode.RECOVERY, ExecutionMode.FAILBACK) and not self.confirm_plan_name:
+            raise ValueError(f"a {self.mode.value} needs confirmPlanName, the plan's name typed again")
         return self
 
 
@@ -185,6 +187,13 @@ class ExecutionHeader(CamelModel):
     """Servers launch from their latest recovery snapshot taken at or before this instant; ``None``:
     from the latest data."""
     source_execution_id: ExecutionId | None = None
+    """A FAILBACK's RECOVERY run (the servers it recovered fail back)."""
+    failback_execution_id: ExecutionId | None = None
+    """On a RECOVERY run: its latest FAILBACK, marked by a conditional write before that run is
+    created, so two failbacks of one recovery never run at once."""
+    failback_marked_at: Timestamp | None = None
+    """When that mark was written: a mark whose run does not exist yet is taken as running while
+    the request that wrote it may still create it."""
 
     @field_validator("active_jobs", mode="before")
     @classmethod
@@ -284,6 +293,9 @@ class ServerState(CamelModel):
     server is first put in a batch."""
     snapshot_taken_at: Timestamp | None = None
     """When that snapshot was taken."""
+    failback: FailbackServer | None = None
+    """A FAILBACK run's server: its origin, the recovery instance it fails back from, and how far its
+    preparation got (``None`` in drills and recoveries)."""
 
 
 class LaunchBatch(CamelModel):
@@ -341,6 +353,10 @@ class EventType(StrEnum):
     """The run continues in a fresh state machine execution, before the history limit."""
     ENGINE_LOST = "ENGINE_LOST"
     """The run's state machine execution ended without finishing the run (found by the sweeper)."""
+    FAILBACK_READY = "FAILBACK_READY"
+    """A failback server may launch: its failback client is ready, or its reversed replication is
+    continuous."""
+    REVERSE_REPLICATION_STARTED = "REVERSE_REPLICATION_STARTED"
 
 
 class ExecutionEvent(CamelModel):
@@ -389,6 +405,7 @@ class ServerSummary(CamelModel):
     drs_phase: DrsPhaseSince | None = None
     recovery_snapshot_id: str | None = None
     snapshot_taken_at: Timestamp | None = None
+    failback: FailbackServer | None = None
 
 
 class WaveSummary(CamelModel):
@@ -422,3 +439,5 @@ class Execution(CamelModel):
     """When the drill's recovery instances were terminated; ``None`` while they may still run."""
     point_in_time: Timestamp | None = None
     """The instant the servers launch from (their latest snapshot at or before it); ``None``: latest data."""
+    source_execution_id: ExecutionId | None = None
+    """A FAILBACK's RECOVERY run."""

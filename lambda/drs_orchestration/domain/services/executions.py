@@ -32,6 +32,7 @@ from drs_orchestration.domain.models.operator_requests import REQUEST_EVENTS, Op
 from drs_orchestration.domain.ports import DEFAULT_PAGE_SIZE, ExecutionRunner, Page, RunnerSignal
 from drs_orchestration.domain.services.context import Request, Services, new_id, record_audit
 from drs_orchestration.domain.services.errors import EngineUnavailable
+from drs_orchestration.domain.services.failback_guards import failback_source, mark_failback
 from drs_orchestration.domain.services.point_in_time_reports import check_point_in_time
 
 __all__ = [
@@ -67,6 +68,7 @@ class ExecutionListItem(CamelModel):
     drill_expires_at: Timestamp | None
     instances_terminated_at: Timestamp | None
     point_in_time: Timestamp | None = None
+    source_execution_id: str | None = None
 
     @classmethod
     def of(cls, header: ExecutionHeader) -> ExecutionListItem:
@@ -149,25 +151,29 @@ def record_event(
 def start_execution(services: Services, request: Request, body: StartExecutionRequest) -> ExecutionStarted:
     runner = _runner(services)
     plan = services.plans.get(body.plan_id)
-    if body.mode is ExecutionMode.RECOVERY and body.confirm_plan_name != plan.name:
-        message = "must repeat the plan's name exactly to confirm a RECOVERY"
+    if body.mode in (ExecutionMode.RECOVERY, ExecutionMode.FAILBACK) and body.confirm_plan_name != plan.name:
+        message = f"must repeat the plan's name exactly to confirm a {body.mode.value}"
         raise ValidationFailed([FieldError(name="confirmPlanName", message=message)])
+    source = failback_source(services, plan, body)
     if body.point_in_time:
         check_point_in_time(body.point_in_time, request.now)
     active = services.executions.list_active(plan.id)
     if active:
         raise Conflict(f"recovery plan {plan.id} already has an active execution ({active[0].id})")
     execution_id = new_id("ex")
+    if source is not None:
+        mark_failback(services, source, execution_id, request.now)
     header = ExecutionHeader(
         id=execution_id,
         plan_id=plan.id,
-        plan_version=plan.version,
+        plan_version=source.plan_version if source else plan.version,
         plan_name=plan.name,
         mode=body.mode,
         created_at=request.now,
         started_by=request.actor,
-        plan_snapshot=plan,
+        plan_snapshot=source.plan_snapshot if source else plan,
         point_in_time=body.point_in_time,
+        source_execution_id=source.id if source else None,
         drill_expires_at=(
             request.now + timedelta(hours=plan.drill_ttl_hours)
             if body.mode is ExecutionMode.DRILL and plan.drill_ttl_hours
@@ -176,13 +182,17 @@ def start_execution(services: Services, request: Request, body: StartExecutionRe
     )
     waves = [
         WaveState(execution_id=execution_id, wave_id=wave.id, name=wave.name, position=index)
-        for index, wave in enumerate(plan.waves)
+        for index, wave in enumerate(header.plan_snapshot.waves)
     ]
     services.executions.create(header, waves, [])
-    requested = f"{body.mode.value} requested" + (
-        f" from the latest snapshots at or before {body.point_in_time:%Y-%m-%dT%H:%M:%SZ}"
-        if body.point_in_time
-        else ""
+    requested = (
+        f"{body.mode.value} requested"
+        + (
+            f" from the latest snapshots at or before {body.point_in_time:%Y-%m-%dT%H:%M:%SZ}"
+            if body.point_in_time
+            else ""
+        )
+        + (f" of recovery {source.id}" if source else "")
     )
     record_event(services, request, execution_id, EventType.EXECUTION_CREATED, requested)
     try:
@@ -195,7 +205,9 @@ def start_execution(services: Services, request: Request, body: StartExecutionRe
         raise EngineUnavailable(
             f"the execution engine did not start the run: {type(error).__name__}"
         ) from error
-    pit = {"pointInTime": body.point_in_time.isoformat()} if body.point_in_time else {}
+    pit: dict[str, JsonValue] = {"pointInTime": body.point_in_time.isoformat()} if body.point_in_time else {}
+    if source is not None:
+        pit["sourceExecutionId"] = source.id
     record_audit(
         services,
         request,

@@ -45,7 +45,10 @@ STEERING = responses(400, 403, 404, 409, 503, _202=executions.OperatorRequestAcc
 
 @router.post(
     "/executions",
-    summary="Start a drill or a recovery (a RECOVERY repeats the plan's name in confirmPlanName)",
+    summary=(
+        "Start a drill, a recovery or a failback of a recovery (a RECOVERY or FAILBACK repeats the plan's "
+        "name in confirmPlanName; a FAILBACK names its RECOVERY in sourceExecutionId)"
+    ),
     responses=responses(400, 403, 404, 409, 503, _202=executions.ExecutionStarted),
 )
 @requires(Permission.RUN_DRILL)
