@@ -51,6 +51,7 @@ ERROR_CODES: dict[type[Exception], int] = {
     NotFound: EXIT_API_CLIENT,
 }
 
+PIPED_WIDTH = 240
 HANDLED: tuple[type[Exception], ...] = (ApiError, *ERROR_CODES)
 
 
@@ -160,6 +161,14 @@ def exit_code(error: Exception) -> int:
     return next(code for kind, code in ERROR_CODES.items() if isinstance(error, kind))
 
 
+def _console() -> Console:
+    """The terminal; into a pipe or a file, wide enough that tables keep whole lines."""
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console.width = PIPED_WIDTH
+    return console
+
+
 def main(
     argv: list[str] | None = None,
     *,
@@ -170,7 +179,7 @@ def main(
     """Run the command line ``argv``; ``console``, ``sleep`` and ``clock`` are what it prints to and
     waits on (a terminal, and real time, unless given)."""
     args = parser().parse_args(argv)
-    chosen = console or Console(highlight=False)
+    chosen = console or _console()
     out = Output(chosen, json_output=args.output == "json")
     try:
         return run(args, lambda api: Context(api, out, sleep=sleep, clock=clock))

@@ -80,7 +80,7 @@ def show_group(context: Context, args: argparse.Namespace) -> int:
         return 0
     context.out.fields(group, (*GROUP_COLUMNS, Column.key("description", "description")))
     servers = context.api.pages(f"/protection-groups/{group['id']}/servers")
-    columns = [Column.key(key, key) for key in ("sourceServerId", "hostname", "replicationState")]
+    columns = [Column.key(key, key) for key in ("sourceServerId", "hostname", "replicationState", "verdict")]
     context.out.rows(servers, servers, columns, title="servers")
     return 0
 

@@ -4,51 +4,25 @@ behind an HTTP front (signed in as an Admin)."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
 import yaml
 
 from drs_orchestration.cli.__main__ import main
+from tests.integration.api.cli_front import serve
 from tests.integration.api.client import Api
 from tests.integration.api.test_plan_files import shop_plan
-from tests.integration.api.wsgi_front import WsgiFront
-
-
-class _Quiet(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture
 def cli(api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The target options of a CLI talking to ``api`` over HTTP."""
-    front = WsgiFront()
-    front.handler = api.handler
-    server = make_server("127.0.0.1", 0, front, handler_class=_Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     monkeypatch.setenv("DRS_TOKEN", "token-of-the-front")
     monkeypatch.setenv("DRS_LOCAL_DIR", str(tmp_path))
-    try:
-        yield [
-            "--api-url",
-            f"http://127.0.0.1:{server.server_port}",
-            "--region",
-            "us-east-1",
-            "--user-pool-id",
-            "us-east-1_pool",
-            "--user-pool-client-id",
-            "client",
-        ]
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
+    with serve(api) as target:
+        yield target
 
 
 def test_export_prints_the_plan_as_yaml_by_name(
