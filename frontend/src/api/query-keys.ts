@@ -24,6 +24,7 @@ export const queryKeys = {
   },
   sourceServers: (query: SourceServerQuery) => ['drs', 'source-servers', normaliseServerQuery(query)] as const,
   accounts: ['accounts'] as const,
+  readiness: ['readiness'] as const,
   audit: ['audit'] as const,
 };
 

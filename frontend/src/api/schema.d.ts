@@ -421,6 +421,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/readiness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account-wide readiness: the latest scan's score (0-100) and findings, and the last 90 days' scores (read from the stored scans, never computed in the request) */
+        get: operations["read_readiness_readiness_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readiness/scans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Scan the account-wide readiness now (Operator or Admin): 202; GET /readiness reads the result */
+        post: operations["start_scan_readiness_scans_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/recovery-plans": {
         parameters: {
             query?: never;
@@ -913,6 +947,25 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** Finding */
+        Finding: {
+            code: components["schemas"]["FindingCode"];
+            /** Message */
+            message: string;
+            /** Resourceid */
+            resourceId: string;
+            severity: components["schemas"]["FindingSeverity"];
+        };
+        /**
+         * FindingCode
+         * @enum {string}
+         */
+        FindingCode: "UNPROTECTED_SERVER" | "SELECTION_DRIFT" | "REPLICATION_UNHEALTHY" | "STALE_DRILL" | "LAST_DRILL_FAILED" | "QUOTA_HEADROOM" | "ACCOUNT_UNREACHABLE";
+        /**
+         * FindingSeverity
+         * @enum {string}
+         */
+        FindingSeverity: "HIGH" | "MEDIUM" | "LOW";
         /**
          * HealthCheck
          * @description The health gate of a wave: EC2 status checks of each recovered instance, then an SSM command
@@ -1225,6 +1278,21 @@ export interface components {
             severity: components["schemas"]["Severity"];
         };
         /**
+         * ReadinessView
+         * @description ``GET /readiness``: the latest result (``score`` and ``checkedAt`` are ``null`` before the first
+         *     scan) and the score of each scanned day, oldest first.
+         */
+        ReadinessView: {
+            /** Checkedat */
+            checkedAt: string | null;
+            /** Findings */
+            findings: components["schemas"]["Finding"][];
+            /** History */
+            history: components["schemas"]["ScoreOnDay"][];
+            /** Score */
+            score: number | null;
+        };
+        /**
          * ReasonCode
          * @enum {string}
          */
@@ -1431,6 +1499,29 @@ export interface components {
              * @enum {string}
              */
             status: "RUNNING";
+        };
+        /**
+         * ScanAccepted
+         * @description ``POST /readiness/scans``: the scan was handed to the scan function.
+         */
+        ScanAccepted: {
+            /**
+             * Requestedat
+             * Format: date-time
+             */
+            requestedAt: string;
+            /** Requestedby */
+            requestedBy: string;
+        };
+        /** ScoreOnDay */
+        ScoreOnDay: {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Score */
+            score: number;
         };
         /**
          * ServerImpact
@@ -4872,6 +4963,172 @@ export interface operations {
             };
             /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    read_readiness_readiness_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadinessView"];
+                };
+            };
+            /** @description No identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's groups do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    start_scan_readiness_scans_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScanAccepted"];
+                };
+            };
+            /** @description No identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's groups do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service is unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -22,7 +22,7 @@ from drs_orchestration.adapters.runner.lambda_readiness_worker import LambdaRead
 from drs_orchestration.adapters.s3.s3_evidence_store import S3EvidenceStore
 from drs_orchestration.adapters.s3.s3_report_store import S3ReportStore
 from drs_orchestration.adapters.stepfunctions.step_functions_runner import StepFunctionsExecutionRunner
-from drs_orchestration.composition import readiness, store
+from drs_orchestration.composition import readiness, readiness_scan, readiness_scanner, store
 from drs_orchestration.composition.product import Product, part
 from drs_orchestration.domain.clock import Clock
 from drs_orchestration.domain.ports import ExecutionRepository, ExecutionRunner, ReportStore
@@ -86,7 +86,13 @@ def readiness_worker(product: Product) -> LambdaReadinessWorker | None:
     "accounts_table",
     "audit_table",
     "home_account_id",
-    uses=(store.executions, readiness.readiness_checks, readiness_worker),
+    uses=(
+        store.executions,
+        readiness.readiness_checks,
+        readiness_worker,
+        readiness_scan.readiness_scans,
+        readiness_scanner.readiness_scanner,
+    ),
 )
 def api_parts(product: Product) -> ApiParts:
     settings = product.settings
@@ -121,5 +127,7 @@ def api_parts(product: Product) -> ApiParts:
         readiness_worker=readiness_worker(product),
         evidence=_evidence_store(product),
         failback=BotoFailbackGatewayFactory(drs),
+        readiness_scans=readiness_scan.readiness_scans(product),
+        readiness_scanner=readiness_scanner.readiness_scanner(product),
     )
     return ApiParts(services, product.clock, settings.max_body_bytes, settings.allowed_origin)

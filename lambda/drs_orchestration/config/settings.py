@@ -39,6 +39,18 @@ class Settings(BaseSettings):
         default=None, min_length=1, validation_alias="READINESS_WORKER_FUNCTION"
     )
     """The function that checks large plans' readiness; without it such a check answers 503."""
+    readiness_scan_function: str | None = Field(
+        default=None, min_length=1, validation_alias="READINESS_SCAN_FUNCTION"
+    )
+    """The function that scans the account-wide readiness (``POST /readiness/scans`` answers 503 without)."""
+    readiness_stale_drill_days: int = Field(
+        default=30, ge=1, le=3650, validation_alias="READINESS_STALE_DRILL_DAYS"
+    )
+    """A plan with no successful drill within this many days is reported (STALE_DRILL)."""
+    readiness_lag_threshold_seconds: int = Field(
+        default=300, ge=1, le=604800, validation_alias="READINESS_LAG_THRESHOLD_SECONDS"
+    )
+    """A protected server whose replication lags more than this is reported (REPLICATION_UNHEALTHY)."""
     home_account_id: str | None = Field(default=None, pattern=r"^\d{12}$", validation_alias="HOME_ACCOUNT_ID")
     """The account the product runs in: DRS calls for it use the function's own credentials."""
     drs_endpoint_url: AnyHttpUrl | None = Field(default=None, validation_alias="DRS_ENDPOINT_URL")

@@ -32,7 +32,7 @@ def _server_key(user_id: str, password: str, salt: int, small_b: int, large_a: i
     return large_b, hmac.new(prk, b"Caldera Derived Key\x01", hashlib.sha256).digest()[:16]
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=10)
 @given(password=st.text(min_size=1, max_size=40), salt=st.integers(min_value=1, max_value=2**128))
 def test_client_and_server_derive_the_same_key_when_the_password_matches(password: str, salt: int) -> None:
     # Given a client session and a server that knows the password's verifier

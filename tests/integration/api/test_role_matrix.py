@@ -69,6 +69,8 @@ ENDPOINTS = [
     ("DELETE", "/accounts/444455556666", None, None, "Admin"),
     ("GET", "/audit", None, None, "Viewer"),
     ("GET", "/me", None, None, "Viewer"),
+    ("GET", "/readiness", None, None, "Viewer"),
+    ("POST", "/readiness/scans", None, None, "Operator"),
 ]
 
 

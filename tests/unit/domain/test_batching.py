@@ -60,7 +60,7 @@ def test_jobs_needed_rounds_up() -> None:
     assert [jobs_needed(n) for n in (0, 1, 100, 101, 4000)] == [0, 1, 1, 2, 40]
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80)
 @given(
     waves=st.lists(st.integers(0, 250), min_size=1, max_size=4),
     foreign_jobs=st.lists(st.integers(1, 100), max_size=6),

@@ -396,7 +396,7 @@ def test_job_is_active_until_completed_and_execution_terminal_once_ended() -> No
     assert header(status="PARTIAL").is_terminal
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(st.one_of(plans(), wave_states, server_states, events))
 def test_generated_models_round_trip_through_camel_case_json(model: BaseModel) -> None:
     document = model.to_json() if isinstance(model, CamelModel) else {}

@@ -34,6 +34,8 @@ export interface DashboardRootProps {
   loading: { groups: boolean; plans: boolean; executions: boolean };
   error: unknown;
   now: Date;
+  /** The account-wide readiness panel, shown first. */
+  programme?: React.ReactNode;
 }
 
 function Counter({ label, value, loading }: { label: string; value: React.ReactNode; loading: boolean }) {
@@ -65,7 +67,7 @@ function total(
 }
 
 export function DashboardRoot(props: DashboardRootProps) {
-  const { groups, readiness, readinessLoading, plans, executions, drills, loading, error, now } = props;
+  const { groups, readiness, readinessLoading, plans, executions, drills, loading, error, now, programme } = props;
   const sums = total(readiness);
   const active = activeExecutions(executions);
   const leftovers = runningDrillInstances(drills);
@@ -82,6 +84,7 @@ export function DashboardRoot(props: DashboardRootProps) {
     >
       <SpaceBetween size="l">
         {error ? <ApiErrorAlert error={error} /> : null}
+        {programme}
         <Container header={<Header variant="h2">{t.servers}</Header>}>
           <ColumnLayout columns={4} variant="text-grid">
             <Counter label={t.groups} value={t.groupCount(groups.length)} loading={loading.groups} />

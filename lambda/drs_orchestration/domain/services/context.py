@@ -28,6 +28,7 @@ from drs_orchestration.domain.ports import (
     ReportStore,
 )
 from drs_orchestration.domain.readiness_checks import ReadinessCheckRepository, ReadinessWorker
+from drs_orchestration.domain.readiness_scans import ReadinessScanner, ReadinessScanRepository
 
 __all__ = [
     "AuditedAccountRepository",
@@ -112,6 +113,10 @@ class Services:
     """Where evidence packs are kept (the evidence bucket); without it a pack answers 503."""
     failback: FailbackGatewayFactory | None = None
     """DRS's failback calls (re-protect, the failback clean-up, failback readiness)."""
+    readiness_scans: ReadinessScanRepository | None = None
+    """The account-wide readiness results, one per day."""
+    readiness_scanner: ReadinessScanner | None = None
+    """Runs an account-wide readiness scan outside the API request."""
 
 
 @dataclass(frozen=True)

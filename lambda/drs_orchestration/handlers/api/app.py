@@ -20,6 +20,7 @@ from drs_orchestration.handlers.api.routes import (
     inventory,
     plan_files,
     protection_groups,
+    readiness,
     readiness_checks,
     recovery_plans,
 )
@@ -45,6 +46,7 @@ for module in (
     failback_operations,
     inventory,
     accounts,
+    readiness,
 ):
     app.include_router(module.router)
 
