@@ -81,6 +81,8 @@ def _cell(value: Any) -> str:
         return "-"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, list) and all(isinstance(item, str | int | float) for item in value):
+        return ", ".join(str(item) for item in value) or "-"
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
@@ -112,7 +114,11 @@ class Output:
         if self.json:
             self.value(value)
             return
-        self.console.print(table(rows, columns, title))
+        shown = list(rows)
+        if not shown:
+            self.line(f"no {title or 'items'}")
+            return
+        self.console.print(table(shown, columns, title))
 
     def fields(self, value: dict[str, Any], fields: Sequence[Column], title: str = "") -> None:
         """``value`` as JSON, or a two-column table of ``fields``."""
@@ -130,7 +136,13 @@ def table(
     transpose: Sequence[Column] = (),
 ) -> Table:
     """A rich table; ``transpose`` shows the one row as name/value lines instead."""
-    shown = Table(title=title or None, box=box.SIMPLE_HEAD, title_justify="left", show_header=not transpose)
+    shown = Table(
+        title=title or None,
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        title_justify="left",
+        show_header=not transpose,
+    )
     if transpose:
         shown.add_column("field", style="bold", no_wrap=True)
         shown.add_column("value", overflow="fold")
