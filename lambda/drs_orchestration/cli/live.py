@@ -7,7 +7,7 @@ prints nothing while it waits."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -19,7 +19,7 @@ from rich.text import Text
 from drs_orchestration.cli.commands import TERMINAL, progress_line, stamp
 from drs_orchestration.cli.registry import Context
 
-__all__ = ["MAX_SERVER_ROWS", "awaiting_approval", "follow_run", "plain_line", "view"]
+__all__ = ["MAX_SERVER_ROWS", "Approvals", "awaiting_approval", "follow_run", "plain_line", "view"]
 
 MAX_SERVER_ROWS = 20
 STYLE = {
@@ -50,12 +50,28 @@ def _polls(context: Context, execution_id: str, interval: float, timeout: float 
         context.sleep(interval)
 
 
-def awaiting_approval(context: Context, execution: dict[str, Any]) -> list[str]:
-    """The waves waiting for an approval (read from the run's events, only while the run waits)."""
-    if execution["status"] != "WAITING_APPROVAL":
-        return []
+class Approvals:
+    """The waves waiting for an approval, from the run's events: read while the run waits, each time
+    only the events after the newest one held (the ``after`` cursor), merged by ``eventId``."""
+
+    def __init__(self, context: Context, execution_id: str) -> None:
+        self.context = context
+        self.path = f"/executions/{execution_id}/events"
+        self.events: dict[str, dict[str, Any]] = {}
+
+    def waiting(self, execution: dict[str, Any]) -> list[str]:
+        if execution["status"] != "WAITING_APPROVAL":
+            return []
+        cursor = {"after": max(self.events)} if self.events else {}
+        for event in self.context.api.pages(self.path, limit="100", **cursor):
+            self.events[event["eventId"]] = event
+        return awaiting_approval(self.events[key] for key in sorted(self.events))
+
+
+def awaiting_approval(events: Iterable[dict[str, Any]]) -> list[str]:
+    """The waves whose latest approval event (in time order) is a request."""
     waiting: dict[str, None] = {}
-    for event in context.api.pages(f"/executions/{execution['id']}/events", limit="100"):
+    for event in events:
         wave = event.get("waveId")
         if wave and event["type"] == "APPROVAL_REQUESTED":
             waiting[wave] = None
@@ -71,9 +87,10 @@ def follow_run(
     polls = _polls(context, execution_id, interval, timeout)
     if context.out.json:
         return _last(polls)
+    approvals = Approvals(context, execution_id)
     if context.out.console.is_terminal:
-        return _live(context, polls)
-    return _plain(context, polls)
+        return _live(context, polls, approvals)
+    return _plain(context, polls, approvals)
 
 
 def _last(polls: Iterator[dict[str, Any]]) -> dict[str, Any]:
@@ -89,21 +106,21 @@ def plain_line(execution: dict[str, Any], awaiting: list[str]) -> str:
     return f"{line} | awaiting approval: {', '.join(awaiting)}" if awaiting else line
 
 
-def _plain(context: Context, polls: Iterator[dict[str, Any]]) -> dict[str, Any]:
+def _plain(context: Context, polls: Iterator[dict[str, Any]], approvals: Approvals) -> dict[str, Any]:
     last, execution = "", {}
     for execution in polls:
-        line = plain_line(execution, awaiting_approval(context, execution))
+        line = plain_line(execution, approvals.waiting(execution))
         if line != last:
             context.out.line(f"{stamp(context.api)} {line}")
             last = line
     return execution
 
 
-def _live(context: Context, polls: Iterator[dict[str, Any]]) -> dict[str, Any]:
+def _live(context: Context, polls: Iterator[dict[str, Any]], approvals: Approvals) -> dict[str, Any]:
     execution: dict[str, Any] = {}
     with Live(Text("connecting..."), console=context.out.console, auto_refresh=False) as screen:
         for execution in polls:
-            screen.update(view(execution, awaiting_approval(context, execution)), refresh=True)
+            screen.update(view(execution, approvals.waiting(execution)), refresh=True)
     return execution
 
 

@@ -137,9 +137,9 @@ WAITING = {
     ],
 }
 EVENTS = [
-    {"type": "APPROVAL_REQUESTED", "waveId": "db"},
-    {"type": "APPROVAL_GRANTED", "waveId": "db"},
-    {"type": "APPROVAL_REQUESTED", "waveId": "app"},
+    {"eventId": "20261205T020000.000000Z-1", "type": "APPROVAL_REQUESTED", "waveId": "db"},
+    {"eventId": "20261205T020100.000000Z-2", "type": "APPROVAL_GRANTED", "waveId": "db"},
+    {"eventId": "20261205T020200.000000Z-3", "type": "APPROVAL_REQUESTED", "waveId": "app"},
 ]
 
 
@@ -174,6 +174,9 @@ def test_follow_names_the_waves_waiting_for_approval_in_plain_lines_and_exits_1_
 
     assert code == 1
     lines = capsys.readouterr().out.splitlines()
+    events_read = [path for _, path, _ in waiting_api.asked if "/events" in path]
+    assert len(events_read) == 2
+    assert "after=20261205T020200.000000Z-3" in events_read[1]
     assert lines[0].endswith("app: PENDING | awaiting approval: app")
     assert lines[0].split()[1] == "WAITING_APPROVAL"
     assert lines[1].split()[1] == "CANCELLED"
