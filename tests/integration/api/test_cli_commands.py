@@ -26,7 +26,7 @@ from drs_orchestration.cli.__main__ import main
 from drs_orchestration.composition.api import api_parts
 from drs_orchestration.composition.product import Product
 from drs_orchestration.config.settings import Settings
-from drs_orchestration.domain.models.execution import ExecutionStatus
+from drs_orchestration.domain.models.execution import EventType, ExecutionEvent, ExecutionStatus
 from tests.integration.api.cli_front import serve
 from tests.integration.api.client import API_HANDLER, Api
 from tests.integration.api.conftest import REGION
@@ -200,6 +200,53 @@ def test_follow_draws_a_live_view_on_a_terminal(api: Api, product: Product, cli:
     assert "s-00000000000000001" in drawn
     assert "1/1" in drawn
     assert "━" in drawn  # a progress bar
+
+
+def test_follow_names_the_wave_waiting_for_approval_and_approve_lets_it_go(
+    api: Api, product: Product, run: Run
+) -> None:
+    # Given a drill waiting for the approval of its wave, as the engine records it
+    make_plan(api)
+    execution_id = run("--output", "json", "drill", "shop-dr", "--no-follow")[1]["executionId"]
+    now = datetime.now(UTC)
+    _runner(product).advance(execution_id, ExecutionStatus.WAITING_APPROVAL, at=now)
+    api_parts(product).services.executions.append_event(
+        ExecutionEvent(
+            execution_id=execution_id,
+            event_id=f"{now.strftime('%Y%m%dT%H%M%S.%fZ')}-approval",
+            at=now,
+            type=EventType.APPROVAL_REQUESTED,
+            message="wave web waits for approval",
+            wave_id="web",
+        )
+    )
+
+    # When it is followed (the engine ends the run at the first wait)
+    def engine_ends(_: float) -> None:
+        _runner(product).advance(execution_id, ExecutionStatus.CANCELLED, at=datetime.now(UTC))
+
+    code, out = run("follow", execution_id, sleep=engine_ends)
+
+    # Then the first line names the waiting wave, and the run's end is exit 1
+    assert code == 1
+    assert out.splitlines()[0].endswith("web: PENDING | awaiting approval: web")
+
+
+def test_approve_is_accepted_while_the_run_waits_and_refused_with_3_otherwise(
+    api: Api, product: Product, run: Run
+) -> None:
+    make_plan(api)
+    execution_id = run("--output", "json", "drill", "shop-dr", "--no-follow")[1]["executionId"]
+    assert run("approve", execution_id, "web")[0] == 3
+    assert "not waiting for an approval" in run.err
+
+    _runner(product).advance(execution_id, ExecutionStatus.WAITING_APPROVAL, at=datetime.now(UTC))
+    code, accepted = run("approve", execution_id, "web", "--output", "json")
+
+    assert code == 0
+    assert (accepted["request"], accepted["waveId"]) == ("APPROVE", "web")
+    events = [event["type"] for event in api.get(f"/executions/{execution_id}/events").json["items"]]
+    assert events[-1] == "APPROVAL_GRANTED"
 
 
 def test_steering_commands_post_the_request_and_map_refusals_to_exit_3(api: Api, run: Run) -> None:
