@@ -83,6 +83,10 @@ def test_groups_list_and_show_print_the_api_json_or_a_table(api: Api, run: Run) 
     assert listed["items"][0]["id"] in row
     code, shown = run("groups", "show", "g-shop-dr", "--output", "json")
     assert (code, shown) == (0, listed["items"][0])
+    code, text = run("groups", "show", listed["items"][0]["id"])
+    assert code == 0
+    assert "tag selector" in text
+    assert "servers" in text
 
 
 def test_plans_list_show_create_and_diff(api: Api, run: Run, tmp_path: Path) -> None:
