@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from drs_orchestration.domain.engine.failback_launch import ON_PREMISES_GATE
+from drs_orchestration.domain.models.drs import DrsTarget
 from drs_simulator.records import Job
 from tests.integration.engine.harness import ACCOUNT, HOUR, REGION, Engine, fleet, server_id
 
@@ -163,6 +164,40 @@ def _readiness(engine: Engine, plan: str, recovery: dict[str, Any]) -> dict[str,
     return report
 
 
+def _assert_recorded_as_failed_back(
+    engine: Engine, recovery: dict[str, Any], failback: dict[str, Any]
+) -> None:
+    """What the run records per server (what re-protect and the clean-up read): on premises, the
+    recovery instance failed back from, in the recovery Region; from EC2, the new instance in the
+    origin Region, with the recovery Region it came back from."""
+    assert failback["sourceExecutionId"] == recovery["id"]
+    recovered = {
+        s["sourceServerId"]: s["recoveryInstanceId"] for w in recovery["waves"] for s in w["servers"]
+    }
+    servers = {s.source_server_id: s for s in engine.servers(failback["id"])}
+    for sid, server in servers.items():
+        assert server.failback is not None
+        assert (server.launch_status, server.account_id) == ("LAUNCHED", ACCOUNT)
+        assert (server.failback.stage, server.failback.recovery_instance_id) == ("READY", recovered[sid])
+        assert (server.failback.recovery_target.account_id, server.failback.recovery_target.region) == (
+            ACCOUNT,
+            REGION,
+        )
+    on_premises = [servers[server_id(n)] for n in range(4)]
+    assert {(s.region, s.failback.origin) for s in on_premises if s.failback} == {(REGION, "ON_PREMISES")}
+    assert [s.recovery_instance_id for s in on_premises] == [
+        recovered[s.source_server_id] for s in on_premises
+    ]
+    ec2 = servers[server_id(EC2_ORIGIN)]
+    assert ec2.failback is not None
+    assert (ec2.region, ec2.failback.origin, ec2.failback.origin_target) == (
+        ORIGIN_REGION,
+        "AWS",
+        DrsTarget(account_id=ACCOUNT, region=ORIGIN_REGION),
+    )
+    assert ec2.recovery_instance_id in engine.drs.simulator.partition(ACCOUNT, ORIGIN_REGION).instances
+
+
 def _protecting_calls(engine: Engine) -> dict[str, int]:
     counts = engine.drs.simulator.request_counts()
     return {operation: counts.get(operation, 0) for operation in ("StartReplication", "ReverseReplication")}
@@ -197,6 +232,7 @@ def test_recovery_failback_and_reprotect_of_a_diamond_close_the_loop_in_the_orig
     # When it is failed back, then re-protected through the API
     failback = _failback(engine, plan, recovery)
     assert failback["status"] == "SUCCEEDED", failback
+    _assert_recorded_as_failed_back(engine, recovery, failback)
     results = _reprotect(engine, failback)
 
     # Then on premises, each machine the failback client rewrote replicates again (StartReplication)

@@ -190,12 +190,12 @@ class _Clock:
 
 
 def test_a_large_failback_readiness_check_runs_in_the_worker_for_the_source_runs_servers() -> None:
-    # Given a recovery of more servers than are checked within a request, none with a failback client
+    # Given a recovery of more servers than are checked within a request, every one already failed back
     _, services = _fleet(SYNC_SERVER_LIMIT + 1)
     services.plans.create(plan(wave("db")))
     # When a failback check of it starts
     started = start_readiness_check(services, REQUEST, "rp-shop", ExecutionMode.FAILBACK, "ex-recovery")
-    # Then the worker takes it, and its report blocks every server on its missing failback client
+    # Then the worker takes it, and its report blocks every server as already failed back
     assert isinstance(started, RunningReadinessCheck)
     assert started.progress.total_servers == SYNC_SERVER_LIMIT + 1
     assert isinstance(services.readiness_worker, RecordingReadinessWorker)
@@ -210,4 +210,4 @@ def test_a_large_failback_readiness_check_runs_in_the_worker_for_the_source_runs
         "BLOCKED",
     )
     codes = {r.code.value for w in done.report.waves for s in w.servers for r in s.reasons}
-    assert codes == {"FAILBACK_CLIENT_NOT_CONNECTED"}
+    assert codes == {"ALREADY_FAILED_BACK"}
