@@ -1,6 +1,7 @@
 """A FAILBACK brings back what a RECOVERY recovered: reverse wave order, per origin, within quotas."""
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from drs_orchestration.domain.engine.failback_launch import ON_PREMISES_GATE
@@ -233,6 +234,13 @@ def test_recovery_failback_and_reprotect_of_a_diamond_close_the_loop_in_the_orig
     failback = _failback(engine, plan, recovery)
     assert failback["status"] == "SUCCEEDED", failback
     _assert_recorded_as_failed_back(engine, recovery, failback)
+    # And its timeline names every DRS job of the failback: StartFailbackLaunch jobs at home, the
+    # recovery of the reversed server in the origin Region
+    started = {e.details["jobId"] for e in engine.timeline(failback["id"]) if e.type == "JOB_STARTED"}
+    fail_back_jobs = {j.job_id for j in _jobs_of(engine, ACCOUNT, REGION, "FAILBACK").values()}
+    origin_jobs = {j.job_id for j in _jobs_of(engine, ACCOUNT, ORIGIN_REGION, "START_RECOVERY").values()}
+    assert started == fail_back_jobs | origin_jobs
+    assert len(origin_jobs) == 1
     results = _reprotect(engine, failback)
 
     # Then on premises, each machine the failback client rewrote replicates again (StartReplication)
@@ -302,6 +310,15 @@ def test_failback_with_a_client_missing_fails_that_server_by_its_impact(
     assert missing["jobId"] is None
     assert server_id(2) not in _jobs_of(engine, ACCOUNT, REGION, "FAILBACK")
     assert engine.wave(failback, "a")["status"] == "COMPLETED"
+
+    # When the recovery is failed back a second time
+    second = _failback(engine, plan, recovery)
+    # Then a server that already failed back is named as such, not as missing its failback client
+    done = engine.wave(second, "d")["servers"][0]
+    instance = engine.wave(recovery, "d")["servers"][0]["recoveryInstanceId"]
+    assert done["launchStatus"] == "FAILED"
+    assert done["error"].startswith(f"recovery instance {instance} has already failed back")
+    assert "not connected" not in done["error"]
 
 
 def test_failback_with_a_critical_client_missing_fails_the_run_and_skips_what_follows(
@@ -393,3 +410,38 @@ def test_failback_of_a_wave_of_more_than_100_servers_is_split_into_jobs_of_at_mo
     jobs = {job.job_id: job for job in _jobs_of(engine, ACCOUNT, REGION, "FAILBACK").values()}
     assert sorted(len(job.participants) for job in jobs.values()) == [10, 100]
     assert sum(len(job.participants) for job in jobs.values()) == count
+
+
+def test_failback_waits_for_a_job_slot_when_others_hold_every_concurrent_job_of_the_account(
+    engine_factory: Callable[..., Engine],
+) -> None:
+    # Given a recovery of one wave of 5 on-premises servers, failback clients connected
+    engine = engine_factory(servers=fleet(25))
+    group = engine.group("five", [server_id(n) for n in range(5)])
+    plan = engine.plan(
+        [{"id": "all", "name": "All", "protectionGroupIds": [group], "healthCheck": None}], name="diamond"
+    )
+    recovery = _recover(engine, plan)
+    _connect_clients(engine, recovery, skip=frozenset())
+    # And someone outside the product holding all 20 concurrent jobs DRS allows (a drill a server)
+    for n in range(5, 25):
+        engine.drs.simulator.handle(
+            "StartRecovery",
+            ACCOUNT,
+            REGION,
+            {"sourceServers": [{"sourceServerID": server_id(n)}], "isDrill": True},
+        )
+    part = engine.drs.simulator.partition(ACCOUNT, REGION)
+    outside = [job for job in part.jobs.values() if job.is_drill]
+    assert len(outside) == len(part.active_jobs()) == 20
+
+    # When it is failed back
+    failback = _failback(engine, plan, recovery)
+
+    # Then it waited for a slot: its StartFailbackLaunch came once a job had ended, and DRS refused none
+    assert failback["status"] == "SUCCEEDED", failback["statusReason"]
+    [job] = {job.job_id: job for job in _jobs_of(engine, ACCOUNT, REGION, "FAILBACK").values()}.values()
+    assert sorted(job.participants) == [server_id(n) for n in range(5)]
+    first_free = min(j.ended for j in outside if j.ended is not None)
+    assert datetime.fromisoformat(failback["startedAt"]) < first_free <= job.created
+    assert engine.drs.simulator.request_counts("StartFailbackLaunch") == {"StartFailbackLaunch": 1}
