@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from drs_orchestration.adapters.memory import (
     InMemoryAccountRepository,
     InMemoryAuditRepository,
@@ -18,6 +20,7 @@ from drs_orchestration.adapters.memory.readiness_checks import (
     InMemoryReadinessCheckRepository,
     RecordingReadinessWorker,
 )
+from drs_orchestration.domain.errors import Conflict
 from drs_orchestration.domain.failback_ports import DrsCallRefused
 from drs_orchestration.domain.models.audit import AuditOutcome
 from drs_orchestration.domain.models.drs import DrsTarget, LaunchStatus, ReplicationState
@@ -43,6 +46,7 @@ from drs_orchestration.domain.readiness_checks import (
 from drs_orchestration.domain.services.context import Request, Services
 from drs_orchestration.domain.services.failback_cleanup import clean_up_failback
 from drs_orchestration.domain.services.readiness_checks import run_readiness_check, start_readiness_check
+from drs_orchestration.domain.services.readiness_reports import validate_plan
 from drs_orchestration.domain.services.reprotect import reprotect_execution
 from tests.unit.domain.builders import ACCOUNT, T0, plan, wave
 
@@ -211,3 +215,18 @@ def test_a_large_failback_readiness_check_runs_in_the_worker_for_the_source_runs
     )
     codes = {r.code.value for w in done.report.waves for s in w.servers for r in s.reasons}
     assert codes == {"ALREADY_FAILED_BACK"}
+
+
+def test_validate_of_a_failback_answers_at_once_only_up_to_the_synchronous_limit() -> None:
+    # Given a recovery of one server more than a request checks, and one of the limit
+    _, large = _fleet(SYNC_SERVER_LIMIT + 1)
+    _, small = _fleet(SYNC_SERVER_LIMIT)
+    for services in (large, small):
+        services.plans.create(plan(wave("db")))
+    # When each is validated for a FAILBACK
+    # Then the large one is a conflict pointing at a readiness check, the small one the report itself
+    with pytest.raises(Conflict, match="readiness-checks"):
+        validate_plan(large, "rp-shop", ExecutionMode.FAILBACK, T0, source_execution_id="ex-recovery")
+    report = validate_plan(small, "rp-shop", ExecutionMode.FAILBACK, T0, source_execution_id="ex-recovery")
+    assert (report.mode, report.verdict.value) == (ExecutionMode.FAILBACK, "BLOCKED")
+    assert sum(len(w.servers) for w in report.waves) == SYNC_SERVER_LIMIT
