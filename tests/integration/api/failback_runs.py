@@ -295,4 +295,9 @@ def recover_and_fail_back(
         source_execution_id=loop.recovery_id,
         servers=servers,
     )
+    # the start marks the recovery with its failback
+    executions = store.executions(product)
+    recovery = executions.get_header(loop.recovery_id)
+    marked = {"failback_execution_id": loop.failback_id, "failback_marked_at": datetime.now(UTC)}
+    executions.update_header(recovery.model_copy(update=marked), recovery.version)
     return loop
