@@ -626,7 +626,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Readiness report per wave and server, launching nothing, for a plan of up to 200 servers (409 above: start a readiness check) */
+        /** Readiness report per wave and server, launching nothing, for a plan of up to 200 servers (409 above: start a readiness check); mode=FAILBACK with sourceExecutionId checks whether that RECOVERY run's servers can fail back */
         post: operations["validate_recovery_plans__plan_id__validate_post"];
         delete?: never;
         options?: never;
@@ -1334,7 +1334,7 @@ export interface components {
          * ReasonCode
          * @enum {string}
          */
-        ReasonCode: "NOT_IN_INVENTORY" | "REPLICATION_NOT_READY" | "REPLICATION_DEGRADED" | "REPLICATION_UNKNOWN" | "REPLICATION_LAG" | "NO_LAUNCH_CONFIGURATION" | "LAUNCH_CONFIGURATION_UNKNOWN" | "RECOVERED_BY_RECOVERY" | "DRILL_INSTANCE_RUNNING" | "NEVER_DRILLED" | "DRILL_OUTDATED" | "UNKNOWN_PROTECTION_GROUP" | "EMPTY_WAVE" | "OPTIONAL_SERVER_BLOCKED" | "QUOTA_ROUNDS" | "NO_SNAPSHOT_AT_POINT_IN_TIME" | "NOT_RECOVERED" | "RECOVERY_INSTANCE_TERMINATED" | "FAILBACK_CLIENT_NOT_CONNECTED" | "FAILBACK_REPLICATION_NOT_READY" | "FAILBACK_ERROR" | "REVERSE_REPLICATION_NOT_STARTED" | "REVERSE_REPLICATION_NOT_READY";
+        ReasonCode: "NOT_IN_INVENTORY" | "REPLICATION_NOT_READY" | "REPLICATION_DEGRADED" | "REPLICATION_UNKNOWN" | "REPLICATION_LAG" | "NO_LAUNCH_CONFIGURATION" | "LAUNCH_CONFIGURATION_UNKNOWN" | "RECOVERED_BY_RECOVERY" | "DRILL_INSTANCE_RUNNING" | "NEVER_DRILLED" | "DRILL_OUTDATED" | "UNKNOWN_PROTECTION_GROUP" | "EMPTY_WAVE" | "OPTIONAL_SERVER_BLOCKED" | "QUOTA_ROUNDS" | "NO_SNAPSHOT_AT_POINT_IN_TIME" | "NOT_RECOVERED" | "RECOVERY_INSTANCE_TERMINATED" | "FAILBACK_CLIENT_NOT_CONNECTED" | "FAILBACK_REPLICATION_NOT_READY" | "FAILBACK_ERROR" | "ALREADY_FAILED_BACK" | "REVERSE_REPLICATION_NOT_STARTED" | "REVERSE_REPLICATION_NOT_READY";
         /**
          * RecoveryPlan
          * @description A stored recovery plan.
@@ -6875,6 +6875,8 @@ export interface operations {
             query?: {
                 mode?: components["schemas"]["ExecutionMode"];
                 pointInTime?: string | null;
+                /** @description mode=FAILBACK: the finished RECOVERY run whose servers would fail back */
+                sourceExecutionId?: string | null;
             };
             header?: never;
             path: {
