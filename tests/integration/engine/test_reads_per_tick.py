@@ -7,16 +7,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
+
 from drs_orchestration.adapters import aws_calls
+from drs_orchestration.composition.store import executions
 from drs_orchestration.domain.models.execution import EventType
+from drs_orchestration.domain.server_counts import count_servers
 from drs_simulator.config import Span
 from tests.integration.engine.harness import FAST_TIMINGS, HOUR, Engine, fleet, server_id
 
 WAVES = 4
-CONVERSION = 1800.0
+CONVERSION = 900.0
 BOOT = 720.0
 # Every phase before conversion takes under a minute here, so every server converts from a minute
-# after its job started for half an hour, and boots for 12 minutes once launched (within the health
+# after its job started for 15 minutes, and boots for 12 minutes once launched (within the health
 # gate's 15): those are the windows where nothing changes (a margin on either side).
 MARGIN = 120.0
 SLOW_CONVERSION = FAST_TIMINGS.model_copy(
@@ -70,6 +74,12 @@ def _run(engine: Engine, ticks: Ticks, name: str, servers: list[str]) -> dict[st
     execution_id = engine.start(plan_id)
     execution = engine.finish(execution_id, limit=6 * HOUR)
     assert execution["status"] == "SUCCEEDED", execution["statusReason"]
+    # the counts each wave item carries are those of its servers
+    store = executions(engine.product)
+    for wave in store.get_waves(execution_id):
+        servers = store.get_servers(execution_id, wave.wave_id)
+        assert wave.server_counts == count_servers(servers, health_checked=True)
+        assert wave.server_counts.critical_recovered == per_wave
     timeline = engine.timeline(execution_id)
     jobs_started = max(e.at for e in timeline if e.type is EventType.JOB_STARTED)
     gates_started = max(e.at for e in timeline if e.type is EventType.HEALTH_CHECK_STARTED)
@@ -89,11 +99,12 @@ def _run(engine: Engine, ticks: Ticks, name: str, servers: list[str]) -> dict[st
     }
 
 
+@pytest.mark.slow  # about 5 minutes: two runs through the whole product
 def test_a_tick_reads_as_many_items_at_192_servers_as_at_48_when_it_waits_on_jobs_or_gates(
     engine_factory: Callable[..., Engine],
 ) -> None:
     # Given 240 servers, a plan of 4 parallel health-gated waves over 48 of them, and the same plan
-    # over the other 192; DRS converts for half an hour and the instances boot for 12 minutes
+    # over the other 192; DRS converts for 15 minutes and the instances boot for 12 minutes
     engine = engine_factory(servers=fleet(240), timings=SLOW_CONVERSION)
     ticks = Ticks(engine)
     engine.runtime.handlers["AdvanceFunction"] = ticks.wrap(engine.runtime.handlers["AdvanceFunction"])
