@@ -1,4 +1,4 @@
-"""DRS launches: follow the run's jobs (one DescribeJobs per target a tick), find intended jobs again
+"""DRS launches (``following`` follows the jobs once started): find intended jobs again
 after a crash by their tags (one scan of a target's jobs for all its intended batches), and start
 jobs within the account's quotas (other runs included): batches DRS has no job for and servers in
 no batch yet, under one lease take and one listing of the active jobs.
@@ -11,8 +11,6 @@ want of room (someone launched outside the product in the same second): the batc
 intended, its servers wait, and a later tick starts it within the quotas. Waiting is a state. A
 retried wave gives up its batches that never started (``FAILED_TO_START``), and a batch whose servers
 no longer carry its id never starts: each server is in one StartRecovery per attempt.
-
-Success is per server, from ``participatingServers[].launchStatus``, never from the job's status.
 """
 
 from __future__ import annotations

@@ -441,8 +441,8 @@ class WaveSummary(CamelModel):
     ended_at: Timestamp | None
     servers: list[ServerSummary]
     """Every server of the wave, sorted by id; empty in the summary view (``?servers=none``)."""
-    server_counts: ServerCounts
-    """How the wave's servers stand, counted."""
+    server_counts: ServerCounts = Field(default_factory=ServerCounts)
+    """How the wave's servers stand, counted (always given)."""
 
 
 class Execution(CamelModel):
