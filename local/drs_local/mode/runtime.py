@@ -50,6 +50,7 @@ from drs_simulator.simulator import FleetSpec
 from drs_simulator.testing import SimulatorHandle, simulator_server
 
 from ..dynamodb_scale import LeanDynamoDB
+from ..sqs_scale import LeanSqs
 from .aws_stack import LocalAws, create_local_aws
 from .console import ensure_console
 from .endpoints import Endpoints, write_endpoints
@@ -243,6 +244,7 @@ class LocalMode:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._stack.enter_context(SerializedBackends().installed())
         self._stack.enter_context(LeanDynamoDB().installed())
+        self._stack.enter_context(LeanSqs().installed())
         server = ThreadedMotoServer(ip_address=self.options.host, port=0, verbose=False)
         server.start()
         self._stack.callback(server.stop)
