@@ -50,6 +50,7 @@ from drs_simulator.simulator import FleetSpec
 from drs_simulator.testing import SimulatorHandle, simulator_server
 
 from ..dynamodb_scale import LeanDynamoDB
+from ..ec2_scale import LeanEc2
 from ..sqs_scale import LeanSqs
 from .aws_stack import LocalAws, create_local_aws
 from .console import ensure_console
@@ -245,6 +246,7 @@ class LocalMode:
         self._stack.enter_context(SerializedBackends().installed())
         self._stack.enter_context(LeanDynamoDB().installed())
         self._stack.enter_context(LeanSqs().installed())
+        self._stack.enter_context(LeanEc2().installed())
         server = ThreadedMotoServer(ip_address=self.options.host, port=0, verbose=False)
         server.start()
         self._stack.callback(server.stop)
