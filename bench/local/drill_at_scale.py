@@ -123,11 +123,28 @@ def _drill(endpoints: dict[str, Any], limit: float, poll: float) -> dict[str, An
     if execution.get("endedAt"):
         simulated = (_at(execution["endedAt"]) - _at(execution["startedAt"])).total_seconds()
     return {
+        "waves": [_wave(wave) for wave in execution.get("waves", [])],
         "executionId": execution_id,
         "status": execution["status"],
         "progress": _progress(execution),
         "realSeconds": round(real, 1),
         "simulatedSeconds": simulated,
+    }
+
+
+def _wave(wave: dict[str, Any]) -> dict[str, Any]:
+    """A wave's outcome: servers by launch status and health, and its simulated minutes."""
+    servers = wave.get("servers", [])
+    minutes = None
+    if wave.get("startedAt") and wave.get("endedAt"):
+        minutes = round((_at(wave["endedAt"]) - _at(wave["startedAt"])).total_seconds() / 60, 1)
+    return {
+        "id": wave["id"],
+        "status": wave["status"],
+        "servers": len(servers),
+        "launched": sum(1 for server in servers if server.get("launchStatus") == "LAUNCHED"),
+        "healthy": sum(1 for server in servers if server.get("health") == "HEALTHY"),
+        "simulatedMinutes": minutes,
     }
 
 
