@@ -5,8 +5,9 @@ every instance, and RunInstances does so for each volume it attaches: the DRS si
 creating the 4,000 instances of a drill costs O(instances) each, O(instances squared) in all, while
 the simulator waits for it. moto never removes an instance from its reservations (a terminated one
 stays listed), so an instance found once stays the one to return. Installed, ``get_instance`` answers
-from an index of ID to instance kept on the backend, rebuilt from the reservations when an ID is not in
-it yet; an ID that is in no reservation still gets moto's own error.
+from an index of ID to instance kept on the backend; an ID not in it yet is looked for in the
+reservations newest first (an instance being created is in the last one), and an ID that is in no
+reservation still gets moto's own error.
 """
 
 from __future__ import annotations
@@ -27,14 +28,13 @@ _INDEX = "_local_runtime_instances_by_id"
 def _get_instance(original: Callable[[Any, str], Any]) -> Callable[[Any, str], Any]:
     @functools.wraps(original)
     def get_instance(backend: Any, instance_id: str) -> Any:
-        index: dict[str, Any] | None = getattr(backend, _INDEX, None)
-        if index is None or instance_id not in index:
-            index = {
-                instance.id: instance
-                for reservation in list(backend.reservations.values())
-                for instance in reservation.instances
-            }
-            setattr(backend, _INDEX, index)
+        index: dict[str, Any] = backend.__dict__.setdefault(_INDEX, {})
+        if instance_id not in index:
+            # newest first: an instance being created is in the last reservation
+            for reservation in reversed(list(backend.reservations.values())):
+                index.update((instance.id, instance) for instance in reservation.instances)
+                if instance_id in index:
+                    break
         found = index.get(instance_id)
         return found if found is not None else original(backend, instance_id)
 
