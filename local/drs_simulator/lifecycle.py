@@ -23,8 +23,9 @@ from .clock import iso
 from .context import SimContext
 from .errors import conflict, quota_exceeded
 from .events import FAILBACK_STATE, LAUNCH_RESULT
-from .records import GIB, Job, JobLog, Participant, Partition, RecoveryInstance, Snapshot, SourceServer
+from .records import GIB, Job, JobLog, Participant, Partition, RecoveryInstance, SourceServer
 from .replication import recoverable, set_state
+from .snapshots import Snapshot
 
 TERMINAL = ("LAUNCHED", "FAILED", "TERMINATED")
 
@@ -304,7 +305,8 @@ def _server_done(sim: SimContext, part: Partition, run: ServerRun, status: str) 
             instance.failback_state = "FAILBACK_COMPLETED" if ok else "FAILBACK_ERROR"
             if ok and instance.origin == "ON_PREMISES":  # the origin machine was rewritten (failback.py)
                 set_state(sim, part, run.server, "STOPPED", None)
-                run.server.snapshots = []
+                if run.server.pit is not None:
+                    run.server.pit.delete_all()
             sim.emit(part, FAILBACK_STATE, instance.arn, {"state": instance.failback_state})
     elif job.type == "LAUNCH":
         succeeded = status == "LAUNCHED"
