@@ -51,7 +51,8 @@ def reprotect_execution(
     """Re-protect every server of the FAILBACK run ``execution_id`` (``NotFound``; ``Conflict`` for
     another mode or a run that did not end SUCCEEDED or PARTIAL)."""
     header = failback_run(services, execution_id, "re-protect", REPROTECTABLE)
-    grouped, unknown = by_target(services.executions.get_servers(execution_id))
+    servers = [_at_recovery_target(s) for s in services.executions.get_servers(execution_id)]
+    grouped, unknown = by_target(servers)
     call = ServerCall(services, request, execution_id, _ACTION)
     results = for_each_target(grouped, partial(_reprotect, services, call))
     results += [
@@ -63,6 +64,15 @@ def reprotect_execution(
     counts = {status.value: sum(r.status is status for r in results) for status in ReprotectStatus}
     record_audit(services, request, "ReprotectExecution", RESOURCE, header.id, **counts)
     return ServerResults[ReprotectResult](items=results)
+
+
+def _at_recovery_target(server: ServerState) -> ServerState:
+    """The server where its original source server lives: an EC2-origin server's failback records it in
+    its origin, where it launched, while its source server stays in the Region it was recovered in."""
+    if server.failback is None:
+        return server
+    target = server.failback.recovery_target
+    return server.model_copy(update={"account_id": target.account_id, "region": target.region})
 
 
 def _result(server_id: str, status: ReprotectStatus, message: str) -> ReprotectResult:
