@@ -469,9 +469,10 @@ export const strings = {
     checkAgain: 'Check again',
     readiness: 'Failback readiness',
     allReady: 'Every server of the recovery can fail back.',
-    notReady: (count: number) =>
-      `${count} ${count === 1 ? 'server is' : 'servers are'} not ready to fail back: ` +
+    blocked: (count: number) =>
+      `${count} ${count === 1 ? 'server cannot' : 'servers cannot'} fail back yet: ` +
       `${count === 1 ? 'it' : 'they'} will fail unless fixed first.`,
+    warnings: (count: number) => `${count} ${count === 1 ? 'server fails' : 'servers fail'} back with warnings.`,
     reverseReplication: (percent: number) => `Reverse replication ${percent} %`,
     columns: {
       server: 'Server',

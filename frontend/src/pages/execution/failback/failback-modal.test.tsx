@@ -26,9 +26,9 @@ const notReady = [
   }),
   serverReadiness({
     sourceServerId: 's-web-ec2',
-    verdict: 'BLOCKED',
+    verdict: 'WARNINGS',
     reverseReplicationPercent: 42.7,
-    reasons: [{ code: 'REVERSE_REPLICATION_NOT_READY', severity: 'BLOCKING', message: 'reversed replication syncs' }],
+    reasons: [{ code: 'REVERSE_REPLICATION_NOT_READY', severity: 'WARNING', message: 'reversed replication syncs' }],
   }),
   serverReadiness({
     sourceServerId: 's-gone',
@@ -48,7 +48,7 @@ function confirmInput() {
 
 describe('the failback dialog', () => {
   it('test_names_each_server_not_ready_with_its_reason_when_the_dialog_opens', async () => {
-    // Given a recovery of which three servers cannot fail back yet
+    // Given a recovery of which three servers are not ready to fail back
     const api = fakeServer({ [CHECKS]: () => ({ status: 201, body: failbackCheck(notReady) }) });
     // When an admin opens the failback dialog
     renderWithApi(
@@ -56,7 +56,8 @@ describe('the failback dialog', () => {
       api.client,
     );
     // Then the failback readiness of that recovery is checked
-    await screen.findByText('3 servers are not ready to fail back: they will fail unless fixed first.');
+    await screen.findByText('2 servers cannot fail back yet: they will fail unless fixed first.');
+    expect(screen.getByText('1 server fails back with warnings.')).toBeTruthy();
     const query = api.requests[0]!.url.searchParams;
     expect([query.get('mode'), query.get('sourceExecutionId')]).toEqual(['FAILBACK', 'ex-rec']);
     // and each server not ready is named with why: client, reverse replication progress, terminated instance
@@ -120,7 +121,7 @@ describe('the failback dialog', () => {
       <FailbackModal recovery={recovery} planName="shop-dr" permissions={admin} onDismiss={() => undefined} />,
       api.client,
     );
-    await screen.findByText(/3 servers are not ready/);
+    await screen.findByText(/servers cannot fail back yet/);
     expect(screen.queryByText('Connect failback clients (local mode demo)')).toBeNull();
   });
 
@@ -150,7 +151,7 @@ describe('the failback dialog', () => {
       </LocalModeProvider>,
       api.client,
     );
-    await screen.findByText(/3 servers are not ready/);
+    await screen.findByText(/servers cannot fail back yet/);
     // When the admin asks local mode to connect the failback clients
     screen.getByText('Connect failback clients (local mode demo)').click();
     // Then the local route is called at the console's origin with the same token, and says it is local only

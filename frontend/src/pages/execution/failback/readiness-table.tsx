@@ -24,9 +24,11 @@ export function failbackProgress(server: ServerReadiness): string {
 export function FailbackReadinessTable({ report }: { report: PlanReadiness }) {
   const servers = serversNotReady(report);
   if (servers.length === 0) return <Box color="text-status-success">{t.allReady}</Box>;
+  const blocked = servers.filter(s => s.verdict === 'BLOCKED').length;
   return (
     <SpaceBetween size="xs">
-      <Box color="text-status-warning">{t.notReady(servers.length)}</Box>
+      {blocked > 0 ? <Box color="text-status-error">{t.blocked(blocked)}</Box> : null}
+      {servers.length > blocked ? <Box color="text-status-warning">{t.warnings(servers.length - blocked)}</Box> : null}
       <Table
         variant="embedded"
         ariaLabels={{ tableLabel: t.readiness }}
