@@ -15,6 +15,7 @@ export function ClientConnectionsResult({ result }: { result: ClientConnections 
       </Alert>
       <Table
         variant="embedded"
+        wrapLines
         ariaLabels={{ tableLabel: t.connectedTitle }}
         items={result.items}
         trackBy="sourceServerId"

@@ -65,7 +65,7 @@ export function FailbackModal({
   return (
     <Modal
       visible
-      size="large"
+      size="max"
       onDismiss={onDismiss}
       header={t.dialogTitle(planName)}
       footer={
@@ -83,27 +83,26 @@ export function FailbackModal({
     >
       <SpaceBetween size="m">
         <Box>{t.recoveryDescription}</Box>
-        <FormField label={t.readiness}>
-          <SpaceBetween size="s">
-            <ReadinessResult readiness={readiness} />
-            <SpaceBetween direction="horizontal" size="xs">
-              <Button disabled={readiness.loading} onClick={run}>
-                {t.checkAgain}
-              </Button>
-              {connect.available ? (
-                <GatedButton
-                  gate={gate}
-                  loading={connect.isPending}
-                  onClick={() => connect.mutate(undefined, { onSuccess: () => run() })}
-                >
-                  {t.connectClients}
-                </GatedButton>
-              ) : null}
-            </SpaceBetween>
-            {connect.error ? <ApiErrorAlert error={connect.error} /> : null}
-            {connect.data ? <ClientConnectionsResult result={connect.data} /> : null}
+        <SpaceBetween size="s">
+          <Box variant="h3">{t.readiness}</Box>
+          <ReadinessResult readiness={readiness} />
+          <SpaceBetween direction="horizontal" size="xs">
+            <Button disabled={readiness.loading} onClick={run}>
+              {t.checkAgain}
+            </Button>
+            {connect.available ? (
+              <GatedButton
+                gate={gate}
+                loading={connect.isPending}
+                onClick={() => connect.mutate(undefined, { onSuccess: () => run() })}
+              >
+                {t.connectClients}
+              </GatedButton>
+            ) : null}
           </SpaceBetween>
-        </FormField>
+          {connect.error ? <ApiErrorAlert error={connect.error} /> : null}
+          {connect.data ? <ClientConnectionsResult result={connect.data} /> : null}
+        </SpaceBetween>
         <FormField
           label={t.confirmLabel(planName)}
           errorText={

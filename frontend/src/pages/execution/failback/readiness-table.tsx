@@ -31,6 +31,7 @@ export function FailbackReadinessTable({ report }: { report: PlanReadiness }) {
       {servers.length > blocked ? <Box color="text-status-warning">{t.warnings(servers.length - blocked)}</Box> : null}
       <Table
         variant="embedded"
+        wrapLines
         ariaLabels={{ tableLabel: t.readiness }}
         items={servers}
         trackBy="sourceServerId"

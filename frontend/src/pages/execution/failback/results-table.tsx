@@ -19,6 +19,7 @@ export function ReprotectResults({ items }: { items: ReprotectResult[] }) {
   return (
     <Table
       variant="embedded"
+      wrapLines
       header={<Header variant="h3">{t.reprotectResults}</Header>}
       ariaLabels={{ tableLabel: t.reprotectResults }}
       items={items}
@@ -41,6 +42,7 @@ export function CleanupResults({ items }: { items: CleanupResult[] }) {
   return (
     <Table
       variant="embedded"
+      wrapLines
       header={<Header variant="h3">{t.cleanupResults}</Header>}
       ariaLabels={{ tableLabel: t.cleanupResults }}
       items={items}
