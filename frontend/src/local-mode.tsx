@@ -10,9 +10,14 @@ import type { AppConfig } from './config';
  */
 const LocalModeContext = createContext<ApiClient | null>(null);
 
-export function localRuntimeClient(config: AppConfig, token: TokenProvider, clock?: ServerClock): ApiClient | null {
+export function localRuntimeClient(
+  config: AppConfig,
+  token: TokenProvider,
+  clock?: ServerClock,
+  fetchImpl?: typeof fetch,
+): ApiClient | null {
   if (config.cognitoEndpoint === undefined) return null;
-  return new ApiClient(new URL(config.apiUrl).origin, token, undefined, clock);
+  return new ApiClient(new URL(config.apiUrl).origin, token, fetchImpl, clock);
 }
 
 export function LocalModeProvider({ client, children }: { client: ApiClient | null; children: ReactNode }) {
