@@ -10,6 +10,7 @@ import { App } from './app';
 import { amplifyAuth } from './auth/amplify-auth';
 import { AuthProvider } from './auth/auth-context';
 import { loadConfig } from './config';
+import { LocalModeProvider, localRuntimeClient } from './local-mode';
 import { strings } from './strings';
 
 const queryClient = new QueryClient({
@@ -28,14 +29,17 @@ async function start(root: HTMLElement) {
     const config = await loadConfig();
     const auth = amplifyAuth(config);
     const api = new ApiClient(config.apiUrl, () => auth.idToken());
+    const local = localRuntimeClient(config, () => auth.idToken(), api.clock);
     reactRoot.render(
       <StrictMode>
         <QueryClientProvider client={queryClient}>
           <AuthProvider service={auth}>
             <ApiProvider client={api}>
-              <BrowserRouter>
-                <App />
-              </BrowserRouter>
+              <LocalModeProvider client={local}>
+                <BrowserRouter>
+                  <App />
+                </BrowserRouter>
+              </LocalModeProvider>
             </ApiProvider>
           </AuthProvider>
         </QueryClientProvider>

@@ -522,4 +522,57 @@ export const strings = {
     audit: 'Audit trail',
     auditColumns: { time: 'Time', user: 'User', action: 'Action', resource: 'Resource' },
   },
+  failback: {
+    section: 'Failback',
+    recoveryDescription:
+      'Bring the servers this recovery launched back to their origin, waves in reverse dependency order.',
+    failbackDescription: 'After the failback: protect the servers again, and clean up the recovery instances.',
+    failBack: 'Fail back',
+    startFailback: 'Start failback',
+    dialogTitle: (plan: string) => `Fail back ${plan}`,
+    checking: 'Checking which servers can fail back',
+    checkAgain: 'Check again',
+    readiness: 'Failback readiness',
+    allReady: 'Every server of the recovery can fail back.',
+    blocked: (count: number) =>
+      `${count} ${count === 1 ? 'server cannot' : 'servers cannot'} fail back yet: ` +
+      `${count === 1 ? 'it' : 'they'} will fail unless fixed first.`,
+    warnings: (count: number) => `${count} ${count === 1 ? 'server fails' : 'servers fail'} back with warnings.`,
+    reverseReplication: (percent: number) => `Reverse replication ${percent} %`,
+    columns: {
+      server: 'Server',
+      verdict: 'Verdict',
+      failback: 'Failback state',
+      reasons: 'Why not ready',
+      result: 'Result',
+      message: 'Message',
+      instance: 'Recovery instance',
+    },
+    confirmLabel: (plan: string) => `Type the plan name (${plan}) to confirm the failback`,
+    confirmMismatch: 'The name does not match the plan name.',
+    connectClients: 'Connect failback clients (local mode demo)',
+    connectedTitle: 'Failback clients (local mode demo)',
+    connectStatus: {
+      CONNECTED: 'Connected',
+      ALREADY_CONNECTED: 'Already connected',
+      SKIPPED: 'Skipped',
+      FAILED: 'Failed',
+    },
+    reprotect: 'Re-protect',
+    reprotectResults: 'Re-protect results',
+    reprotectStatus: { REPROTECTED: 'Re-protected', ALREADY_PROTECTED: 'Already protected', FAILED: 'Failed' },
+    cleanup: 'Clean up failback',
+    cleanupConfirm:
+      'Stop the failback and disconnect every recovery instance of the source recovery from DRS. ' +
+      'The instances are not terminated. This is recorded in the audit trail.',
+    cleanupResults: 'Clean-up results',
+    cleanupStatus: { CLEANED_UP: 'Cleaned up', ALREADY_CLEAN: 'Already clean', FAILED: 'Failed' },
+    failbackOf: 'Failback of',
+    sourceRun: 'Source recovery',
+    gating: {
+      notFinished: 'Wait until the run has ended.',
+      notRecovered: 'Only a recovery that ended SUCCEEDED or PARTIAL fails back.',
+      notFailedBack: 'Only a failback that ended SUCCEEDED or PARTIAL is re-protected.',
+    },
+  },
 } as const;

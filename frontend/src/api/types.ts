@@ -82,6 +82,8 @@ export interface ExecutionHeader {
   planSnapshot?: RecoveryPlan;
   drillExpiresAt?: string | null;
   instancesTerminatedAt?: string | null;
+  /** A FAILBACK: the RECOVERY run it brings back. */
+  sourceExecutionId?: string | null;
 }
 
 /** One entry of a run's timeline (GET /executions/{id}/events), oldest first. */

@@ -22,6 +22,8 @@ import { plannedSchedule } from '../report/model';
 import { RunControls, WaveControls } from './controls';
 import { EventsTable } from './events-table';
 import { EvidencePack, type EvidencePackRequest } from './evidence-pack';
+import { FailbackSection } from './failback/failback-section';
+import { RunMode } from './failback/run-mode';
 import { ServersTable } from './servers-table';
 
 const t = strings.executions;
@@ -81,7 +83,12 @@ export function ExecutionRoot(props: ExecutionRootProps) {
       header={
         <Header
           variant="h1"
-          description={`${t.modes[execution.mode]} · ${plan?.name ?? execution.planId}`}
+          description={
+            <>
+              <RunMode mode={execution.mode} sourceExecutionId={execution.sourceExecutionId} />
+              {` · ${plan?.name ?? execution.planId}`}
+            </>
+          }
           actions={
             <RunControls
               execution={execution}
@@ -126,6 +133,7 @@ export function ExecutionRoot(props: ExecutionRootProps) {
             </Field>
           </ColumnLayout>
         </Container>
+        <FailbackSection execution={execution} planName={plan?.name ?? execution.planName} permissions={permissions} />
         <Container header={<Header variant="h2">{t.graph}</Header>}>
           <WaveGraph
             ariaLabel={t.graph}

@@ -7,6 +7,7 @@ import { elapsedMinutes, formatDateTime, formatMinutes } from '../../common/form
 import { RouterLink } from '../../common/router-link';
 import { ExecutionStatusBadge } from '../../common/status';
 import { EmptyState } from '../../common/table-states';
+import { RunMode } from '../execution/failback/run-mode';
 import { strings } from '../../strings';
 import { runTime } from '../dashboard/summary';
 
@@ -34,7 +35,7 @@ export function HistoryRoot({
     {
       id: 'mode',
       header: t.columns.mode,
-      cell: (e: ExecutionHeader) => strings.executions.modes[e.mode],
+      cell: (e: ExecutionHeader) => <RunMode mode={e.mode} sourceExecutionId={e.sourceExecutionId} />,
       sortingField: 'mode',
     },
     {
