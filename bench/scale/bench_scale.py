@@ -72,7 +72,7 @@ class Probe:
     def advance(self, handler: Callable[..., Any]) -> Callable[..., Any]:
         def timed(event: Any, context: Any) -> Any:
             traced = len(self.ticks) % MEMORY_EVERY == MEMORY_EVERY - 1
-            calls, drs = Counter(aws_calls.CALLS), Counter(self.drs)
+            calls, drs, items = Counter(aws_calls.CALLS), Counter(self.drs), Counter(aws_calls.ITEMS_READ)
             if traced:
                 tracemalloc.start()
             started = time.perf_counter()
@@ -88,6 +88,7 @@ class Probe:
                         "seconds": seconds,
                         "traced": traced,
                         "calls": aws_calls.calls_since(calls),
+                        "itemsRead": sum((aws_calls.ITEMS_READ - items).values()),
                         "drs": self.drs - drs,
                     }
                 )
@@ -166,6 +167,8 @@ def _per_tick(probe: Probe) -> dict[str, Any]:
         "callsPerTick": {k: round(v / count, 2) for k, v in sorted(calls.items())},
         "dynamodbReadsPerTick": round(reads / count, 2),
         "dynamodbWritesPerTick": round((sum(dynamo.values()) - reads) / count, 2),
+        "dynamodbItemsReadPerTick": round(sum(t.get("itemsRead", 0) for t in probe.ticks) / count, 2),
+        "dynamodbItemsReadMaxTick": max((t.get("itemsRead", 0) for t in probe.ticks), default=0),
         "describeJobsPerTickPerTarget": {
             f"{a}/{r}": round(n / count, 2) for (a, r), n in sorted(per_target_describe_jobs.items())
         },

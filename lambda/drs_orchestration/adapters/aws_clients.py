@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
-from drs_orchestration.adapters.aws_calls import count_call
+from drs_orchestration.adapters.aws_calls import count_call, count_items_read
 
 if TYPE_CHECKING:
     import boto3
@@ -79,6 +79,7 @@ def client(
     config = _s3_config() if service == "s3" else boto_config()
     made = session.client(service, region_name=region, endpoint_url=endpoint_url, config=config)  # type: ignore[call-overload]  # the service name is a runtime value
     made.meta.events.register("before-parameter-build", count_call)
+    made.meta.events.register("after-call.dynamodb", count_items_read)
     return made
 
 

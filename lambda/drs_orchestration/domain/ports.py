@@ -39,9 +39,11 @@ from drs_orchestration.domain.models.execution import (
     ServerState,
     WaveState,
 )
+from drs_orchestration.domain.models.health_gate import HealthGateChunk
 from drs_orchestration.domain.models.operator_requests import OperatorRequest
 from drs_orchestration.domain.models.protection_group import ProtectionGroup
 from drs_orchestration.domain.models.recovery_plan import RecoveryPlan
+from drs_orchestration.domain.models.server_listing import ServerFilter
 
 __all__ = [
     "ACTIVE_JOB_HORIZON",
@@ -175,12 +177,38 @@ class ExecutionRepository(Protocol):
 
     def update_wave(self, wave: WaveState, expected_version: int) -> WaveState: ...
     def get_servers(self, execution_id: str, wave_id: str | None = None) -> list[ServerState]: ...
+    def get_servers_by_id(self, execution_id: str, keys: Sequence[tuple[str, str]]) -> list[ServerState]:
+        """The servers named ``(wave id, server id)`` that exist, read by key, by wave then server id."""
+        ...
+
+    def list_servers(
+        self,
+        execution_id: str,
+        where: ServerFilter,
+        *,
+        limit: int = DEFAULT_PAGE_SIZE,
+        next_token: str | None = None,
+    ) -> Page[ServerState]:
+        """The servers ``where`` matches, by wave id then server id, a page at a time."""
+        ...
+
     def put_servers(self, servers: Sequence[ServerState]) -> None:
         """Create or replace server items (the engine is their one writer)."""
         ...
 
     def put_batch(self, batch: LaunchBatch) -> None: ...
-    def get_batches(self, execution_id: str) -> list[LaunchBatch]: ...
+    def get_batches(self, execution_id: str, wave_id: str | None = None) -> list[LaunchBatch]:
+        """Every launch batch of the run, or of one wave, by batch id."""
+        ...
+
+    def get_gate(self, execution_id: str, wave_id: str) -> list[HealthGateChunk]:
+        """The items of a wave's health gate, by index."""
+        ...
+
+    def put_gate(self, chunks: Sequence[HealthGateChunk]) -> None:
+        """Create or replace health-gate items (the engine is their one writer)."""
+        ...
+
     def append_event(self, event: ExecutionEvent) -> None:
         """Add a timeline entry; ``Conflict`` if its ``eventId`` exists for that execution."""
         ...

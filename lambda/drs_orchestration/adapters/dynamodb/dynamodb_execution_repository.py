@@ -1,11 +1,12 @@
 """Executions in DynamoDB: one partition per run, many small items, never one growing record.
 
 Sort keys: ``HEADER``; ``WAVE#<position>#<waveId>``; ``SERVER#<waveId>#<serverId>``;
-``BATCH#<batchId>``; ``EVENT#<eventId>``; ``REQUEST#<sequence>`` (operator requests, numbered by
-the ``REQUESTS`` counter item in the same transaction, so they are stored in number order). A wave's
-in-flight work is a map attribute (``inFlight``) beside its document. Only the header carries the
-index attributes (``planId``, ``kind``, ``startedAt`` = when the run was requested, and ``active``
-while it is not finished).
+``BATCH#<batchId>`` (a batch id starts with its wave's id); ``GATE#<waveId>#<index>`` (what a
+wave's health gate still waits for, in chunks); ``EVENT#<eventId>``; ``REQUEST#<sequence>``
+(operator requests, numbered by the ``REQUESTS`` counter item in the same transaction, so they are
+stored in number order). A wave's in-flight work is a map attribute (``inFlight``) beside its
+document. Only the header carries the index attributes (``planId``, ``kind``, ``startedAt`` = when
+the run was requested, and ``active`` while it is not finished).
 Beside the runs, one launch lease per account and Region (``pk`` ``LAUNCH-LEASE#<account>#<region>``,
 ``sk`` ``LEASE``): its holder (an execution id) and when it expires (epoch milliseconds), on this
 adapter's clock (real UTC time unless a test gives it one), read when the lease is taken or renewed.
@@ -42,7 +43,9 @@ from drs_orchestration.domain.models.execution import (
     ServerState,
     WaveState,
 )
+from drs_orchestration.domain.models.health_gate import HealthGateChunk
 from drs_orchestration.domain.models.operator_requests import OperatorRequest
+from drs_orchestration.domain.models.server_listing import ServerFilter
 from drs_orchestration.domain.ports import DEFAULT_PAGE_SIZE, Page
 
 if TYPE_CHECKING:
@@ -57,6 +60,7 @@ REQUESTS = "REQUESTS"
 REQUEST = "REQUEST#"
 _REQUEST_ATTEMPTS = 8
 _BATCH_WRITE = 25
+_BATCH_GET = 100
 LEASE = "LEASE"
 
 
@@ -274,6 +278,42 @@ class DynamoDBExecutionRepository:
         prefix = f"SERVER#{wave_id}#" if wave_id else "SERVER#"
         return [ServerState.model_validate_json(i["doc"]["S"]) for i in self._children(execution_id, prefix)]
 
+    def get_servers_by_id(self, execution_id: str, keys: Sequence[tuple[str, str]]) -> list[ServerState]:
+        """The servers named ``(wave id, server id)`` that exist, by key (BatchGetItem, consistent)."""
+        wanted = [{"pk": s(execution_id), "sk": s(f"SERVER#{w}#{x}")} for w, x in dict.fromkeys(keys)]
+        found: list[ServerState] = []
+        for start in range(0, len(wanted), _BATCH_GET):
+            request: dict[str, object] = {
+                self.table_name: {"Keys": wanted[start : start + _BATCH_GET], "ConsistentRead": True}
+            }
+            while request:
+                response = self.client.batch_get_item(RequestItems=request)  # type: ignore[arg-type]
+                items = response.get("Responses", {}).get(self.table_name, [])
+                found += [ServerState.model_validate_json(i["doc"]["S"]) for i in items]
+                request = dict(response.get("UnprocessedKeys", {}))
+        return sorted(found, key=lambda server: (server.wave_id, server.source_server_id))
+
+    def list_servers(
+        self,
+        execution_id: str,
+        where: ServerFilter,
+        *,
+        limit: int = DEFAULT_PAGE_SIZE,
+        next_token: str | None = None,
+    ) -> Page[ServerState]:
+        """By wave id, then server id; a key range of one wave when ``where`` names it."""
+        prefix = f"SERVER#{where.wave_id}#" if where.wave_id else "SERVER#"
+        raw = self.table.query_page(
+            limit=limit,
+            next_token=next_token,
+            pinned={"pk": execution_id},
+            keep=lambda item: where.matches(ServerState.model_validate_json(item["doc"]["S"])),
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues={":pk": s(execution_id), ":prefix": s(prefix)},
+        )
+        servers = [ServerState.model_validate_json(item["doc"]["S"]) for item in raw.items]
+        return Page[ServerState](items=servers, next_token=raw.next_token)
+
     def put_servers(self, servers: Sequence[ServerState]) -> None:
         self._batch_put([self._server_item(server) for server in servers])
 
@@ -283,10 +323,28 @@ class DynamoDBExecutionRepository:
         )
         self.client.put_item(TableName=self.table_name, Item=item)
 
-    def get_batches(self, execution_id: str) -> list[LaunchBatch]:
-        return [
-            LaunchBatch.model_validate_json(i["doc"]["S"]) for i in self._children(execution_id, "BATCH#")
+    def get_batches(self, execution_id: str, wave_id: str | None = None) -> list[LaunchBatch]:
+        """Every batch of the run, or of one wave (a key range: a batch id starts with its wave's)."""
+        prefix = f"BATCH#{wave_id[:40]}-" if wave_id else "BATCH#"
+        batches = [
+            LaunchBatch.model_validate_json(i["doc"]["S"]) for i in self._children(execution_id, prefix)
         ]
+        return [b for b in batches if wave_id in (None, b.wave_id)]
+
+    def get_gate(self, execution_id: str, wave_id: str) -> list[HealthGateChunk]:
+        items = self._children(execution_id, f"GATE#{wave_id}#")
+        chunks = [HealthGateChunk.model_validate_json(i["doc"]["S"]) for i in items]
+        return sorted(chunks, key=lambda chunk: chunk.index)
+
+    def put_gate(self, chunks: Sequence[HealthGateChunk]) -> None:
+        self._batch_put(
+            [
+                self._child(
+                    c.execution_id, f"GATE#{c.wave_id}#{c.index:05d}", c.model_dump_json(by_alias=True)
+                )
+                for c in chunks
+            ]
+        )
 
     def append_event(self, event: ExecutionEvent) -> None:
         self.table.put_new(
@@ -362,6 +420,10 @@ class DynamoDBExecutionRepository:
         }
 
     def list_requests(self, execution_id: str, *, after: int = 0) -> list[OperatorRequest]:
+        """The counter item says whether there is any: the range is queried only when there is."""
+        counter = self.table.get({"pk": s(execution_id), "sk": s(REQUESTS)})
+        if counter is None or int(counter["count"]["N"]) <= after:
+            return []
         items = self.table.query_all(
             KeyConditionExpression="pk = :pk AND sk BETWEEN :from AND :to",
             ExpressionAttributeValues={

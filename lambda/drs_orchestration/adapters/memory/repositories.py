@@ -28,9 +28,11 @@ from drs_orchestration.domain.models.execution import (
     ServerState,
     WaveState,
 )
+from drs_orchestration.domain.models.health_gate import HealthGateChunk
 from drs_orchestration.domain.models.operator_requests import OperatorRequest
 from drs_orchestration.domain.models.protection_group import ProtectionGroup
 from drs_orchestration.domain.models.recovery_plan import RecoveryPlan
+from drs_orchestration.domain.models.server_listing import ServerFilter
 from drs_orchestration.domain.ports import DEFAULT_PAGE_SIZE, Page, iterate_pages
 from drs_orchestration.domain.services.errors import membership_conflict
 from drs_orchestration.domain.services.paging import decode_cursor, encode_cursor, invalid_token, page_after
@@ -351,6 +353,7 @@ class InMemoryExecutionRepository:
         self._waves: dict[str, _VersionedStore[WaveState]] = {}
         self._servers: dict[str, dict[str, ServerState]] = {}
         self._batches: dict[str, dict[str, LaunchBatch]] = {}
+        self._gates: dict[tuple[str, str], dict[int, HealthGateChunk]] = {}
         self._events: dict[str, dict[str, ExecutionEvent]] = {}
         self._requests: dict[str, list[OperatorRequest]] = {}
         self._request_lock = threading.Lock()
@@ -420,6 +423,41 @@ class InMemoryExecutionRepository:
             if wave_id is None or server.wave_id == wave_id
         ]
 
+    def get_servers_by_id(self, execution_id: str, keys: Sequence[tuple[str, str]]) -> list[ServerState]:
+        servers = self._servers.get(execution_id, {})
+        found = [
+            servers[server_id].model_copy(deep=True)
+            for wave_id, server_id in dict.fromkeys(keys)
+            if server_id in servers and servers[server_id].wave_id == wave_id
+        ]
+        return sorted(found, key=lambda server: (server.wave_id, server.source_server_id))
+
+    def list_servers(
+        self,
+        execution_id: str,
+        where: ServerFilter,
+        *,
+        limit: int = DEFAULT_PAGE_SIZE,
+        next_token: str | None = None,
+    ) -> Page[ServerState]:
+        servers = [
+            (f"{server.wave_id}#{server.source_server_id}", server)
+            for server in self.get_servers(execution_id, where.wave_id)
+            if where.matches(server)
+        ]
+        return _page(servers, limit, next_token, scope=execution_id)
+
+    def get_gate(self, execution_id: str, wave_id: str) -> list[HealthGateChunk]:
+        chunks = self._gates.get((execution_id, wave_id), {})
+        return [chunks[index].model_copy(deep=True) for index in sorted(chunks)]
+
+    def put_gate(self, chunks: Sequence[HealthGateChunk]) -> None:
+        for chunk in chunks:
+            self._headers.get(chunk.execution_id)
+            self._gates.setdefault((chunk.execution_id, chunk.wave_id), {})[chunk.index] = chunk.model_copy(
+                deep=True
+            )
+
     def put_servers(self, servers: Sequence[ServerState]) -> None:
         for execution_id in {server.execution_id for server in servers}:
             self._headers.get(execution_id)
@@ -430,9 +468,13 @@ class InMemoryExecutionRepository:
         self._headers.get(batch.execution_id)
         self._batches[batch.execution_id][batch.batch_id] = batch.model_copy(deep=True)
 
-    def get_batches(self, execution_id: str) -> list[LaunchBatch]:
+    def get_batches(self, execution_id: str, wave_id: str | None = None) -> list[LaunchBatch]:
         batches = self._batches.get(execution_id, {})
-        return [batches[batch_id].model_copy(deep=True) for batch_id in sorted(batches)]
+        return [
+            batches[batch_id].model_copy(deep=True)
+            for batch_id in sorted(batches)
+            if wave_id in (None, batches[batch_id].wave_id)
+        ]
 
     def append_event(self, event: ExecutionEvent) -> None:
         self._headers.get(event.execution_id)

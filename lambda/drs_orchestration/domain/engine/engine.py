@@ -17,14 +17,10 @@ from pydantic import Field
 from drs_orchestration.domain.engine.context import EngineConfig, EnginePorts, Tick, TickMetrics
 from drs_orchestration.domain.engine.failback import failback_servers, reverse_plan
 from drs_orchestration.domain.engine.failback_launch import prepare_failback
+from drs_orchestration.domain.engine.following import followed_batches, refresh_jobs
 from drs_orchestration.domain.engine.handover import claim, driven_elsewhere, hand_over, start_successor
 from drs_orchestration.domain.engine.invocations import InvocationResult, LambdaInvocation
-from drs_orchestration.domain.engine.launching import (
-    launch_waiting_servers,
-    recover_intended_batches,
-    refresh_jobs,
-    waves_with_jobs,
-)
+from drs_orchestration.domain.engine.launching import launch_waiting_servers, recover_intended_batches
 from drs_orchestration.domain.engine.notices import notification, publish_notices
 from drs_orchestration.domain.engine.outcome import status_reason
 from drs_orchestration.domain.engine.phases import approval_pending, skip_unreachable, step_wave
@@ -46,6 +42,7 @@ from drs_orchestration.domain.models.execution import (
     WaveStatus,
 )
 from drs_orchestration.domain.scheduling import execution_outcome, wave_order
+from drs_orchestration.domain.server_counts import count_servers
 
 __all__ = ["StepResult", "advance", "close_run", "end_run", "finalize", "initialize", "load_tick"]
 
@@ -183,10 +180,14 @@ def _start(tick: Tick) -> None:
     header, executions = tick.header, tick.ports.executions
     if header.mode is ExecutionMode.FAILBACK:  # the recovery's DAG, reversed
         tick.set_header(plan_snapshot=reverse_plan(header.plan_snapshot))
-    if not executions.get_servers(header.id):
-        executions.put_servers(
-            failback_servers(tick) if header.mode is ExecutionMode.FAILBACK else _resolve_servers(tick)
-        )
+    servers = executions.get_servers(header.id)
+    if not servers:
+        servers = failback_servers(tick) if header.mode is ExecutionMode.FAILBACK else _resolve_servers(tick)
+        executions.put_servers(servers)
+    checked = {wave.id for wave in tick.header.plan_snapshot.waves if wave.health_check is not None}
+    for wave_id in tick.waves:
+        members = [s for s in servers if s.wave_id == wave_id]
+        tick.set_wave(wave_id, server_counts=count_servers(members, health_checked=wave_id in checked))
     tick.set_header(
         status=ExecutionStatus.RUNNING,
         started_at=header.started_at or tick.now,
@@ -201,11 +202,10 @@ def end_run(tick: Tick, status: ExecutionStatus, reason: str | None = None) -> N
 
 def _follow_jobs(tick: Tick) -> list[LaunchBatch]:
     """Find intended jobs again and bring the servers in jobs up to date; the batches not started."""
-    batches = tick.ports.executions.get_batches(tick.header.id)
+    batches = followed_batches(tick)
     unstarted = recover_intended_batches(tick, batches)
-    following = waves_with_jobs(tick, batches)
-    if following:
-        refresh_jobs(tick, following, batches)
+    known = {b.batch_id: b for wave_batches in tick.batches.values() for b in wave_batches}
+    refresh_jobs(tick, [known.get(b.batch_id, b) for b in batches])  # as recovered just now
     return unstarted
 
 

@@ -5,19 +5,19 @@ DescribeJobs does not show a server's phase (its launch status stays IN_PROGRESS
 start to its launch), so the job log is read, but sparingly: one DescribeJobLogItems per job, on a
 tick where one of its servers launched or failed (to record the phase it ended in), else at most
 once per poll interval (``poll_seconds``) while it has servers in flight, however often the run is
-woken. When it was last read is kept on the job's launch batch (one small write a read); a server
-item is written only when its phase changed.
+woken. When it was last read, and the phases it showed, are kept on the job's launch batch (one
+small write a read); a server item is read and written only when its phase changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
 from drs_orchestration.domain.engine.context import Tick
-from drs_orchestration.domain.models.drs import DrsPhase, DrsPhaseSince, DrsTarget, JobLogItem, LaunchStatus
-from drs_orchestration.domain.models.execution import LaunchBatch, ServerState
+from drs_orchestration.domain.models.drs import DrsPhase, DrsPhaseSince, DrsTarget, JobLogItem
+from drs_orchestration.domain.models.execution import LaunchBatch
 
 __all__ = ["FollowedJob", "current_phases", "refresh_phases"]
 
@@ -28,15 +28,17 @@ _PHASE_STARTS = {
     "CONVERSION_START": DrsPhase.CONVERSION,
     "LAUNCH_START": DrsPhase.LAUNCH,
 }
-_DONE = frozenset({LaunchStatus.LAUNCHED, LaunchStatus.FAILED, LaunchStatus.TERMINATED})
 
 
 @dataclass(frozen=True)
 class FollowedJob:
-    """A job DescribeJobs reported this tick, and its servers that were in flight before it did."""
+    """A job DescribeJobs reported this tick: where it runs, its servers that were in flight before
+    it did, its batch (as the tick left it), and whether one of those servers ended this tick."""
 
     target: DrsTarget
     server_ids: frozenset[str]
+    batch: LaunchBatch
+    finished: bool
 
 
 def current_phases(items: Iterable[JobLogItem]) -> dict[str, DrsPhaseSince]:
@@ -53,26 +55,31 @@ def current_phases(items: Iterable[JobLogItem]) -> dict[str, DrsPhaseSince]:
     return phases
 
 
-def _due(tick: Tick, batch: LaunchBatch, servers: list[ServerState]) -> bool:
-    if any(server.launch_status in _DONE for server in servers):
-        return True  # some finished this tick: record the phase they ended in
+def _due(tick: Tick, job: FollowedJob) -> bool:
+    if job.finished:
+        return True  # some ended this tick: record the phase they ended in
     interval = timedelta(seconds=tick.config.poll_seconds)
-    return batch.log_read_at is None or tick.now - batch.log_read_at >= interval
+    return job.batch.log_read_at is None or tick.now - job.batch.log_read_at >= interval
 
 
-def refresh_phases(tick: Tick, jobs: Mapping[str, FollowedJob], batches: Sequence[LaunchBatch]) -> None:
+def refresh_phases(tick: Tick, jobs: Mapping[str, FollowedJob]) -> None:
     """Read the log of each job in ``jobs`` whose servers finished this tick, or that still has
-    servers in flight and was not read within the poll interval; record those servers' phase."""
-    for batch in sorted(batches, key=lambda b: b.batch_id):
-        job = jobs.get(batch.job_id or "")
-        if batch.job_id is None or job is None:
+    servers in flight and was not read within the poll interval; record the phase of those whose
+    phase the log shows changed (their batch keeps what the log last showed, so a server item is
+    read only for a change)."""
+    for job_id in sorted(jobs, key=lambda j: jobs[j].batch.batch_id):
+        job = jobs[job_id]
+        if not job.server_ids or not _due(tick, job):
             continue
-        servers = [s for s in tick.wave_servers(batch.wave_id) if s.source_server_id in job.server_ids]
-        if not servers or not _due(tick, batch, servers):
-            continue
-        phases = current_phases(tick.drs(job.target).describe_job_log_items(batch.job_id))
-        for server in servers:
-            phase = phases.get(server.source_server_id)
+        batch = job.batch
+        phases = current_phases(tick.drs(job.target).describe_job_log_items(job_id))
+        news = {
+            x: phase
+            for x in sorted(job.server_ids)
+            if (phase := phases.get(x)) is not None and batch.phases_seen.get(x) != phase
+        }
+        for server in tick.servers_by_id(batch.wave_id, news):
+            phase = news[server.source_server_id]
             if phase != server.drs_phase:
                 tick.set_server(server, drs_phase=phase)
-        tick.ports.executions.put_batch(batch.model_copy(update={"log_read_at": tick.now}))
+        tick.set_batch(batch, log_read_at=tick.now, phases_seen={**batch.phases_seen, **news})

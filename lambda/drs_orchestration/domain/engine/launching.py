@@ -1,4 +1,4 @@
-"""DRS launches: follow the run's jobs (one DescribeJobs per target a tick), find intended jobs again
+"""DRS launches (``following`` follows the jobs once started): find intended jobs again
 after a crash by their tags (one scan of a target's jobs for all its intended batches), and start
 jobs within the account's quotas (other runs included): batches DRS has no job for and servers in
 no batch yet, under one lease take and one listing of the active jobs.
@@ -11,28 +11,19 @@ want of room (someone launched outside the product in the same second): the batc
 intended, its servers wait, and a later tick starts it within the quotas. Waiting is a state. A
 retried wave gives up its batches that never started (``FAILED_TO_START``), and a batch whose servers
 no longer carry its id never starts: each server is in one StartRecovery per attempt.
-
-Success is per server, from ``participatingServers[].launchStatus``, never from the job's status.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 
 from drs_orchestration.domain.batching import batches_that_fit, plan_launch_batches
 from drs_orchestration.domain.engine.context import BATCH_TAG, EXECUTION_TAG, Tick, target_key, target_of
-from drs_orchestration.domain.engine.failback_launch import (
-    launch_key,
-    launched_changes,
-    may_batch,
-    participant_id,
-    start_job,
-)
-from drs_orchestration.domain.engine.job_phases import FollowedJob, refresh_phases
+from drs_orchestration.domain.engine.failback_launch import launch_key, may_batch, start_job
 from drs_orchestration.domain.engine.snapshots import choose_snapshots, snapshots_of
 from drs_orchestration.domain.errors import DrsLaunchRefused
 from drs_orchestration.domain.models.drs import DrsJob, DrsTarget, LaunchStatus
@@ -40,15 +31,12 @@ from drs_orchestration.domain.models.execution import (
     BatchStatus,
     EventType,
     LaunchBatch,
-    ServerState,
     WaveStatus,
 )
 from drs_orchestration.domain.ports import ACTIVE_JOB_HORIZON, JOB_CLOCK_SKEW
 from drs_orchestration.domain.scheduling import wave_order
 
-__all__ = ["launch_waiting_servers", "recover_intended_batches", "refresh_jobs", "waves_with_jobs"]
-
-FINISHED = frozenset({LaunchStatus.LAUNCHED, LaunchStatus.FAILED, LaunchStatus.TERMINATED})
+__all__ = ["launch_waiting_servers", "recover_intended_batches"]
 LEASE_SECONDS = 60
 """How long a launch lease lasts from when it is taken or renewed, in real time (the lease store's
 clock, not the tick's): longer than listing the jobs and starting one job, short enough that a
@@ -57,77 +45,15 @@ LEASE_BUSY_WAIT_SECONDS = 3
 """How soon a tick that found the lease taken looks again."""
 
 
-def _in_flight(server: ServerState) -> bool:
-    return server.job_id is not None and server.launch_status not in FINISHED
-
-
-def _apply_job(tick: Tick, job: DrsJob, servers: list[ServerState]) -> None:
-    statuses = {p.source_server_id: p for p in job.participating_servers}
-    for server in servers:
-        participant = statuses.get(participant_id(server))
-        status = participant.launch_status if participant else None
-        if status is LaunchStatus.LAUNCHED:
-            tick.set_server(
-                server,
-                launch_status=status,
-                recovery_instance_id=participant.recovery_instance_id if participant else None,
-                launched_at=tick.now,
-                **launched_changes(tick, server),
-            )
-        elif status in (LaunchStatus.FAILED, LaunchStatus.TERMINATED) or (
-            not job.is_active and status not in FINISHED
-        ):
-            error = "DRS reported the launch FAILED" if status else "the job ended without launching it"
-            tick.set_server(server, launch_status=LaunchStatus.FAILED, error=error, ended_at=tick.now)
-            tick.event(
-                EventType.SERVER_FAILED,
-                f"{server.source_server_id}: {error} (job {job.job_id})",
-                wave_id=server.wave_id,
-                source_server_id=server.source_server_id,
-                jobId=job.job_id,
-            )
-        elif status is not None and status is not server.launch_status:
-            tick.set_server(server, launch_status=status)
-
-
-def refresh_jobs(tick: Tick, wave_ids: list[str], batches: Sequence[LaunchBatch] = ()) -> None:
-    """Bring the servers of ``wave_ids`` up to date with their DRS jobs; one DescribeJobs per target.
-    The DRS phase of the servers that were in flight is read from their jobs' logs when due."""
-    by_target: dict[str, tuple[DrsTarget, dict[str, list[ServerState]]]] = {}
-    for wave_id in wave_ids:
-        for server in tick.wave_servers(wave_id):
-            if _in_flight(server) and server.job_id:
-                target = target_of(server)
-                jobs = by_target.setdefault(target_key(target), (target, defaultdict(list)))[1]
-                jobs[server.job_id].append(server)
-    active: dict[str, DrsTarget] = {}
-    described: dict[str, FollowedJob] = {}
-    for target, jobs in by_target.values():
-        for job in tick.drs(target).describe_jobs(sorted(jobs)):
-            servers = jobs.pop(job.job_id, [])
-            _apply_job(tick, job, servers)
-            described[job.job_id] = FollowedJob(target, frozenset(s.source_server_id for s in servers))
-            if job.is_active:
-                active[job.job_id] = target
-        for job_id in jobs:  # DRS no longer knows the job: keep following it until the wave times out
-            active[job_id] = target
-    refresh_phases(tick, described, batches)
-    if active != tick.header.active_jobs:
-        tick.set_header(active_jobs=active)
-
-
 def _tags(tick: Tick, batch_id: str) -> dict[str, str]:
     return {EXECUTION_TAG: tick.header.id, BATCH_TAG: batch_id}
 
 
 def _started(tick: Tick, batch: LaunchBatch, job: DrsJob) -> None:
-    tick.ports.executions.put_batch(
-        batch.model_copy(update={"status": BatchStatus.STARTED, "job_id": job.job_id})
-    )
+    tick.put_batch(batch.model_copy(update={"status": BatchStatus.STARTED, "job_id": job.job_id}))
     members = set(batch.source_server_ids)
-    for server in tick.wave_servers(batch.wave_id):
-        if server.source_server_id in members:
-            tick.set_server(server, job_id=job.job_id, launch_status=LaunchStatus.PENDING)
+    for server in tick.servers_by_id(batch.wave_id, batch.source_server_ids):
+        tick.set_server(server, job_id=job.job_id, launch_status=LaunchStatus.PENDING)
     tick.set_header(active_jobs={**tick.header.active_jobs, job.job_id: _batch_target(batch)})
     tick.event(
         EventType.JOB_STARTED,
@@ -137,17 +63,6 @@ def _started(tick: Tick, batch: LaunchBatch, job: DrsJob) -> None:
         batchId=batch.batch_id,
         servers=len(members),
     )
-
-
-def waves_with_jobs(tick: Tick, batches: list[LaunchBatch]) -> list[str]:
-    """Waves still launching, and waves whose jobs DRS has not finished (a wave that timed out, or a
-    cancelled run): their servers are followed until DRS says how each ended."""
-    following = {b.wave_id for b in batches if b.job_id in tick.header.active_jobs}
-    return [
-        wave_id
-        for wave_id in wave_order(tick.header.plan_snapshot.waves)
-        if tick.waves[wave_id].status is WaveStatus.LAUNCHING or wave_id in following
-    ]
 
 
 @contextmanager
@@ -189,7 +104,7 @@ def _start(tick: Tick, target: DrsTarget, batch: LaunchBatch) -> bool:
             target,
             batch,
             _tags(tick, batch.batch_id),
-            snapshots_of(tick.wave_servers(batch.wave_id), batch.source_server_ids),
+            snapshots_of(tick.servers_by_id(batch.wave_id, batch.source_server_ids), batch.source_server_ids),
         )
     except DrsLaunchRefused as refusal:
         tick.event(
@@ -249,8 +164,12 @@ def _waiting_servers(tick: Tick) -> dict[str, tuple[DrsTarget, Queue]]:
     """The servers of LAUNCHING waves in no batch yet, by target, in wave order."""
     by_target: dict[str, tuple[DrsTarget, Queue]] = {}
     for wave_id in wave_order(tick.header.plan_snapshot.waves):
-        if tick.waves[wave_id].status is not WaveStatus.LAUNCHING:
+        wave = tick.waves[wave_id]
+        if wave.status is not WaveStatus.LAUNCHING:
             continue
+        counts = wave.server_counts
+        if counts is not None and not counts.waiting and wave_id not in tick.servers:
+            continue  # every server is in a batch: no need to read them
         waiting: dict[str, list[str]] = defaultdict(list)
         targets: dict[str, DrsTarget] = {}
         for server in tick.wave_servers(wave_id):
@@ -268,7 +187,7 @@ def _claims_its_servers(tick: Tick, batch: LaunchBatch) -> bool:
     """Whether every server of ``batch`` still carries its batch id: a retried wave's servers were
     given up by their old batch, which must then never start (they launch in a new one)."""
     members = set(batch.source_server_ids)
-    servers = [s for s in tick.wave_servers(batch.wave_id) if s.source_server_id in members]
+    servers = tick.servers_by_id(batch.wave_id, batch.source_server_ids)
     return len(servers) == len(members) and all(s.batch_id == batch.batch_id for s in servers)
 
 
@@ -344,5 +263,5 @@ def _launch(tick: Tick, target: DrsTarget, wave_id: str, server_ids: list[str]) 
     tick.ports.executions.put_servers(
         [s for s in tick.changed_servers.values() if s.batch_id == batch.batch_id]
     )
-    tick.ports.executions.put_batch(batch)
+    tick.put_batch(batch)
     return _start(tick, target, batch)

@@ -7,14 +7,17 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from drs_orchestration.domain.engine.context import Tick
+from drs_orchestration.domain.engine.following import FINISHED
 from drs_orchestration.domain.engine.gates import NO_HEALTH_DOCUMENT, Gate, run_actions, run_health_check
 from drs_orchestration.domain.engine.invocations import ActionPhase, InvocationResult
 from drs_orchestration.domain.engine.ports import NoticeKind
 from drs_orchestration.domain.models.drs import LaunchStatus
 from drs_orchestration.domain.models.execution import (
     TERMINAL_WAVE_STATUSES,
+    BatchStatus,
     EventType,
     HealthStatus,
+    LaunchBatch,
     ServerImpact,
     ServerState,
     SkipCause,
@@ -46,7 +49,13 @@ def fail(tick: Tick, wave_id: str, reason: str) -> None:
 
 def move(tick: Tick, wave_id: str, status: WaveStatus, **changes: object) -> None:
     tick.set_wave(
-        wave_id, status=status, phase_started_at=tick.now, action_index=0, in_flight=None, **changes
+        wave_id,
+        status=status,
+        phase_started_at=tick.now,
+        action_index=0,
+        in_flight=None,
+        gate_chunks=None,
+        **changes,
     )
     tick.event(
         EventType.WAVE_STATUS_CHANGED, f"wave {wave_id} {status.value}", wave_id=wave_id, status=status.value
@@ -78,14 +87,38 @@ def _announce_health_check(tick: Tick, wave_id: str, check: HealthCheck) -> None
 
 
 # -- following launches (also while paused or cancelling) -----------------------------------------
+def _settled(tick: Tick, batch: LaunchBatch) -> bool:
+    """Whether a batch has nothing more to say: given up, never to start (its servers no longer carry
+    its id), or its job ended or showed every one of its servers launched or failed."""
+    if batch.status is BatchStatus.FAILED_TO_START:
+        return True
+    if batch.status is BatchStatus.INTENDED:
+        members = tick.servers_by_id(batch.wave_id, batch.source_server_ids)
+        claimed = [s for s in members if s.batch_id == batch.batch_id]
+        return len(claimed) < len(batch.source_server_ids)
+    seen = batch.job_seen
+    return batch.job_id not in tick.header.active_jobs or (
+        seen is not None and all(seen.launch.get(x) in FINISHED for x in batch.source_server_ids)
+    )
+
+
+def _launches_settled(tick: Tick, wave_id: str) -> bool:
+    """Whether none of the wave's batches waits for DRS: only then are its servers read to see whether
+    the wave launched (a wave waiting on its jobs reads none)."""
+    return all(_settled(tick, batch) for batch in tick.wave_batches(wave_id))
+
+
 def _follow_launches(tick: Tick, wave_id: str) -> None:
     """LAUNCHING: LAUNCHED once every server launched or failed (FAILED if a critical one failed),
     FAILED at the wave's timeout, counted from when its launch began: its pre-actions (an approval of
     days) are not launch time."""
     wave, plan = tick.waves[wave_id], tick.plan_waves[wave_id]
-    servers = tick.wave_servers(wave_id)
     began = wave.phase_started_at or wave.started_at or tick.now
     deadline = began + timedelta(minutes=plan.timeout_minutes)
+    if tick.now < deadline and not _launches_settled(tick, wave_id):
+        tick.wait((deadline - tick.now).total_seconds())
+        return
+    servers = tick.wave_servers(wave_id)
     if all(s.launch_status in (LaunchStatus.LAUNCHED, LaunchStatus.FAILED) for s in servers):
         failed = [
             s for s in servers if s.impact is ServerImpact.CRITICAL and s.launch_status is LaunchStatus.FAILED

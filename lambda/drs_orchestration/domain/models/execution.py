@@ -40,8 +40,10 @@ __all__ = [
     "ExecutionMode",
     "ExecutionStatus",
     "HealthStatus",
+    "JobSeen",
     "LaunchBatch",
     "RtoMeasurement",
+    "ServerCounts",
     "ServerImpact",
     "ServerState",
     "ServerSummary",
@@ -213,6 +215,31 @@ class ExecutionHeader(CamelModel):
         return self.status in TERMINAL_EXECUTION_STATUSES
 
 
+class ServerCounts(CamelModel):
+    """How a wave's servers stand, kept on its item by the engine in the write that changes them, so a
+    poll reads no server items."""
+
+    total: Annotated[int, Field(ge=0)] = 0
+    waiting: Annotated[int, Field(ge=0)] = 0
+    """Servers in no launch batch yet, not started."""
+    launch: dict[LaunchStatus, int] = {}
+    """Servers by DRS launch status (a server not yet put in a job is in none)."""
+    health: dict[HealthStatus, int] = {}
+    """Servers by health-gate verdict (a server not yet judged is in none)."""
+    failed: Annotated[int, Field(ge=0)] = 0
+    """Servers that failed to launch or were found unhealthy."""
+    critical: Annotated[int, Field(ge=0)] = 0
+    critical_recovered: Annotated[int, Field(ge=0)] = 0
+    """CRITICAL servers recovered: healthy (the wave has a health gate), else launched."""
+    last_recovered_at: Timestamp | None = None
+    """When the latest of those recovered."""
+
+    @property
+    def in_flight(self) -> int:
+        """Servers in a DRS job that has not said how they ended."""
+        return self.launch.get(LaunchStatus.PENDING, 0) + self.launch.get(LaunchStatus.IN_PROGRESS, 0)
+
+
 class WaveState(CamelModel):
     """One item per wave of an execution."""
 
@@ -238,6 +265,10 @@ class WaveState(CamelModel):
     in_flight: InFlight | None = None
     """What the wave has in flight (an action, or its ``pauseBefore`` gate), typed by kind."""
     action_started_at: Timestamp | None = None
+    server_counts: ServerCounts | None = None
+    """How the wave's servers stand; ``None`` on a previous release's item (counted on its next read)."""
+    gate_chunks: Annotated[int, Field(ge=0)] | None = None
+    """How many health-gate items the wave's current health gate keeps (``None``: not yet made)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -298,6 +329,13 @@ class ServerState(CamelModel):
     preparation got (``None`` in drills and recoveries)."""
 
 
+class JobSeen(CamelModel):
+    """What the engine last applied of a DRS job: whether it ran, and each server's launch status."""
+
+    active: bool
+    launch: dict[SourceServerId, LaunchStatus] = {}
+
+
 class LaunchBatch(CamelModel):
     """One DRS StartRecovery request: at most 100 servers of one wave."""
 
@@ -313,6 +351,11 @@ class LaunchBatch(CamelModel):
     region: str | None = None
     log_read_at: Timestamp | None = None
     """When the engine last read the job's log for its servers' DRS phases."""
+    job_seen: JobSeen | None = None
+    """The job as DescribeJobs last showed it to the engine: its servers are read again only when
+    it shows something else (``None``: not yet described)."""
+    phases_seen: dict[SourceServerId, DrsPhaseSince] = {}
+    """Each server's DRS phase as the job's log last showed it."""
 
 
 class EventType(StrEnum):
@@ -417,6 +460,9 @@ class WaveSummary(CamelModel):
     started_at: Timestamp | None
     ended_at: Timestamp | None
     servers: list[ServerSummary]
+    """Every server of the wave, sorted by id; empty in the summary view (``?servers=none``)."""
+    server_counts: ServerCounts = Field(default_factory=ServerCounts)
+    """How the wave's servers stand, counted (always given)."""
 
 
 class Execution(CamelModel):

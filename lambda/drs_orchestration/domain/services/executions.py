@@ -10,11 +10,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
+from enum import StrEnum
 
 from pydantic import JsonValue
 
 from drs_orchestration.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
-from drs_orchestration.domain.execution_summary import assemble_execution
+from drs_orchestration.domain.execution_summary import assemble_execution, assemble_summary, health_checked
 from drs_orchestration.domain.models.base import CamelModel, Timestamp
 from drs_orchestration.domain.models.execution import (
     TERMINAL_EXECUTION_STATUSES,
@@ -24,12 +25,16 @@ from drs_orchestration.domain.models.execution import (
     ExecutionHeader,
     ExecutionMode,
     ExecutionStatus,
+    ServerCounts,
+    ServerSummary,
     StartExecutionRequest,
     WaveState,
     WaveStatus,
 )
 from drs_orchestration.domain.models.operator_requests import REQUEST_EVENTS, OperatorRequest, RequestType
+from drs_orchestration.domain.models.server_listing import ServerFilter
 from drs_orchestration.domain.ports import DEFAULT_PAGE_SIZE, ExecutionRunner, Page, RunnerSignal
+from drs_orchestration.domain.server_counts import count_servers
 from drs_orchestration.domain.services.context import Request, Services, new_id, record_audit
 from drs_orchestration.domain.services.errors import EngineUnavailable
 from drs_orchestration.domain.services.failback_guards import failback_source, mark_failback
@@ -40,7 +45,9 @@ __all__ = [
     "ExecutionListItem",
     "ExecutionStarted",
     "OperatorRequestAccepted",
+    "ServersView",
     "execution_summary",
+    "list_execution_servers",
     "list_executions",
     "record_event",
     "start_execution",
@@ -237,13 +244,53 @@ def list_executions(
     )
 
 
-def execution_summary(services: Services, execution_id: str, request: Request) -> Execution:
+class ServersView(StrEnum):
+    """How much of each wave ``GET /executions/{id}`` returns: every server (``all``), or only the
+    counts (``none``: no server item is read)."""
+
+    ALL = "all"
+    NONE = "none"
+
+
+def execution_summary(
+    services: Services, execution_id: str, request: Request, servers: ServersView = ServersView.ALL
+) -> Execution:
     header = services.executions.get_header(execution_id)
-    return assemble_execution(
-        header,
-        services.executions.get_waves(execution_id),
-        services.executions.get_servers(execution_id),
-        now=request.now,
+    waves = services.executions.get_waves(execution_id)
+    if servers is ServersView.ALL:
+        return assemble_execution(
+            header, waves, services.executions.get_servers(execution_id), now=request.now
+        )
+    return assemble_summary(header, [(w, _counts(services, header, w)) for w in waves], now=request.now)
+
+
+def _counts(services: Services, header: ExecutionHeader, wave: WaveState) -> ServerCounts:
+    """The wave's counts as the engine keeps them; counted from its servers for a run the engine
+    has not counted yet (a previous release's, or one not yet initialized)."""
+    if wave.server_counts is not None:
+        return wave.server_counts
+    servers = services.executions.get_servers(header.id, wave.wave_id)
+    return count_servers(servers, health_checked=health_checked(header, wave.wave_id))
+
+
+def list_execution_servers(
+    services: Services,
+    execution_id: str,
+    where: ServerFilter,
+    *,
+    limit: int = DEFAULT_PAGE_SIZE,
+    next_token: str | None = None,
+) -> Page[ServerSummary]:
+    """The run's servers ``where`` matches, by wave then server id, a page at a time; ``NotFound``
+    for a run or wave the run does not have."""
+    header = services.executions.get_header(execution_id)
+    if where.wave_id is not None and where.wave_id not in {w.id for w in header.plan_snapshot.waves}:
+        raise NotFound("wave", where.wave_id)
+    page = services.executions.list_servers(execution_id, where, limit=limit, next_token=next_token)
+    fields = set(ServerSummary.model_fields)
+    return Page[ServerSummary](
+        items=[ServerSummary.model_validate(s.model_dump(include=fields)) for s in page.items],
+        next_token=page.next_token,
     )
 
 

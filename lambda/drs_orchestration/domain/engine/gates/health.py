@@ -12,12 +12,13 @@ poll, longest waiting first) and one late agent does not hold back the others.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from pydantic import JsonValue
 
-from drs_orchestration.domain.engine.context import Tick
+from drs_orchestration.domain.engine.context import Tick, target_key
 from drs_orchestration.domain.engine.gates.common import (
     NO_HEALTH_DOCUMENT,
     SEND_COMMAND_MAX_TARGETS,
@@ -28,6 +29,7 @@ from drs_orchestration.domain.engine.ports import CommandOutcome, InstanceHealth
 from drs_orchestration.domain.errors import CommandRefused, describe_refusal
 from drs_orchestration.domain.models.drs import DrsTarget
 from drs_orchestration.domain.models.execution import EventType, HealthStatus, ServerState
+from drs_orchestration.domain.models.health_gate import GATE_CHUNK, GateWait, HealthGateChunk
 from drs_orchestration.domain.models.recovery_plan import HealthCheck
 
 __all__ = ["run_health_check"]
@@ -39,18 +41,76 @@ _REFUSAL_CHARS = 500
 def run_health_check(tick: Tick, wave_id: str, check: HealthCheck, document: str | None) -> Gate:
     """EC2 status checks of each recovered instance, then ``document`` (the wave's own, else the
     product's) on it; with no document, the status checks alone decide. DONE once every launched
-    server is HEALTHY or UNHEALTHY; each server's evidence names the document that ran."""
+    server is HEALTHY or UNHEALTHY; each server's evidence names the document that ran.
+
+    What the gate still waits for is in its own items (``HealthGateChunk``), made from the wave's
+    servers when it starts; a poll reads those, and a server only when EC2 or SSM has news for it."""
     gate = _HealthGate(tick, wave_id, check, document)
-    pending = False
-    for target, servers in instances(tick, wave_id):
-        pending |= gate.poll(target, servers)
-    if not pending:
+    chunks = _gate_chunks(tick, wave_id)
+    by_target: dict[str, tuple[DrsTarget, list[GateWait]]] = {}
+    for chunk in chunks:
+        by_target.setdefault(target_key(chunk.target), (chunk.target, []))[1].extend(chunk.waits)
+    for target, waits in by_target.values():
+        gate.poll(target, waits)
+    if not _record(tick, wave_id, chunks, gate.read):
         return Gate.DONE
     if tick.now >= gate.deadline:
-        gate.time_out()
+        gate.time_out(by_target.values())
+        _record(tick, wave_id, tick.wave_gate(wave_id), gate.read)
         return Gate.DONE
     tick.wait(min(tick.config.gate_poll_seconds, (gate.deadline - tick.now).total_seconds()))
     return Gate.RUNNING
+
+
+def _gate_chunks(tick: Tick, wave_id: str) -> list[HealthGateChunk]:
+    """The gate's items; made when the gate starts, from the wave's launched servers not judged yet
+    (in chunks of one account and Region)."""
+    if tick.waves[wave_id].gate_chunks is not None:
+        return tick.wave_gate(wave_id)
+    chunks: list[HealthGateChunk] = []
+    for target, servers in instances(tick, wave_id):
+        waits = [
+            GateWait(
+                source_server_id=s.source_server_id,
+                instance_id=s.recovery_instance_id or "",
+                command_id=s.health_ref,
+            )
+            for s in servers
+            if s.health is None
+        ]
+        for start in range(0, len(waits), GATE_CHUNK):
+            chunks.append(
+                HealthGateChunk(
+                    execution_id=tick.header.id,
+                    wave_id=wave_id,
+                    index=len(chunks),
+                    target=target,
+                    waits=waits[start : start + GATE_CHUNK],
+                )
+            )
+    tick.gates[wave_id] = []
+    tick.set_gate(wave_id, chunks)
+    tick.set_wave(wave_id, gate_chunks=len(chunks))
+    return chunks
+
+
+def _record(tick: Tick, wave_id: str, chunks: list[HealthGateChunk], read: dict[str, ServerState]) -> bool:
+    """Keep in the gate's items only the servers still undecided, with the command each runs;
+    whether any is left."""
+    kept: list[HealthGateChunk] = []
+    for chunk in chunks:
+        waits: list[GateWait] = []
+        for wait in chunk.waits:
+            server = read.get(wait.source_server_id)
+            if server is not None:
+                server = tick.changed_servers.get((wave_id, wait.source_server_id), server)
+                if server.health is not None:
+                    continue
+                wait = wait.model_copy(update={"command_id": server.health_ref})
+            waits.append(wait)
+        kept.append(chunk if waits == chunk.waits else chunk.model_copy(update={"waits": waits}))
+    tick.set_gate(wave_id, kept)
+    return any(chunk.waits for chunk in kept)
 
 
 def _judge(tick: Tick, server: ServerState, health: HealthStatus, **evidence: JsonValue) -> None:
@@ -88,6 +148,11 @@ def _waiting_since(server: ServerState) -> str:
     return str((_last_refusal(server) or {}).get("at", ""))
 
 
+def _booting(seen: InstanceHealth | None) -> bool:
+    """The instance is coming up: neither passed its status checks nor can it any more."""
+    return seen is not None and not seen.passed and not seen.hopeless
+
+
 def _ec2_evidence(seen: InstanceHealth | None) -> JsonValue:
     return seen.to_json() if seen else {"state": None}
 
@@ -103,6 +168,8 @@ class _HealthGate:
     base: dict[str, JsonValue] = field(init=False)
     """Evidence every server gets: the document that ran, and whether it is the product's."""
     deadline: datetime = field(init=False)
+    read: dict[str, ServerState] = field(default_factory=dict)
+    """The servers this poll read, by id."""
 
     def __post_init__(self) -> None:
         self.base = {
@@ -114,28 +181,49 @@ class _HealthGate:
         started = self.tick.waves[self.wave_id].phase_started_at or self.tick.now
         self.deadline = started + timedelta(seconds=self.check.timeout_seconds)
 
-    def poll(self, target: DrsTarget, servers: list[ServerState]) -> bool:
-        """Move the target's undecided servers on; whether any is still pending."""
-        undecided = [s for s in servers if s.health is None]
-        if not undecided:
-            return False
+    def poll(self, target: DrsTarget, waits: list[GateWait]) -> None:
+        """Ask EC2 about the instances not yet sent the command and SSM about the commands running;
+        read, and move on, only the servers either has news for."""
         ssm = self.tick.ports.targets.ssm(target)
-        probing = [s for s in undecided if s.health_ref is None]
-        pending = self._probe(target, ssm, probing) if probing else False
-        return self._collect(ssm, undecided) or pending
+        probing = [w for w in waits if w.command_id is None]
+        health = (
+            self.tick.ports.targets.ec2(target).instance_health([w.instance_id for w in probing])
+            if probing
+            else {}
+        )
+        news = {w.source_server_id for w in probing if not _booting(health.get(w.instance_id))}
+        running: dict[str, list[GateWait]] = defaultdict(list)
+        for wait in waits:
+            if wait.command_id is not None:
+                running[wait.command_id].append(wait)
+        outcomes: dict[str, tuple[str, CommandOutcome]] = {}
+        for command, members in running.items():
+            answers = ssm.command_outcomes(command, [w.instance_id for w in members], with_output=True)
+            for wait in members:
+                outcome = answers.get(wait.instance_id)
+                if outcome is not None and not outcome.pending:
+                    outcomes[wait.source_server_id] = (command, outcome)
+        servers = self._read(news | set(outcomes))
+        self._probe(ssm, [s for s in servers if s.source_server_id in news], health)
+        for server in servers:
+            if server.source_server_id in outcomes and server.health is None:
+                self._judge_outcome(server, *outcomes[server.source_server_id])
+
+    def _read(self, server_ids: set[str]) -> list[ServerState]:
+        servers = self.tick.servers_by_id(self.wave_id, sorted(server_ids))
+        self.read.update({s.source_server_id: s for s in servers})
+        return servers
 
     # -- EC2 status checks, then the command ---------------------------------------------------
-    def _probe(self, target: DrsTarget, ssm: SsmGateway, probing: list[ServerState]) -> bool:
-        health = self.tick.ports.targets.ec2(target).instance_health(
-            [s.recovery_instance_id for s in probing if s.recovery_instance_id]
-        )
+    def _probe(self, ssm: SsmGateway, probing: list[ServerState], health: dict[str, InstanceHealth]) -> None:
         ready: list[ServerState] = []
-        pending = False
         for server in probing:
+            if server.health is not None or server.health_ref is not None:
+                continue  # judged, or sent the command, by a step that did not record it in the gate
             seen = health.get(server.recovery_instance_id or "")
             if seen is not None and seen.passed:
                 ready += self._passed(server, seen)
-            elif seen is None or seen.hopeless:
+            else:
                 reason = "EC2 status checks failed"
                 _judge(
                     self.tick,
@@ -145,12 +233,8 @@ class _HealthGate:
                     reason=reason,
                     **self.base,
                 )
-            else:
-                pending = True
         if ready and self.document is not None:
             _HealthCommands(self.tick, ssm, self.wave_id, self.check, self.document).send_all(ready)
-            pending = True
-        return pending
 
     def _passed(self, server: ServerState, seen: InstanceHealth) -> list[ServerState]:
         """A server whose status checks passed: HEALTHY without a document, else ready for it."""
@@ -160,26 +244,7 @@ class _HealthGate:
         known = {"ec2": _ec2_evidence(seen), **self.base, **_refusal_evidence(server)}
         return [server.model_copy(update={"health_evidence": known})]
 
-    def _collect(self, ssm: SsmGateway, undecided: list[ServerState]) -> bool:
-        """Judge the servers whose command ended; whether any still runs."""
-        running: dict[str, list[ServerState]] = defaultdict(list)
-        for server in undecided:
-            if server.health_ref is not None:
-                running[server.health_ref].append(server)
-        pending = False
-        for command, members in running.items():
-            outcomes = ssm.command_outcomes(
-                command, [s.recovery_instance_id or "" for s in members], with_output=True
-            )
-            for server in members:
-                pending |= self._judge_outcome(
-                    server, command, outcomes.get(server.recovery_instance_id or "")
-                )
-        return pending
-
-    def _judge_outcome(self, server: ServerState, command: str, outcome: CommandOutcome | None) -> bool:
-        if outcome is None or outcome.pending:
-            return True
+    def _judge_outcome(self, server: ServerState, command: str, outcome: CommandOutcome) -> None:
         evidence: dict[str, JsonValue] = {"command": {"id": command, **outcome.to_json()}}
         if outcome.status == "Success":
             _judge(self.tick, server, HealthStatus.HEALTHY, **evidence)
@@ -187,14 +252,14 @@ class _HealthGate:
             _judge(
                 self.tick, server, HealthStatus.UNHEALTHY, reason=f"health check {outcome.status}", **evidence
             )
-        return False
 
     # -- the gate's timeout --------------------------------------------------------------------
-    def time_out(self) -> None:
+    def time_out(self, targets: Iterable[tuple[DrsTarget, list[GateWait]]]) -> None:
         """Every undecided server is UNHEALTHY; commands still running are stopped on AWS."""
-        for target, servers in instances(self.tick, self.wave_id):
+        for target, waits in targets:
             unfinished: dict[str, list[str]] = defaultdict(list)
-            for server in servers:
+            for server in self._read({w.source_server_id for w in waits}):
+                server = self.tick.changed_servers.get((self.wave_id, server.source_server_id), server)
                 if server.health is None:
                     self._time_out_server(server, unfinished)
             for command_id, instance_ids in unfinished.items():

@@ -9,14 +9,17 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 
-from drs_orchestration.domain.models.base import RecoveryPlanId
+from drs_orchestration.domain.models.base import AccountId, RecoveryPlanId, Region
+from drs_orchestration.domain.models.base import WaveId as WaveIdModel
 from drs_orchestration.domain.models.execution import (
     Execution,
     ExecutionEvent,
     ExecutionMode,
     ExecutionStatus,
+    ServerSummary,
     StartExecutionRequest,
 )
+from drs_orchestration.domain.models.server_listing import ServerFilter, ServerStatusFilter
 from drs_orchestration.domain.ports import Page, RunnerSignal
 from drs_orchestration.domain.services import execution_events, execution_reports, executions, report_exports
 from drs_orchestration.handlers.api.dependencies import get_services, service_request
@@ -78,12 +81,46 @@ def list_executions(
 
 @router.get(
     "/executions/<execution_id>",
-    summary="An execution with its waves and servers",
+    summary=(
+        "An execution with its waves, each with its serverCounts and its servers; with servers=none, the"
+        " waves' serverCounts and no server (no server item is read: the poll of a large run), the"
+        " servers then paged by GET /executions/{id}/servers"
+    ),
     responses=responses(400, 403, 404, _200=Execution),
 )
 @requires(Permission.READ)
-def get_execution(execution_id: ExecutionId) -> Execution:
-    return executions.execution_summary(get_services(router), execution_id, service_request(router))
+def get_execution(
+    execution_id: ExecutionId,
+    servers: Annotated[
+        executions.ServersView,
+        Query(description="all (default): every server of every wave; none: only the waves' serverCounts"),
+    ] = executions.ServersView.ALL,
+) -> Execution:
+    return executions.execution_summary(get_services(router), execution_id, service_request(router), servers)
+
+
+@router.get(
+    "/executions/<execution_id>/servers",
+    summary=(
+        "An execution's servers, by wave then server id, a page at a time; filtered by wave, status (a"
+        " launch status, NOT_STARTED, or a health verdict HEALTHY / UNHEALTHY), account and Region"
+    ),
+    responses=responses(400, 403, 404, _200=Page[ServerSummary]),
+)
+@requires(Permission.READ)
+def list_servers(
+    execution_id: ExecutionId,
+    limit: Limit = PAGE_SIZE,
+    next_token: NextToken = None,
+    wave_id: Annotated[WaveIdModel | None, Query(alias="waveId")] = None,
+    status: Annotated[ServerStatusFilter | None, Query()] = None,
+    account_id: Annotated[AccountId | None, Query(alias="accountId")] = None,
+    region: Annotated[Region | None, Query()] = None,
+) -> Page[ServerSummary]:
+    where = ServerFilter(wave_id=wave_id, status=status, account_id=account_id, region=region)
+    return executions.list_execution_servers(
+        get_services(router), execution_id, where, limit=limit, next_token=next_token
+    )
 
 
 def _steer(execution_id: str, signal: RunnerSignal) -> Response[str]:
