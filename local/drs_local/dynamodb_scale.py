@@ -3,7 +3,9 @@
 Query: moto answers a Query on a table's own key by listing and sorting **every item of the table**
 (``Table.all_items()``), then keeping those of the asked partition, so each Query costs O(table) and
 the engine's per-tick Queries grow with every run's items. Installed, a Query on the table's own key
-(no index) lists only the asked partition; moto filters and sorts it as before.
+(no index) lists only the asked partition; a Query on an index lists the items whose index hash key
+equals the asked one, found by comparing stored strings (no sort of the whole table, no ``DynamoType``
+comparisons); moto filters and sorts them as before.
 
 TransactWriteItems: before it writes, moto backs up each table a transaction touches (to roll back on a
 failed condition) with ``copy.deepcopy`` - once per **item** of the transaction, not once per table. A
@@ -65,17 +67,48 @@ def _query(original: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(original)
     def query(table: Table, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
-        index_name = signature.bind(table, hash_key, *args, **kwargs).arguments.get("index_name")
-        if index_name or not table.range_key_attr or hash_key is None:
+        arguments = signature.bind(table, hash_key, *args, **kwargs).arguments
+        index_name = arguments.get("index_name")
+        if index_name:
+            narrowed = _index_candidates(table, hash_key, index_name, arguments.get("hash_key_conditions"))
+        elif table.range_key_attr and hash_key is not None:
+            narrowed = list((table.items.get(hash_key) or {}).values())
+        else:
+            narrowed = None
+        if narrowed is None:
             return original(table, hash_key, *args, **kwargs)
-        partition = list((table.items.get(hash_key) or {}).values())
-        table.all_items = lambda: partition  # type: ignore[method-assign]
+        table.all_items = lambda: narrowed  # type: ignore[method-assign]
         try:
             return original(table, hash_key, *args, **kwargs)
         finally:
             del table.all_items
 
     return query
+
+
+def _index_candidates(table: Table, hash_key: Any, index_name: str, conditions: Any) -> list[Any] | None:
+    """The items whose index hash key(s) equal the Query's, found by comparing the stored strings
+    (``None``: a condition on another type, left to moto). moto still checks and sorts them."""
+    wanted = [(name, value.type, value.value) for name, value in conditions or []]
+    if not wanted:
+        index = next((i for i in table.all_indexes() if i.name == index_name), None)
+        names = [key["AttributeName"] for key in index.schema if key["KeyType"] == "HASH"] if index else []
+        if hash_key is None or len(names) != 1:
+            return None
+        wanted = [(names[0], hash_key.type, hash_key.value)]
+    if any(kind not in ("S", "B") for _, kind, _ in wanted):
+        return None
+    rows: Any = table.items.values()
+    items: list[Any] = [item for row in rows for item in row.values()] if table.range_key_attr else list(rows)
+    return [item for item in items if _matches(item.attrs, wanted)]
+
+
+def _matches(attrs: dict[str, Any], wanted: list[tuple[str, str, Any]]) -> bool:
+    for name, kind, value in wanted:
+        found = attrs.get(name)
+        if found is None or found.type != kind or found.value != value:
+            return False
+    return True
 
 
 class LeanDynamoDB(Hooks):

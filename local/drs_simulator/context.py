@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from .config import Faults, SimConfig, Span
 from .records import Partition, RecoveryInstance, SourceServer
+from .snapshots import PitRounds
 
 __all__ = ["Handler", "SimContext"]
 
@@ -22,6 +23,8 @@ class SimContext(Protocol):
     faults: Faults
     now: datetime
     """The simulated time the running action or request happens at."""
+    pit_rounds: PitRounds
+    """The point-in-time round grid every server's snapshot schedule follows."""
 
     def schedule(self, at: datetime, action: Callable[[], None]) -> None: ...
 

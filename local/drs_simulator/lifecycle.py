@@ -23,8 +23,9 @@ from .clock import iso
 from .context import SimContext
 from .errors import conflict, quota_exceeded
 from .events import FAILBACK_STATE, LAUNCH_RESULT
-from .records import GIB, Job, JobLog, Participant, Partition, RecoveryInstance, Snapshot, SourceServer
+from .records import GIB, Job, JobLog, Participant, Partition, RecoveryInstance, SourceServer
 from .replication import recoverable, set_state
+from .snapshots import Snapshot
 
 TERMINAL = ("LAUNCHED", "FAILED", "TERMINATED")
 

@@ -18,7 +18,8 @@ from .clock import iso, parse_iso
 from .context import Handler, SimContext
 from .errors import DrsError, conflict, not_found, validation
 from .lifecycle import ServerRun, check_job_quotas, new_job, plan_failure, start_job
-from .records import Partition, Snapshot
+from .records import Partition
+from .snapshots import Snapshot
 from .wire import modeled_errors, service_model
 
 T = TypeVar("T")
@@ -166,7 +167,7 @@ def start_recovery(sim: SimContext, part: Partition, params: dict[str, Any]) -> 
             "status": "PENDING",
         }
         snapshot_id = item.get("recoverySnapshotID")
-        snapshot = next((s for s in server.snapshots if s.snapshot_id == snapshot_id), None)
+        snapshot = server.pit.find(snapshot_id) if snapshot_id and server.pit else None
         phases = ["cleanup", "use_previous_snapshot" if snapshot_id else "snapshot", "conversion", "launch"]
         run = ServerRun(
             job,

@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 from .clock import iso, iso_duration
+from .snapshots import ServerPit, Snapshot
 
 GIB = 1024**3
 
@@ -26,24 +27,6 @@ def _compact(value: Any) -> Any:
     if isinstance(value, list):
         return [_compact(v) for v in value]
     return value
-
-
-@dataclass
-class Snapshot:
-    snapshot_id: str
-    source_server_id: str
-    expected: datetime
-    taken: datetime
-    ebs_snapshots: list[str]
-
-    def render(self) -> dict[str, Any]:
-        return {
-            "snapshotID": self.snapshot_id,
-            "sourceServerID": self.source_server_id,
-            "expectedTimestamp": iso(self.expected),
-            "timestamp": iso(self.taken),
-            "ebsSnapshots": self.ebs_snapshots,
-        }
 
 
 @dataclass
@@ -72,9 +55,15 @@ class SourceServer:
     last_launch_result: str = "NOT_STARTED"
     last_launch: dict[str, Any] | None = None
     launch_attempts: int = 0
-    snapshots: list[Snapshot] = field(default_factory=list)
+    pit: ServerPit | None = None
+    """Its point-in-time snapshot schedule (``None`` until loaded)."""
     launch_configuration: dict[str, Any] = field(default_factory=dict)
     replication_configuration: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def snapshots(self) -> list[Snapshot]:
+        """Its recovery snapshots now, oldest first."""
+        return self.pit.snapshots() if self.pit is not None else []
 
     @property
     def replicating(self) -> bool:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from .context import SimContext
 from .events import PIT_SNAPSHOT, REPLICATION_STALLED
 from .fleet import OS_STRINGS, ServerFixture
-from .records import Partition, Snapshot, SourceServer
+from .records import Partition, SourceServer
+from .snapshots import SNAPSHOT_STATES, PitRounds, Retention, ServerPit, at_epoch, epoch
 
 UNIT_SECONDS = {"MINUTE": 60, "HOUR": 3600, "DAY": 86400}
-SNAPSHOT_STATES = ("CONTINUOUS", "BACKLOG", "RESCAN", "CREATING_SNAPSHOT", "PAUSED")
 STALLED = "STALLED"
 RANDOM_STALL_ERRORS = ("AGENT_NOT_SEEN", "UNSTABLE_NETWORK", "NOT_CONVERGING")
 
@@ -75,16 +75,29 @@ def load_server(sim: SimContext, fixture: ServerFixture) -> SourceServer:
     )
     part.servers[server_id] = server
     _ = server.static_members  # render the unchanging members once, at load time
-    interval = _slot_seconds(sim)
-    last_slot = _floor(now, interval)
-    for back in range(fixture.snapshot_history, 0, -1):
-        take_snapshot(part, server, last_slot - timedelta(seconds=interval * (back - 1)))
+    server.pit = _server_pit(sim, part, server, fixture.snapshot_history)
     if fixture.replication_state in ("INITIATING", "INITIAL_SYNC"):
         remaining = fixture.initial_sync_remaining_seconds
         if remaining is None:
             remaining = sim.draw(part, sim.config.timings.initial_sync)
         sim.after(remaining, lambda: set_state(sim, part, server, "CONTINUOUS", None))
     return server
+
+
+def _server_pit(sim: SimContext, part: Partition, server: SourceServer, history: int) -> ServerPit:
+    """The server's snapshot schedule: ``history`` snapshots on the last slots up to now, then rounds."""
+    rounds = sim.pit_rounds
+    last_slot = epoch(sim.now) // rounds.interval * rounds.interval
+    pit = ServerPit(
+        rounds=rounds,
+        key=f"{sim.config.seed}:{part.account_id}:{part.region}:{server.source_server_id}",
+        source_server_id=server.source_server_id,
+        disks=len(server.disks_gib),
+        first_round=rounds.next_slot,
+        seeded=[last_slot - rounds.interval * back for back in range(history - 1, -1, -1)],
+    )
+    pit.record_state(server.replication_state)
+    return pit
 
 
 def default_launch_configuration(server_id: str, hostname: str) -> dict[str, Any]:
@@ -108,6 +121,8 @@ def set_state(sim: SimContext, part: Partition, server: SourceServer, state: str
     server.replication_state = state
     server.replication_error = error
     server.state_since = sim.now if state != "CONTINUOUS" else None
+    if server.pit is not None:
+        server.pit.record_state(state)
     if was_stalled != (state == STALLED):
         detail = {"state": STALLED if state == STALLED else "NOT_STALLED"}
         sim.emit(part, REPLICATION_STALLED, server.arn, detail)
@@ -142,60 +157,57 @@ def recoverable(sim: SimContext, server: SourceServer) -> bool:
     return server.replication_state in sim.config.behaviour.recoverable_states
 
 
-def take_snapshot(part: Partition, server: SourceServer, slot: datetime) -> Snapshot:
-    snapshot = Snapshot(
-        snapshot_id=part.new_id("pit-"),
-        source_server_id=server.source_server_id,
-        expected=slot,
-        taken=slot + timedelta(seconds=part.rng.randint(1, 9)),
-        ebs_snapshots=[part.new_id("snap-") for _ in server.disks_gib],
-    )
-    server.snapshots.append(snapshot)
-    return snapshot
+def retention_rules(sim: SimContext) -> list[Retention]:
+    units = UNIT_SECONDS
+    return [
+        Retention(rule.interval * units[rule.units], rule.retention_duration * units[rule.units])
+        for rule in sim.config.behaviour.pit_policy
+    ]
 
 
 def _slot_seconds(sim: SimContext) -> int:
-    return min(rule.interval * UNIT_SECONDS[rule.units] for rule in sim.config.behaviour.pit_policy)
+    return min(rule.every for rule in retention_rules(sim))
 
 
-def _floor(moment: datetime, seconds: int) -> datetime:
-    epoch = int(moment.timestamp())
-    return moment - timedelta(seconds=epoch % seconds, microseconds=moment.microsecond)
-
-
-def _keep(sim: SimContext, snapshot: Snapshot, now: datetime) -> bool:
-    age = (now - snapshot.expected).total_seconds()
-    slot = int(snapshot.expected.timestamp())
-    for rule in sim.config.behaviour.pit_policy:
-        unit = UNIT_SECONDS[rule.units]
-        if slot % (rule.interval * unit) == 0 and age <= rule.retention_duration * unit:
-            return True
-    return False
+def new_pit_rounds(sim: SimContext) -> PitRounds:
+    """The round grid from the next slot after now (rounds run by :func:`start_pit_rounds`)."""
+    interval = _slot_seconds(sim)
+    return PitRounds(interval, epoch(sim.now) // interval * interval + interval, lambda: retention_rules(sim))
 
 
 def start_pit_rounds(sim: SimContext) -> None:
-    interval = _slot_seconds(sim)
-    first = _floor(sim.now, interval) + timedelta(seconds=interval)
-    sim.schedule(first, lambda: _pit_round(sim, first, interval))
+    rounds = sim.pit_rounds
+    sim.schedule(at_epoch(rounds.first), lambda: _pit_round(sim, rounds, rounds.first))
 
 
-def _pit_round(sim: SimContext, slot: datetime, interval: int) -> None:
-    """One PIT slot: snapshot every healthy server, prune by the retention rules, emit events."""
-    emit = sim.config.behaviour.pit_snapshot_events
+def _pit_round(sim: SimContext, rounds: PitRounds, slot: int) -> None:
+    """One PIT slot. Snapshots are kept as each server's schedule (``snapshots.py``), so a round costs
+    work per server only for the opt-in stall dice and the optional ``DRS PIT Snapshot Taken`` events."""
+    if sim.faults.stall_rate_per_hour > 0:
+        _stall_dice(sim, rounds.interval)
+    rounds.last = slot
+    if sim.config.behaviour.pit_snapshot_events:
+        _emit_snapshot_events(sim, slot)
+    following = slot + rounds.interval
+    sim.schedule(at_epoch(following), lambda: _pit_round(sim, rounds, following))
+
+
+def _stall_dice(sim: SimContext, interval: int) -> None:
     stall_chance = sim.faults.stall_rate_per_hour * interval / 3600
     for part in sim.partitions():
         for server in part.servers.values():
             if server.replication_state == "CONTINUOUS" and sim.chance(stall_chance):
                 set_state(sim, part, server, STALLED, part.rng.choice(RANDOM_STALL_ERRORS))
                 sim.after(part.rng.uniform(600, 3600), _recover(sim, part, server))
-            if server.replication_state in SNAPSHOT_STATES:
-                snapshot = take_snapshot(part, server, slot)
-                if emit:
-                    detail = {
-                        "DrsSnapshotID": snapshot.snapshot_id,
-                        "EbsSnapshotIDs": ",".join(snapshot.ebs_snapshots),
-                    }
-                    sim.emit(part, PIT_SNAPSHOT, server.arn, detail)
-            server.snapshots = [s for s in server.snapshots if _keep(sim, s, slot)]
-    following = slot + timedelta(seconds=interval)
-    sim.schedule(following, lambda: _pit_round(sim, following, interval))
+
+
+def _emit_snapshot_events(sim: SimContext, slot: int) -> None:
+    for part in sim.partitions():
+        for server in part.servers.values():
+            if server.pit is not None and server.replication_state in SNAPSHOT_STATES:
+                snapshot = server.pit.snapshot(slot)
+                detail = {
+                    "DrsSnapshotID": snapshot.snapshot_id,
+                    "EbsSnapshotIDs": ",".join(snapshot.ebs_snapshots),
+                }
+                sim.emit(part, PIT_SNAPSHOT, server.arn, detail)

@@ -64,6 +64,7 @@ class Simulator:
         self._stop = threading.Event()
         self.now = self.clock.now()
         self.clock.on_advance(self._after_advance)
+        self.pit_rounds = replication.new_pit_rounds(self)
         replication.start_pit_rounds(self)
 
     # ---- scheduling -------------------------------------------------------------------------
@@ -162,6 +163,7 @@ class Simulator:
             self._throttled.clear()
             self.faults = self.config.faults.model_copy(deep=True)
             self.events.clear()
+            self.pit_rounds = replication.new_pit_rounds(self)
             replication.start_pit_rounds(self)
 
     # ---- faults -----------------------------------------------------------------------------

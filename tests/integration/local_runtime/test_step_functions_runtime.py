@@ -1,11 +1,13 @@
 """Real ASL on moto's interpreter: in-process Lambda tasks, virtual and scaled time, task tokens."""
 
 import json
+import threading
 import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pytest
 
 from drs_local.step_functions import LocalStepFunctions, check_hooks
@@ -175,3 +177,34 @@ def test_task_token_timeout_is_on_the_clock_and_caught(aws: dict[str, Any], virt
     assert result["status"] == "FAILED"
     assert result.get("error") == "ApprovalTimedOut"
     assert (virtual.clock.now() - started).total_seconds() == 3600
+
+
+def test_wait_idle_returns_once_no_invoked_function_runs(scaled_aws: dict[str, Any]) -> None:
+    # Given a function that is running (invoked asynchronously, held until released)
+    runtime: LocalStepFunctions = scaled_aws["runtime"]
+    entered, release = threading.Event(), threading.Event()
+
+    def held(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        entered.set()
+        release.wait(10)
+        return {}
+
+    runtime.handlers["counter"] = held
+    boto3.client("lambda").invoke(FunctionName="counter", InvocationType="Event", Payload=b"{}")
+    assert entered.wait(5)
+
+    # When a scheduled target waits for no function to run, and another one gives up (stopped)
+    results: list[bool] = []
+    waiting = threading.Thread(target=lambda: results.append(runtime.wait_idle(threading.Event())))
+    waiting.start()
+    stopped = threading.Event()
+    stopped.set()
+    given_up = runtime.wait_idle(stopped)
+    waiting.join(0.3)
+
+    # Then it waits while the function runs, and goes on once it has returned
+    assert waiting.is_alive()
+    assert given_up is False
+    release.set()
+    waiting.join(5)
+    assert results == [True]
