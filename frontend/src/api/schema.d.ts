@@ -103,7 +103,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An execution with its waves and servers */
+        /** An execution with its waves, each with its serverCounts and its servers; with servers=none, the waves' serverCounts and no server (no server item is read: the poll of a large run), the servers then paged by GET /executions/{id}/servers */
         get: operations["get_execution_executions__execution_id__get"];
         put?: never;
         post?: never;
@@ -276,6 +276,23 @@ export interface paths {
         put?: never;
         /** Resume a paused run */
         post: operations["resume_executions__execution_id__resume_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/executions/{execution_id}/servers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An execution's servers, by wave then server id, a page at a time; filtered by wave, status (a launch status, NOT_STARTED, or a health verdict HEALTHY / UNHEALTHY), account and Region */
+        get: operations["list_servers_executions__execution_id__servers_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1081,6 +1098,7 @@ export interface components {
         Page_GroupServer_: unknown;
         Page_ProtectionGroup_: unknown;
         Page_RecoveryPlan_: unknown;
+        Page_ServerSummary_: unknown;
         Page_SourceServer_: unknown;
         /**
          * PlanChange
@@ -1524,6 +1542,54 @@ export interface components {
             score: number;
         };
         /**
+         * ServerCounts
+         * @description How a wave's servers stand, kept on its item by the engine in the write that changes them, so a
+         *     poll reads no server items.
+         */
+        ServerCounts: {
+            /**
+             * Critical
+             * @default 0
+             */
+            critical: number;
+            /**
+             * Criticalrecovered
+             * @default 0
+             */
+            criticalRecovered: number;
+            /**
+             * Failed
+             * @default 0
+             */
+            failed: number;
+            /**
+             * Health
+             * @default {}
+             */
+            health: {
+                [key: string]: number;
+            };
+            /** Lastrecoveredat */
+            lastRecoveredAt?: string | null;
+            /**
+             * Launch
+             * @default {}
+             */
+            launch: {
+                [key: string]: number;
+            };
+            /**
+             * Total
+             * @default 0
+             */
+            total: number;
+            /**
+             * Waiting
+             * @default 0
+             */
+            waiting: number;
+        };
+        /**
          * ServerImpact
          * @description A CRITICAL server's failure fails its wave; an OPTIONAL one's makes the run PARTIAL.
          * @enum {string}
@@ -1617,6 +1683,13 @@ export interface components {
             /** Items */
             items: components["schemas"]["ReprotectResult"][];
         };
+        /**
+         * ServerStatusFilter
+         * @description A server's launch status (``NOT_STARTED`` before it is put in a DRS job), or its health-gate
+         *     verdict (``HEALTHY``, ``UNHEALTHY``).
+         * @enum {string}
+         */
+        ServerStatusFilter: "NOT_STARTED" | "PENDING" | "IN_PROGRESS" | "LAUNCHED" | "FAILED" | "TERMINATED" | "HEALTHY" | "UNHEALTHY";
         /** ServerSummary */
         ServerSummary: {
             /** Accountid */
@@ -1647,6 +1720,13 @@ export interface components {
             /** Sourceserverid */
             sourceServerId: string;
         };
+        /**
+         * ServersView
+         * @description How much of each wave ``GET /executions/{id}`` returns: every server (``all``), or only the
+         *     counts (``none``: no server item is read).
+         * @enum {string}
+         */
+        ServersView: "all" | "none";
         /**
          * Severity
          * @enum {string}
@@ -1975,6 +2055,7 @@ export interface components {
             name: string;
             /** Reason */
             reason: string | null;
+            serverCounts?: components["schemas"]["ServerCounts"];
             /** Servers */
             servers: components["schemas"]["ServerSummary"][];
             skipCause: components["schemas"]["SkipCause"] | null;
@@ -2873,7 +2954,10 @@ export interface operations {
     };
     get_execution_executions__execution_id__get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description all (default): every server of every wave; none: only the waves' serverCounts */
+                servers?: components["schemas"]["ServersView"];
+            };
             header?: never;
             path: {
                 execution_id: string;
@@ -3864,6 +3948,109 @@ export interface operations {
             };
             /** @description A backing service is unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_servers_executions__execution_id__servers_get: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Token from the previous page */
+                nextToken?: string | null;
+                waveId?: string | null;
+                status?: components["schemas"]["ServerStatusFilter"] | null;
+                accountId?: string | null;
+                region?: string | null;
+            };
+            header?: never;
+            path: {
+                execution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ServerSummary_"];
+                };
+            };
+            /** @description Malformed or invalid request; `fields` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's groups do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
