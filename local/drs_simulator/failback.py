@@ -225,7 +225,8 @@ def stop_replication(sim: SimContext, part: Partition, params: dict[str, Any]) -
 
 def stop_source_server(sim: SimContext, part: Partition, server: SourceServer) -> None:
     set_state(sim, part, server, "STOPPED", None)
-    server.snapshots = []
+    if server.pit is not None:
+        server.pit.clear()
 
 
 def _source_server(part: Partition, server_id: str) -> SourceServer:

@@ -305,7 +305,8 @@ def _server_done(sim: SimContext, part: Partition, run: ServerRun, status: str) 
             instance.failback_state = "FAILBACK_COMPLETED" if ok else "FAILBACK_ERROR"
             if ok and instance.origin == "ON_PREMISES":  # the origin machine was rewritten (failback.py)
                 set_state(sim, part, run.server, "STOPPED", None)
-                run.server.snapshots = []
+                if run.server.pit is not None:
+                    run.server.pit.clear()
             sim.emit(part, FAILBACK_STATE, instance.arn, {"state": instance.failback_state})
     elif job.type == "LAUNCH":
         succeeded = status == "LAUNCHED"

@@ -113,6 +113,12 @@ class ServerPit:
         self._forget_before(at - self.rounds.interval - self.rounds.horizon())
         self._version += 1
 
+    def clear(self) -> None:
+        """Hold no snapshot from before now (the machine was rewritten): only later rounds add any."""
+        self.seeded = []
+        self.first_round = self.rounds.next_slot
+        self._version += 1
+
     def _forget_before(self, horizon: int) -> None:
         """Drop the changes no kept slot can need (the last one at or before ``horizon`` still decides)."""
         index = bisect_right(self.changes, horizon, key=lambda change: change[0])
