@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from .context import SimContext
 from .events import PIT_SNAPSHOT, REPLICATION_STALLED
 from .fleet import OS_STRINGS, ServerFixture
 from .records import Partition, SourceServer
-from .snapshots import SNAPSHOT_STATES, PitRounds, Retention, ServerPit, at_epoch, epoch
+from .snapshots import SNAPSHOT_STATES, PitRounds, Retention, ServerPit, Snapshot, at_epoch, epoch
 
 UNIT_SECONDS = {"MINUTE": 60, "HOUR": 3600, "DAY": 86400}
 STALLED = "STALLED"
@@ -94,10 +94,24 @@ def _server_pit(sim: SimContext, part: Partition, server: SourceServer, history:
         source_server_id=server.source_server_id,
         disks=len(server.disks_gib),
         first_round=rounds.next_slot,
-        seeded=[last_slot - rounds.interval * back for back in range(history - 1, -1, -1)],
+        seeded=[
+            _history_snapshot(part, server, at_epoch(last_slot - rounds.interval * back))
+            for back in range(history - 1, -1, -1)
+        ],
     )
     pit.record_state(server.replication_state)
     return pit
+
+
+def _history_snapshot(part: Partition, server: SourceServer, slot: datetime) -> Snapshot:
+    """A snapshot taken before the server was loaded (drawn from the partition's random stream)."""
+    return Snapshot(
+        snapshot_id=part.new_id("pit-"),
+        source_server_id=server.source_server_id,
+        expected=slot,
+        taken=slot + timedelta(seconds=part.rng.randint(1, 9)),
+        ebs_snapshots=[part.new_id("snap-") for _ in server.disks_gib],
+    )
 
 
 def default_launch_configuration(server_id: str, hostname: str) -> dict[str, Any]:

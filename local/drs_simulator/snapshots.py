@@ -5,9 +5,10 @@ each server's snapshots by the retention rules. Storing and pruning every snapsh
 for every server; here a round only moves :attr:`PitRounds.last`. Each server keeps a
 :class:`ServerPit`: the snapshots it came with, the first round that saw it, and when its replication
 state entered or left a snapshotting state (as the first round that saw the change). A read computes
-the snapshots the server holds after the last round: the slots the retention rules keep at which it
-was snapshotting. The IDs, EBS snapshot IDs and the seconds after the slot are derived from the server
-and the slot, so a snapshot has the same ID on every read and in its ``DRS PIT Snapshot Taken`` event.
+the snapshots the server holds after the last round: those it came with that the rules still keep,
+then the slots the rules keep at which it was snapshotting. A round's snapshot has its IDs, EBS
+snapshot IDs and seconds after the slot derived from the server and the slot, so it has the same ID on
+every read and in its ``DRS PIT Snapshot Taken`` event.
 """
 
 from __future__ import annotations
@@ -94,7 +95,8 @@ class ServerPit:
     source_server_id: str
     disks: int
     first_round: int
-    seeded: list[int]
+    seeded: list[Snapshot]
+    """The snapshots it came with, taken before it was loaded (oldest first)."""
     changes: list[tuple[int, bool]] = field(default_factory=list)
     """``(first round that saw it, snapshotting)`` in round order."""
     _cache: tuple[tuple[int | None, int], list[Snapshot]] | None = None
@@ -130,25 +132,32 @@ class ServerPit:
         return index > 0 and self.changes[index - 1][1]
 
     def slots(self) -> list[int]:
-        """The slots of the snapshots the server holds after the last round, oldest first."""
+        """The slots of the round snapshots the server holds after the last round, oldest first."""
         now = self.rounds.last
         if now is None or now < self.first_round:
-            return list(self.seeded)  # no round has pruned its history yet
-        rules = self.rounds.rules()
-        held = {slot for slot in self.seeded if kept(slot, now, rules)}
+            return []
+        held: set[int] = set()
         interval = self.rounds.interval
-        for rule in rules:
+        for rule in self.rounds.rules():
             low = max(self.first_round, now - rule.keep_for)
             for slot in range(-(-low // rule.every) * rule.every, now + 1, rule.every):
                 if slot % interval == 0 and self.snapshotting_at(slot):
                     held.add(slot)
         return sorted(held)
 
+    def _seeded_held(self) -> list[Snapshot]:
+        now = self.rounds.last
+        if now is None or now < self.first_round:
+            return list(self.seeded)  # no round has pruned its history yet
+        rules = self.rounds.rules()
+        return [s for s in self.seeded if kept(epoch(s.expected), now, rules)]
+
     def snapshots(self) -> list[Snapshot]:
         """The server's snapshots, oldest first (the same objects until a round or a change)."""
         stamp = (self.rounds.last, self._version)
         if self._cache is None or self._cache[0] != stamp:
-            self._cache = (stamp, [self.snapshot(slot) for slot in self.slots()])
+            taken = [self.snapshot(slot) for slot in self.slots()]
+            self._cache = (stamp, self._seeded_held() + taken)
         return self._cache[1]
 
     def find(self, snapshot_id: str) -> Snapshot | None:
