@@ -591,7 +591,8 @@ run_local() {
   if [[ " ${args[*]-} " != *" --skip-console-build "* ]] && command -v node >/dev/null 2>&1; then
     check_node_version "$ROOT/frontend/package.json"
   fi
-  want=$(cd "$ROOT" && cat requirements-dev.txt pyproject.toml | sha256 | cut -d' ' -f1)
+  # the same hash as tests/run.sh: the runtime pins are in requirements.txt, which -dev includes
+  want=$(cd "$ROOT" && cat requirements-dev.txt requirements.txt pyproject.toml | sha256 | cut -d' ' -f1)
   if [ ! -x "$venv/bin/python" ]; then
     step "Creating the Python environment (.venv)"
     python3 -m venv "$venv"

@@ -45,7 +45,7 @@ venv_install() {
 need_deb shellcheck shellcheck
 need_deb chromium chromium   # the console's browser tests drive Debian's Chromium
 before=$(cat "$root/.venv/.installed" 2>/dev/null || true)
-venv_install "$root/.venv" requirements-dev.txt
+venv_install "$root/.venv" requirements-dev.txt requirements.txt   # the hash covers both files
 if [ "$before" != "$(cat "$root/.venv/.installed")" ] || ! "$root/.venv/bin/pip" show --quiet drs-orchestration >/dev/null 2>&1; then
   "$root/.venv/bin/pip" install --quiet --no-deps -e .   # lambda/ and local/ packages, editable
 fi

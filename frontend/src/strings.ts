@@ -302,6 +302,38 @@ export const strings = {
     checkFailed: 'The readiness check failed',
     start: 'Start',
   },
+  schedules: {
+    title: 'Drill schedules',
+    description: 'Drills started by EventBridge Scheduler, at most hourly, in the time zone of each schedule.',
+    add: 'Add schedule',
+    edit: 'Edit',
+    delete: 'Delete',
+    createTitle: 'Schedule a drill',
+    editTitle: 'Edit drill schedule',
+    empty: 'No drill schedules',
+    columns: {
+      expression: 'Expression',
+      timezone: 'Time zone',
+      enabled: 'Enabled',
+      nextRun: 'Next run',
+      lastResult: 'Last result',
+    },
+    fields: {
+      expression: 'Schedule expression',
+      expressionDescription:
+        'cron(minutes hours day-of-month month day-of-week year) or rate(N hours|days), e.g. cron(0 3 ? * SAT#1 *).',
+      timezone: 'Time zone',
+      timezoneDescription: 'The cron fields are read in this IANA time zone.',
+      enabled: 'Enabled',
+      enabledDescription: 'A disabled schedule starts nothing until enabled again.',
+    },
+    expressionRequired: 'Enter a cron(...) or rate(...) expression.',
+    timezoneRequired: 'Choose a time zone.',
+    notScheduled: 'Not scheduled',
+    started: (executionId: string) => `Started ${executionId}`,
+    notStarted: (reason: string) => `Not started: ${reason}`,
+    neverFired: 'Not fired yet',
+  },
   actions: {
     types: {
       SSM_AUTOMATION: 'SSM Automation',

@@ -7,8 +7,14 @@ from __future__ import annotations
 from drs_orchestration.domain.services.execution_events import EVENT_SETTLE_SECONDS
 from tests.infra.templates import CFN, load
 
-#: Functions that write no run's timeline, and why.
-NO_TIMELINE = {"api-stack.yaml:ReadinessWorkerFunction": "checks a plan's readiness; it has no run"}
+#: Functions that write no run's timeline, or only an event stamped as it is written, and why.
+NO_TIMELINE = {
+    "api-stack.yaml:ReadinessWorkerFunction": "checks a plan's readiness; it has no run",
+    "api-stack.yaml:ReadinessScanFunction": "scores the whole estate's readiness; it has no run",
+    "api-stack.yaml:ScheduledDrillFunction": (
+        "writes one event, the drill's creation, stamped by a clock read after the readiness check"
+    ),
+}
 
 
 def test_no_engine_or_api_function_outlives_the_event_settle_window_when_deployed() -> None:

@@ -135,7 +135,13 @@ def test_no_role_allows_wildcard_actions_when_policies_are_read(template: object
 
 #: Roles two functions share, and why: each role that may assume the recovery accounts' role is
 #: listed in that role's trust policy, which IAM caps at 2,048 characters.
-SHARED_ROLES = {("orchestration-stack.yaml", "FinalizeRole"): {"FinalizeFunction", "SweeperFunction"}}
+SHARED_ROLES = {
+    ("orchestration-stack.yaml", "FinalizeRole"): {"FinalizeFunction", "SweeperFunction"},
+    # a scheduled drill starts as POST /executions does (see the template for why it shares the role)
+    ("api-stack.yaml", "ApiFunctionRole"): {"ApiFunction", "ScheduledDrillFunction"},
+    # the readiness scan reads what the worker reads, in the same recovery accounts (their trust policy)
+    ("api-stack.yaml", "ReadinessWorkerRole"): {"ReadinessWorkerFunction", "ReadinessScanFunction"},
+}
 
 
 @pytest.mark.parametrize("function", FUNCTIONS, ids=by_name)

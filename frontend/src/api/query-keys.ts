@@ -14,6 +14,7 @@ export const queryKeys = {
     list: () => ['recovery-plans', 'list'] as const,
     detail: (id: string) => ['recovery-plans', 'detail', id] as const,
     snapshots: (id: string, pointInTime: string) => ['recovery-plans', 'detail', id, 'snapshots', pointInTime] as const,
+    schedules: (id: string) => ['recovery-plans', 'detail', id, 'schedules'] as const,
   },
   executions: {
     all: ['executions'] as const,

@@ -580,6 +580,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/recovery-plans/{plan_id}/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a plan's drill schedules, with each one's next run and last result */
+        get: operations["list_schedules_recovery_plans__plan_id__schedules_get"];
+        put?: never;
+        /** Schedule the plan's drill (cron or rate expression, in an IANA time zone; at most hourly) */
+        post: operations["create_schedule_recovery_plans__plan_id__schedules_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recovery-plans/{plan_id}/schedules/{schedule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A drill schedule, with its next run and last result */
+        get: operations["get_schedule_recovery_plans__plan_id__schedules__schedule_id__get"];
+        /** Replace a drill schedule (version required) */
+        put: operations["update_schedule_recovery_plans__plan_id__schedules__schedule_id__put"];
+        post?: never;
+        /** Delete a drill schedule */
+        delete: operations["delete_schedule_recovery_plans__plan_id__schedules__schedule_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/recovery-plans/{plan_id}/snapshots": {
         parameters: {
             query?: never;
@@ -606,7 +643,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Readiness report per wave and server, launching nothing, for a plan of up to 200 servers (409 above: start a readiness check) */
+        /** Readiness report per wave and server, launching nothing, for a plan of up to 200 servers (409 above: start a readiness check); mode=FAILBACK with sourceExecutionId checks whether that RECOVERY run's servers can fail back */
         post: operations["validate_recovery_plans__plan_id__validate_post"];
         delete?: never;
         options?: never;
@@ -1098,6 +1135,7 @@ export interface components {
         Page_GroupServer_: unknown;
         Page_ProtectionGroup_: unknown;
         Page_RecoveryPlan_: unknown;
+        Page_ScheduleView_: unknown;
         Page_SourceServer_: unknown;
         Page_WaveServer_: unknown;
         /**
@@ -1314,7 +1352,7 @@ export interface components {
          * ReasonCode
          * @enum {string}
          */
-        ReasonCode: "NOT_IN_INVENTORY" | "REPLICATION_NOT_READY" | "REPLICATION_DEGRADED" | "REPLICATION_UNKNOWN" | "REPLICATION_LAG" | "NO_LAUNCH_CONFIGURATION" | "LAUNCH_CONFIGURATION_UNKNOWN" | "RECOVERED_BY_RECOVERY" | "DRILL_INSTANCE_RUNNING" | "NEVER_DRILLED" | "DRILL_OUTDATED" | "UNKNOWN_PROTECTION_GROUP" | "EMPTY_WAVE" | "OPTIONAL_SERVER_BLOCKED" | "QUOTA_ROUNDS" | "NO_SNAPSHOT_AT_POINT_IN_TIME" | "NOT_RECOVERED" | "RECOVERY_INSTANCE_TERMINATED" | "FAILBACK_CLIENT_NOT_CONNECTED" | "FAILBACK_REPLICATION_NOT_READY" | "FAILBACK_ERROR" | "REVERSE_REPLICATION_NOT_STARTED" | "REVERSE_REPLICATION_NOT_READY";
+        ReasonCode: "NOT_IN_INVENTORY" | "REPLICATION_NOT_READY" | "REPLICATION_DEGRADED" | "REPLICATION_UNKNOWN" | "REPLICATION_LAG" | "NO_LAUNCH_CONFIGURATION" | "LAUNCH_CONFIGURATION_UNKNOWN" | "RECOVERED_BY_RECOVERY" | "DRILL_INSTANCE_RUNNING" | "NEVER_DRILLED" | "DRILL_OUTDATED" | "UNKNOWN_PROTECTION_GROUP" | "EMPTY_WAVE" | "OPTIONAL_SERVER_BLOCKED" | "QUOTA_ROUNDS" | "NO_SNAPSHOT_AT_POINT_IN_TIME" | "NOT_RECOVERED" | "RECOVERY_INSTANCE_TERMINATED" | "FAILBACK_CLIENT_NOT_CONNECTED" | "FAILBACK_REPLICATION_NOT_READY" | "FAILBACK_ERROR" | "ALREADY_FAILED_BACK" | "REVERSE_REPLICATION_NOT_STARTED" | "REVERSE_REPLICATION_NOT_READY";
         /**
          * RecoveryPlan
          * @description A stored recovery plan.
@@ -1530,6 +1568,110 @@ export interface components {
             requestedAt: string;
             /** Requestedby */
             requestedBy: string;
+        };
+        /**
+         * ScheduleInput
+         * @description ``POST /recovery-plans/{id}/schedules``: drills only.
+         */
+        ScheduleInput: {
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /** Expression */
+            expression: string;
+            /** @default DRILL */
+            mode: components["schemas"]["ExecutionMode"];
+            /**
+             * Timezone
+             * @default UTC
+             */
+            timezone: string;
+        };
+        /**
+         * ScheduleResult
+         * @description What the schedule's last firing did: the drill it started, or why it started none.
+         */
+        ScheduleResult: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Error */
+            error?: string | null;
+            /** Executionid */
+            executionId?: string | null;
+            /** Scheduledfor */
+            scheduledFor?: string | null;
+        };
+        /**
+         * ScheduleUpdate
+         * @description ``PUT /recovery-plans/{id}/schedules/{scheduleId}``: the whole schedule and the version read.
+         */
+        ScheduleUpdate: {
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /** Expression */
+            expression: string;
+            /** @default DRILL */
+            mode: components["schemas"]["ExecutionMode"];
+            /**
+             * Timezone
+             * @default UTC
+             */
+            timezone: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * ScheduleView
+         * @description A schedule in the API: with its next run (UTC) and its last firing's result.
+         */
+        ScheduleView: {
+            /**
+             * Anchorat
+             * Format: date-time
+             */
+            anchorAt: string;
+            /**
+             * Createdat
+             * Format: date-time
+             */
+            createdAt: string;
+            /** Createdby */
+            createdBy: string;
+            /** Enabled */
+            enabled: boolean;
+            /** Expression */
+            expression: string;
+            /** Id */
+            id: string;
+            lastResult?: components["schemas"]["ScheduleResult"] | null;
+            /** @default DRILL */
+            mode: components["schemas"]["ExecutionMode"];
+            /** Nextrunat */
+            nextRunAt?: string | null;
+            /** Planid */
+            planId: string;
+            /** Timezone */
+            timezone: string;
+            /**
+             * Updatedat
+             * Format: date-time
+             */
+            updatedAt: string;
+            /** Updatedby */
+            updatedBy: string;
+            /**
+             * Version
+             * @default 1
+             */
+            version: number;
         };
         /** ScoreOnDay */
         ScoreOnDay: {
@@ -6262,6 +6404,562 @@ export interface operations {
             };
         };
     };
+    list_schedules_recovery_plans__plan_id__schedules_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ScheduleView_"];
+                };
+            };
+            /** @description Malformed or invalid request; `fields` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's groups do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_schedule_recovery_plans__plan_id__schedules_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleView"];
+                };
+            };
+            /** @description Malformed or invalid request; `fields` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's groups do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict with the current state, or a stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_schedule_recovery_plans__plan_id__schedules__schedule_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleView"];
+                };
+            };
+            /** @description Malformed or invalid request; `fields` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's groups do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_schedule_recovery_plans__plan_id__schedules__schedule_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleUpdate"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleView"];
+                };
+            };
+            /** @description Malformed or invalid request; `fields` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's groups do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict with the current state, or a stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_schedule_recovery_plans__plan_id__schedules__schedule_id__delete: {
+        parameters: {
+            query?: {
+                /** @description The version last read (optimistic locking) */
+                version?: number | null;
+            };
+            header?: never;
+            path: {
+                plan_id: string;
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": null;
+                };
+            };
+            /** @description Malformed or invalid request; `fields` names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's groups do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict with the current state, or a stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An AWS service (DRS, or the role that reaches it) refused or failed the call */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backing service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     snapshots_recovery_plans__plan_id__snapshots_get: {
         parameters: {
             query: {
@@ -6364,6 +7062,8 @@ export interface operations {
             query?: {
                 mode?: components["schemas"]["ExecutionMode"];
                 pointInTime?: string | null;
+                /** @description mode=FAILBACK: the finished RECOVERY run whose servers would fail back */
+                sourceExecutionId?: string | null;
             };
             header?: never;
             path: {

@@ -154,3 +154,6 @@ export type Permission =
   | 'edit-configuration'
   | 'manage-accounts'
   | 'read-secrets';
+
+export type Schedule = Schemas['ScheduleView'];
+export type ScheduleInput = Schemas['ScheduleInput'];

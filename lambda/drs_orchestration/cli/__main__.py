@@ -1,33 +1,73 @@
-"""``python -m drs_orchestration.cli [target options] COMMAND`` - run ``--help`` for the commands."""
+"""``drs-orch [target options] [--output json|table] COMMAND`` - run ``--help`` for the commands."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+import time
+from collections.abc import Callable
 from typing import Any
 
-from drs_orchestration.cli import commands, plan_files
-from drs_orchestration.cli.api_client import ApiClient, ApiError
+from rich.console import Console
+
+from drs_orchestration.cli import programme, resources, runs
+from drs_orchestration.cli.api_client import ApiClient, ApiError, ApiUnreachable
+from drs_orchestration.cli.output import (
+    EXIT_API_CLIENT,
+    EXIT_API_SERVER,
+    EXIT_AUTH,
+    EXIT_CODES_HELP,
+    EXIT_OK,
+    EXIT_RUN_FAILED,
+    EXIT_USAGE,
+    BadAnswer,
+    NotFound,
+    Output,
+    UsageError,
+)
+from drs_orchestration.cli.registry import Command, Context
 from drs_orchestration.cli.target import SignInError, Target, TargetError, resolve_target, sign_in
 from drs_orchestration.version import product_version
 
-EXIT_OK, EXIT_RUN_FAILED, EXIT_ERROR = 0, 1, 2
+__all__ = ["COMMANDS", "EXIT_ERROR", "EXIT_OK", "EXIT_RUN_FAILED", "main", "parser"]
+
+EXIT_ERROR = EXIT_USAGE
+"""Kept for scripts written against earlier versions: a usage error."""
+
+COMMANDS: tuple[Command, ...] = (*resources.COMMANDS, *runs.COMMANDS, *programme.COMMANDS)
+GROUPS = {
+    "groups": ("protection groups: list, show", "list"),
+    "plans": ("recovery plans: list, show, create, export, import, diff", "list"),
+    "readiness": ("the account-wide readiness: show, scan", "show"),
+    "schedules": ("a plan's drill schedules: list, create, update, delete", None),
+}
+ERROR_CODES: dict[type[Exception], int] = {
+    SignInError: EXIT_AUTH,
+    ApiUnreachable: EXIT_API_SERVER,
+    BadAnswer: EXIT_API_SERVER,
+    UsageError: EXIT_USAGE,
+    TargetError: EXIT_USAGE,
+    NotFound: EXIT_API_CLIENT,
+}
+
+PIPED_WIDTH = 240
+HANDLED: tuple[type[Exception], ...] = (ApiError, *ERROR_CODES)
 
 
-def _out(text: str, *, end: str = "\n", error: bool = False) -> None:
-    stream = sys.stderr if error else sys.stdout
-    stream.write(text + end)
-    stream.flush()
-
-
-def parser() -> argparse.ArgumentParser:
+def _root() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
-        prog="python -m drs_orchestration.cli",
-        description="Script DRS Orchestration: plans, drills, live progress and reports.",
-        epilog="Without target options it uses local mode's .local/endpoints.json ($DRS_LOCAL_DIR).",
+        prog="drs-orch",
+        description="Script DRS Orchestration: groups, plans, drills and recoveries followed live, "
+        "reports, evidence, readiness and schedules.",
+        epilog="Without target options it uses local mode's .local/endpoints.json ($DRS_LOCAL_DIR).\n\n"
+        + EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     root.add_argument("--version", action="version", version=f"drs-orch {product_version()}")
+    root.add_argument(
+        "--output", choices=["table", "json"], default="table", help="json: the API's JSON as it is"
+    )
     target = root.add_argument_group("target (flags win over DRS_* variables)")
     target.add_argument("--console", help="a deployed console's URL: its /config.json names the rest")
     target.add_argument("--endpoints", help="local mode's endpoints.json")
@@ -42,79 +82,49 @@ def parser() -> argparse.ArgumentParser:
     auth.add_argument(
         "--auth-flow", choices=["USER_SRP_AUTH", "USER_PASSWORD_AUTH"], help="default: SRP on AWS"
     )
-    sub = root.add_subparsers(dest="command", required=True)
-    sub.add_parser("signin", help="print an ID token (export DRS_TOKEN=... to skip signing in)")
-    sub.add_parser("plans", help="list recovery plans").add_argument("--json", action="store_true")
-    _runs(sub)
-    follow = sub.add_parser("follow", help="follow a run live until it ends")
-    follow.add_argument("execution_id")
-    follow.add_argument("--timeout", type=float, default=None)
-    follow.add_argument("--interval", type=float, default=2.0)
-    report = sub.add_parser("report", help="print a run's report")
-    report.add_argument("execution_id")
-    report.add_argument("--format", choices=["text", "json", "csv"], default="text")
-    plan_files.add_commands(sub)
     return root
 
 
-def _run_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("plan", help="the plan's id or name")
-    command.add_argument("--no-follow", action="store_true", help="print the execution id and return")
-    command.add_argument(
-        "--timeout", type=float, default=None, help="give up following after this many seconds"
+def _leaf(sub: Any, name: str, help_text: str) -> argparse.ArgumentParser:
+    """A command's parser; ``--output`` may also follow the command."""
+    command: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=help_text)
+    command.add_argument("--output", choices=["table", "json"], default=argparse.SUPPRESS, help="json|table")
+    return command
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line, built from the table of commands."""
+    root = _root()
+    sub = root.add_subparsers(dest="name", required=True, metavar="COMMAND")
+    _leaf(sub, "signin", "print an ID token (export DRS_TOKEN=... to skip signing in)").set_defaults(
+        command=("signin",)
     )
-    command.add_argument("--interval", type=float, default=2.0, help="seconds between progress polls")
+    groups: dict[str, Any] = {}
+    for command in COMMANDS:
+        if len(command.path) == 1:
+            leaf = _leaf(sub, command.path[0], command.help)
+        else:
+            if command.path[0] not in groups:
+                groups[command.path[0]] = _group(sub, command.path[0])
+            leaf = _leaf(groups[command.path[0]], command.path[1], command.help)
+        command.arguments(leaf)
+        leaf.set_defaults(command=command.path)
+    return root
 
 
-def _runs(sub: Any) -> None:
-    """``drill``, ``recovery``, ``failback``, ``reprotect`` and ``failback-cleanup``."""
-    point_in_time = "launch from each server's latest snapshot at or before this instant (ISO-8601 UTC)"
-    drill = sub.add_parser("drill", help="start a drill of a plan (id or name) and follow it")
-    _run_options(drill)
-    drill.add_argument("--point-in-time", help=point_in_time)
-    recovery = sub.add_parser("recovery", help="start a real recovery of a plan and follow it (Admin)")
-    _run_options(recovery)
-    recovery.add_argument("--point-in-time", help=point_in_time)
-    recovery.add_argument("--confirm", required=True, help="the plan's name, typed again")
-    failback = sub.add_parser(
-        "failback", help="fail back what a finished recovery of the plan brought up, and follow it (Admin)"
-    )
-    _run_options(failback)
-    failback.add_argument("--source-execution", required=True, help="the RECOVERY run to fail back")
-    failback.add_argument("--confirm", required=True, help="the plan's name, typed again")
-    for name, text in (
-        ("reprotect", "after a failback, protect its servers again in the original direction (Admin)"),
-        ("failback-cleanup", "after a failback, stop failback and disconnect its recovery instances (Admin)"),
-    ):
-        command = sub.add_parser(name, help=text)
-        command.add_argument("execution_id", help="the FAILBACK run")
-        command.add_argument("--json", action="store_true")
-
-
-def _start(api: ApiClient, args: argparse.Namespace) -> int:
-    plan = commands.resolve_plan(api, args.plan)
-    mode = args.command.upper()
-    if mode != "DRILL" and args.confirm != plan.get("name"):
-        raise LookupError(f"--confirm must repeat the plan's name ({plan.get('name')!r})")
-    execution_id = commands.start_run(
-        api,
-        plan,
-        mode,
-        point_in_time=getattr(args, "point_in_time", None),
-        source_execution_id=getattr(args, "source_execution", None),
-    )
-    _out(f"started {execution_id}")
-    return EXIT_OK if args.no_follow else _finish(api, execution_id, args)
-
-
-def _server_operation(api: ApiClient, args: argparse.Namespace) -> int:
-    results = commands.server_results(api, args.execution_id, args.command)
-    _out(commands.as_json(results) if args.json else commands.format_server_results(results))
-    return EXIT_RUN_FAILED if any(result["status"] == "FAILED" for result in results) else EXIT_OK
+def _group(sub: Any, name: str) -> Any:
+    help_text, default = GROUPS[name]
+    group = _leaf(sub, name, help_text)
+    if name == "plans":
+        group.add_argument("--json", action="store_true", help="the same as --output json")
+    actions = group.add_subparsers(dest=f"{name}_action", metavar="ACTION", required=default is None)
+    if default:
+        group.set_defaults(command=(name, default))
+    return actions
 
 
 def _token(args: argparse.Namespace, target: Target) -> str:
-    if os.environ.get("DRS_TOKEN") and args.command != "signin":
+    if os.environ.get("DRS_TOKEN") and args.command != ("signin",):
         return os.environ["DRS_TOKEN"]
     username = args.username or os.environ.get("DRS_USERNAME")
     password = args.password or os.environ.get("DRS_PASSWORD")
@@ -125,13 +135,8 @@ def _token(args: argparse.Namespace, target: Target) -> str:
     return sign_in(target, username, password, flow=args.auth_flow)
 
 
-def _finish(api: ApiClient, execution_id: str, args: argparse.Namespace) -> int:
-    final = commands.follow(api, execution_id, sys.stdout, interval=args.interval, timeout=args.timeout)
-    _out(commands.format_report(commands.full_report(api, execution_id)))
-    return EXIT_OK if final["status"] == "SUCCEEDED" else EXIT_RUN_FAILED
-
-
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, context_for: Callable[[ApiClient], Context]) -> int:
+    """Resolve the target, sign in, and run the command."""
     flags: dict[str, Any] = {
         key: getattr(args, key)
         for key in ("console", "endpoints", "api_url", "region", "user_pool_id", "user_pool_client_id")
@@ -139,43 +144,48 @@ def run(args: argparse.Namespace) -> int:
     flags["cognito_endpoint"] = args.cognito_endpoint
     target = resolve_target(flags)
     token = _token(args, target)
-    if args.command == "signin":
-        _out(token)
+    context = context_for(ApiClient(target.api_url, token))
+    if args.command == ("signin",):
+        context.out.line(token)
         return EXIT_OK
-    api = ApiClient(target.api_url, token)
-    handled = plan_files.run_command(api, args, _out)
-    if handled is not None:
-        return handled
-    if args.command == "plans":
-        plans = commands.list_plans(api)
-        if args.json:
-            _out(commands.as_json(plans))
-        for plan in [] if args.json else plans:
-            _out(f"{plan['id']}  {plan['name']}  ({len(plan.get('waves') or [])} waves)")
-        return EXIT_OK
-    if args.command in ("drill", "recovery", "failback"):
-        return _start(api, args)
-    if args.command in ("reprotect", "failback-cleanup"):
-        return _server_operation(api, args)
-    if args.command == "follow":
-        return _finish(api, args.execution_id, args)
-    if args.format == "csv":
-        _out(api.request("GET", f"/executions/{args.execution_id}/report", accept="text/csv"), end="")
-    else:
-        report = commands.full_report(api, args.execution_id)
-        _out(commands.as_json(report) if args.format == "json" else commands.format_report(report))
-    return EXIT_OK
+    command = next(command for command in COMMANDS if command.path == args.command)
+    return command.run(context, args)
 
 
-def main(argv: list[str] | None = None) -> int:
+def exit_code(error: Exception) -> int:
+    """The exit code of an error (see ``--help``)."""
+    if isinstance(error, ApiError):
+        if error.status == 401:
+            return EXIT_AUTH
+        return EXIT_API_CLIENT if 400 <= error.status < 500 else EXIT_API_SERVER
+    return next(code for kind, code in ERROR_CODES.items() if isinstance(error, kind))
+
+
+def _console() -> Console:
+    """The terminal; into a pipe or a file, wide enough that tables keep whole lines."""
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console.width = PIPED_WIDTH
+    return console
+
+
+def main(
+    argv: list[str] | None = None,
+    *,
+    console: Console | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> int:
+    """Run the command line ``argv``; ``console``, ``sleep`` and ``clock`` are what it prints to and
+    waits on (a terminal, and real time, unless given)."""
     args = parser().parse_args(argv)
+    chosen = console or _console()
+    out = Output(chosen, json_output=args.output == "json")
     try:
-        return run(args)
-    except (TargetError, SignInError, LookupError, TimeoutError) as error:
-        _out(f"error: {error}", error=True)
-    except ApiError as error:
-        _out(f"error: {error}", error=True)
-    return EXIT_ERROR
+        return run(args, lambda api: Context(api, out, sleep=sleep, clock=clock))
+    except HANDLED as error:
+        out.error(str(error))
+        return exit_code(error)
 
 
 if __name__ == "__main__":

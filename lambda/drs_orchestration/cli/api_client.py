@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-__all__ = ["SERVER_TIME_HEADER", "ApiClient", "ApiError"]
+__all__ = ["SERVER_TIME_HEADER", "ApiClient", "ApiError", "ApiUnreachable"]
 
 SERVER_TIME_HEADER = "X-Server-Time"
 
@@ -26,6 +26,10 @@ class ApiError(Exception):
         self.body = body
 
 
+class ApiUnreachable(Exception):
+    """No answer from the API: the network, DNS, TLS or a timeout."""
+
+
 class ApiClient:
     def __init__(self, api_url: str, token: str, timeout: float = 30.0) -> None:
         if not api_url.startswith(("http://", "https://")):
@@ -35,6 +39,10 @@ class ApiClient:
         self.timeout = timeout
         self.server_time: datetime | None = None
         """The server's time when it sent the last answer (``None`` before one, or if it sent none)."""
+        self.last_headers: dict[str, str] = {}
+        """The headers of the last successful answer."""
+        self.last_body: bytes = b""
+        """The body of the last successful answer, as sent."""
 
     def request(
         self,
@@ -61,6 +69,8 @@ class ApiClient:
                 raw = response.read()
                 kind = response.headers.get("Content-Type", "")
                 self._note_server_time(response.headers.get(SERVER_TIME_HEADER))
+                self.last_headers = {key.lower(): value for key, value in response.headers.items()}
+                self.last_body = raw
         except urllib.error.HTTPError as error:
             raw = error.read()
             try:
@@ -68,6 +78,8 @@ class ApiClient:
             except ValueError:
                 parsed = raw.decode(errors="replace")
             raise ApiError(error.code, parsed) from error
+        except (urllib.error.URLError, OSError) as error:
+            raise ApiUnreachable(f"cannot reach {self.api_url}: {error}") from error
         if not raw:
             return None
         return json.loads(raw) if "json" in kind else raw.decode()
@@ -83,6 +95,12 @@ class ApiClient:
 
     def post(self, path: str, body: Any) -> Any:
         return self.request("POST", path, body)
+
+    def put(self, path: str, body: Any) -> Any:
+        return self.request("PUT", path, body)
+
+    def delete(self, path: str) -> Any:
+        return self.request("DELETE", path)
 
     def post_text(
         self, path: str, text: str, *, content_type: str, query: dict[str, str] | None = None

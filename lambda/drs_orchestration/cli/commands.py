@@ -1,18 +1,17 @@
-"""What the CLI does, over the REST API: list plans, start a drill, follow it live, print the report."""
+"""What several commands share, over the REST API: find a plan, start a run, read and print its report."""
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Callable
-from typing import Any, TextIO
+from typing import Any
 
 from drs_orchestration.cli.api_client import ApiClient
+from drs_orchestration.cli.output import NotFound, as_json
 from drs_orchestration.domain.models.execution import TERMINAL_EXECUTION_STATUSES
 
 __all__ = [
     "TERMINAL",
-    "follow",
+    "as_json",
     "format_report",
     "format_server_results",
     "full_report",
@@ -20,6 +19,7 @@ __all__ = [
     "progress_line",
     "resolve_plan",
     "server_results",
+    "stamp",
     "start_run",
 ]
 
@@ -38,9 +38,7 @@ def resolve_plan(api: ApiClient, plan: str) -> dict[str, Any]:
         return found
     matches = [item for item in list_plans(api) if item.get("name") == plan]
     if len(matches) != 1:
-        raise LookupError(
-            f"no recovery plan named {plan!r}" if not matches else f"{plan!r} names several plans"
-        )
+        raise NotFound(f"no recovery plan named {plan!r}" if not matches else f"{plan!r} names several plans")
     return matches[0]
 
 
@@ -100,36 +98,9 @@ def progress_line(execution: dict[str, Any]) -> str:
     return f"{execution['status']:<16} {waves}"
 
 
-def _stamp(api: ApiClient) -> str:
+def stamp(api: ApiClient) -> str:
     """The time of a line: the server's (the product's clock) when it said, else this machine's."""
     return api.server_time.strftime("%H:%M:%S") if api.server_time else time.strftime("%H:%M:%S")
-
-
-def follow(
-    api: ApiClient,
-    execution_id: str,
-    out: TextIO,
-    *,
-    interval: float = 2.0,
-    sleep: Callable[[float], None] = time.sleep,
-    timeout: float | None = None,
-    clock: Callable[[], float] = time.monotonic,
-) -> dict[str, Any]:
-    """Print a line whenever the run changes, until it ends; returns the final execution."""
-    deadline = None if timeout is None else clock() + timeout
-    last = ""
-    while True:
-        execution: dict[str, Any] = api.get(f"/executions/{execution_id}")
-        line = progress_line(execution)
-        if line != last:
-            out.write(f"{_stamp(api)} {line}\n")
-            out.flush()
-            last = line
-        if execution["status"] in TERMINAL:
-            return execution
-        if deadline is not None and clock() >= deadline:
-            raise TimeoutError(f"{execution_id} is still {execution['status']} after {timeout} s")
-        sleep(interval)
 
 
 def _minutes(seconds: float | None) -> str:
@@ -174,7 +145,3 @@ def format_report(report: dict[str, Any]) -> str:
             f"{_minutes(row.get('secondsToLaunch')):>10}"
         )
     return "\n".join(lines)
-
-
-def as_json(value: Any) -> str:
-    return json.dumps(value, indent=2, sort_keys=True)

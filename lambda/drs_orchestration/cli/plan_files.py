@@ -9,31 +9,43 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from drs_orchestration.cli.api_client import ApiClient
 from drs_orchestration.cli.commands import as_json, resolve_plan
+from drs_orchestration.cli.output import UsageError
+from drs_orchestration.cli.registry import Context
 
-__all__ = ["COMMANDS", "add_commands", "describe_import", "run_command"]
+__all__ = [
+    "describe_import",
+    "diff_arguments",
+    "diff_plan",
+    "export_arguments",
+    "export_plan",
+    "import_arguments",
+    "import_plan",
+]
 
-COMMANDS = frozenset({"export", "import"})
 MEDIA = {"yaml": "application/yaml", "json": "application/json"}
 
 
-def add_commands(sub: Any) -> None:
-    """Add ``export`` and ``import`` to the CLI's subcommands."""
-    export = sub.add_parser("export", help="print a plan (id or name) as a file, groups named")
-    export.add_argument("plan")
-    export.add_argument("--format", choices=sorted(MEDIA), default="yaml")
-    imported = sub.add_parser("import", help="import a plan file: create or update the plan of its name")
-    imported.add_argument("file", help="a YAML or JSON plan file; - reads standard input")
-    imported.add_argument("--dry-run", action="store_true", help="print the changes, change nothing")
-    imported.add_argument(
+def export_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("plan", help="the plan's id or name")
+    command.add_argument("--format", choices=sorted(MEDIA), default="yaml")
+
+
+def import_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("file", help="a YAML or JSON plan file; - reads standard input")
+    command.add_argument("--dry-run", action="store_true", help="print the changes, change nothing")
+    command.add_argument(
         "--expect-version", type=int, default=None, help="refuse unless the plan is at this version"
     )
-    imported.add_argument("--json", action="store_true", help="print the API's answer as JSON")
+    command.add_argument("--json", action="store_true", help="the same as --output json")
+
+
+def diff_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("file", help="a YAML or JSON plan file; - reads standard input")
+    command.add_argument("--json", action="store_true", help="the same as --output json")
 
 
 def _read(file: str) -> tuple[str, str]:
@@ -41,7 +53,7 @@ def _read(file: str) -> tuple[str, str]:
     try:
         text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise LookupError(f"cannot read {file}: {error}") from error
+        raise UsageError(f"cannot read {file}: {error}") from error
     kind = "json" if file.endswith(".json") or text.lstrip().startswith("{") else "yaml"
     return text, MEDIA[kind]
 
@@ -67,22 +79,32 @@ def describe_import(result: dict[str, Any]) -> list[str]:
     return lines
 
 
-def run_command(api: ApiClient, args: argparse.Namespace, out: Callable[..., None]) -> int | None:
-    """Run ``export`` or ``import`` (its exit code); ``None`` for any other command."""
-    if args.command == "export":
-        plan = resolve_plan(api, args.plan)
-        text = api.request("GET", f"/recovery-plans/{plan['id']}/export", accept=MEDIA[args.format])
-        if isinstance(text, str):
-            out(text, end="")
-        else:  # the API's JSON, in the API's order (formatVersion first)
-            out(json.dumps(text, indent=2, ensure_ascii=False))
-        return 0
-    if args.command == "import":
-        text, media_type = _read(args.file)
-        query = {"dryRun": "true"} if args.dry_run else {}
-        if args.expect_version is not None:
-            query["version"] = str(args.expect_version)
-        result = api.post_text("/recovery-plans/import", text, content_type=media_type, query=query)
-        out(as_json(result) if args.json else "\n".join(describe_import(result)))
-        return 0
-    return None
+def export_plan(context: Context, args: argparse.Namespace) -> int:
+    """Print a plan as a file: YAML, or the API's JSON in the API's order (formatVersion first)."""
+    plan = resolve_plan(context.api, args.plan)
+    text = context.api.request("GET", f"/recovery-plans/{plan['id']}/export", accept=MEDIA[args.format])
+    if isinstance(text, str):
+        context.out.line(text, end="")
+    else:
+        context.out.line(json.dumps(text, indent=2, ensure_ascii=False))
+    return 0
+
+
+def import_plan(context: Context, args: argparse.Namespace) -> int:
+    """Import a plan file; with ``--dry-run`` only print what would change."""
+    text, media_type = _read(args.file)
+    query = {"dryRun": "true"} if args.dry_run else {}
+    if args.expect_version is not None:
+        query["version"] = str(args.expect_version)
+    result = context.api.post_text("/recovery-plans/import", text, content_type=media_type, query=query)
+    if context.out.json or args.json:
+        context.out.value(result)
+    else:
+        context.out.line("\n".join(describe_import(result)) or "no changes")
+    return 0
+
+
+def diff_plan(context: Context, args: argparse.Namespace) -> int:
+    """What importing a plan file would change (an import's dry run)."""
+    args.dry_run, args.expect_version = True, None
+    return import_plan(context, args)

@@ -18,12 +18,14 @@ from drs_orchestration.adapters.dynamodb.dynamodb_protection_group_repository im
 from drs_orchestration.adapters.dynamodb.dynamodb_recovery_plan_repository import (
     DynamoDBRecoveryPlanRepository,
 )
+from drs_orchestration.adapters.dynamodb.dynamodb_schedule_repository import DynamoDBScheduleRepository
 from drs_orchestration.adapters.runner.lambda_readiness_worker import LambdaReadinessWorker
 from drs_orchestration.adapters.s3.s3_evidence_store import S3EvidenceStore
 from drs_orchestration.adapters.s3.s3_report_store import S3ReportStore
 from drs_orchestration.adapters.stepfunctions.step_functions_runner import StepFunctionsExecutionRunner
 from drs_orchestration.composition import readiness, readiness_scan, readiness_scanner, store
 from drs_orchestration.composition.product import Product, part
+from drs_orchestration.composition.schedules import schedule_trigger
 from drs_orchestration.domain.clock import Clock
 from drs_orchestration.domain.ports import ExecutionRepository, ExecutionRunner, ReportStore
 from drs_orchestration.domain.services.context import Services
@@ -92,6 +94,7 @@ def readiness_worker(product: Product) -> LambdaReadinessWorker | None:
         readiness_worker,
         readiness_scan.readiness_scans,
         readiness_scanner.readiness_scanner,
+        schedule_trigger,
     ),
 )
 def api_parts(product: Product) -> ApiParts:
@@ -129,5 +132,9 @@ def api_parts(product: Product) -> ApiParts:
         failback=BotoFailbackGatewayFactory(drs),
         readiness_scans=readiness_scan.readiness_scans(product),
         readiness_scanner=readiness_scanner.readiness_scanner(product),
+        schedules=DynamoDBScheduleRepository(
+            client, settings.required("recovery_plans_table", _API), audit_table
+        ),
+        scheduler=schedule_trigger(product),
     )
     return ApiParts(services, product.clock, settings.max_body_bytes, settings.allowed_origin)

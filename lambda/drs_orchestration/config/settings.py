@@ -73,6 +73,13 @@ class Settings(BaseSettings):
     """Where report exports too large to answer inline are written (behind presigned links)."""
     evidence_bucket: str | None = Field(default=None, min_length=3, validation_alias="EVIDENCE_BUCKET")
     """Where evidence packs are kept (versioned; Object Lock when the stack turns it on)."""
+    schedule_group: str | None = Field(default=None, min_length=1, validation_alias="SCHEDULE_GROUP")
+    """The EventBridge Scheduler group drill schedules are created in; without it they answer 503."""
+    scheduled_drill_function_arn: str | None = Field(
+        default=None, min_length=1, validation_alias="SCHEDULED_DRILL_FUNCTION_ARN"
+    )
+    scheduler_role_arn: str | None = Field(default=None, min_length=1, validation_alias="SCHEDULER_ROLE_ARN")
+    """The role EventBridge Scheduler invokes the scheduled-drill function with."""
     notifications_topic_arn: str | None = Field(default=None, validation_alias="NOTIFICATIONS_TOPIC_ARN")
     event_bus_name: str | None = Field(default=None, validation_alias="EVENT_BUS_NAME")
     console_url: str | None = Field(default=None, validation_alias="CONSOLE_URL")

@@ -4,7 +4,8 @@ Per server, by its origin:
 
 - **On-premises**: a failback client must be connected to its recovery instance, and its failback
   replication converged (``FAILBACK_READY_FOR_LAUNCH``). Not connected: BLOCKED, naming the instance.
-  Connected but still replicating: a warning (the failback waits for it).
+  Connected but still replicating: a warning (the failback waits for it). Already failed back
+  (``FAILBACK_COMPLETED``): BLOCKED, saying so (not "not connected").
 - **EC2 origin**: its replication reversed into the origin Region and replicating continuously. Not
   reversed yet: a warning (the failback starts ReverseReplication). Reversed and still syncing: a
   warning with the progress. Reversed but stopped or disconnected: BLOCKED.
@@ -90,6 +91,12 @@ def _on_premises(instance: FailbackInstance) -> list[ReadinessReason]:
     if state is FailbackState.FAILBACK_ERROR:
         message = f"the failback of {instance_id} is in error: stop it and connect the failback client again"
         return [_reason(ReasonCode.FAILBACK_ERROR, Severity.BLOCKING, message)]
+    if state is FailbackState.FAILBACK_COMPLETED:
+        message = (
+            f"recovery instance {instance_id} has already failed back (FAILBACK_COMPLETED): its origin "
+            "runs again; re-protect it, or connect a failback client again to fail back anew"
+        )
+        return [_reason(ReasonCode.ALREADY_FAILED_BACK, Severity.BLOCKING, message)]
     if state in _CONVERGING:
         replication = instance.replication_state or "state unknown"
         message = f"the failback client of {instance_id} replicates ({replication}); not ready to launch yet"

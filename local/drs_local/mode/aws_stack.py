@@ -11,6 +11,9 @@ templates themselves, so local mode and a deployment cannot drift apart.
   ``DefinitionSubstitutions`` resolved to local Lambda functions whose ``Handler`` is the template's;
 * the functions another function invokes by name (the readiness worker), with the template's
   ``Handler``, dispatched in-process like the state machine's tasks;
+* the EventBridge Scheduler schedule groups and the role Scheduler invokes their target with (the
+  runtime fires the groups' schedules on its clock, see :mod:`drs_local.scheduler_firing`), and the
+  functions a function names by ARN (the scheduled-drill function);
 * the EventBridge rule for DRS events (its own event pattern), whose target's ``Handler`` the local
   runtime drains into through SQS (see :mod:`drs_local.event_bridge`), and the scheduled rules
   (``rate(...)``), which it runs on the scaled clock.
@@ -127,6 +130,8 @@ class LocalAws:
     """The ``Handler`` of the function behind the REST API (the one with SAM ``Api`` events)."""
     rules: list[RuleTarget] = field(default_factory=list)
     schedules: list[ScheduledTarget] = field(default_factory=list)
+    schedule_groups: list[str] = field(default_factory=list)
+    """EventBridge Scheduler groups (drill schedules): the runtime fires their schedules."""
     cors: dict[str, str] = field(default_factory=dict)
 
 
@@ -383,9 +388,30 @@ class _Builder:
                 for _, resource in template.resources(kind):
                     variables = ((resource.get("Properties") or {}).get("Environment") or {}).get("Variables")
                     for key, value in (variables or {}).items():
-                        target = value.get("Ref") if isinstance(value, dict) else None
+                        target = (
+                            (value.get("Fn::GetAtt") or [value.get("Ref")])[0]
+                            if isinstance(value, dict)
+                            else None
+                        )
                         if isinstance(target, str) and _handler(template, target):
                             self._function_for(template, key, value)
+
+    def scheduler(self) -> None:
+        """EventBridge Scheduler's schedule groups, and the roles Scheduler assumes to invoke targets."""
+        for template in self.templates():
+            for logical_id, _ in template.resources("AWS::Scheduler::ScheduleGroup"):
+                name = self.physical_name(logical_id)
+                self.client("scheduler").create_schedule_group(Name=name)
+                self.refs[logical_id] = name
+                self.out.schedule_groups.append(name)
+            for logical_id, resource in template.resources("AWS::IAM::Role"):
+                trust = template.evaluate(resource["Properties"]["AssumeRolePolicyDocument"], self.refs)
+                services = [s.get("Principal", {}).get("Service") for s in trust.get("Statement", [])]
+                if "scheduler.amazonaws.com" in services:
+                    role = self.client("iam").create_role(
+                        RoleName=self.physical_name(logical_id), AssumeRolePolicyDocument=json.dumps(trust)
+                    )["Role"]
+                    self.refs[logical_id], self.refs[f"{logical_id}.Arn"] = role["RoleName"], role["Arn"]
 
     def environment(self, console_origin: str) -> None:
         """The union of every function's ``Environment.Variables``, evaluated as CloudFormation would
@@ -485,6 +511,7 @@ def create_local_aws(
     builder.drs_rules()
     builder.schedules()
     builder.api()
+    builder.scheduler()
     builder.invoked_functions()
     builder.environment(console_origin)
     builder.cors(console_origin)

@@ -38,6 +38,7 @@ from moto.server import ThreadedMotoServer
 from drs_local.event_bridge import EventBridgeBridge, forward_simulator_events
 from drs_local.instance_health import InstanceHealth
 from drs_local.moto_hooks import SerializedBackends
+from drs_local.scheduler_firing import SchedulerFiring
 from drs_local.ssm_emulation import SsmAutomationEmulation
 from drs_local.step_functions import LambdaContext, LocalStepFunctions
 from drs_orchestration.adapters.aws_clients import clear_client_cache
@@ -303,6 +304,10 @@ class LocalMode:
         for rule in aws.rules:
             bridge.route(rule.name, rule.event_pattern, _invoker(product, rule.handler))
         self._stack.enter_context(forward_simulator_events(drs.simulator, events))
+        targets = {aws.function_names[lid]: _invoker(product, path) for lid, path in aws.functions.items()}
+        for group in aws.schedule_groups:
+            firing = SchedulerFiring(boto3.client("scheduler"), group, drs.simulator.clock, targets)
+            self._stack.enter_context(firing.running())
         for schedule in aws.schedules:
             self._every(
                 schedule.every_seconds / self.options.time_scale,

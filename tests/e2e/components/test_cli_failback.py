@@ -38,7 +38,7 @@ class _Api:
                 self.end_headers()
                 self.wfile.write(raw)
 
-            do_GET = do_POST = _reply
+            do_GET = do_POST = do_PUT = do_DELETE = _reply
 
             def log_message(self, format: str, *args: Any) -> None:
                 return

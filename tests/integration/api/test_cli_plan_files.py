@@ -4,51 +4,25 @@ behind an HTTP front (signed in as an Admin)."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
 import yaml
 
 from drs_orchestration.cli.__main__ import main
+from tests.integration.api.cli_front import serve
 from tests.integration.api.client import Api
 from tests.integration.api.test_plan_files import shop_plan
-from tests.integration.api.wsgi_front import WsgiFront
-
-
-class _Quiet(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture
 def cli(api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The target options of a CLI talking to ``api`` over HTTP."""
-    front = WsgiFront()
-    front.handler = api.handler
-    server = make_server("127.0.0.1", 0, front, handler_class=_Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     monkeypatch.setenv("DRS_TOKEN", "token-of-the-front")
     monkeypatch.setenv("DRS_LOCAL_DIR", str(tmp_path))
-    try:
-        yield [
-            "--api-url",
-            f"http://127.0.0.1:{server.server_port}",
-            "--region",
-            "us-east-1",
-            "--user-pool-id",
-            "us-east-1_pool",
-            "--user-pool-client-id",
-            "client",
-        ]
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
+    with serve(api) as target:
+        yield target
 
 
 def test_export_prints_the_plan_as_yaml_by_name(
@@ -109,7 +83,7 @@ def test_import_of_a_new_name_creates_the_plan(
     assert sorted(p["name"] for p in api.get("/recovery-plans").json["items"]) == ["copy", "shop-dr"]
 
 
-def test_import_exits_2_naming_the_problem_when_the_api_refuses_it(
+def test_import_exits_3_naming_the_problem_when_the_api_refuses_it_and_2_for_a_missing_file(
     cli: list[str], api: Api, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     shop_plan(api)
@@ -119,7 +93,7 @@ def test_import_exits_2_naming_the_problem_when_the_api_refuses_it(
         yaml.safe_dump(document | {"waves": [{"id": "a", "name": "A", "protectionGroups": ["nope"]}]})
     )
 
-    assert main([*cli, "import", str(file), "--dry-run"]) == 2
+    assert main([*cli, "import", str(file), "--dry-run"]) == 3
     assert "waves[0].protectionGroups[0]: unknown protection group 'nope'" in capsys.readouterr().err
     assert main([*cli, "import", str(tmp_path / "missing.yaml")]) == 2
     assert "cannot read" in capsys.readouterr().err

@@ -145,5 +145,99 @@ def test_failback_readiness_needs_a_source_run_of_the_plan(api: Api, product: Pr
     )
     other = _check(api, plan_id, "ex-elsewhere")
     assert (other.status, other.field_names) == (400, ["sourceExecutionId"])
-    validate = api.post(f"/recovery-plans/{plan_id}/validate", query={"mode": "FAILBACK"}, as_="Viewer")
-    assert (validate.status, validate.field_names) == (400, ["mode"])
+
+
+def _validate(api: Api, plan_id: str, **query: str) -> ApiResponse:
+    return api.post(f"/recovery-plans/{plan_id}/validate", query=query, as_="Viewer")
+
+
+def test_validate_for_a_failback_answers_the_failback_readiness_check(
+    api: Api, product: Product, drs: SimulatorHandle, plan_id: str
+) -> None:
+    # Given a recovery where one on-premises server has a failback client and the other has none
+    loop = recover(product, drs, plan_id)
+    drs.control("POST", "failback-client/connect", {"recoveryInstanceID": loop.instances[ON_PREMISES[0]]})
+    # When the plan is validated for a FAILBACK of it
+    validate = _validate(api, plan_id, mode="FAILBACK", sourceExecutionId=loop.recovery_id)
+    # Then the answer is the failback's readiness, the report a readiness check of it holds
+    assert validate.status == 200, validate.text
+    check = _check(api, plan_id, loop.recovery_id)
+    assert {**validate.json, "checkedAt": None} == {**check.json["report"], "checkedAt": None}
+    assert (validate.json["mode"], validate.json["verdict"]) == ("FAILBACK", "BLOCKED")
+    blocked = [s for w in validate.json["waves"] for s in w["servers"] if s["verdict"] == "BLOCKED"]
+    assert [(s["sourceServerId"], _codes(s)) for s in blocked] == [
+        (ON_PREMISES[1], ["FAILBACK_CLIENT_NOT_CONNECTED"])
+    ]
+
+
+def test_validate_refuses_a_failback_as_the_readiness_check_does(
+    api: Api, product: Product, plan_id: str
+) -> None:
+    write_run(
+        product,
+        "ex-source",
+        ExecutionMode.RECOVERY,
+        ExecutionStatus.SUCCEEDED,
+        {ON_PREMISES[0]: "i-0123456789abcdef0"},
+        plan_id=plan_id,
+    )
+    write_run(product, "ex-drill", ExecutionMode.DRILL, ExecutionStatus.SUCCEEDED, {}, plan_id=plan_id)
+    refusals = {
+        "no source run": ({"mode": "FAILBACK"}, "sourceExecutionId"),
+        "a drill": ({"mode": "FAILBACK", "sourceExecutionId": "ex-drill"}, "sourceExecutionId"),
+        "source for a drill": ({"mode": "DRILL", "sourceExecutionId": "ex-source"}, "sourceExecutionId"),
+        "point in time": (
+            {"mode": "FAILBACK", "sourceExecutionId": "ex-source", "pointInTime": "2026-12-01T00:00:00Z"},
+            "pointInTime",
+        ),
+    }
+    for name, (query, field) in refusals.items():
+        validate = _validate(api, plan_id, **query)
+        assert (validate.status, validate.field_names) == (400, [field]), name
+        if field == "sourceExecutionId":
+            check = api.post(f"/recovery-plans/{plan_id}/readiness-checks", query=query, as_="Viewer")
+            assert (check.status, check.field_names) == (400, [field]), name
+    assert _validate(api, plan_id, mode="FAILBACK", sourceExecutionId="ex-missing").status == 404
+
+
+def test_a_recovery_that_ended_failed_is_refused_by_the_check_as_by_the_start(
+    api: Api, product: Product, plan_id: str
+) -> None:
+    write_run(
+        product,
+        "ex-failed",
+        ExecutionMode.RECOVERY,
+        ExecutionStatus.FAILED,
+        {ON_PREMISES[0]: "i-0123456789abcdef0"},
+        plan_id=plan_id,
+    )
+    check = _check(api, plan_id, "ex-failed")
+    assert (check.status, check.field_names) == (400, ["sourceExecutionId"])
+    assert "only a finished (SUCCEEDED or PARTIAL) RECOVERY" in check.json["error"]["fields"][0]["message"]
+    body = {
+        "planId": plan_id,
+        "mode": "FAILBACK",
+        "sourceExecutionId": "ex-failed",
+        "confirmPlanName": "failback-plan",
+    }
+    start = api.post("/executions", body)
+    assert (start.status, start.field_names) == (400, ["sourceExecutionId"]), start.text
+
+
+def test_a_server_that_already_failed_back_is_reported_as_such_not_as_unconnected(
+    api: Api, product: Product, drs: SimulatorHandle, plan_id: str
+) -> None:
+    # Given a recovery whose first on-premises server has already failed back
+    loop = recover(product, drs, plan_id)
+    instance = loop.instances[ON_PREMISES[0]]
+    drs.control("POST", "failback-client/connect", {"recoveryInstanceID": instance})
+    loop.advance()
+    loop.drs.start_failback_launch(recoveryInstanceIDs=[instance])
+    loop.advance()
+    assert loop.instance(ON_PREMISES[0])["failback"]["state"] == "FAILBACK_COMPLETED"  # type: ignore[index]
+    # When the failback's readiness is checked
+    server = _servers(_check(api, plan_id, loop.recovery_id))[ON_PREMISES[0]]
+    # Then it is named as failed back already, not as missing its failback client
+    assert (server["verdict"], _codes(server)) == ("BLOCKED", ["ALREADY_FAILED_BACK"])
+    assert server["failbackState"] == "FAILBACK_COMPLETED"
+    assert f"{instance} has already failed back" in server["reasons"][0]["message"]

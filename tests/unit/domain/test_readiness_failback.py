@@ -63,7 +63,7 @@ def _codes(facts: FailbackFacts) -> list[str]:
         (FailbackState.FAILBACK_IN_PROGRESS, ["FAILBACK_REPLICATION_NOT_READY"]),
         (FailbackState.FAILBACK_READY_FOR_LAUNCH, []),
         (FailbackState.FAILBACK_ERROR, ["FAILBACK_ERROR"]),
-        (FailbackState.FAILBACK_COMPLETED, ["FAILBACK_CLIENT_NOT_CONNECTED"]),
+        (FailbackState.FAILBACK_COMPLETED, ["ALREADY_FAILED_BACK"]),
     ],
 )
 def test_an_on_premises_server_is_ready_when_its_failback_client_has_converged(
@@ -71,6 +71,16 @@ def test_an_on_premises_server_is_ready_when_its_failback_client_has_converged(
 ) -> None:
     facts = FailbackFacts(_recovered(), _server(Origin.ON_PREMISES), _instance(state))
     assert _codes(facts) == codes
+
+
+def test_an_instance_that_already_failed_back_is_blocked_saying_so_not_as_unconnected() -> None:
+    facts = FailbackFacts(
+        _recovered(), _server(Origin.ON_PREMISES), _instance(FailbackState.FAILBACK_COMPLETED)
+    )
+    [reason] = failback_reasons(facts)
+    assert reason.severity.value == "BLOCKING"
+    assert f"recovery instance {INSTANCE} has already failed back (FAILBACK_COMPLETED)" in reason.message
+    assert "not connected" not in reason.message
 
 
 @pytest.mark.parametrize(

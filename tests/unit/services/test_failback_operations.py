@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from drs_orchestration.adapters.memory import (
     InMemoryAccountRepository,
     InMemoryAuditRepository,
@@ -18,6 +20,7 @@ from drs_orchestration.adapters.memory.readiness_checks import (
     InMemoryReadinessCheckRepository,
     RecordingReadinessWorker,
 )
+from drs_orchestration.domain.errors import Conflict
 from drs_orchestration.domain.failback_ports import DrsCallRefused
 from drs_orchestration.domain.models.audit import AuditOutcome
 from drs_orchestration.domain.models.drs import DrsTarget, LaunchStatus, ReplicationState
@@ -43,6 +46,7 @@ from drs_orchestration.domain.readiness_checks import (
 from drs_orchestration.domain.services.context import Request, Services
 from drs_orchestration.domain.services.failback_cleanup import clean_up_failback
 from drs_orchestration.domain.services.readiness_checks import run_readiness_check, start_readiness_check
+from drs_orchestration.domain.services.readiness_reports import validate_plan
 from drs_orchestration.domain.services.reprotect import reprotect_execution
 from tests.unit.domain.builders import ACCOUNT, T0, plan, wave
 
@@ -190,12 +194,12 @@ class _Clock:
 
 
 def test_a_large_failback_readiness_check_runs_in_the_worker_for_the_source_runs_servers() -> None:
-    # Given a recovery of more servers than are checked within a request, none with a failback client
+    # Given a recovery of more servers than are checked within a request, every one already failed back
     _, services = _fleet(SYNC_SERVER_LIMIT + 1)
     services.plans.create(plan(wave("db")))
     # When a failback check of it starts
     started = start_readiness_check(services, REQUEST, "rp-shop", ExecutionMode.FAILBACK, "ex-recovery")
-    # Then the worker takes it, and its report blocks every server on its missing failback client
+    # Then the worker takes it, and its report blocks every server as already failed back
     assert isinstance(started, RunningReadinessCheck)
     assert started.progress.total_servers == SYNC_SERVER_LIMIT + 1
     assert isinstance(services.readiness_worker, RecordingReadinessWorker)
@@ -210,4 +214,19 @@ def test_a_large_failback_readiness_check_runs_in_the_worker_for_the_source_runs
         "BLOCKED",
     )
     codes = {r.code.value for w in done.report.waves for s in w.servers for r in s.reasons}
-    assert codes == {"FAILBACK_CLIENT_NOT_CONNECTED"}
+    assert codes == {"ALREADY_FAILED_BACK"}
+
+
+def test_validate_of_a_failback_answers_at_once_only_up_to_the_synchronous_limit() -> None:
+    # Given a recovery of one server more than a request checks, and one of the limit
+    _, large = _fleet(SYNC_SERVER_LIMIT + 1)
+    _, small = _fleet(SYNC_SERVER_LIMIT)
+    for services in (large, small):
+        services.plans.create(plan(wave("db")))
+    # When each is validated for a FAILBACK
+    # Then the large one is a conflict pointing at a readiness check, the small one the report itself
+    with pytest.raises(Conflict, match="readiness-checks"):
+        validate_plan(large, "rp-shop", ExecutionMode.FAILBACK, T0, source_execution_id="ex-recovery")
+    report = validate_plan(small, "rp-shop", ExecutionMode.FAILBACK, T0, source_execution_id="ex-recovery")
+    assert (report.mode, report.verdict.value) == (ExecutionMode.FAILBACK, "BLOCKED")
+    assert sum(len(w.servers) for w in report.waves) == SYNC_SERVER_LIMIT

@@ -7,6 +7,7 @@ import { useAccess } from '../../auth/auth-context';
 import { ApiErrorAlert } from '../../common/api-error-alert';
 import { draftToInput, EMPTY_PLAN, planToDraft } from './plan-draft';
 import { PlanEditor } from './root';
+import { SchedulesSection } from './schedules-section';
 
 export default function RecoveryPlanEditPage() {
   const { id } = useParams();
@@ -35,6 +36,7 @@ export default function RecoveryPlanEditPage() {
         )
       }
       readiness={readiness}
+      schedules={id ? <SchedulesSection planId={id} permissions={permissions} /> : null}
     />
   );
 }

@@ -5,7 +5,7 @@ import Container from '@cloudscape-design/components/container';
 import ExpandableSection from '@cloudscape-design/components/expandable-section';
 import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ReadinessCheck } from '../../api/hooks/readiness-checks';
 import type { DependencyCondition, ExecutionMode, Permission, ProtectionGroup } from '../../api/types';
 import { gate } from '../../auth/permissions';
@@ -38,6 +38,8 @@ export interface PlanEditorProps {
     loading: boolean;
     run: (mode: ExecutionMode) => void;
   };
+  /** The plan's drill schedules (a saved plan's page only). */
+  schedules?: ReactNode;
 }
 
 export function PlanEditor({
@@ -50,6 +52,7 @@ export function PlanEditor({
   onSave,
   onCancel,
   readiness,
+  schedules,
 }: PlanEditorProps) {
   const [draft, setDraft] = useState(initial);
   const [submitted, setSubmitted] = useState(false);
@@ -227,6 +230,7 @@ export function PlanEditor({
           ) : (
             <Alert type="info">{t.saveFirst}</Alert>
           )}
+          {schedules}
         </SpaceBetween>
       </EditForm>
       {planId && starting ? (

@@ -9,6 +9,7 @@ from drs_orchestration.adapters.memory.repositories import (
     InMemoryProtectionGroupRepository,
     InMemoryRecoveryPlanRepository,
 )
+from drs_orchestration.adapters.memory.schedules import InMemoryScheduleRepository
 
 __all__ = [
     "InMemoryAccountRepository",
@@ -20,4 +21,5 @@ __all__ = [
     "InMemoryFailbackGateway",
     "InMemoryProtectionGroupRepository",
     "InMemoryRecoveryPlanRepository",
+    "InMemoryScheduleRepository",
 ]

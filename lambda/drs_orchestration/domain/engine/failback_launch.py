@@ -7,7 +7,8 @@ the servers due, and reads bounded by the poll interval:
 - a server whose recovery instance is gone or terminated FAILS, with that reason;
 - **on premises**: the failback client must be connected for its recovery instance. READY once it
   is (``FAILBACK_READY_FOR_LAUNCH``); while it still syncs (``FAILBACK_IN_PROGRESS``) it is asked
-  again each poll until the wave's timeout; any other state (not connected) FAILS the server, named.
+  again each poll until the wave's timeout; one that already failed back (``FAILBACK_COMPLETED``)
+  FAILS saying so; any other state (not connected) FAILS the server, named.
   Its batches are StartFailbackLaunch of the recovery instances (at most 100 a job, within the job
   quotas). Its gate is the failback job's launch: DRS converts the data on the failback client and
   reboots the machine, which is not an EC2 instance, so no EC2 status check or SSM command reaches
@@ -264,6 +265,13 @@ def _check_client(tick: Tick, server: ServerState, instance: RecoveryInstance) -
         )
     elif state in _SYNCING:
         _look_again(tick, server)
+    elif state is FailbackState.FAILBACK_COMPLETED:
+        _fail(
+            tick,
+            server,
+            f"recovery instance {instance.recovery_instance_id} has already failed back (failback state "
+            "FAILBACK_COMPLETED): connect the failback client again to fail back anew",
+        )
     else:
         _fail(
             tick,

@@ -133,6 +133,7 @@ class NoticeKind(StrEnum):
     APPROVAL_NEEDED = "APPROVAL_NEEDED"
     PAUSED = "PAUSED"
     FINISHED = "FINISHED"
+    SCHEDULED_DRILL_NOT_STARTED = "SCHEDULED_DRILL_NOT_STARTED"
 
 
 class Notification(CamelModel):

@@ -29,6 +29,7 @@ from drs_orchestration.domain.ports import (
 )
 from drs_orchestration.domain.readiness_checks import ReadinessCheckRepository, ReadinessWorker
 from drs_orchestration.domain.readiness_scans import ReadinessScanner, ReadinessScanRepository
+from drs_orchestration.domain.schedules import ScheduleRepository, ScheduleTrigger
 
 __all__ = [
     "AuditedAccountRepository",
@@ -117,6 +118,9 @@ class Services:
     """The account-wide readiness results, one per day."""
     readiness_scanner: ReadinessScanner | None = None
     """Runs an account-wide readiness scan outside the API request."""
+    schedules: ScheduleRepository | None = None
+    scheduler: ScheduleTrigger | None = None
+    """Fires drill schedules (EventBridge Scheduler); ``None``: schedules cannot be created."""
 
 
 @dataclass(frozen=True)

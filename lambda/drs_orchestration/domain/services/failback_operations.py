@@ -33,6 +33,7 @@ __all__ = [
     "failback_gateways",
     "failback_run",
     "for_each_target",
+    "recorded_target",
 ]
 
 RESOURCE = "execution"
@@ -72,13 +73,22 @@ Targeted = dict[tuple[str, str], list[ServerState]]
 """Servers by the (account, Region) they live in."""
 
 
-def by_target(servers: Sequence[ServerState]) -> tuple[Targeted, list[ServerState]]:
-    """The servers by the account and Region they live in; and those whose target is not recorded."""
+def recorded_target(server: ServerState) -> tuple[str | None, str | None]:
+    """The account and Region the run recorded for the server (where it launched)."""
+    return server.account_id, server.region
+
+
+def by_target(
+    servers: Sequence[ServerState],
+    where: Callable[[ServerState], tuple[str | None, str | None]] = recorded_target,
+) -> tuple[Targeted, list[ServerState]]:
+    """The servers by the account and Region ``where`` places them; and those it places nowhere."""
     grouped: Targeted = {}
     unknown: list[ServerState] = []
     for server in servers:
-        if server.account_id and server.region:
-            grouped.setdefault((server.account_id, server.region), []).append(server)
+        account_id, region = where(server)
+        if account_id and region:
+            grouped.setdefault((account_id, region), []).append(server)
         else:
             unknown.append(server)
     return grouped, unknown

@@ -12,11 +12,13 @@ from drs_orchestration.domain.models.drs import DrsTarget
 from drs_orchestration.domain.models.execution import ExecutionHeader, ExecutionMode, ServerState
 from drs_orchestration.domain.models.failback_operations import ReplicatingServer, parse_source_server_arn
 from drs_orchestration.domain.readiness import PlanReadiness
+from drs_orchestration.domain.readiness_checks import SYNC_SERVER_LIMIT
 from drs_orchestration.domain.readiness_failback import FailbackFacts, assess_failback
 from drs_orchestration.domain.services.context import Services
+from drs_orchestration.domain.services.failback_guards import FINISHED
 from drs_orchestration.domain.services.failback_operations import by_target, gateway
 
-__all__ = ["assess_failback_run", "failback_source"]
+__all__ = ["assess_failback_run", "failback_source", "validate_failback"]
 
 SOURCE_FIELD = "sourceExecutionId"
 
@@ -27,8 +29,9 @@ def _invalid(message: str) -> ValidationFailed:
 
 def failback_source(services: Services, plan_id: str, source_execution_id: str | None) -> ExecutionHeader:
     """The finished RECOVERY run of ``plan_id`` a failback would bring home: 400 naming
-    ``sourceExecutionId`` when it is missing, of another plan or not a RECOVERY (no failback of a
-    DRILL); 404 when it does not exist; 409 while it still runs."""
+    ``sourceExecutionId`` when it is missing, of another plan, not a RECOVERY (no failback of a
+    DRILL) or a recovery that ended FAILED or CANCELLED, as the start refuses it; 404 when it does not
+    exist; 409 while it still runs."""
     if source_execution_id is None:
         raise _invalid("a FAILBACK names the RECOVERY run whose servers fail back")
     header = services.executions.get_header(source_execution_id)
@@ -42,7 +45,35 @@ def failback_source(services: Services, plan_id: str, source_execution_id: str |
         raise Conflict(
             f"{source_execution_id} is {header.status.value}: a failback needs a finished recovery"
         )
+    if header.status not in FINISHED:
+        raise _invalid(
+            f"{source_execution_id} is {header.status.value}: only a finished (SUCCEEDED or PARTIAL) "
+            "RECOVERY fails back"
+        )
     return header
+
+
+def validate_failback(
+    services: Services,
+    plan_id: str,
+    source_execution_id: str | None,
+    point_in_time: datetime | None,
+    now: datetime,
+) -> PlanReadiness:
+    """The failback readiness of ``plan_id``'s RECOVERY run ``source_execution_id``, answered at once
+    (``Conflict`` above ``SYNC_SERVER_LIMIT`` servers: a readiness check takes those)."""
+    if point_in_time is not None:
+        message = "a FAILBACK brings back the recovered servers as they are now"
+        raise ValidationFailed([FieldError(name="pointInTime", message=message)])
+    services.plans.get(plan_id)
+    source = failback_source(services, plan_id, source_execution_id)
+    count = len(services.executions.get_servers(source.id))
+    if count > SYNC_SERVER_LIMIT:
+        raise Conflict(
+            f"{source.id} has {count} servers, more than the {SYNC_SERVER_LIMIT} checked at once: start a "
+            f"readiness check (POST /recovery-plans/{plan_id}/readiness-checks) and poll it"
+        )
+    return assess_failback_run(services, source, now)
 
 
 def _reversed(services: Services, originals: Iterable[ReplicatingServer]) -> dict[str, ReplicatingServer]:

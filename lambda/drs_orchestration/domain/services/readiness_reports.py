@@ -36,6 +36,7 @@ from drs_orchestration.domain.readiness import (
 )
 from drs_orchestration.domain.readiness_checks import SYNC_SERVER_LIMIT
 from drs_orchestration.domain.services.context import Services
+from drs_orchestration.domain.services.failback_readiness import validate_failback
 from drs_orchestration.domain.services.paging import page_after
 from drs_orchestration.domain.services.point_in_time_reports import check_point_in_time, plan_snapshots
 from drs_orchestration.domain.services.protection_groups import inventories, inventory_snapshot
@@ -240,13 +241,17 @@ def validate_plan(
     mode: ExecutionMode,
     now: datetime,
     point_in_time: datetime | None = None,
+    source_execution_id: str | None = None,
 ) -> PlanReadiness:
     """The readiness report of a plan for ``mode``, answered at once: ``Conflict`` for a plan of more
     than ``SYNC_SERVER_LIMIT`` servers, which is checked asynchronously (a readiness check); with a
-    ``point_in_time``, a server with no recovery snapshot at or before it is BLOCKED."""
+    ``point_in_time``, a server with no recovery snapshot at or before it is BLOCKED. A FAILBACK is
+    the failback readiness of the RECOVERY run ``source_execution_id``, as a readiness check of it."""
     if mode is ExecutionMode.FAILBACK:
-        message = "a failback is checked with a readiness check naming its sourceExecutionId"
-        raise ValidationFailed([FieldError(name="mode", message=message)])
+        return validate_failback(services, plan_id, source_execution_id, point_in_time, now)
+    if source_execution_id is not None:
+        message = "only a FAILBACK check names a source run"
+        raise ValidationFailed([FieldError(name="sourceExecutionId", message=message)])
     if point_in_time is not None:
         check_point_in_time(point_in_time, now)
     scope = plan_scope(services, plan_id)

@@ -97,5 +97,11 @@ def delete_recovery_plan(services: Services, request: Request, plan_id: str, ver
             f"recovery plan {plan_id} has an active execution ({active[0].id}); wait for it or cancel it",
             current_version=current.version,
         )
+    scheduled = [s.id for s in services.schedules.list_for_plan(plan_id)] if services.schedules else []
+    if scheduled:
+        raise Conflict(
+            f"recovery plan {plan_id} has drill schedules ({', '.join(scheduled)}); delete them first",
+            current_version=current.version,
+        )
     audit = audit_record(request, "DeleteRecoveryPlan", RESOURCE, plan_id, before_version=current.version)
     services.plans.delete(plan_id, version, audit=audit)

@@ -51,7 +51,7 @@ def reprotect_execution(
     """Re-protect every server of the FAILBACK run ``execution_id`` (``NotFound``; ``Conflict`` for
     another mode or a run that did not end SUCCEEDED or PARTIAL)."""
     header = failback_run(services, execution_id, "re-protect", REPROTECTABLE)
-    grouped, unknown = by_target(services.executions.get_servers(execution_id))
+    grouped, unknown = by_target(services.executions.get_servers(execution_id), _protected_in)
     call = ServerCall(services, request, execution_id, _ACTION)
     results = for_each_target(grouped, partial(_reprotect, services, call))
     results += [
@@ -63,6 +63,14 @@ def reprotect_execution(
     counts = {status.value: sum(r.status is status for r in results) for status in ReprotectStatus}
     record_audit(services, request, "ReprotectExecution", RESOURCE, header.id, **counts)
     return ServerResults[ReprotectResult](items=results)
+
+
+def _protected_in(server: ServerState) -> tuple[str | None, str | None]:
+    """Where the server's original source server replicates to: the Region the recovery launched it
+    in, which the failback recorded (an EC2-origin server's failback ran in its origin Region)."""
+    if server.failback is not None:
+        return server.failback.recovery_target.account_id, server.failback.recovery_target.region
+    return server.account_id, server.region
 
 
 def _result(server_id: str, status: ReprotectStatus, message: str) -> ReprotectResult:

@@ -23,6 +23,7 @@ from drs_orchestration.handlers.api.routes import (
     readiness,
     readiness_checks,
     recovery_plans,
+    schedules,
 )
 from drs_orchestration.handlers.observability import api_function, record_route
 
@@ -47,6 +48,7 @@ for module in (
     inventory,
     accounts,
     readiness,
+    schedules,
 ):
     app.include_router(module.router)
 

@@ -15,7 +15,7 @@ from drs_orchestration.domain.services.readiness_checks import get_readiness_che
 from drs_orchestration.handlers.api.dependencies import get_services, service_request
 from drs_orchestration.handlers.api.resolver import requires
 from drs_orchestration.handlers.api.routes.common import json_response, responses
-from drs_orchestration.handlers.api.routes.recovery_plans import PlanId
+from drs_orchestration.handlers.api.routes.recovery_plans import PlanId, SourceExecutionId
 from drs_orchestration.handlers.api.security import Permission
 
 router = Router()  # type: ignore[no-untyped-call]
@@ -41,15 +41,7 @@ CheckId = Annotated[str, Path(pattern=r"^rc-[0-9A-Za-z]{1,64}$", max_length=67)]
 def start_check(
     plan_id: PlanId,
     mode: Annotated[ExecutionMode, Query()] = ExecutionMode.DRILL,
-    source_execution_id: Annotated[
-        str | None,
-        Query(
-            alias="sourceExecutionId",
-            pattern=r"^ex-[0-9A-Za-z][0-9A-Za-z-]{0,63}$",
-            max_length=67,
-            description="mode=FAILBACK: the finished RECOVERY run whose servers would fail back",
-        ),
-    ] = None,
+    source_execution_id: SourceExecutionId = None,
 ) -> Response[str]:
     check = start_readiness_check(
         get_services(router), service_request(router), plan_id, mode, source_execution_id

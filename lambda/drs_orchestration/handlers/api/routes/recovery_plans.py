@@ -94,11 +94,23 @@ PointInTime = Annotated[
 ]
 
 
+SourceExecutionId = Annotated[
+    str | None,
+    Query(
+        alias="sourceExecutionId",
+        pattern=r"^ex-[0-9A-Za-z][0-9A-Za-z-]{0,63}$",
+        max_length=67,
+        description="mode=FAILBACK: the finished RECOVERY run whose servers would fail back",
+    ),
+]
+
+
 @router.post(
     "/recovery-plans/<plan_id>/validate",
     summary=(
         "Readiness report per wave and server, launching nothing, for a plan of up to 200 servers "
-        "(409 above: start a readiness check)"
+        "(409 above: start a readiness check); mode=FAILBACK with sourceExecutionId checks whether that "
+        "RECOVERY run's servers can fail back"
     ),
     responses=responses(400, 403, 404, 409, _200=PlanReadiness),
 )
@@ -107,9 +119,10 @@ def validate(
     plan_id: PlanId,
     mode: Annotated[ExecutionMode, Query()] = ExecutionMode.DRILL,
     point_in_time: Annotated[Timestamp | None, Query(alias="pointInTime")] = None,
+    source_execution_id: SourceExecutionId = None,
 ) -> PlanReadiness:
     now = service_request(router).now
-    return validate_plan(get_services(router), plan_id, mode, now, point_in_time)
+    return validate_plan(get_services(router), plan_id, mode, now, point_in_time, source_execution_id)
 
 
 @router.get(

@@ -1,0 +1,1 @@
+"""EventBridge Scheduler: the service that fires drill schedules."""
