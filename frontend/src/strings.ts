@@ -451,12 +451,13 @@ export const strings = {
     phaseFor: (phase: string, duration: string) => `${phase} for ${duration}`,
     serverFilters: {
       wave: 'Wave',
-      status: 'Launch status',
+      status: 'Status',
       account: 'Account',
       region: 'Region',
       any: (what: string) => `Any ${what.toLowerCase()}`,
       notStarted: 'Not started',
       clear: 'Clear filters',
+      onThisPage: 'Find on this page',
     },
   },
   history: {

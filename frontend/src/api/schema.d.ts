@@ -1136,8 +1136,8 @@ export interface components {
         Page_ProtectionGroup_: unknown;
         Page_RecoveryPlan_: unknown;
         Page_ScheduleView_: unknown;
-        Page_ServerSummary_: unknown;
         Page_SourceServer_: unknown;
+        Page_WaveServer_: unknown;
         /**
          * PlanChange
          * @description What an import does to one plan: create it, update the plan of that name, or nothing.
@@ -4125,7 +4125,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_ServerSummary_"];
+                    "application/json": components["schemas"]["Page_WaveServer_"];
                 };
             };
             /** @description Malformed or invalid request; `fields` names each problem */

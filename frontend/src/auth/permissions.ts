@@ -78,6 +78,13 @@ export function launchedInstances(execution: Execution): string[] {
   );
 }
 
+/** Whether the run launched instances still there: from its servers, or its waves' counts in the summary view. */
+function hasLaunchedInstances(execution: Execution): boolean {
+  return (
+    launchedInstances(execution).length > 0 || execution.waves.some(w => (w.serverCounts?.launch['LAUNCHED'] ?? 0) > 0)
+  );
+}
+
 /** What the run-level controls allow, combining the user's role with the run's state. */
 export function executionGates(execution: Execution, permissions: ReadonlySet<Permission>): ExecutionGates {
   const s = strings.gating;
@@ -91,7 +98,7 @@ export function executionGates(execution: Execution, permissions: ReadonlySet<Pe
       needs(permissions, 'terminate-drill-instances'),
       when(execution.mode === 'DRILL', s.notDrill),
       when(!isActive(status), s.stillActive),
-      when(!execution.instancesTerminatedAt && launchedInstances(execution).length > 0, s.noInstances),
+      when(!execution.instancesTerminatedAt && hasLaunchedInstances(execution), s.noInstances),
     ),
   };
 }

@@ -90,4 +90,32 @@ describe('timeline model', () => {
     expect(ticks(3)).toEqual([0, 1, 2, 3]);
     expect(ticks(200)).toEqual([0, 60, 120, 180]);
   });
+
+  it('test_draws_a_waves_groups_from_its_counts_when_the_summary_has_no_server', () => {
+    const at = (minutes: number) => new Date(Date.parse('2026-01-01T10:00:00Z') + minutes * 60_000).toISOString();
+    const counted = wave({
+      id: 'all',
+      status: 'LAUNCHING',
+      startedAt: at(5),
+      servers: [],
+      serverCounts: {
+        total: 4000,
+        waiting: 90,
+        launch: { LAUNCHED: 3000, IN_PROGRESS: 900, FAILED: 10 },
+        health: { HEALTHY: 2500 },
+        failed: 10,
+        critical: 0,
+        criticalRecovered: 0,
+      },
+    });
+    const model = executionGantt(execution({ startedAt: at(0), waves: [counted] }), new Date(at(40)));
+    expect(model.rows.map(r => [r.id, r.count ?? null, r.actual])).toEqual([
+      ['all', null, { start: 5, end: 40 }],
+      ['all/HEALTHY', 2500, { start: 5, end: 40 }],
+      ['all/LAUNCHED', 500, { start: 5, end: 40 }],
+      ['all/IN_FLIGHT', 900, { start: 5, end: 40 }],
+      ['all/NOT_STARTED', 90, null],
+      ['all/FAILED', 10, { start: 5, end: 40 }],
+    ]);
+  });
 });

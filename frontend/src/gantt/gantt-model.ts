@@ -1,6 +1,6 @@
 import type { Execution, ExecutionServer, ExecutionWave, WaveStatus } from '../api/types';
 import { minutesBetween } from '../common/format';
-import { SERVER_GROUPS, serverGroup, type ServerGroup } from '../graph/server-groups';
+import { groupsFromCounts, SERVER_GROUPS, serverGroup, type ServerGroup } from '../graph/server-groups';
 import { strings } from '../strings';
 
 export interface Span {
@@ -54,8 +54,30 @@ function serverEnd(server: ExecutionServer, wave: ExecutionWave): string | null 
   return serverDoneAt(server) ?? (stillGoing ? null : wave.endedAt);
 }
 
+/**
+ * A wave's groups from its `serverCounts` alone (the live view's summary carries no server): a bar from the wave's
+ * start to its end, to `now` while it goes on; none for the servers not started.
+ */
+function countedRows(origin: string, wave: ExecutionWave, now: Date): GanttRow[] {
+  const counts = wave.serverCounts ? groupsFromCounts(wave.serverCounts) : undefined;
+  const span = toSpan(origin, wave.startedAt, wave.endedAt, now);
+  return SERVER_GROUPS.filter(group => (counts?.[group] ?? 0) > 0).map(group => {
+    const count = counts?.[group] ?? 0;
+    return {
+      id: `${wave.id}/${group}`,
+      label: `${strings.executions.serverGroups[group]} (${count})`,
+      kind: 'servers',
+      status: wave.status,
+      group,
+      count,
+      actual: group === 'NOT_STARTED' ? null : span,
+    };
+  });
+}
+
 /** A wave's servers as one row per group that has any, each bar from the wave's start to its group's last end. */
 function groupRows(origin: string, wave: ExecutionWave, now: Date): GanttRow[] {
+  if (wave.servers.length === 0) return countedRows(origin, wave, now);
   const byGroup = new Map<ServerGroup, ExecutionServer[]>();
   for (const server of wave.servers) {
     const group = serverGroup(server);

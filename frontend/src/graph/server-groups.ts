@@ -1,4 +1,4 @@
-import type { ExecutionServer, WaveStatus } from '../api/types';
+import type { ExecutionServer, ExecutionWave, WaveStatus } from '../api/types';
 import { strings } from '../strings';
 
 /**
@@ -32,6 +32,38 @@ export function countServers(servers: readonly Pick<ExecutionServer, 'launchStat
   const counts: ServerCounts = { HEALTHY: 0, LAUNCHED: 0, IN_FLIGHT: 0, NOT_STARTED: 0, FAILED: 0 };
   for (const server of servers) counts[serverGroup(server)] += 1;
   return counts;
+}
+
+/** A wave's counts as the API keeps them (`serverCounts`: by launch status and health verdict). */
+export type WaveServerCounts = NonNullable<ExecutionWave['serverCounts']>;
+
+/**
+ * The groups from a wave's `serverCounts`, with no server read: the same grouping as `serverGroup` (a launched server
+ * counts as healthy or failed once its health gate judged it).
+ */
+export function groupsFromCounts(counts: WaveServerCounts): ServerCounts {
+  const launch = (status: string) => counts.launch[status] ?? 0;
+  const healthy = counts.health['HEALTHY'] ?? 0;
+  const unhealthy = counts.health['UNHEALTHY'] ?? 0;
+  const started = Object.values(counts.launch).reduce((sum, n) => sum + n, 0);
+  return {
+    HEALTHY: healthy,
+    LAUNCHED: Math.max(0, launch('LAUNCHED') - healthy - unhealthy),
+    IN_FLIGHT: launch('PENDING') + launch('IN_PROGRESS'),
+    NOT_STARTED: Math.max(0, counts.total - started),
+    FAILED: launch('FAILED') + launch('TERMINATED') + unhealthy,
+  };
+}
+
+/** A wave's groups: from its servers when the answer carries them, else from its `serverCounts` (the summary view). */
+export function waveGroups(wave: Pick<ExecutionWave, 'servers' | 'serverCounts'>): ServerCounts {
+  if (wave.servers.length > 0 || wave.serverCounts === undefined) return countServers(wave.servers);
+  return groupsFromCounts(wave.serverCounts);
+}
+
+/** How many servers a wave has: its `serverCounts` total, or its servers when counts are absent. */
+export function waveTotal(wave: Pick<ExecutionWave, 'servers' | 'serverCounts'>): number {
+  return wave.serverCounts?.total ?? wave.servers.length;
 }
 
 /** The non-empty groups, in display order, as `[group, count]`. */

@@ -1,16 +1,19 @@
-import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ApiClient } from '../client';
 import { useApi } from '../context';
 import { fetchAllPages } from '../paging';
 import { queryKeys } from '../query-keys';
+import type { components } from '../schema';
 import type {
   EvidenceLink,
   Execution,
   ExecutionHeader,
   ExecutionReport,
+  ExecutionServer,
   ExecutionStarted,
   ExecutionStatus,
   OperatorRequestAccepted,
+  Page,
   ReportExport,
   StartExecutionInput,
   TerminationResult,
@@ -48,6 +51,54 @@ export function useExecution(id: string | undefined) {
     queryFn: () => api.request<Execution>(itemPath(path, id ?? '')),
     enabled: id !== undefined,
     refetchInterval: query => livePollInterval(query.state.data?.status),
+  });
+}
+
+/**
+ * The run with each wave's `serverCounts` and no server (`GET /executions/{id}?servers=none`): what the live view
+ * polls, its size the same at 40 servers as at 4,000. The servers are read a page at a time (`useExecutionServerPage`).
+ */
+export function useExecutionSummary(id: string | undefined) {
+  const api = useApi();
+  return useQuery({
+    queryKey: [...queryKeys.executions.detail(id ?? ''), 'summary'],
+    queryFn: () => api.request<Execution>(itemPath(path, id ?? ''), { query: { servers: 'none' } }),
+    enabled: id !== undefined,
+    refetchInterval: query => livePollInterval(query.state.data?.status),
+  });
+}
+
+/** A launch status, NOT_STARTED, or a health verdict: what the servers listing filters on. */
+export type ServerStatusFilter = components['schemas']['ServerStatusFilter'];
+
+/** Which of a run's servers the listing answers; an absent field matches every server. */
+export interface ServerQuery {
+  waveId?: string;
+  status?: ServerStatusFilter;
+  accountId?: string;
+  region?: string;
+}
+
+/** A server of the paged listing, which spans waves and names each server's wave. */
+export type WaveServer = ExecutionServer & { waveId: string };
+
+/** Server rows a page of the live view's table. */
+export const SERVER_PAGE_SIZE = 50;
+
+/**
+ * One page of a run's servers (`GET /executions/{id}/servers`), filtered by the API: the page after `token` (the first
+ * without). Polled with the live view while `live`; the previous page stays shown while the next one loads.
+ */
+export function useExecutionServerPage(id: string, where: ServerQuery, token: string | undefined, live: boolean) {
+  const api = useApi();
+  return useQuery({
+    queryKey: [...queryKeys.executions.detail(id), 'servers', where, token ?? null],
+    queryFn: () =>
+      api.request<Page<WaveServer>>(`${itemPath(path, id)}/servers`, {
+        query: { limit: SERVER_PAGE_SIZE, ...where, nextToken: token },
+      }),
+    refetchInterval: live ? LIVE_POLL_MS : false,
+    placeholderData: keepPreviousData,
   });
 }
 

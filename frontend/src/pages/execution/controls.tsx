@@ -9,6 +9,7 @@ import { ConfirmModal } from '../../common/confirm-modal';
 import { formatTime } from '../../common/format';
 import { GatedButton } from '../../common/gated-button';
 import { WaveStatusBadge } from '../../common/status';
+import { waveTotal } from '../../graph/server-groups';
 import { strings } from '../../strings';
 
 const t = strings.executions;
@@ -88,7 +89,7 @@ export function WaveControls({
         },
         { id: 'started', header: t.startedAt, cell: w => formatTime(w.startedAt) },
         { id: 'ended', header: t.endedAt, cell: w => formatTime(w.endedAt) },
-        { id: 'servers', header: t.servers, cell: w => w.servers.length },
+        { id: 'servers', header: t.servers, cell: w => waveTotal(w) },
         {
           id: 'actions',
           header: '',

@@ -1,20 +1,33 @@
+import { useMemo } from 'react';
 import { useServerClock } from '../../api/context';
 import Spinner from '@cloudscape-design/components/spinner';
 import { useParams } from 'react-router';
-import { isActive, useEvidencePack, useExecution, useExecutionCommand } from '../../api/hooks/executions';
+import { isActive, useEvidencePack, useExecutionCommand, useExecutionSummary } from '../../api/hooks/executions';
+import { useProtectionGroups } from '../../api/hooks/protection-groups';
 import { useRecoveryPlan } from '../../api/hooks/recovery-plans';
+import type { ProtectionGroup, RecoveryPlan } from '../../api/types';
 import { useAccess } from '../../auth/auth-context';
 import { ApiErrorAlert } from '../../common/api-error-alert';
 import { notBefore } from '../../common/format';
 import { openDownload } from '../report/export';
 import { useLiveEvents } from './live-events';
 import { ExecutionRoot } from './root';
+import { choices } from './server-rows';
+
+/** The accounts and Regions of the plan's protection groups: where the run's servers are. */
+function planTargets(plan: RecoveryPlan | undefined, groups: readonly ProtectionGroup[] | undefined) {
+  const ids = new Set(plan?.waves.flatMap(w => w.protectionGroupIds) ?? []);
+  const used = (groups ?? []).filter(g => ids.has(g.id));
+  return { accountIds: choices(used.map(g => g.accountId)), regions: choices(used.map(g => g.region)) };
+}
 
 export default function ExecutionPage() {
   const clock = useServerClock();
   const { id } = useParams();
-  const execution = useExecution(id);
+  const execution = useExecutionSummary(id);
   const plan = useRecoveryPlan(execution.data?.planId);
+  const groups = useProtectionGroups();
+  const targets = useMemo(() => planTargets(plan.data, groups.data), [plan.data, groups.data]);
   const events = useLiveEvents(id, execution.data?.status);
   const command = useExecutionCommand(id ?? '');
   const evidence = useEvidencePack(id ?? '');
@@ -24,6 +37,7 @@ export default function ExecutionPage() {
   return (
     <ExecutionRoot
       execution={execution.data}
+      targets={targets}
       plan={plan.data}
       events={events.data ?? []}
       eventsLoading={events.isPending}

@@ -14,7 +14,7 @@ import { RouterLink } from '../../common/router-link';
 import { ExecutionStatusBadge } from '../../common/status';
 import { Gantt } from '../../gantt/gantt';
 import { executionGantt } from '../../gantt/gantt-model';
-import { countServers, type ServerCounts } from '../../graph/server-groups';
+import { waveGroups, type ServerCounts } from '../../graph/server-groups';
 import { WaveGraph } from '../../graph/wave-graph';
 import { strings } from '../../strings';
 import { wavesAwaitingApproval } from '../../auth/permissions';
@@ -29,7 +29,10 @@ import { ServersTable } from './servers-table';
 const t = strings.executions;
 
 export interface ExecutionRootProps {
+  /** The summary view: each wave's serverCounts, no server (the table pages them). */
   execution: Execution;
+  /** The accounts and Regions of the plan's protection groups: the server table's filter menus. */
+  targets: { accountIds: readonly string[]; regions: readonly string[] };
   plan: RecoveryPlan | undefined;
   events: ExecutionEvent[];
   eventsLoading: boolean;
@@ -72,7 +75,7 @@ export function ExecutionRoot(props: ExecutionRootProps) {
     [execution.waves],
   );
   const countsByWave = useMemo(
-    () => new Map<string, ServerCounts>(execution.waves.map(w => [w.id, countServers(w.servers)])),
+    () => new Map<string, ServerCounts>(execution.waves.map(w => [w.id, waveGroups(w)])),
     [execution.waves],
   );
   const gantt = useMemo(() => executionGantt(execution, now, planned), [execution, now, planned]);
@@ -159,7 +162,15 @@ export function ExecutionRoot(props: ExecutionRootProps) {
           )}
         </Container>
         <EvidencePack finished={finished} pack={props.evidence} />
-        <ServersTable execution={execution} waveName={waveName} now={now} />
+        <ServersTable
+          executionId={execution.id}
+          waves={execution.waves}
+          targets={props.targets}
+          live={live}
+          pointInTime={!!execution.pointInTime}
+          waveName={waveName}
+          now={now}
+        />
         <EventsTable events={events} loading={eventsLoading} waveName={waveName} />
       </SpaceBetween>
     </ContentLayout>

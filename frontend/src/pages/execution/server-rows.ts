@@ -1,40 +1,25 @@
-import type { Execution, ExecutionServer, LaunchStatus } from '../../api/types';
+import type { ServerQuery, ServerStatusFilter, WaveServer } from '../../api/hooks/executions';
+import type { ExecutionWave, LaunchStatus } from '../../api/types';
 import { formatMinutes } from '../../common/format';
 import { strings } from '../../strings';
 
 const t = strings.executions;
 
-/** A server's launch status for filtering: DRS's, or NOT_STARTED before it is put in a job. */
+/** A server's launch status for display: DRS's, or NOT_STARTED before it is put in a job. */
 export type LaunchFilterValue = LaunchStatus | 'NOT_STARTED';
 
-export interface ServerRow extends ExecutionServer {
+export interface ServerRow extends WaveServer {
   key: string;
-  waveId: string;
   launch: LaunchFilterValue;
 }
 
-/** What the operator narrowed the table to; an absent field matches every server. */
-export interface ServerFilters {
-  waveId?: string;
-  launch?: LaunchFilterValue;
-  accountId?: string;
-  region?: string;
-  /** Free text, matched against the server id, recovery instance and error. */
-  text?: string;
+/** The rows of one page of the servers listing. */
+export function pageRows(items: readonly WaveServer[]): ServerRow[] {
+  return items.map(s => ({ ...s, key: `${s.waveId}/${s.sourceServerId}`, launch: s.launchStatus ?? 'NOT_STARTED' }));
 }
 
-export function serverRows(execution: Execution): ServerRow[] {
-  return execution.waves.flatMap(w =>
-    w.servers.map(s => ({
-      ...s,
-      waveId: w.id,
-      key: `${w.id}/${s.sourceServerId}`,
-      launch: s.launchStatus ?? 'NOT_STARTED',
-    })),
-  );
-}
-
-function matchesText(row: ServerRow, text: string): boolean {
+/** Free text on the page shown, matched against the server id, recovery instance, error and job. */
+export function matchesText(row: ServerRow, text: string): boolean {
   const needle = text.trim().toLowerCase();
   if (!needle) return true;
   return [row.sourceServerId, row.recoveryInstanceId, row.error, row.jobId].some(v =>
@@ -42,37 +27,58 @@ function matchesText(row: ServerRow, text: string): boolean {
   );
 }
 
-export function matchesFilters(row: ServerRow, filters: ServerFilters): boolean {
-  return (
-    (filters.waveId === undefined || row.waveId === filters.waveId) &&
-    (filters.launch === undefined || row.launch === filters.launch) &&
-    (filters.accountId === undefined || row.accountId === filters.accountId) &&
-    (filters.region === undefined || row.region === filters.region) &&
-    matchesText(row, filters.text ?? '')
-  );
-}
+const STATUS_ORDER: ServerStatusFilter[] = [
+  'NOT_STARTED',
+  'PENDING',
+  'IN_PROGRESS',
+  'LAUNCHED',
+  'FAILED',
+  'TERMINATED',
+  'HEALTHY',
+  'UNHEALTHY',
+];
 
-export interface FilterChoices {
-  waveIds: string[];
-  launches: LaunchFilterValue[];
-  accountIds: string[];
-  regions: string[];
-}
-
-const LAUNCH_ORDER: LaunchFilterValue[] = ['NOT_STARTED', 'PENDING', 'IN_PROGRESS', 'LAUNCHED', 'FAILED', 'TERMINATED'];
-
-/** The values present among the rows, for the filter menus (waves in plan order, the rest sorted). */
-export function filterChoices(rows: readonly ServerRow[]): FilterChoices {
-  const waveIds = [...new Set(rows.map(r => r.waveId))];
-  const launches = new Set(rows.map(r => r.launch));
-  const present = (values: (string | null | undefined)[]) =>
-    [...new Set(values.filter((v): v is string => !!v))].sort();
-  return {
-    waveIds,
-    launches: LAUNCH_ORDER.filter(l => launches.has(l)),
-    accountIds: present(rows.map(r => r.accountId)),
-    regions: present(rows.map(r => r.region)),
+/** How many servers of the waves stand in each status the listing filters on, from the waves' `serverCounts`. */
+export function statusTotals(waves: readonly Pick<ExecutionWave, 'serverCounts'>[]): Map<ServerStatusFilter, number> {
+  const totals = new Map<ServerStatusFilter, number>();
+  const add = (status: string, n: number) => {
+    const key = status as ServerStatusFilter;
+    totals.set(key, (totals.get(key) ?? 0) + n);
   };
+  for (const { serverCounts: counts } of waves) {
+    if (!counts) continue;
+    const started = Object.values(counts.launch).reduce((sum, n) => sum + n, 0);
+    add('NOT_STARTED', counts.total - started);
+    for (const [status, n] of Object.entries(counts.launch)) add(status, n);
+    for (const [verdict, n] of Object.entries(counts.health)) if (verdict !== 'UNKNOWN') add(verdict, n);
+  }
+  return totals;
+}
+
+/** The statuses a filter menu offers: those some server is in, and the one chosen. */
+export function statusChoices(
+  waves: readonly Pick<ExecutionWave, 'serverCounts'>[],
+  chosen?: ServerStatusFilter,
+): ServerStatusFilter[] {
+  const totals = statusTotals(waves);
+  return STATUS_ORDER.filter(s => (totals.get(s) ?? 0) > 0 || s === chosen);
+}
+
+/**
+ * How many servers match `where`, when the waves' counts tell it (a wave and/or a status); `undefined` once an
+ * account or Region narrows it (counts are per wave, not per target).
+ */
+export function matchingCount(waves: readonly ExecutionWave[], where: ServerQuery): number | undefined {
+  if (where.accountId !== undefined || where.region !== undefined) return undefined;
+  const chosen = waves.filter(w => where.waveId === undefined || w.id === where.waveId);
+  if (chosen.some(w => w.serverCounts === undefined)) return undefined;
+  if (where.status === undefined) return chosen.reduce((sum, w) => sum + (w.serverCounts?.total ?? 0), 0);
+  return statusTotals(chosen).get(where.status) ?? 0;
+}
+
+/** The sorted union of the values given, without empties: a filter menu's choices. */
+export function choices(...lists: readonly (readonly (string | null | undefined)[])[]): string[] {
+  return [...new Set(lists.flat().filter((v): v is string => !!v))].sort();
 }
 
 const IN_FLIGHT: ReadonlySet<LaunchFilterValue> = new Set(['PENDING', 'IN_PROGRESS']);

@@ -1,4 +1,3 @@
-import { useCollection } from '@cloudscape-design/collection-hooks';
 import Button from '@cloudscape-design/components/button';
 import Header from '@cloudscape-design/components/header';
 import Pagination from '@cloudscape-design/components/pagination';
@@ -7,29 +6,22 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
 import TextFilter from '@cloudscape-design/components/text-filter';
 import { useMemo, useState } from 'react';
-import type { Execution } from '../../api/types';
+import type { ServerQuery, ServerStatusFilter } from '../../api/hooks/executions';
+import type { ExecutionWave } from '../../api/types';
+import { ApiErrorAlert } from '../../common/api-error-alert';
 import { paginationLabels } from '../../common/collection-table';
 import { formatSnapshot } from '../../common/format';
 import { HealthBadge, LaunchStatusBadge } from '../../common/status';
 import { EmptyState, NoMatchState } from '../../common/table-states';
+import { waveTotal } from '../../graph/server-groups';
 import { strings } from '../../strings';
-import {
-  filterChoices,
-  matchesFilters,
-  phaseText,
-  serverRows,
-  type LaunchFilterValue,
-  type ServerFilters,
-  type ServerRow,
-} from './server-rows';
+import { useServerPages } from './server-pages';
+import { choices, matchesText, matchingCount, pageRows, phaseText, statusChoices, type ServerRow } from './server-rows';
 
 const c = strings.executions.serverColumns;
 const f = strings.executions.serverFilters;
 
-/** Rows a page: a run of 4,000 servers renders one page at a time, filtered and sorted in memory. */
-export const SERVER_PAGE_SIZE = 50;
-
-type Choice = keyof Omit<ServerFilters, 'text'>;
+export { SERVER_PAGE_SIZE } from '../../api/hooks/executions';
 
 function FilterSelect({
   label,
@@ -57,110 +49,129 @@ function FilterSelect({
   );
 }
 
-/** Every server of the run, a page at a time, filtered by wave, launch status, account and Region. */
-export function ServersTable({
-  execution,
-  waveName,
-  now,
-}: {
-  execution: Execution;
+export interface ServersTableProps {
+  executionId: string;
+  /** The summary's waves: the wave menu (plan order), and the counts the header and status menu show. */
+  waves: readonly ExecutionWave[];
+  /** The accounts and Regions the run's servers may be in (its protection groups'), for the filter menus. */
+  targets: { accountIds: readonly string[]; regions: readonly string[] };
+  live: boolean;
+  pointInTime: boolean;
   waveName: (id: string) => string;
   now: Date;
-}) {
-  const rows = useMemo(() => serverRows(execution), [execution]);
-  const choices = useMemo(() => filterChoices(rows), [rows]);
-  const [filters, setFilters] = useState<ServerFilters>({});
-  const { items, actions, filteredItemsCount, collectionProps, filterProps, paginationProps } =
-    useCollection<ServerRow>(rows, {
-      filtering: {
-        empty: <EmptyState title={strings.executions.timelineEmpty} />,
-        noMatch: <NoMatchState onClear={() => clear()} />,
-        filteringFunction: (row, text) => matchesFilters(row, { ...filters, text }),
-      },
-      pagination: { pageSize: SERVER_PAGE_SIZE },
-      sorting: {},
-    });
-  const choose = (key: Choice) => (value: string | undefined) => {
-    setFilters(current => ({ ...current, [key]: value }));
-    actions.setCurrentPage(1);
+}
+
+/**
+ * The run's servers, a page at a time from the API with the wave, status, account and Region filters applied there:
+ * a run of 4,000 servers costs one page a poll. The text filter narrows the page shown.
+ */
+export function ServersTable({ executionId, waves, targets, live, pointInTime, waveName, now }: ServersTableProps) {
+  const [where, setWhere] = useState<ServerQuery>({});
+  const [text, setText] = useState('');
+  const pages = useServerPages(executionId, where, live);
+  const rows = useMemo(() => pageRows(pages.items), [pages.items]);
+  const shown = useMemo(() => rows.filter(r => matchesText(r, text)), [rows, text]);
+  const total = waves.reduce((sum, w) => sum + waveTotal(w), 0);
+  const matching = matchingCount(waves, where);
+  const choose = (key: keyof ServerQuery) => (value: string | undefined) =>
+    setWhere(current => ({ ...current, [key]: value }));
+  const clear = () => {
+    setText('');
+    setWhere({});
   };
-  function clear() {
-    actions.setFiltering('');
-    setFilters({});
-  }
-  const narrowed = Object.values(filters).some(v => v !== undefined);
+  const narrowed = Object.values(where).some(v => v !== undefined);
   return (
-    <Table<ServerRow>
-      {...collectionProps}
-      items={items}
-      trackBy="key"
-      variant="container"
-      ariaLabels={{ tableLabel: strings.executions.servers }}
-      header={
-        <Header variant="h2" counter={`(${rows.length})`}>
-          {strings.executions.servers}
-        </Header>
-      }
-      filter={
-        <SpaceBetween direction="horizontal" size="xs">
-          <TextFilter
-            {...filterProps}
-            filteringPlaceholder={strings.common.filterPlaceholder(strings.executions.servers.toLowerCase())}
-            filteringAriaLabel={strings.common.filterPlaceholder(strings.executions.servers.toLowerCase())}
-            countText={strings.common.matches(filteredItemsCount ?? 0)}
+    <SpaceBetween size="s">
+      {pages.error ? <ApiErrorAlert error={pages.error} /> : null}
+      <Table<ServerRow>
+        items={shown}
+        trackBy="key"
+        variant="container"
+        loading={pages.loading && rows.length === 0}
+        loadingText={strings.executions.servers}
+        ariaLabels={{ tableLabel: strings.executions.servers }}
+        empty={
+          narrowed || text ? <NoMatchState onClear={clear} /> : <EmptyState title={strings.executions.timelineEmpty} />
+        }
+        header={
+          <Header
+            variant="h2"
+            counter={matching === undefined || matching === total ? `(${total})` : `(${matching}/${total})`}
+          >
+            {strings.executions.servers}
+          </Header>
+        }
+        filter={
+          <SpaceBetween direction="horizontal" size="xs">
+            <TextFilter
+              filteringText={text}
+              onChange={({ detail }) => setText(detail.filteringText)}
+              filteringPlaceholder={f.onThisPage}
+              filteringAriaLabel={f.onThisPage}
+              countText={strings.common.matches(shown.length)}
+            />
+            <FilterSelect
+              label={f.wave}
+              value={where.waveId}
+              values={waves.map(w => w.id)}
+              describe={waveName}
+              onChange={choose('waveId')}
+            />
+            <FilterSelect
+              label={f.status}
+              value={where.status}
+              values={statusChoices(waves, where.status)}
+              describe={v => (v === 'NOT_STARTED' ? f.notStarted : v)}
+              onChange={v => choose('status')(v as ServerStatusFilter | undefined)}
+            />
+            <FilterSelect
+              label={f.account}
+              value={where.accountId}
+              values={choices(
+                targets.accountIds,
+                rows.map(r => r.accountId),
+                [where.accountId],
+              )}
+              describe={v => v}
+              onChange={choose('accountId')}
+            />
+            <FilterSelect
+              label={f.region}
+              value={where.region}
+              values={choices(
+                targets.regions,
+                rows.map(r => r.region),
+                [where.region],
+              )}
+              describe={v => v}
+              onChange={choose('region')}
+            />
+            {narrowed ? <Button onClick={clear}>{f.clear}</Button> : null}
+          </SpaceBetween>
+        }
+        pagination={
+          <Pagination
+            currentPageIndex={pages.pageIndex}
+            pagesCount={pages.pagesCount}
+            openEnd={pages.openEnd}
+            ariaLabels={paginationLabels}
+            onChange={({ detail }) => pages.setPageIndex(detail.currentPageIndex)}
           />
-          <FilterSelect
-            label={f.wave}
-            value={filters.waveId}
-            values={choices.waveIds}
-            describe={waveName}
-            onChange={choose('waveId')}
-          />
-          <FilterSelect
-            label={f.status}
-            value={filters.launch}
-            values={choices.launches}
-            describe={v => (v === 'NOT_STARTED' ? f.notStarted : v)}
-            onChange={v => choose('launch')(v as LaunchFilterValue | undefined)}
-          />
-          <FilterSelect
-            label={f.account}
-            value={filters.accountId}
-            values={choices.accountIds}
-            describe={v => v}
-            onChange={choose('accountId')}
-          />
-          <FilterSelect
-            label={f.region}
-            value={filters.region}
-            values={choices.regions}
-            describe={v => v}
-            onChange={choose('region')}
-          />
-          {narrowed ? <Button onClick={clear}>{f.clear}</Button> : null}
-        </SpaceBetween>
-      }
-      pagination={<Pagination {...paginationProps} ariaLabels={paginationLabels} />}
-      columnDefinitions={[
-        { id: 'wave', header: c.wave, cell: r => waveName(r.waveId), sortingField: 'waveId' },
-        { id: 'server', header: c.server, cell: r => r.sourceServerId, sortingField: 'sourceServerId' },
-        {
-          id: 'launch',
-          header: c.launch,
-          cell: r => <LaunchStatusBadge status={r.launchStatus} />,
-          sortingField: 'launch',
-        },
-        { id: 'phase', header: c.phase, cell: r => phaseText(r, now) },
-        { id: 'health', header: c.health, cell: r => <HealthBadge health={r.health} /> },
-        { id: 'account', header: f.account, cell: r => r.accountId ?? strings.common.none, sortingField: 'accountId' },
-        { id: 'region', header: f.region, cell: r => r.region ?? strings.common.none, sortingField: 'region' },
-        { id: 'impact', header: c.impact, cell: r => r.impact },
-        { id: 'error', header: c.error, cell: r => r.error ?? strings.common.none },
-        { id: 'instance', header: c.instance, cell: r => r.recoveryInstanceId ?? strings.common.none },
-        ...(execution.pointInTime
-          ? [{ id: 'snapshot', header: c.snapshot, cell: (r: ServerRow) => formatSnapshot(r) }]
-          : []),
-      ]}
-    />
+        }
+        columnDefinitions={[
+          { id: 'wave', header: c.wave, cell: r => waveName(r.waveId) },
+          { id: 'server', header: c.server, cell: r => r.sourceServerId },
+          { id: 'launch', header: c.launch, cell: r => <LaunchStatusBadge status={r.launchStatus} /> },
+          { id: 'phase', header: c.phase, cell: r => phaseText(r, now) },
+          { id: 'health', header: c.health, cell: r => <HealthBadge health={r.health} /> },
+          { id: 'account', header: f.account, cell: r => r.accountId ?? strings.common.none },
+          { id: 'region', header: f.region, cell: r => r.region ?? strings.common.none },
+          { id: 'impact', header: c.impact, cell: r => r.impact },
+          { id: 'error', header: c.error, cell: r => r.error ?? strings.common.none },
+          { id: 'instance', header: c.instance, cell: r => r.recoveryInstanceId ?? strings.common.none },
+          ...(pointInTime ? [{ id: 'snapshot', header: c.snapshot, cell: (r: ServerRow) => formatSnapshot(r) }] : []),
+        ]}
+      />
+    </SpaceBetween>
   );
 }

@@ -49,6 +49,7 @@ __all__ = [
     "ServerSummary",
     "SkipCause",
     "StartExecutionRequest",
+    "WaveServer",
     "WaveState",
     "WaveStatus",
     "WaveSummary",
@@ -449,6 +450,12 @@ class ServerSummary(CamelModel):
     recovery_snapshot_id: str | None = None
     snapshot_taken_at: Timestamp | None = None
     failback: FailbackServer | None = None
+
+
+class WaveServer(ServerSummary):
+    """A server of a paged listing (``GET /executions/{id}/servers``), which spans waves."""
+
+    wave_id: WaveId
 
 
 class WaveSummary(CamelModel):

@@ -26,8 +26,8 @@ from drs_orchestration.domain.models.execution import (
     ExecutionMode,
     ExecutionStatus,
     ServerCounts,
-    ServerSummary,
     StartExecutionRequest,
+    WaveServer,
     WaveState,
     WaveStatus,
 )
@@ -280,16 +280,16 @@ def list_execution_servers(
     *,
     limit: int = DEFAULT_PAGE_SIZE,
     next_token: str | None = None,
-) -> Page[ServerSummary]:
+) -> Page[WaveServer]:
     """The run's servers ``where`` matches, by wave then server id, a page at a time; ``NotFound``
     for a run or wave the run does not have."""
     header = services.executions.get_header(execution_id)
     if where.wave_id is not None and where.wave_id not in {w.id for w in header.plan_snapshot.waves}:
         raise NotFound("wave", where.wave_id)
     page = services.executions.list_servers(execution_id, where, limit=limit, next_token=next_token)
-    fields = set(ServerSummary.model_fields)
-    return Page[ServerSummary](
-        items=[ServerSummary.model_validate(s.model_dump(include=fields)) for s in page.items],
+    fields = set(WaveServer.model_fields)
+    return Page[WaveServer](
+        items=[WaveServer.model_validate(s.model_dump(include=fields)) for s in page.items],
         next_token=page.next_token,
     )
 

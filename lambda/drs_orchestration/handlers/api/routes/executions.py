@@ -16,8 +16,8 @@ from drs_orchestration.domain.models.execution import (
     ExecutionEvent,
     ExecutionMode,
     ExecutionStatus,
-    ServerSummary,
     StartExecutionRequest,
+    WaveServer,
 )
 from drs_orchestration.domain.models.server_listing import ServerFilter, ServerStatusFilter
 from drs_orchestration.domain.ports import Page, RunnerSignal
@@ -105,7 +105,7 @@ def get_execution(
         "An execution's servers, by wave then server id, a page at a time; filtered by wave, status (a"
         " launch status, NOT_STARTED, or a health verdict HEALTHY / UNHEALTHY), account and Region"
     ),
-    responses=responses(400, 403, 404, _200=Page[ServerSummary]),
+    responses=responses(400, 403, 404, _200=Page[WaveServer]),
 )
 @requires(Permission.READ)
 def list_servers(
@@ -116,7 +116,7 @@ def list_servers(
     status: Annotated[ServerStatusFilter | None, Query()] = None,
     account_id: Annotated[AccountId | None, Query(alias="accountId")] = None,
     region: Annotated[Region | None, Query()] = None,
-) -> Page[ServerSummary]:
+) -> Page[WaveServer]:
     where = ServerFilter(wave_id=wave_id, status=status, account_id=account_id, region=region)
     return executions.list_execution_servers(
         get_services(router), execution_id, where, limit=limit, next_token=next_token
