@@ -11,7 +11,7 @@ from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.console.browser import Console
+from tests.e2e.console.browser import VIEWPORT, Console
 from tests.e2e.local_mode import LocalMode, http
 
 SCAN_LIMIT_SECONDS = 120.0
@@ -108,7 +108,12 @@ def test_dashboard_shows_the_readiness_score_its_trend_and_findings_linked_to_th
         expect(row).to_contain_text(finding["resourceId"])
         if finding["code"] in FIXES:
             label, href = FIXES[finding["code"]]
-            expect(row.get_by_role("link", name=label)).to_have_attribute("href", href(finding))
+            link = row.get_by_role("link", name=label)
+            expect(link).to_have_attribute("href", href(finding))
+            # within the page's width, so that nobody has to scroll the table sideways to find it
+            box = link.bounding_box()
+            assert box is not None
+            assert box["x"] + box["width"] <= VIEWPORT["width"], (finding["code"], box)
     console.shot("dashboard-readiness")
 
     # When they follow a stale plan's link
