@@ -73,7 +73,8 @@ def test_scheduled_drill_runs_as_its_schedule_and_its_evidence_digest_matches_th
     def fired() -> dict[str, Any] | None:
         read = http("GET", f"{schedules}/{schedule['id']}", token=viewer)
         assert read.status == 200, read.body
-        return read.body["lastResult"]
+        last: dict[str, Any] | None = read.body["lastResult"]
+        return last
 
     result = _until(FIRING_LIMIT_SECONDS, "the schedule's first firing", fired)
     # (once is enough: the schedule goes, so no later firing starts a second drill)

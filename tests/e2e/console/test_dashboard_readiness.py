@@ -17,12 +17,12 @@ from tests.e2e.local_mode import LocalMode, http
 SCAN_LIMIT_SECONDS = 120.0
 DAY_SECONDS = 86_400
 DAYS = 3
-FIXES = {
-    "UNPROTECTED_SERVER": ("Add to a protection group", lambda finding: "/protection-groups/new"),
-    "SELECTION_DRIFT": ("Open the plan", lambda finding: f"/recovery-plans/{finding['resourceId']}"),
-    "STALE_DRILL": ("Open the plan", lambda finding: f"/recovery-plans/{finding['resourceId']}"),
-    "LAST_DRILL_FAILED": ("Open the plan", lambda finding: f"/recovery-plans/{finding['resourceId']}"),
-    "ACCOUNT_UNREACHABLE": ("Check the account", lambda finding: "/settings"),
+FIXES = {  # a finding's code -> its fix link's label and where it leads (``{}``: the finding's resource)
+    "UNPROTECTED_SERVER": ("Add to a protection group", "/protection-groups/new"),
+    "SELECTION_DRIFT": ("Open the plan", "/recovery-plans/{}"),
+    "STALE_DRILL": ("Open the plan", "/recovery-plans/{}"),
+    "LAST_DRILL_FAILED": ("Open the plan", "/recovery-plans/{}"),
+    "ACCOUNT_UNREACHABLE": ("Check the account", "/settings"),
 }
 
 
@@ -109,7 +109,7 @@ def test_dashboard_shows_the_readiness_score_its_trend_and_findings_linked_to_th
         if finding["code"] in FIXES:
             label, href = FIXES[finding["code"]]
             link = row.get_by_role("link", name=label)
-            expect(link).to_have_attribute("href", href(finding))
+            expect(link).to_have_attribute("href", href.format(finding["resourceId"]))
             # within the page's width, so that nobody has to scroll the table sideways to find it
             box = link.bounding_box()
             assert box is not None
