@@ -52,6 +52,12 @@ def _audit(api: str, execution_id: str, token: str) -> list[dict[str, Any]]:
         query = f"resourceId={execution_id}&nextToken={page.body['nextToken']}"
 
 
+def _packs(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records of the run's evidence packs being produced, oldest first."""
+    produced = [record for record in records if record["action"] == "ProduceEvidencePack"]
+    return sorted(produced, key=lambda record: str(record["at"]))
+
+
 def test_scheduled_drill_runs_as_its_schedule_and_its_evidence_digest_matches_the_audit_when_run_locally(
     local_mode: LocalMode,
 ) -> None:
@@ -112,10 +118,24 @@ def test_scheduled_drill_runs_as_its_schedule_and_its_evidence_digest_matches_th
     records = _audit(api, execution_id, viewer)
     (start,) = [record for record in records if record["action"] == "StartExecution"]
     assert start["actor"] == f"schedule:{schedule['id']}"
-    produced = [record for record in records if record["action"] == "ProduceEvidencePack"]
-    assert [record["details"]["sha256"] for record in produced] == [digest], produced
+    (produced,) = _packs(records)
+    assert produced["details"]["sha256"] == digest, produced
+    edition = produced["details"]["key"]
+    assert edition in {f"evidence/{execution_id}/before-cleanup.html", f"evidence/{execution_id}/final.html"}
 
     # And a second request serves the same stored pack, producing nothing new
+    # (unless the drill's clean-up, 8 simulated hours on, came in between: then the final pack, audited too)
     again_status, again, again_headers = _raw_get(f"{api}/executions/{execution_id}/evidence", viewer)
-    assert (again_status, again, again_headers["x-content-sha256"]) == (200, body, digest)
-    assert len([r for r in _audit(api, execution_id, viewer) if r["action"] == "ProduceEvidencePack"]) == 1
+    assert again_status == 200
+    again_digest = hashlib.sha256(again).hexdigest()
+    assert again_headers["x-content-sha256"] == again_digest
+    packs = _packs(_audit(api, execution_id, viewer))
+    if again_digest == digest:
+        assert again == body
+        assert packs == [produced]
+    else:
+        assert edition.endswith("/before-cleanup.html")
+        assert [(p["details"]["sha256"], p["details"]["key"].rsplit("/", 1)[-1]) for p in packs] == [
+            (digest, "before-cleanup.html"),
+            (again_digest, "final.html"),
+        ]
