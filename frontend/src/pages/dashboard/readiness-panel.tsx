@@ -126,6 +126,7 @@ export function ReadinessPanel(props: ReadinessPanelProps) {
         </ColumnLayout>
         <Table
           variant="embedded"
+          wrapLines
           header={<Header variant="h3">{t.findings}</Header>}
           items={readiness?.findings ?? []}
           loading={loading}
@@ -137,6 +138,7 @@ export function ReadinessPanel(props: ReadinessPanelProps) {
             {
               id: 'severity',
               header: t.severity,
+              minWidth: 110,
               cell: finding => (
                 <StatusIndicator type={SEVERITY_STATUS[finding.severity]}>
                   {t.severities[finding.severity]}
