@@ -15,14 +15,11 @@ from botocore.exceptions import ClientError
 
 from drs_local.moto_hooks import SerializedBackends
 from drs_local.step_functions import LocalStepFunctions
-from drs_orchestration.adapters.runner.in_memory_execution_runner import InMemoryExecutionRunner
 from drs_orchestration.adapters.system_clock import SystemClock
 from drs_orchestration.composition.product import Product
-from drs_orchestration.config.settings import Settings
 from drs_simulator.testing import SimulatorHandle
-from tests.integration.api.aws_tables import moto_with_tables
 from tests.integration.api.client import API_HANDLER, Api
-from tests.integration.api.conftest import HOME_ACCOUNT, REGION
+from tests.integration.api.conftest import product_over_moto
 
 TRUST = {
     "Version": "2012-10-17",
@@ -85,20 +82,9 @@ def api_with_function(
     timeout: float,
 ) -> Iterator[tuple[Api, InvokedFunction, Product]]:
     """The API and the function as deployed: the API finds the function's name in ``variable``."""
-    for key, value in {
-        "AWS_REGION": REGION,
-        "HOME_ACCOUNT_ID": HOME_ACCOUNT,
-        "DRS_ENDPOINT_URL": drs.endpoint_url,
-        "POWERTOOLS_TRACE_DISABLED": "true",
-        "POWERTOOLS_DEV": "false",
-        variable: name,
-    }.items():
-        monkeypatch.setenv(key, value)
-    with moto_with_tables(monkeypatch, REGION, "test") as tables, SerializedBackends().installed():
-        for key, value in tables.items():
-            monkeypatch.setenv(key, value)
+    monkeypatch.setenv(variable, name)
+    with product_over_moto(monkeypatch, drs, SystemClock()) as product, SerializedBackends().installed():
         create_function(name, handler)
-        product = Product(Settings(), SystemClock(), runner=InMemoryExecutionRunner)
         function = InvokedFunction(product, handler, what=what, timeout=timeout)
         with LocalStepFunctions(handlers={name: function}).installed():
             yield Api(product.handler(API_HANDLER)), function, product
