@@ -27,11 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,12 +36,13 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore import UNSIGNED
-from botocore.config import Config
 from playwright.sync_api import Page, Request, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT)]
+
+from bench.local.local_mode import demo_user, local_mode, sign_in  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 LONG_TASKS = """
@@ -54,13 +51,6 @@ new PerformanceObserver(list => {
   for (const entry of list.getEntries()) window.__longTasks.push([entry.startTime, entry.duration]);
 }).observe({ type: 'longtask', buffered: true });
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _timed_get(url: str, token: str) -> tuple[int, int, float]:
@@ -74,46 +64,6 @@ def _timed_get(url: str, token: str) -> tuple[int, int, float]:
     except urllib.error.HTTPError as error:
         body, status = error.read(), error.code
     return status, len(body), round((time.perf_counter() - began) * 1000, 1)
-
-
-def _start(args: argparse.Namespace, state_dir: Path, log: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "drs_local", "--port", str(_free_port()), "--fleet", str(args.fleet)]
-    command += ["--targets", args.targets, "--time-scale", str(args.time_scale)]
-    command += ["--state-dir", str(state_dir)]
-    environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    environment["PYTHONPATH"] = f"{ROOT / 'lambda'}{os.pathsep}{ROOT / 'local'}"
-    with log.open("wb") as output:
-        return subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT)
-
-
-def _wait_ready(process: subprocess.Popen[bytes], path: Path, limit: float) -> dict[str, Any]:
-    deadline = time.monotonic() + limit
-    while not path.is_file():
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit(f"local mode not ready (exit code {process.returncode})")
-        time.sleep(0.5)
-    endpoints: dict[str, Any] = json.loads(path.read_text())
-    return endpoints
-
-
-def _user(endpoints: dict[str, Any], group: str) -> dict[str, str]:
-    return next(user for user in endpoints["users"] if user["group"] == group)
-
-
-def _token(endpoints: dict[str, Any], group: str) -> str:
-    user = _user(endpoints, group)
-    cognito = boto3.client(
-        "cognito-idp",
-        region_name=endpoints["region"],
-        endpoint_url=endpoints["aws"],
-        config=Config(signature_version=UNSIGNED),
-    )
-    result = cognito.initiate_auth(
-        ClientId=endpoints["userPoolClientId"],
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": user["username"], "PASSWORD": user["password"]},
-    )
-    return str(result["AuthenticationResult"]["IdToken"])
 
 
 def _start_drill(endpoints: dict[str, Any], token: str) -> str:
@@ -236,7 +186,7 @@ def _sign_in(page: Page, console: str, user: dict[str, str]) -> None:
 
 
 def measure(endpoints: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
-    token = _token(endpoints, "Operator")
+    token = sign_in(endpoints, "Operator")
     execution_id = _start_drill(endpoints, token)
     started = time.monotonic()
     console = str(endpoints["console"]).rstrip("/")
@@ -247,7 +197,7 @@ def measure(endpoints: dict[str, Any], args: argparse.Namespace) -> dict[str, An
         context.set_default_timeout(120_000)
         page = context.new_page()
         page.add_init_script(LONG_TASKS)
-        _sign_in(page, console, _user(endpoints, "Operator"))
+        _sign_in(page, console, demo_user(endpoints, "Operator"))
         if args.settle > 0:  # let the run reach its launches before the view opens
             page.wait_for_timeout(args.settle * 1000)
         recorder = Recorder(str(endpoints["api"]), execution_id)
@@ -299,22 +249,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     state_dir = Path(tempfile.mkdtemp(prefix="live-view-"))
-    log = state_dir / "local-mode.log"
-    begun = time.monotonic()
-    process = _start(args, state_dir, log)
-    print(f"local mode pid {process.pid}, log {log}", flush=True)
-    try:
-        endpoints = _wait_ready(process, state_dir / "endpoints.json", 1200)
-        ready = time.monotonic() - begun
-        print(f"ready in {ready:.1f} s", flush=True)
+    arguments = ["--fleet", str(args.fleet), "--targets", args.targets, "--time-scale", str(args.time_scale)]
+    with local_mode(arguments, state_dir, 1200) as (endpoints, ready):
         result = {"fleet": args.fleet, "targets": args.targets, "timeScale": args.time_scale}
         result |= {"readySeconds": round(ready, 1), **measure(endpoints, args)}
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(60)
-        except subprocess.TimeoutExpired:
-            process.kill()
     summary = {k: v for k, v in result.items() if k not in ("pollAnswers", "compareSamples")}
     print(json.dumps(summary, indent=2))
     if args.out is not None:

@@ -15,10 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,19 +25,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore import UNSIGNED
-from botocore.config import Config
-
 ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT)]
+
+from bench.local.local_mode import local_mode, sign_in  # noqa: E402
+
 ENDED = {"SUCCEEDED", "PARTIAL", "FAILED", "CANCELLED"}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _http(method: str, url: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
@@ -55,49 +44,13 @@ def _http(method: str, url: str, body: Any = None, token: str | None = None) -> 
         return error.code, json.loads(error.read() or b"null")
 
 
-def _start(args: argparse.Namespace, state_dir: Path, log: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "drs_local", "--port", str(_free_port()), "--fleet", str(args.fleet)]
-    command += ["--targets", args.targets, "--time-scale", str(args.time_scale), "--skip-console-build"]
-    command += ["--state-dir", str(state_dir)]
-    environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    environment["PYTHONPATH"] = f"{ROOT / 'lambda'}{os.pathsep}{ROOT / 'local'}"
-    with log.open("wb") as output:
-        return subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT)
-
-
-def _wait_ready(process: subprocess.Popen[bytes], path: Path, limit: float) -> dict[str, Any]:
-    deadline = time.monotonic() + limit
-    while not path.is_file():
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit(f"local mode not ready (exit code {process.returncode})")
-        time.sleep(0.2)
-    endpoints: dict[str, Any] = json.loads(path.read_text())
-    return endpoints
-
-
-def _sign_in(endpoints: dict[str, Any], group: str) -> str:
-    user = next(user for user in endpoints["users"] if user["group"] == group)
-    cognito = boto3.client(
-        "cognito-idp",
-        region_name=endpoints["region"],
-        endpoint_url=endpoints["aws"],
-        config=Config(signature_version=UNSIGNED),
-    )
-    result = cognito.initiate_auth(
-        ClientId=endpoints["userPoolClientId"],
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": user["username"], "PASSWORD": user["password"]},
-    )
-    return str(result["AuthenticationResult"]["IdToken"])
-
-
 def _progress(execution: dict[str, Any]) -> str:
     waves = Counter(str(wave["status"]) for wave in execution.get("waves", []))
     return f"{execution['status']} waves " + ", ".join(f"{n} {status}" for status, n in sorted(waves.items()))
 
 
 def _drill(endpoints: dict[str, Any], limit: float, poll: float) -> dict[str, Any]:
-    api, token = endpoints["api"], _sign_in(endpoints, "Operator")
+    api, token = endpoints["api"], sign_in(endpoints, "Operator")
     began = time.monotonic()
     body = {"planId": endpoints["demoPlanId"], "mode": "DRILL"}
     status, started = _http("POST", f"{api}/executions", body, token)
@@ -162,22 +115,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     state_dir = Path(tempfile.mkdtemp(prefix="drill-at-scale-"))
-    log = state_dir / "local-mode.log"
-    begun = time.monotonic()
-    process = _start(args, state_dir, log)
-    print(f"local mode pid {process.pid}, log {log}", flush=True)
-    try:
-        endpoints = _wait_ready(process, state_dir / "endpoints.json", 600)
-        ready = time.monotonic() - begun
-        print(f"ready in {ready:.1f} s", flush=True)
+    arguments = ["--fleet", str(args.fleet), "--targets", args.targets, "--time-scale", str(args.time_scale)]
+    with local_mode([*arguments, "--skip-console-build"], state_dir, 600) as (endpoints, ready):
         result = {"fleet": args.fleet, "targets": args.targets, "timeScale": args.time_scale}
         result |= {"readySeconds": round(ready, 1), **_drill(endpoints, args.limit, args.poll)}
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(60)
-        except subprocess.TimeoutExpired:
-            process.kill()
     print(json.dumps(result, indent=2))
     if args.out is not None:
         args.out.write_text(json.dumps(result, indent=2) + "\n")

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from drs_orchestration.adapters import aws_clients
 from drs_orchestration.adapters.aws_clients import dynamodb_client, s3_client, stepfunctions_client
-from drs_orchestration.adapters.drs.boto_drs_gateway import BotoDrsGatewayFactory
 from drs_orchestration.adapters.drs.boto_failback_gateway import BotoFailbackGatewayFactory
 from drs_orchestration.adapters.drs.inventory_cache import CachedInventory
 from drs_orchestration.adapters.dynamodb.dynamodb_account_repository import DynamoDBAccountRepository
@@ -24,6 +23,7 @@ from drs_orchestration.adapters.s3.s3_evidence_store import S3EvidenceStore
 from drs_orchestration.adapters.s3.s3_report_store import S3ReportStore
 from drs_orchestration.adapters.stepfunctions.step_functions_runner import StepFunctionsExecutionRunner
 from drs_orchestration.composition import readiness, readiness_scan, readiness_scanner, store
+from drs_orchestration.composition.drs import drs_gateway_factory
 from drs_orchestration.composition.product import Product, part
 from drs_orchestration.composition.schedules import schedule_trigger
 from drs_orchestration.domain.clock import Clock
@@ -106,13 +106,7 @@ def api_parts(product: Product) -> ApiParts:
     accounts = DynamoDBAccountRepository(client, settings.required("accounts_table", _API), audit_table)
     executions = store.executions(product)
     runner = product.runner(executions) if product.runner else _step_functions_runner(product, executions)
-    drs = BotoDrsGatewayFactory(
-        accounts,
-        home_account_id=home_account_id,
-        endpoint_url=settings.drs_endpoint,
-        sts_endpoint_url=settings.aws_endpoint,
-        session_name=settings.role_session_name,
-    )
+    drs = drs_gateway_factory(settings, accounts, home_account_id)
     services = Services(
         groups=DynamoDBProtectionGroupRepository(client, groups_table, audit_table),
         plans=DynamoDBRecoveryPlanRepository(

@@ -4,7 +4,6 @@ groups and past drills it reads, DRS, the store). The API's handle on the worker
 from __future__ import annotations
 
 from drs_orchestration.adapters import aws_clients
-from drs_orchestration.adapters.drs.boto_drs_gateway import BotoDrsGatewayFactory
 from drs_orchestration.adapters.drs.boto_failback_gateway import BotoFailbackGatewayFactory
 from drs_orchestration.adapters.dynamodb.dynamodb_account_repository import DynamoDBAccountRepository
 from drs_orchestration.adapters.dynamodb.dynamodb_protection_group_repository import (
@@ -17,6 +16,7 @@ from drs_orchestration.adapters.dynamodb.dynamodb_recovery_plan_repository impor
     DynamoDBRecoveryPlanRepository,
 )
 from drs_orchestration.composition import store
+from drs_orchestration.composition.drs import drs_gateway_factory
 from drs_orchestration.composition.product import Product, part
 from drs_orchestration.domain.models.audit import AuditRecord
 from drs_orchestration.domain.ports import DEFAULT_PAGE_SIZE, Page
@@ -64,13 +64,7 @@ def worker_services(product: Product) -> Services:
     groups_table = settings.required("protection_groups_table", _WORKER)
     home_account_id = settings.required("home_account_id", _WORKER)
     accounts = DynamoDBAccountRepository(client, settings.required("accounts_table", _WORKER))
-    drs = BotoDrsGatewayFactory(
-        accounts,
-        home_account_id=home_account_id,
-        endpoint_url=settings.drs_endpoint,
-        sts_endpoint_url=settings.aws_endpoint,
-        session_name=settings.role_session_name,
-    )
+    drs = drs_gateway_factory(settings, accounts, home_account_id)
     return Services(
         groups=DynamoDBProtectionGroupRepository(client, groups_table),
         plans=DynamoDBRecoveryPlanRepository(

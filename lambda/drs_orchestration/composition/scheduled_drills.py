@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from drs_orchestration.adapters import aws_clients
 from drs_orchestration.adapters.aws_clients import dynamodb_client, stepfunctions_client
-from drs_orchestration.adapters.drs.boto_drs_gateway import BotoDrsGatewayFactory
 from drs_orchestration.adapters.dynamodb.dynamodb_account_repository import DynamoDBAccountRepository
 from drs_orchestration.adapters.dynamodb.dynamodb_audit_repository import DynamoDBAuditRepository
 from drs_orchestration.adapters.dynamodb.dynamodb_execution_repository import DynamoDBExecutionRepository
@@ -23,6 +22,7 @@ from drs_orchestration.adapters.dynamodb.dynamodb_recovery_plan_repository impor
 from drs_orchestration.adapters.dynamodb.dynamodb_schedule_repository import DynamoDBScheduleRepository
 from drs_orchestration.adapters.notify.sns_eventbridge_notifier import SnsEventBridgeNotifier
 from drs_orchestration.adapters.stepfunctions.step_functions_runner import StepFunctionsExecutionRunner
+from drs_orchestration.composition.drs import drs_gateway_factory
 from drs_orchestration.composition.product import Product, part
 from drs_orchestration.domain.services.context import Services
 
@@ -74,13 +74,7 @@ def scheduled_drill_parts(product: Product) -> ScheduledDrillParts:
         executions=executions,
         accounts=accounts,
         audit=DynamoDBAuditRepository(client, audit_table),
-        drs=BotoDrsGatewayFactory(
-            accounts,
-            home_account_id=home_account_id,
-            endpoint_url=settings.drs_endpoint,
-            sts_endpoint_url=settings.aws_endpoint,
-            session_name=settings.role_session_name,
-        ),
+        drs=drs_gateway_factory(settings, accounts, home_account_id),
         runner=runner,
         home_account_id=home_account_id,
         schedules=schedules,

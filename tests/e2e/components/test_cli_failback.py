@@ -80,8 +80,9 @@ def api(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[_Api]:
     server.httpd.server_close()
 
 
-def _cli(api: _Api, *argv: str) -> int:
-    target = [
+def _target(api: _Api) -> list[str]:
+    """The CLI's options that point it at ``api``."""
+    return [
         "--api-url",
         api.url,
         "--region",
@@ -91,7 +92,10 @@ def _cli(api: _Api, *argv: str) -> int:
         "--user-pool-client-id",
         "c",
     ]
-    return main([*target, *argv])
+
+
+def _cli(api: _Api, *argv: str) -> int:
+    return main([*_target(api), *argv])
 
 
 def test_a_drill_and_a_recovery_send_their_point_in_time(

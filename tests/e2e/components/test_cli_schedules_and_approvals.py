@@ -13,7 +13,7 @@ import pytest
 from rich.console import Console
 
 from drs_orchestration.cli.__main__ import main
-from tests.e2e.components.test_cli_failback import PLAN, _Api
+from tests.e2e.components.test_cli_failback import PLAN, _Api, _target
 
 SCHEDULE = {
     "id": "sch-1",
@@ -41,19 +41,6 @@ def _schedules(method: str, path: str, body: Any) -> tuple[int, Any]:
             return 201, {**SCHEDULE, **body, "id": "sch-2", "version": 1, "lastResult": None}
         return 200, {"items": [SCHEDULE]}
     return 404, {"error": {"code": "NOT_FOUND", "message": path}}
-
-
-def _target(api: _Api) -> list[str]:
-    return [
-        "--api-url",
-        api.url,
-        "--region",
-        "us-east-1",
-        "--user-pool-id",
-        "p",
-        "--user-pool-client-id",
-        "c",
-    ]
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,11 +56,10 @@ def chromium_driver() -> Iterator[Playwright]:
         yield driver
 
 
-@pytest.fixture
-def console(
-    chromium_driver: Playwright, console_local_mode: LocalMode, screenshots: Path, tmp_path: Path
-) -> Iterator[Console]:
-    context = chromium_driver.chromium.launch_persistent_context(
+@contextmanager
+def open_console(driver: Playwright, mode: LocalMode, screenshots: Path, tmp_path: Path) -> Iterator[Console]:
+    """The console of ``mode`` in Chromium, with a fresh profile under ``tmp_path``."""
+    context = driver.chromium.launch_persistent_context(
         tmp_path / "profile",
         executable_path=CHROMIUM,
         headless=True,
@@ -69,6 +69,14 @@ def console(
     context.set_default_timeout(WAIT_MS)
     try:
         page = context.pages[0] if context.pages else context.new_page()
-        yield Console(page, console_local_mode, screenshots)
+        yield Console(page, mode, screenshots)
     finally:
         context.close()
+
+
+@pytest.fixture
+def console(
+    chromium_driver: Playwright, console_local_mode: LocalMode, screenshots: Path, tmp_path: Path
+) -> Iterator[Console]:
+    with open_console(chromium_driver, console_local_mode, screenshots, tmp_path) as console:
+        yield console

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, Playwright, expect
 
-from tests.e2e.console.browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, WAIT_MS, Console
-from tests.e2e.console.conftest import TIME_SCALE
+from tests.e2e.console.browser import Console
+from tests.e2e.console.conftest import TIME_SCALE, open_console
 from tests.e2e.local_mode import LocalMode, http, start_local_mode
 
 RUN_LIMIT_MS = 240_000
@@ -35,19 +35,8 @@ def failback_local_mode(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lo
 def admin_console(
     chromium_driver: Playwright, failback_local_mode: LocalMode, screenshots: Path, tmp_path: Path
 ) -> Iterator[Console]:
-    context = chromium_driver.chromium.launch_persistent_context(
-        tmp_path / "profile",
-        executable_path=CHROMIUM,
-        headless=True,
-        args=CHROMIUM_ARGS,
-        viewport=VIEWPORT,
-    )
-    context.set_default_timeout(WAIT_MS)
-    try:
-        page = context.pages[0] if context.pages else context.new_page()
-        yield Console(page, failback_local_mode, screenshots)
-    finally:
-        context.close()
+    with open_console(chromium_driver, failback_local_mode, screenshots, tmp_path) as console:
+        yield console
 
 
 def _execution_id(page: Page) -> str:

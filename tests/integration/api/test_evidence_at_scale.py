@@ -9,91 +9,23 @@ what the product adds to those reads, is timed in the unit tests."""
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
-import boto3
 import pytest
 import requests
 
-from drs_orchestration.adapters.runner.in_memory_execution_runner import InMemoryExecutionRunner
-from drs_orchestration.adapters.system_clock import SystemClock
-from drs_orchestration.composition.api import api_parts
 from drs_orchestration.composition.product import Product
-from drs_orchestration.config.settings import Settings
-from drs_orchestration.domain.models.drs import LaunchStatus
-from drs_orchestration.domain.models.execution import ExecutionStatus, HealthStatus, ServerState
 from tests.integration.api.client import API_HANDLER, Api
-from tests.integration.api.conftest import HOME_ACCOUNT, REGION, server_id
+from tests.integration.api.conftest import server_id
+from tests.integration.api.large_runs import Measured, product_with_bucket, succeeded_drill
 
 BUCKET = "test-evidence-scale"
 SERVERS = 4000
-OUTPUT = 'Service "nginx" active, port 443 open\n' + "disk ok; " * 220
-
-
-class Measured:
-    """The API handler, keeping the size of each proxy response it returns to API Gateway."""
-
-    def __init__(self, handler: Callable[[dict[str, Any], Any], dict[str, Any]]) -> None:
-        self.handler = handler
-        self.sizes: list[int] = []
-
-    def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
-        result = self.handler(event, context)
-        self.sizes.append(len(json.dumps(result).encode()))
-        return result
 
 
 @pytest.fixture
 def evidence_product(product: Product, monkeypatch: pytest.MonkeyPatch) -> Product:
-    boto3.client("s3", region_name=REGION).create_bucket(Bucket=BUCKET)
-    monkeypatch.setenv("EVIDENCE_BUCKET", BUCKET)
-    return Product(Settings(), SystemClock(), runner=InMemoryExecutionRunner)
-
-
-def _large_drill(api: Api, product: Product) -> str:
-    group = api.post(
-        "/protection-groups",
-        {"name": "g-big", "accountId": HOME_ACCOUNT, "region": REGION, "sourceServerIds": [server_id(0)]},
-    ).json
-    plan = api.post(
-        "/recovery-plans",
-        {
-            "name": "big-dr",
-            "rtoTargetMinutes": 60,
-            "waves": [{"id": "web", "name": "Web", "protectionGroupIds": [group["id"]]}],
-        },
-    ).json
-    execution_id: str = api.post("/executions", {"planId": plan["id"], "mode": "DRILL"}).json["executionId"]
-    now = datetime.now(UTC)
-    servers = [
-        ServerState(
-            execution_id=execution_id,
-            wave_id="web",
-            source_server_id=server_id(n),
-            launch_status=LaunchStatus.LAUNCHED,
-            health=HealthStatus.HEALTHY,
-            job_id=f"drsjob-{n // 100:017x}",
-            recovery_instance_id=f"i-{n:017x}",
-            launched_at=now - timedelta(minutes=5),
-            healthy_at=now,
-            account_id=HOME_ACCOUNT,
-            region=REGION,
-            health_evidence={
-                "documentName": "health",
-                "status": "Success",
-                "output": OUTPUT,
-                "stderr": OUTPUT,
-            },
-        )
-        for n in range(SERVERS)
-    ]
-    runner = api_parts(product).services.runner
-    assert isinstance(runner, InMemoryExecutionRunner)
-    runner.advance(execution_id, ExecutionStatus.SUCCEEDED, at=now, servers=servers)
-    return execution_id
+    return product_with_bucket(monkeypatch, "EVIDENCE_BUCKET", BUCKET)
 
 
 def test_pack_of_4000_servers_with_long_outputs_is_answered_through_a_link_to_the_whole_pack(
@@ -101,7 +33,9 @@ def test_pack_of_4000_servers_with_long_outputs_is_answered_through_a_link_to_th
 ) -> None:
     measured = Measured(evidence_product.handler(API_HANDLER))
     api = Api(measured)
-    execution_id = _large_drill(api, evidence_product)
+    execution_id = succeeded_drill(
+        api, evidence_product, SERVERS, launched_before=timedelta(minutes=5), with_jobs=True
+    )
     measured.sizes.clear()
 
     answer = api.get(f"/executions/{execution_id}/evidence", as_="Viewer")

@@ -5,38 +5,25 @@ servers a tag selector picks up or drops after a drill show as SELECTION_DRIFT."
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import boto3
 import pytest
-from botocore.exceptions import ClientError
 
-from drs_local.moto_hooks import SerializedBackends
-from drs_local.step_functions import LocalStepFunctions
 from drs_orchestration.adapters.runner.in_memory_execution_runner import InMemoryExecutionRunner
 from drs_orchestration.adapters.system_clock import SystemClock
 from drs_orchestration.composition.api import api_parts
 from drs_orchestration.composition.product import Product
-from drs_orchestration.config.settings import Settings
 from drs_orchestration.domain.models.execution import ExecutionStatus, ServerState
 from drs_simulator.fleet import ServerFixture
 from drs_simulator.testing import SimulatorHandle, simulator_server
-from tests.integration.api.aws_tables import moto_with_tables
 from tests.integration.api.client import API_HANDLER, Api
 from tests.integration.api.conftest import HOME_ACCOUNT, REGION, product_over_moto
+from tests.integration.api.invoked_functions import InvokedFunction, api_with_function
 
 SCAN_HANDLER = "drs_orchestration.handlers.readiness_scan.lambda_handler"
 SCAN_FUNCTION = "readiness-scan"
-TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-    ],
-}
 
 
 def sid(n: int) -> str:
@@ -68,65 +55,23 @@ def drs() -> Iterator[SimulatorHandle]:
         yield handle
 
 
-class Scan:
-    """The scan function's handler on the product, telling the test each time it has run."""
-
-    def __init__(self, product: Product) -> None:
-        self.handler = product.handler(SCAN_HANDLER)
-        self.finished = threading.Semaphore(0)
-        self.errors: list[BaseException] = []
-
-    def __call__(self, event: dict[str, Any], context: Any) -> Any:
-        try:
-            return self.handler(event, context)
-        except BaseException as error:
-            self.errors.append(error)
-            raise
-        finally:
-            self.finished.release()
-
-    def wait(self) -> None:
-        assert self.finished.acquire(timeout=120), "the scan did not finish"
-        assert self.errors == []
+Scan = InvokedFunction
 
 
 @pytest.fixture
 def deployed(monkeypatch: pytest.MonkeyPatch, drs: SimulatorHandle) -> Iterator[tuple[Api, Scan, Product]]:
     """The API and the scan function as deployed: the API invokes the scan asynchronously by name."""
-    for key, value in {
-        "AWS_REGION": REGION,
-        "HOME_ACCOUNT_ID": HOME_ACCOUNT,
-        "DRS_ENDPOINT_URL": drs.endpoint_url,
-        "POWERTOOLS_TRACE_DISABLED": "true",
-        "POWERTOOLS_DEV": "false",
-        "READINESS_SCAN_FUNCTION": SCAN_FUNCTION,
-    }.items():
-        monkeypatch.setenv(key, value)
     drs.control("POST", "reset", {"fleet": [server.model_dump() for server in fleet()]})
-    with moto_with_tables(monkeypatch, REGION, "test") as tables, SerializedBackends().installed():
-        for key, value in tables.items():
-            monkeypatch.setenv(key, value)
-        _create_scan_function()
-        product = Product(Settings(), SystemClock(), runner=InMemoryExecutionRunner)
-        scan = Scan(product)
-        with LocalStepFunctions(handlers={SCAN_FUNCTION: scan}).installed():
-            yield Api(product.handler(API_HANDLER)), scan, product
-
-
-def _create_scan_function() -> None:
-    iam, lam = boto3.client("iam"), boto3.client("lambda")
-    try:
-        role = iam.create_role(RoleName="readiness-scan", AssumeRolePolicyDocument=json.dumps(TRUST))
-    except ClientError:
-        return  # created by an earlier test (moto keeps its data between the tests of this suite)
-    lam.create_function(
-        FunctionName=SCAN_FUNCTION,
-        Runtime="python3.12",
-        Role=role["Role"]["Arn"],
-        Handler=SCAN_HANDLER,
-        Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
-        Timeout=900,
-    )
+    with api_with_function(
+        monkeypatch,
+        drs,
+        variable="READINESS_SCAN_FUNCTION",
+        name=SCAN_FUNCTION,
+        handler=SCAN_HANDLER,
+        what="the scan",
+        timeout=120,
+    ) as deployed:
+        yield deployed
 
 
 def make_shop_plan(api: Api) -> str:

@@ -6,28 +6,17 @@ still answered within the request."""
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from typing import Any
 
-import boto3
 import pytest
-from botocore.exceptions import ClientError
 
-from drs_local.moto_hooks import SerializedBackends
-from drs_local.step_functions import LocalStepFunctions
 from drs_orchestration.adapters.drs.boto_drs_gateway import LAUNCH_CONFIGURATION_WORKERS
-from drs_orchestration.adapters.runner.in_memory_execution_runner import InMemoryExecutionRunner
-from drs_orchestration.adapters.system_clock import SystemClock
-from drs_orchestration.composition.product import Product
-from drs_orchestration.config.settings import Settings
 from drs_orchestration.domain.readiness_checks import SYNC_SERVER_LIMIT
 from drs_simulator.fleet import ServerFixture
 from drs_simulator.testing import SimulatorHandle, simulator_server
-from tests.integration.api.aws_tables import moto_with_tables
-from tests.integration.api.client import API_HANDLER, Api
+from tests.integration.api.client import Api
 from tests.integration.api.conftest import HOME_ACCOUNT, REGION
+from tests.integration.api.invoked_functions import InvokedFunction, api_with_function
 
 OTHER_REGION = "eu-west-1"
 SMALL_REGION = "us-west-2"  # DRS replicates at most 300 servers per account and Region
@@ -35,12 +24,6 @@ PER_REGION = 300
 SMALL = 20
 WORKER_HANDLER = "drs_orchestration.handlers.readiness_worker.lambda_handler"
 WORKER_FUNCTION = "readiness-worker"
-TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-    ],
-}
 
 
 def big_id(region_index: int, n: int) -> str:
@@ -83,65 +66,23 @@ def drs() -> Iterator[SimulatorHandle]:
         yield handle
 
 
-class Worker:
-    """The worker function's handler on the product, telling the test each time it has run."""
-
-    def __init__(self, product: Product) -> None:
-        self.handler = product.handler(WORKER_HANDLER)
-        self.finished = threading.Semaphore(0)
-        self.errors: list[BaseException] = []
-
-    def __call__(self, event: dict[str, Any], context: Any) -> Any:
-        try:
-            return self.handler(event, context)
-        except BaseException as error:
-            self.errors.append(error)
-            raise
-        finally:
-            self.finished.release()
-
-    def wait(self) -> None:
-        assert self.finished.acquire(timeout=300), "the worker did not finish"
-        assert self.errors == []
+Worker = InvokedFunction
 
 
 @pytest.fixture
 def deployed(monkeypatch: pytest.MonkeyPatch, drs: SimulatorHandle) -> Iterator[tuple[Api, Worker]]:
     """The API and the worker as deployed: the API invokes the worker function asynchronously by name."""
-    for key, value in {
-        "AWS_REGION": REGION,
-        "HOME_ACCOUNT_ID": HOME_ACCOUNT,
-        "DRS_ENDPOINT_URL": drs.endpoint_url,
-        "POWERTOOLS_TRACE_DISABLED": "true",
-        "POWERTOOLS_DEV": "false",
-        "READINESS_WORKER_FUNCTION": WORKER_FUNCTION,
-    }.items():
-        monkeypatch.setenv(key, value)
     drs.control("DELETE", "faults")
-    with moto_with_tables(monkeypatch, REGION, "test") as tables, SerializedBackends().installed():
-        for key, value in tables.items():
-            monkeypatch.setenv(key, value)
-        _create_worker_function()
-        product = Product(Settings(), SystemClock(), runner=InMemoryExecutionRunner)
-        worker = Worker(product)
-        with LocalStepFunctions(handlers={WORKER_FUNCTION: worker}).installed():
-            yield Api(product.handler(API_HANDLER)), worker
-
-
-def _create_worker_function() -> None:
-    iam, lam = boto3.client("iam"), boto3.client("lambda")
-    try:
-        role = iam.create_role(RoleName="readiness-worker", AssumeRolePolicyDocument=json.dumps(TRUST))
-    except ClientError:
-        return  # created by an earlier test (moto keeps its data between the tests of this suite)
-    lam.create_function(
-        FunctionName=WORKER_FUNCTION,
-        Runtime="python3.12",
-        Role=role["Role"]["Arn"],
-        Handler=WORKER_HANDLER,
-        Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
-        Timeout=900,
-    )
+    with api_with_function(
+        monkeypatch,
+        drs,
+        variable="READINESS_WORKER_FUNCTION",
+        name=WORKER_FUNCTION,
+        handler=WORKER_HANDLER,
+        what="the worker",
+        timeout=300,
+    ) as (api, worker, _):
+        yield api, worker
 
 
 def make_plan(api: Api, application: str, regions: tuple[str, ...]) -> str:

@@ -5,96 +5,25 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any
 
 import boto3
 import pytest
 import requests
 
-from drs_orchestration.adapters.runner.in_memory_execution_runner import InMemoryExecutionRunner
-from drs_orchestration.adapters.system_clock import SystemClock
-from drs_orchestration.composition.api import api_parts
 from drs_orchestration.composition.product import Product
-from drs_orchestration.config.settings import Settings
-from drs_orchestration.domain.models.drs import LaunchStatus
-from drs_orchestration.domain.models.execution import ExecutionStatus, HealthStatus, ServerState
 from tests.integration.api.client import API_HANDLER, Api
-from tests.integration.api.conftest import HOME_ACCOUNT, REGION, server_id
+from tests.integration.api.conftest import REGION, server_id
+from tests.integration.api.large_runs import Measured, product_with_bucket, succeeded_drill
 
 LAMBDA_RESPONSE_BYTES = 6 * 1024 * 1024
 BUCKET = "test-reports"
 SERVERS = 3000
-OUTPUT = (
-    'Service "nginx" active, port 443 open\n' + "disk ok; " * 220
-)  # ~2,000 characters, quotes and newlines
-
-
-class Measured:
-    """The API handler, keeping the size of each proxy response it returns to API Gateway."""
-
-    def __init__(self, handler: Callable[[dict[str, Any], Any], dict[str, Any]]) -> None:
-        self.handler = handler
-        self.sizes: list[int] = []
-
-    def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
-        result = self.handler(event, context)
-        self.sizes.append(len(json.dumps(result).encode()))
-        return result
 
 
 @pytest.fixture
 def reports_product(product: Product, monkeypatch: pytest.MonkeyPatch) -> Product:
     """The product with a reports bucket (moto S3), as the template configures the API."""
-    boto3.client("s3", region_name=REGION).create_bucket(Bucket=BUCKET)
-    monkeypatch.setenv("REPORTS_BUCKET", BUCKET)
-    return Product(Settings(), SystemClock(), runner=InMemoryExecutionRunner)
-
-
-def _drill(api: Api, product: Product, extra_servers: int) -> str:
-    """A drill of one wave, ended by playing the engine: ``extra_servers`` more servers written straight
-    through the repository (launching them would be slow), each with a long health-gate output."""
-    group = api.post(
-        "/protection-groups",
-        {"name": "g-big", "accountId": HOME_ACCOUNT, "region": REGION, "sourceServerIds": [server_id(0)]},
-    ).json
-    plan = api.post(
-        "/recovery-plans",
-        {
-            "name": "big-dr",
-            "rtoTargetMinutes": 60,
-            "waves": [{"id": "web", "name": "Web", "protectionGroupIds": [group["id"]]}],
-        },
-    ).json
-    execution_id: str = api.post("/executions", {"planId": plan["id"], "mode": "DRILL"}).json["executionId"]
-    now = datetime.now(UTC)
-    servers = [
-        ServerState(
-            execution_id=execution_id,
-            wave_id="web",
-            source_server_id=server_id(n),
-            launch_status=LaunchStatus.LAUNCHED,
-            health=HealthStatus.HEALTHY,
-            recovery_instance_id=f"i-{n:017x}",
-            launched_at=now,
-            healthy_at=now,
-            account_id=HOME_ACCOUNT,
-            region=REGION,
-            health_evidence={
-                "documentName": "health",
-                "status": "Success",
-                "output": OUTPUT,
-                "stderr": OUTPUT,
-            },
-        )
-        for n in range(extra_servers + 1)
-    ]
-    runner = api_parts(product).services.runner
-    assert isinstance(runner, InMemoryExecutionRunner)
-    runner.advance(execution_id, ExecutionStatus.SUCCEEDED, at=now, servers=servers)
-    return execution_id
+    return product_with_bucket(monkeypatch, "REPORTS_BUCKET", BUCKET)
 
 
 def _csv_ids(text: str) -> list[str]:
@@ -106,7 +35,7 @@ def test_report_of_3000_servers_is_complete_across_pages_and_csv_when_outputs_ar
 ) -> None:
     measured = Measured(reports_product.handler(API_HANDLER))
     api = Api(measured)
-    execution_id = _drill(api, reports_product, SERVERS - 1)
+    execution_id = succeeded_drill(api, reports_product, SERVERS)
     expected = [server_id(n) for n in range(SERVERS)]
 
     # When the JSON report is read page after page, as many rows a page as the API allows
@@ -155,7 +84,7 @@ def test_report_of_3000_servers_is_complete_across_pages_and_csv_when_outputs_ar
 
 def test_small_report_is_answered_directly_as_json_and_csv(reports_product: Product) -> None:
     api = Api(reports_product.handler(API_HANDLER))
-    execution_id = _drill(api, reports_product, 2)
+    execution_id = succeeded_drill(api, reports_product, 3)
 
     page = api.get(f"/executions/{execution_id}/report", as_="Viewer")
     assert page.status == 200
@@ -190,7 +119,7 @@ def test_bad_paging_input_is_400_naming_the_field(
     reports_product: Product, query: dict[str, str], field: str
 ) -> None:
     api = Api(reports_product.handler(API_HANDLER))
-    execution_id = _drill(api, reports_product, 0)
+    execution_id = succeeded_drill(api, reports_product, 1)
 
     response = api.get(f"/executions/{execution_id}/report", query=query, as_="Viewer")
 

@@ -66,6 +66,27 @@ def _connect_clients(
     engine.run_for(CLIENT_SYNC)
 
 
+def _recovered_diamond(
+    engine_factory: Callable[..., Engine], *, health_check: bool = False, optional: tuple[int, ...] = ()
+) -> tuple[Engine, str, dict[str, Any]]:
+    """The engine, its diamond plan of the mixed fleet, and that plan's SUCCEEDED recovery."""
+    engine = engine_factory(servers=_mixed_fleet())
+    plan = _diamond(engine, health_check=health_check, optional=optional)
+    return engine, plan, _recover(engine, plan)
+
+
+def _recovered_wave(engine: Engine, name: str, count: int) -> tuple[str, dict[str, Any]]:
+    """A plan of one wave of the first ``count`` servers and its SUCCEEDED recovery, every failback
+    client connected."""
+    group = engine.group(name, [server_id(n) for n in range(count)])
+    plan = engine.plan(
+        [{"id": "all", "name": "All", "protectionGroupIds": [group], "healthCheck": None}], name="diamond"
+    )
+    recovery = _recover(engine, plan)
+    _connect_clients(engine, recovery, skip=frozenset())
+    return plan, recovery
+
+
 def _failback(engine: Engine, plan: str, recovery: dict[str, Any]) -> dict[str, Any]:
     response = _start(engine, {"planId": plan, "mode": "FAILBACK", "sourceExecutionId": recovery["id"]})
     assert response.status == 202, response.text
@@ -87,9 +108,7 @@ def test_failback_of_a_diamond_runs_in_reverse_order_by_origin_when_clients_are_
     engine_factory: Callable[..., Engine],
 ) -> None:
     # Given a recovery of a diamond plan of on-premises servers and one EC2-origin server
-    engine = engine_factory(servers=_mixed_fleet())
-    plan = _diamond(engine)
-    recovery = _recover(engine, plan)
+    engine, plan, recovery = _recovered_diamond(engine_factory)
     # And the failback clients connected to the on-premises servers' recovery instances
     _connect_clients(engine, recovery)
 
@@ -216,9 +235,7 @@ def test_recovery_failback_and_reprotect_of_a_diamond_close_the_loop_in_the_orig
     engine_factory: Callable[..., Engine],
 ) -> None:
     # Given a recovery of a diamond of on-premises servers and one EC2-origin server
-    engine = engine_factory(servers=_mixed_fleet())
-    plan = _diamond(engine)
-    recovery = _recover(engine, plan)
+    engine, plan, recovery = _recovered_diamond(engine_factory)
     # Then before any failback client connects, the failback's readiness names each blocked server
     before = _readiness(engine, plan, recovery)
     assert (before["mode"], before["verdict"]) == ("FAILBACK", "BLOCKED")
@@ -294,9 +311,7 @@ def test_failback_with_a_client_missing_fails_that_server_by_its_impact(
     engine_factory: Callable[..., Engine],
 ) -> None:
     # Given a recovery whose server in wave c is OPTIONAL, and the client of that server not connected
-    engine = engine_factory(servers=_mixed_fleet())
-    plan = _diamond(engine, optional=(2,))
-    recovery = _recover(engine, plan)
+    engine, plan, recovery = _recovered_diamond(engine_factory, optional=(2,))
     _connect_clients(engine, recovery, skip=frozenset({EC2_ORIGIN, 2}))
 
     # When it is failed back
@@ -325,9 +340,7 @@ def test_failback_with_a_critical_client_missing_fails_the_run_and_skips_what_fo
     engine_factory: Callable[..., Engine],
 ) -> None:
     # Given a recovery, with the client of d's (critical) server not connected
-    engine = engine_factory(servers=_mixed_fleet())
-    plan = _diamond(engine)
-    recovery = _recover(engine, plan)
+    engine, plan, recovery = _recovered_diamond(engine_factory)
     _connect_clients(engine, recovery, skip=frozenset({EC2_ORIGIN, 3}))
 
     # When it is failed back
@@ -344,9 +357,7 @@ def test_failback_reports_a_server_whose_recovery_instance_was_terminated(
     engine_factory: Callable[..., Engine],
 ) -> None:
     # Given a recovery whose instance of d's server was terminated since
-    engine = engine_factory(servers=_mixed_fleet())
-    plan = _diamond(engine)
-    recovery = _recover(engine, plan)
+    engine, plan, recovery = _recovered_diamond(engine_factory)
     _connect_clients(engine, recovery)
     gone = engine.wave(recovery, "d")["servers"][0]["recoveryInstanceId"]
     part = engine.drs.simulator.partition(ACCOUNT, REGION)
@@ -366,9 +377,7 @@ def test_failback_gates_check_the_ec2_origin_instance_and_take_the_job_for_on_pr
     engine_factory: Callable[..., Engine],
 ) -> None:
     # Given a diamond whose waves have the product's health gate, recovered, clients connected
-    engine = engine_factory(servers=_mixed_fleet())
-    plan = _diamond(engine, health_check=True)
-    recovery = _recover(engine, plan)
+    engine, plan, recovery = _recovered_diamond(engine_factory, health_check=True)
     _connect_clients(engine, recovery)
 
     # When it is failed back
@@ -395,12 +404,7 @@ def test_failback_of_a_wave_of_more_than_100_servers_is_split_into_jobs_of_at_mo
     # Given a recovery of one wave of 110 on-premises servers, every failback client connected
     count = 110
     engine = engine_factory(servers=fleet(count))
-    group = engine.group("big", [server_id(n) for n in range(count)])
-    plan = engine.plan(
-        [{"id": "all", "name": "All", "protectionGroupIds": [group], "healthCheck": None}], name="diamond"
-    )
-    recovery = _recover(engine, plan)
-    _connect_clients(engine, recovery, skip=frozenset())
+    plan, recovery = _recovered_wave(engine, "big", count)
 
     # When it is failed back
     failback = _failback(engine, plan, recovery)
@@ -417,12 +421,7 @@ def test_failback_waits_for_a_job_slot_when_others_hold_every_concurrent_job_of_
 ) -> None:
     # Given a recovery of one wave of 5 on-premises servers, failback clients connected
     engine = engine_factory(servers=fleet(25))
-    group = engine.group("five", [server_id(n) for n in range(5)])
-    plan = engine.plan(
-        [{"id": "all", "name": "All", "protectionGroupIds": [group], "healthCheck": None}], name="diamond"
-    )
-    recovery = _recover(engine, plan)
-    _connect_clients(engine, recovery, skip=frozenset())
+    plan, recovery = _recovered_wave(engine, "five", 5)
     # And someone outside the product holding all 20 concurrent jobs DRS allows (a drill a server)
     for n in range(5, 25):
         engine.drs.simulator.handle(

@@ -5,32 +5,20 @@ from __future__ import annotations
 
 import hashlib
 import urllib.request
-from pathlib import Path
 
 import boto3
 import pytest
 
-from drs_local.mode.aws_stack import create_local_aws
 from drs_orchestration.adapters.aws_clients import clear_client_cache, s3_client
 from drs_orchestration.adapters.s3.s3_evidence_store import S3EvidenceStore
-from tests.integration.accounts import use_fake_credentials
-
-ROOT = Path(__file__).resolve().parents[3]
-REGION = "us-east-1"
+from tests.integration.local_runtime.local_aws import REGION, local_aws_on_server
 
 
 def test_local_evidence_bucket_is_versioned_and_keeps_the_first_pack_written(
     moto_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given local AWS built from the templates in a moto server
-    use_fake_credentials(monkeypatch, REGION)
-    local = create_local_aws(
-        ROOT,
-        endpoint=moto_server,
-        region=REGION,
-        account="111122223333",
-        console_origin="http://127.0.0.1:8000",
-    )
+    local = local_aws_on_server(moto_server, monkeypatch)
     bucket = local.environment["EVIDENCE_BUCKET"]
     assert bucket == local.buckets["EvidenceBucket"]
     s3 = boto3.client("s3", region_name=REGION, endpoint_url=moto_server)

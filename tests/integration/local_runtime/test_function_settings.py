@@ -3,16 +3,11 @@ it (its own, else the template's ``Globals``), so Lambda's limits hold locally a
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import boto3
 import pytest
-from moto import mock_aws
 
-from drs_local.mode.aws_stack import create_local_aws
 from drs_local.mode.cfn import load_template
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.integration.local_runtime.local_aws import ROOT, local_aws_in_process
 
 
 def _declared(logical_id: str) -> tuple[int, int]:
@@ -30,22 +25,7 @@ def _declared(logical_id: str) -> tuple[int, int]:
 
 
 def test_engine_functions_have_their_templates_timeout_and_memory(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "111122223333",
-        "AWS_SECRET_ACCESS_KEY": "local",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "MOTO_ACCOUNT_ID": "111122223333",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    with mock_aws():
-        local = create_local_aws(
-            ROOT,
-            endpoint="",
-            region="us-east-1",
-            account="111122223333",
-            console_origin="http://127.0.0.1:8000",
-        )
+    with local_aws_in_process(monkeypatch) as local:
         lam = boto3.client("lambda")
         assert local.function_names
         for logical_id, physical in local.function_names.items():

@@ -5,31 +5,19 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from drs_local.mode.aws_stack import create_local_aws
 from drs_orchestration.adapters.aws_clients import clear_client_cache, s3_client
 from drs_orchestration.adapters.s3.s3_report_store import S3ReportStore
-from tests.integration.accounts import use_fake_credentials
-
-ROOT = Path(__file__).resolve().parents[3]
-REGION = "us-east-1"
+from tests.integration.local_runtime.local_aws import REGION, local_aws_on_server
 
 
 def test_local_mode_serves_a_presigned_report_link_when_moto_runs_as_a_server(
     moto_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given local AWS built from the templates in a moto server, and the API's S3 client for it
-    use_fake_credentials(monkeypatch, REGION)
-    local = create_local_aws(
-        ROOT,
-        endpoint=moto_server,
-        region=REGION,
-        account="111122223333",
-        console_origin="http://127.0.0.1:8000",
-    )
+    local = local_aws_on_server(moto_server, monkeypatch)
     bucket = local.environment["REPORTS_BUCKET"]
     assert bucket == local.buckets["ReportsBucket"]
     clear_client_cache()

@@ -8,17 +8,15 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 from moto import mock_aws
 
-from drs_local.mode.aws_stack import create_local_aws
 from drs_local.scheduler_firing import SchedulerFiring
+from tests.integration.local_runtime.local_aws import local_aws_in_process
 
-ROOT = Path(__file__).resolve().parents[3]
 GROUP = "drills"
 START = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
 
@@ -114,23 +112,7 @@ def test_disabled_or_deleted_schedule_fires_nothing_when_due(scheduler: Any) -> 
 def test_local_aws_creates_the_schedule_group_and_the_scheduled_drill_function_when_started(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "111122223333",
-        "AWS_SECRET_ACCESS_KEY": "local",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "MOTO_ACCOUNT_ID": "111122223333",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    with mock_aws():
-        local = create_local_aws(
-            ROOT,
-            endpoint="",
-            region="us-east-1",
-            account="111122223333",
-            console_origin="http://127.0.0.1:8000",
-        )
-
+    with local_aws_in_process(monkeypatch) as local:
         (group,) = local.schedule_groups
         assert boto3.client("scheduler").get_schedule_group(Name=group)["Name"] == group
         assert local.environment["SCHEDULE_GROUP"] == group

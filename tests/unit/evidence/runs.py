@@ -6,11 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from drs_orchestration.adapters.memory import (
-    InMemoryAccountRepository,
-    InMemoryAuditRepository,
     InMemoryExecutionRepository,
-    InMemoryProtectionGroupRepository,
-    InMemoryRecoveryPlanRepository,
 )
 from drs_orchestration.adapters.memory.evidence_store import InMemoryEvidenceStore
 from drs_orchestration.domain.models.drs import LaunchStatus
@@ -24,7 +20,8 @@ from drs_orchestration.domain.models.execution import (
     WaveStatus,
 )
 from drs_orchestration.domain.services.context import Request, Services
-from tests.unit.domain.builders import ACCOUNT, T0, header, plan, server_id, wave
+from tests.unit.domain.builders import T0, header, plan, server_id, wave
+from tests.unit.services.in_memory import in_memory_services
 
 EXECUTION = "ex-evidence"
 HOSTILE = '<script>alert("x")</script><a href="https://evil.example">x</a><img src=http://evil.example/p>'
@@ -39,15 +36,9 @@ class NoDrs:
 def services(
     evidence: InMemoryEvidenceStore | None = None, executions: InMemoryExecutionRepository | None = None
 ) -> Services:
-    return Services(
-        groups=InMemoryProtectionGroupRepository(),
-        plans=InMemoryRecoveryPlanRepository(),
-        executions=executions or InMemoryExecutionRepository(),
-        accounts=InMemoryAccountRepository(),
-        audit=InMemoryAuditRepository(),
-        drs=NoDrs(),
-        runner=None,
-        home_account_id=ACCOUNT,
+    return in_memory_services(
+        NoDrs(),
+        executions=executions,
         evidence=evidence,
     )
 

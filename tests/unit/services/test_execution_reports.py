@@ -9,13 +9,6 @@ from typing import Any
 
 import pytest
 
-from drs_orchestration.adapters.memory import (
-    InMemoryAccountRepository,
-    InMemoryAuditRepository,
-    InMemoryExecutionRepository,
-    InMemoryProtectionGroupRepository,
-    InMemoryRecoveryPlanRepository,
-)
 from drs_orchestration.adapters.memory.report_store import InMemoryReportStore
 from drs_orchestration.domain.errors import ValidationFailed
 from drs_orchestration.domain.models.drs import LaunchStatus
@@ -35,7 +28,8 @@ from drs_orchestration.domain.services.report_exports import (
     export_csv,
     export_csv_link,
 )
-from tests.unit.domain.builders import ACCOUNT, T0, header, plan, server_id, wave
+from tests.unit.domain.builders import T0, header, plan, server_id, wave
+from tests.unit.services.in_memory import in_memory_services
 
 REQUEST = Request(actor="viewer", now=T0)
 EXECUTION = "ex-big"
@@ -47,15 +41,8 @@ class NoDrs:
 
 
 def _services(reports: InMemoryReportStore | None = None) -> Services:
-    return Services(
-        groups=InMemoryProtectionGroupRepository(),
-        plans=InMemoryRecoveryPlanRepository(),
-        executions=InMemoryExecutionRepository(),
-        accounts=InMemoryAccountRepository(),
-        audit=InMemoryAuditRepository(),
-        drs=NoDrs(),
-        runner=None,
-        home_account_id=ACCOUNT,
+    return in_memory_services(
+        NoDrs(),
         reports=reports,
     )
 

@@ -8,13 +8,6 @@ from datetime import datetime
 
 import pytest
 
-from drs_orchestration.adapters.memory import (
-    InMemoryAccountRepository,
-    InMemoryAuditRepository,
-    InMemoryExecutionRepository,
-    InMemoryProtectionGroupRepository,
-    InMemoryRecoveryPlanRepository,
-)
 from drs_orchestration.adapters.memory.failback import InMemoryFailback
 from drs_orchestration.adapters.memory.readiness_checks import (
     InMemoryReadinessCheckRepository,
@@ -49,6 +42,7 @@ from drs_orchestration.domain.services.readiness_checks import run_readiness_che
 from drs_orchestration.domain.services.readiness_reports import validate_plan
 from drs_orchestration.domain.services.reprotect import reprotect_execution
 from tests.unit.domain.builders import ACCOUNT, T0, plan, wave
+from tests.unit.services.in_memory import in_memory_services
 
 TARGET = DrsTarget(account_id=ACCOUNT, region="us-east-1")
 REQUEST = Request(actor="admin", now=T0)
@@ -68,15 +62,8 @@ def _iid(n: int) -> str:
 
 
 def _services(failback: InMemoryFailback) -> Services:
-    return Services(
-        groups=InMemoryProtectionGroupRepository(),
-        plans=InMemoryRecoveryPlanRepository(),
-        executions=InMemoryExecutionRepository(),
-        accounts=InMemoryAccountRepository(),
-        audit=InMemoryAuditRepository(),
-        drs=NoDrs(),
-        runner=None,
-        home_account_id=ACCOUNT,
+    return in_memory_services(
+        NoDrs(),
         failback=failback,
         readiness_checks=InMemoryReadinessCheckRepository(),
         readiness_worker=RecordingReadinessWorker(),

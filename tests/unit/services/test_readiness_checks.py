@@ -9,9 +9,6 @@ from datetime import datetime, timedelta
 import pytest
 
 from drs_orchestration.adapters.memory import (
-    InMemoryAccountRepository,
-    InMemoryAuditRepository,
-    InMemoryExecutionRepository,
     InMemoryProtectionGroupRepository,
     InMemoryRecoveryPlanRepository,
 )
@@ -40,6 +37,7 @@ from drs_orchestration.domain.services.readiness_checks import (
 )
 from drs_orchestration.domain.services.readiness_reports import validate_plan
 from tests.unit.domain.builders import ACCOUNT, REGION, T0, group, plan, server_id, source_server, wave
+from tests.unit.services.in_memory import in_memory_services
 
 OTHER_REGION = "eu-west-1"
 REQUEST = Request(actor="viewer", now=T0)
@@ -95,15 +93,10 @@ def services(size_per_region: int, *, worker: bool = True) -> tuple[Services, Fl
         groups.create(group(f"pg-{'east' if index == 0 else 'west'}", region=region, source_server_ids=ids))
     plans = InMemoryRecoveryPlanRepository()
     plans.create(plan(wave("east"), wave("west", "east")))
-    ports = Services(
+    ports = in_memory_services(
+        drs,
         groups=groups,
         plans=plans,
-        executions=InMemoryExecutionRepository(),
-        accounts=InMemoryAccountRepository(),
-        audit=InMemoryAuditRepository(),
-        drs=drs,
-        runner=None,
-        home_account_id=ACCOUNT,
         readiness_checks=InMemoryReadinessCheckRepository(),
         readiness_worker=RecordingReadinessWorker() if worker else None,
     )

@@ -9,9 +9,6 @@ from datetime import timedelta
 import pytest
 
 from drs_orchestration.adapters.memory import (
-    InMemoryAccountRepository,
-    InMemoryAuditRepository,
-    InMemoryExecutionRepository,
     InMemoryProtectionGroupRepository,
     InMemoryRecoveryPlanRepository,
 )
@@ -39,6 +36,7 @@ from drs_orchestration.domain.services.readiness_programme import (
     scan_readiness,
 )
 from tests.unit.domain.builders import ACCOUNT, REGION, T0, group, plan, server_id, source_server, wave
+from tests.unit.services.in_memory import in_memory_services
 
 NOW = T0 + timedelta(days=10)
 LOCKED = "999988887777"
@@ -98,15 +96,10 @@ def services(*, scanner: bool = True) -> tuple[Services, Fleet]:
     groups.create(group(source_server_ids=[], tag_selector={"App": ["shop"]}))
     plans = InMemoryRecoveryPlanRepository()
     plans.create(plan(wave("web")))
-    ports = Services(
+    ports = in_memory_services(
+        fleet,
         groups=groups,
         plans=plans,
-        executions=InMemoryExecutionRepository(),
-        accounts=InMemoryAccountRepository(),
-        audit=InMemoryAuditRepository(),
-        drs=fleet,
-        runner=None,
-        home_account_id=ACCOUNT,
         readiness_scans=InMemoryReadinessScanRepository(),
         readiness_scanner=RecordingReadinessScanner() if scanner else None,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -160,6 +161,19 @@ def _launch_template_present(ask: Callable[[], Mapping[str, Any]]) -> bool | Non
     return bool(configuration.get("ec2LaunchTemplateID"))
 
 
+@contextmanager
+def _refusals(codes: Collection[str], refused: type[DrsLaunchRefused | DrsRequestRefused]) -> Iterator[None]:
+    """Turns a DRS error whose code is one of ``codes`` into ``refused``; any other error passes."""
+    try:
+        yield
+    except ClientError as error:
+        details = error.response.get("Error", {})
+        code = details.get("Code", "")
+        if code not in codes:
+            raise
+        raise refused(code, details.get("Message") or code) from error
+
+
 def _snapshot(source_server_id: str, raw: Mapping[str, Any]) -> RecoverySnapshot | None:
     taken = _timestamp(raw.get("timestamp"))
     if taken is None or not raw.get("snapshotID"):
@@ -226,7 +240,7 @@ class BotoDrsGateway:
         recovery_snapshots: Mapping[str, str] | None = None,
     ) -> DrsJob:
         snapshots = recovery_snapshots or {}
-        try:
+        with _refusals(_NO_ROOM, DrsLaunchRefused):
             response = self.client.start_recovery(
                 sourceServers=[
                     {"sourceServerID": server_id, "recoverySnapshotID": snapshots[server_id]}
@@ -237,12 +251,6 @@ class BotoDrsGateway:
                 isDrill=is_drill,
                 tags=tags,
             )
-        except ClientError as error:
-            details = error.response.get("Error", {})
-            code = details.get("Code", "")
-            if code not in _NO_ROOM:
-                raise
-            raise DrsLaunchRefused(code, details.get("Message") or code) from error
         return _job(response["job"])
 
     def latest_recovery_snapshot(
@@ -352,27 +360,15 @@ class BotoDrsGateway:
         ]
 
     def start_failback_launch(self, recovery_instance_ids: Sequence[str], *, tags: dict[str, str]) -> DrsJob:
-        try:
+        with _refusals(_NO_ROOM, DrsLaunchRefused):
             response = self.client.start_failback_launch(
                 recoveryInstanceIDs=list(recovery_instance_ids), tags=tags
             )
-        except ClientError as error:
-            details = error.response.get("Error", {})
-            code = details.get("Code", "")
-            if code not in _NO_ROOM:
-                raise
-            raise DrsLaunchRefused(code, details.get("Message") or code) from error
         return _job(response["job"])
 
     def reverse_replication(self, recovery_instance_id: str) -> str:
-        try:
+        with _refusals(_REFUSED, DrsRequestRefused):
             response = self.client.reverse_replication(recoveryInstanceID=recovery_instance_id)
-        except ClientError as error:
-            details = error.response.get("Error", {})
-            code = details.get("Code", "")
-            if code not in _REFUSED:
-                raise
-            raise DrsRequestRefused(code, details.get("Message") or code) from error
         return str(response["reversedDirectionSourceServerArn"])
 
 

@@ -13,7 +13,7 @@ from typing import Annotated, Generic, TypeVar
 from pydantic import Field
 
 from drs_orchestration.domain.models.base import CamelModel, SourceServerId
-from drs_orchestration.domain.models.drs import DrsTarget, ReplicationState
+from drs_orchestration.domain.models.drs import DrsTarget, FailbackState, ReplicationState
 
 __all__ = [
     "ACTIVE_INSTANCE_REPLICATION",
@@ -41,18 +41,6 @@ class Origin(StrEnum):
 class ReplicationDirection(StrEnum):
     FAILOVER = "FAILOVER"
     FAILBACK = "FAILBACK"
-
-
-class FailbackState(StrEnum):
-    """A recovery instance's ``failback.state``."""
-
-    FAILBACK_NOT_STARTED = "FAILBACK_NOT_STARTED"
-    FAILBACK_IN_PROGRESS = "FAILBACK_IN_PROGRESS"
-    FAILBACK_READY_FOR_LAUNCH = "FAILBACK_READY_FOR_LAUNCH"
-    FAILBACK_COMPLETED = "FAILBACK_COMPLETED"
-    FAILBACK_ERROR = "FAILBACK_ERROR"
-    FAILBACK_NOT_READY_FOR_LAUNCH = "FAILBACK_NOT_READY_FOR_LAUNCH"
-    FAILBACK_LAUNCH_STATE_NOT_AVAILABLE = "FAILBACK_LAUNCH_STATE_NOT_AVAILABLE"
 
 
 ACTIVE_INSTANCE_REPLICATION = frozenset(
