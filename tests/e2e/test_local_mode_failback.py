@@ -5,6 +5,7 @@ local route connecting the failback clients, the failback, and the re-protect.""
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Any
 
 import boto3
@@ -15,6 +16,10 @@ RUN_LIMIT_SECONDS = 240.0
 EC2_ORIGIN = "shop-web-02"
 ORIGIN_REGION = "us-west-2"
 TERMINAL = {"SUCCEEDED", "PARTIAL", "FAILED", "CANCELLED"}
+
+
+def _at(item: dict[str, Any], field: str) -> datetime:
+    return datetime.fromisoformat(item[field])
 
 
 def _until(what: str, check: Any, limit: float = RUN_LIMIT_SECONDS) -> Any:
@@ -146,10 +151,13 @@ def test_demo_fleet_recovers_fails_back_and_is_protected_again_through_the_api_w
     assert {servers[sid]["health"] for sid in on_premises} == {"UNKNOWN"}
     assert {servers[sid]["region"] for sid in on_premises} == {local_mode.endpoints["region"]}
     # in reverse order: the shop's web tier first, the databases last
+    # (compared as instants: the API's timestamps omit a zero fraction, so their text does not sort)
     waves = {wave["id"]: wave for wave in failback["waves"]}
     middle = (waves["shop-app"], waves["crm-web"])
-    assert all(waves["shop-web"]["endedAt"] <= wave["startedAt"] for wave in middle)
-    assert all(wave["endedAt"] <= waves["databases"]["startedAt"] for wave in middle)
+    assert all(_at(waves["shop-web"], "endedAt") <= _at(wave, "startedAt") for wave in middle), [
+        (w["id"], w["status"], w.get("startedAt"), w.get("endedAt")) for w in failback["waves"]
+    ]
+    assert all(_at(wave, "endedAt") <= _at(waves["databases"], "startedAt") for wave in middle)
 
     # When the failback is re-protected
     results = demo.reprotect(failback["id"])

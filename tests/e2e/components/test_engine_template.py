@@ -1,5 +1,5 @@
 """The engine comes from the templates: the state machine's tasks run the handlers its template names,
-the DRS rule and the schedules (drill clean-up, sweeper) are the template's own."""
+the DRS rule and the schedules (drill clean-up, sweeper, readiness scan) are the template's own."""
 
 from __future__ import annotations
 
@@ -54,5 +54,10 @@ def test_drs_rule_and_schedule_are_the_templates_own(local_aws: LocalAws) -> Non
         "rate(15 minutes)",
         "rate(5 minutes)",
     )
+    assert load_template(API).parameter("ReadinessScanSchedule") == "rate(1 day)"
     schedules = {schedule.handler: schedule.every_seconds for schedule in local_aws.schedules}
-    assert schedules == {declared["DrillCleanupFunction"]: 900, declared["SweeperFunction"]: 300}
+    assert schedules == {
+        declared["DrillCleanupFunction"]: 900,
+        declared["SweeperFunction"]: 300,
+        declared["ReadinessScanFunction"]: 86400,
+    }

@@ -13,6 +13,7 @@ from drs_orchestration.domain.errors import DrsLaunchRefused, DrsRequestRefused
 from drs_orchestration.domain.models.drs import DrsTarget, FailbackState, ServerOrigin
 from drs_simulator.fleet import ServerFixture
 from drs_simulator.testing import SimulatorHandle, simulator_server
+from tests.integration.accounts import use_fake_credentials
 from tests.integration.adapters.conftest import HOME, REGION, sid
 
 ORIGIN_REGION = "us-west-2"
@@ -39,11 +40,15 @@ def _gateway(drs: SimulatorHandle, region: str = REGION) -> BotoDrsGateway:
 
 @pytest.fixture(scope="module")
 def recovered(drs: SimulatorHandle) -> dict[str, str]:
-    """Every server recovered (not a drill): its recovery instance id, by server."""
-    gateway = _gateway(drs)
-    gateway.start_recovery([ON_PREMISES, EC2_ORIGIN, NOT_CONNECTED], is_drill=False, tags={})
-    drs.simulator.clock.advance(3 * 3600)
-    return {i.source_server_id: i.recovery_instance_id for i in gateway.list_recovery_instances()}
+    """Every server recovered (not a drill): its recovery instance id, by server. (Set up before any
+    test's own fixtures, so with credentials of its own.)"""
+    with pytest.MonkeyPatch.context() as patch:
+        use_fake_credentials(patch, REGION)
+        gateway = _gateway(drs)
+        gateway.start_recovery([ON_PREMISES, EC2_ORIGIN, NOT_CONNECTED], is_drill=False, tags={})
+        drs.simulator.clock.advance(3 * 3600)
+        instances = {i.source_server_id: i.recovery_instance_id for i in gateway.list_recovery_instances()}
+    return instances
 
 
 @pytest.mark.usefixtures("moto_environment")

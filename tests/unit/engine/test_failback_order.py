@@ -6,7 +6,7 @@ from drs_orchestration.domain.scheduling import wave_order
 from tests.unit.domain.builders import plan, wave
 
 
-def test_reversed_diamond_starts_at_its_sink_and_keeps_each_condition() -> None:
+def test_reversed_diamond_starts_at_its_sink_and_each_wave_waits_for_its_dependants_to_fail_back() -> None:
     # Given a diamond a -> b, a -> c, b,c -> d, with b depending on a once a is LAUNCHED
     launched = {"wave_id": "a", "condition": DependencyCondition.LAUNCHED}
     recovery = plan(wave("a"), wave("b", depends_on=[launched]), wave("c", "a"), wave("d", "b", "c"))
@@ -14,14 +14,15 @@ def test_reversed_diamond_starts_at_its_sink_and_keeps_each_condition() -> None:
     # When it is reversed
     failback = reverse_plan(recovery)
 
-    # Then d comes first, b and c wait for d, a for b and c, each edge with its own condition
+    # Then d comes first, b and c wait for d, a for b and c: each for the other to have failed back
+    # (completed), even where the recovery waited only for a launch
     deps = {w.id: w.depends_on for w in failback.waves}
     assert deps["d"] == []
     assert deps["b"] == [WaveDependency(wave_id="d")]
     assert deps["c"] == [WaveDependency(wave_id="d")]
     assert deps["a"] == [
-        WaveDependency(wave_id="b", condition=DependencyCondition.LAUNCHED),
-        WaveDependency(wave_id="c"),
+        WaveDependency(wave_id="b", condition=DependencyCondition.HEALTHY),
+        WaveDependency(wave_id="c", condition=DependencyCondition.HEALTHY),
     ]
     assert wave_order(failback.waves) == ["d", "b", "c", "a"]
     # And the waves keep their plan order, names and everything else

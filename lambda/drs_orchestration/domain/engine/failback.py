@@ -14,7 +14,7 @@ from drs_orchestration.domain.engine.context import Tick, target_key, target_of
 from drs_orchestration.domain.models.drs import DrsTarget, LaunchStatus, ServerOrigin, SourceServer
 from drs_orchestration.domain.models.execution import EventType, ExecutionMode, ServerState
 from drs_orchestration.domain.models.failback import FailbackServer
-from drs_orchestration.domain.models.recovery_plan import RecoveryPlan, WaveDependency
+from drs_orchestration.domain.models.recovery_plan import DependencyCondition, RecoveryPlan, WaveDependency
 
 __all__ = ["failback_servers", "is_failback", "reverse_plan"]
 
@@ -26,12 +26,14 @@ def is_failback(tick: Tick) -> bool:
 
 
 def reverse_plan(plan: RecoveryPlan) -> RecoveryPlan:
-    """The plan with every dependency turned around: ``b`` depending on ``a`` (condition C) becomes
-    ``a`` depending on ``b`` (condition C). Waves keep their order, actions and gates."""
+    """The plan with every dependency turned around: ``b`` depending on ``a`` becomes ``a`` depending
+    on ``b`` having failed back, whatever the recovery's condition was (``HEALTHY``: completed, its
+    gate and post-actions done). Waves keep their order, actions and gates."""
     dependants: dict[str, list[WaveDependency]] = {wave.id: [] for wave in plan.waves}
     for wave in plan.waves:
         for dependency in wave.depends_on:
-            dependants[dependency.wave_id].append(dependency.model_copy(update={"wave_id": wave.id}))
+            reversed_dependency = {"wave_id": wave.id, "condition": DependencyCondition.HEALTHY}
+            dependants[dependency.wave_id].append(dependency.model_copy(update=reversed_dependency))
     waves = [wave.model_copy(update={"depends_on": dependants[wave.id]}) for wave in plan.waves]
     return plan.model_copy(update={"waves": waves})
 
