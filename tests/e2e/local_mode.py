@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -150,3 +151,23 @@ def start_local_mode(state_dir: Path, time_scale: str = "600") -> LocalMode:
         mode.kill()
         raise
     return mode
+
+
+READINESS_SCAN_LIMIT_SECONDS = 120.0
+
+
+def readiness_scan(api: str, operator: str, viewer: str) -> dict[str, Any]:
+    """Ask for a readiness scan as an operator, then read ``GET /readiness`` until it holds a result
+    newer than the request (compared as instants: the API's timestamps omit a zero fraction)."""
+    started = http("POST", f"{api}/readiness/scans", token=operator)
+    assert started.status == 202, started.body
+    asked = datetime.fromisoformat(started.body["requestedAt"])
+    deadline = time.monotonic() + READINESS_SCAN_LIMIT_SECONDS
+    while True:
+        read = http("GET", f"{api}/readiness", token=viewer)
+        assert read.status == 200, read.body
+        checked = read.body["checkedAt"]
+        if checked is not None and datetime.fromisoformat(checked) >= asked:
+            return dict(read.body)
+        assert time.monotonic() < deadline, "the scan did not store a result"
+        time.sleep(0.5)

@@ -4,30 +4,12 @@
 from __future__ import annotations
 
 import json
-import time
 import urllib.request
-from typing import Any
 
 from drs_simulator.config import DEFAULT_ACCOUNT
-from tests.e2e.local_mode import LocalMode, http
+from tests.e2e.local_mode import LocalMode, http, readiness_scan
 
-SCAN_LIMIT_SECONDS = 120.0
 NEW_SERVER = "s-7e570000000000a11"
-
-
-def _scan(api: str, token: str, viewer: str) -> dict[str, Any]:
-    """Ask for a scan as an operator, then read GET /readiness until a result newer than the request."""
-    started = http("POST", f"{api}/readiness/scans", token=token)
-    assert started.status == 202, started.body
-    asked = started.body["requestedAt"]
-    deadline = time.monotonic() + SCAN_LIMIT_SECONDS
-    while True:
-        read = http("GET", f"{api}/readiness", token=viewer)
-        assert read.status == 200, read.body
-        if read.body["checkedAt"] is not None and read.body["checkedAt"] >= asked:
-            return dict(read.body)
-        assert time.monotonic() < deadline, "the scan did not store a result"
-        time.sleep(0.5)
 
 
 def _add_server(drs: str, region: str) -> None:
@@ -60,12 +42,12 @@ def test_new_source_server_shows_unprotected_in_readiness_after_a_scan_when_run_
     operator, viewer = (local_mode.sign_in(group, config) for group in ("Operator", "Viewer"))
 
     # Given the seeded demo fleet has been scanned
-    before = _scan(api, operator, viewer)
+    before = readiness_scan(api, operator, viewer)
     assert NEW_SERVER not in {finding["resourceId"] for finding in before["findings"]}
 
     # When a new source server appears in DRS and the readiness is scanned again
     _add_server(endpoints["drs"], config["region"])
-    after = _scan(api, operator, viewer)
+    after = readiness_scan(api, operator, viewer)
 
     # Then it is an unprotected server, and the score counts it (the rest of the fleet may have moved on)
     (finding,) = [f for f in after["findings"] if f["resourceId"] == NEW_SERVER]

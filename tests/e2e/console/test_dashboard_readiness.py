@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import urllib.request
-from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.console.browser import VIEWPORT, Console
-from tests.e2e.local_mode import LocalMode, http
+from tests.e2e.local_mode import LocalMode, http, readiness_scan
 
-SCAN_LIMIT_SECONDS = 120.0
 DAY_SECONDS = 86_400
 DAYS = 3
 FIXES = {  # a finding's code -> its fix link's label and where it leads (``{}``: the finding's resource)
@@ -24,21 +21,6 @@ FIXES = {  # a finding's code -> its fix link's label and where it leads (``{}``
     "LAST_DRILL_FAILED": ("Open the plan", "/recovery-plans/{}"),
     "ACCOUNT_UNREACHABLE": ("Check the account", "/settings"),
 }
-
-
-def _scan(api: str, operator: str, viewer: str) -> dict[str, Any]:
-    """An on-demand scan (``POST /readiness/scans``), then ``GET /readiness`` once it stored its result."""
-    started = http("POST", f"{api}/readiness/scans", token=operator)
-    assert started.status == 202, started.body
-    asked = started.body["requestedAt"]
-    deadline = time.monotonic() + SCAN_LIMIT_SECONDS
-    while True:
-        read = http("GET", f"{api}/readiness", token=viewer)
-        assert read.status == 200, read.body
-        if read.body["checkedAt"] is not None and read.body["checkedAt"] >= asked:
-            return dict(read.body)
-        assert time.monotonic() < deadline, "the scan did not store a result"
-        time.sleep(0.5)
 
 
 def _next_day(mode: LocalMode) -> None:
@@ -74,7 +56,7 @@ def test_dashboard_shows_the_readiness_score_its_trend_and_findings_linked_to_th
     for day in range(DAYS):
         if day:
             _next_day(mode)
-        readiness = _scan(api, operator, viewer)
+        readiness = readiness_scan(api, operator, viewer)
     history = readiness["history"]
     assert len({entry["date"] for entry in history}) == len(history) >= DAYS, history
     assert history[-1] == {"date": readiness["checkedAt"][:10], "score": readiness["score"]}
